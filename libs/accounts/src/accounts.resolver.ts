@@ -1,0 +1,82 @@
+import { Args, Context, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import {
+  Authenticated,
+  CurrentViewer,
+  GlobalIdPipe,
+  InvalidInputError,
+  RequestContext,
+  Role,
+  Viewer,
+} from '@app/common';
+import { AccountsService } from './accounts.service';
+import { AuthService } from './auth.service';
+import { SignInInput, SignUpInput, UpdateProfileInput } from './dto/account.inputs';
+import { AuthPayloadModel, UserModel } from './models/user.model';
+
+@Resolver(() => UserModel)
+export class AccountsResolver {
+  constructor(
+    private readonly accounts: AccountsService,
+    private readonly auth: AuthService,
+  ) {}
+
+  @Mutation(() => AuthPayloadModel)
+  async signUp(@Args('input') input: SignUpInput): Promise<AuthPayloadModel> {
+    const session = await this.auth.signUp(input);
+    return { token: session.token, user: UserModel.from(session.user) };
+  }
+
+  @Mutation(() => AuthPayloadModel)
+  async signIn(
+    @Args('input') input: SignInInput,
+    @Context() context: RequestContext,
+  ): Promise<AuthPayloadModel> {
+    const session = await this.auth.signIn(input, context.ip);
+    return { token: session.token, user: UserModel.from(session.user) };
+  }
+
+  @Query(() => UserModel, {
+    nullable: true,
+    description: 'The signed-in account; null when signed out.',
+  })
+  async me(@Context() context: RequestContext): Promise<UserModel | null> {
+    if (!context.viewer) return null;
+    const user = await context.loaders.load(this.accounts.byId, context.viewer.id);
+    return user ? UserModel.from(user) : null;
+  }
+
+  @Mutation(() => UserModel)
+  @Authenticated()
+  async updateProfile(
+    @Args('input') input: UpdateProfileInput,
+    @CurrentViewer() viewer: Viewer,
+  ): Promise<UserModel> {
+    return UserModel.from(await this.accounts.updateProfile(viewer, input));
+  }
+
+  @Query(() => [UserModel], {
+    description: 'Accounts whose handle or display name starts with the query.',
+  })
+  async searchUsers(
+    @Args('query') query: string,
+    @Args('first', { type: () => Int, nullable: true }) first: number | undefined,
+  ): Promise<UserModel[]> {
+    const limit = first ?? 20;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
+      throw InvalidInputError.field('first', 'must be from 1 to 100');
+    }
+    if (query.length > 100)
+      throw InvalidInputError.field('query', 'must be at most 100 characters');
+    return (await this.accounts.search(query, limit)).map((user) => UserModel.from(user));
+  }
+
+  @Mutation(() => UserModel, { description: 'Admins only.' })
+  @Authenticated(Role.ADMIN)
+  async setRole(
+    @Args('userId', { type: () => ID }, new GlobalIdPipe('User')) userId: string,
+    @Args('role', { type: () => Role }) role: Role,
+    @CurrentViewer() viewer: Viewer,
+  ): Promise<UserModel> {
+    return UserModel.from(await this.accounts.setRole(viewer, userId, role));
+  }
+}

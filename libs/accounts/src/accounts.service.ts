@@ -1,0 +1,138 @@
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import {
+  ConflictError,
+  defineLoader,
+  ForbiddenError,
+  NotFoundError,
+  Role,
+  Viewer,
+} from '@app/common';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { UpdateProfileInput } from './dto/account.inputs';
+import { UserEntity } from './user.entity';
+
+/** Accounts as stored: lookups, profile changes and roles. Authentication is AuthService's. */
+@Injectable()
+export class AccountsService implements OnApplicationBootstrap {
+  /** Active (not suspended) accounts by database id; undefined when missing or suspended. */
+  readonly byId = defineLoader<string, UserEntity | undefined>('usersById', async (ids) => {
+    const found = await this.findManyActive([...ids]);
+    return ids.map((id) => found.get(id));
+  });
+
+  constructor(
+    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** The configured first admin gets the role as soon as the service starts. */
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.config.bootstrapAdmin) {
+      await this.users
+        .createQueryBuilder()
+        .update()
+        .set({ role: Role.ADMIN })
+        .where('lower(handle) = lower(:handle)', { handle: this.config.bootstrapAdmin })
+        .execute();
+    }
+  }
+
+  /** Active accounts among `ids`, by id. */
+  async findManyActive(ids: string[]): Promise<Map<string, UserEntity>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.users
+      .createQueryBuilder('u')
+      .where('u.id IN (:...ids)', { ids })
+      .andWhere('u.suspended_at IS NULL')
+      .getMany();
+    return new Map(rows.map((row) => [row.id, row]));
+  }
+
+  async findActive(id: string): Promise<UserEntity | undefined> {
+    const user = await this.users.findOne({ where: { id } });
+    return user && user.suspendedAt === null ? user : undefined;
+  }
+
+  /** An active account, or NOT_FOUND. */
+  async getActive(id: string): Promise<UserEntity> {
+    const user = await this.findActive(id);
+    if (!user) throw new NotFoundError('The user');
+    return user;
+  }
+
+  async findByHandle(handle: string): Promise<UserEntity | undefined> {
+    const user = await this.users
+      .createQueryBuilder('u')
+      .where('lower(u.handle) = lower(:handle)', { handle })
+      .andWhere('u.suspended_at IS NULL')
+      .getOne();
+    return user ?? undefined;
+  }
+
+  async updateProfile(viewer: Viewer, input: UpdateProfileInput): Promise<UserEntity> {
+    const changes: Partial<UserEntity> = {};
+    if (input.displayName !== undefined) changes.displayName = input.displayName;
+    if (input.bio !== undefined) changes.bio = input.bio === '' ? null : input.bio;
+    if (input.avatarUrl !== undefined)
+      changes.avatarUrl = input.avatarUrl === '' ? null : input.avatarUrl;
+    if (Object.keys(changes).length > 0) await this.users.update({ id: viewer.id }, changes);
+    return this.getActive(viewer.id);
+  }
+
+  /**
+   * Handles and display names starting with `query`, case-insensitively, exact handle first.
+   * Served by the prefix indexes on lower(handle) and lower(display_name).
+   */
+  async search(query: string, limit: number): Promise<UserEntity[]> {
+    const prefix = query.trim().toLowerCase().replace(/^@/, '');
+    if (prefix.length === 0) return [];
+    const pattern = `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    return this.users
+      .createQueryBuilder('u')
+      .where('u.suspended_at IS NULL')
+      .andWhere('(lower(u.handle) LIKE :pattern OR lower(u.display_name) LIKE :pattern)', {
+        pattern,
+      })
+      .orderBy('lower(u.handle) = :exact', 'DESC')
+      .addOrderBy('u.followers_count', 'DESC')
+      .addOrderBy('u.id', 'ASC')
+      .setParameter('exact', prefix)
+      .limit(limit)
+      .getMany();
+  }
+
+  async setRole(actor: Viewer, userId: string, role: Role): Promise<UserEntity> {
+    if (actor.id === userId) throw new ForbiddenError('You cannot change your own role.');
+    const user = await this.getActive(userId);
+    if (user.role !== role) await this.users.update({ id: userId }, { role });
+    return { ...user, role };
+  }
+
+  /** For the CLI: sets a role by handle, whatever it was. */
+  async setRoleByHandle(handle: string, role: Role): Promise<UserEntity> {
+    const user = await this.findByHandle(handle);
+    if (!user) throw new NotFoundError(`The user @${handle}`);
+    await this.users.update({ id: user.id }, { role });
+    return { ...user, role };
+  }
+
+  async assertHandleFree(handle: string, email: string): Promise<void> {
+    const taken = await this.users
+      .createQueryBuilder('u')
+      .select([
+        'lower(u.handle) = lower(:handle) AS handle',
+        'lower(u.email) = lower(:email) AS email',
+      ])
+      .where('lower(u.handle) = lower(:handle) OR lower(u.email) = lower(:email)', {
+        handle,
+        email,
+      })
+      .getRawMany<{ handle: boolean; email: boolean }>();
+    if (taken.some((row) => row.handle)) throw new ConflictError('That handle is already taken.');
+    if (taken.some((row) => row.email)) {
+      throw new ConflictError('An account with that email already exists.');
+    }
+  }
+}

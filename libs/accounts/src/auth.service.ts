@@ -1,0 +1,148 @@
+import { type Algorithm, hash, verify } from '@node-rs/argon2';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import jwt from 'jsonwebtoken';
+import { QueryFailedError, Repository } from 'typeorm';
+import {
+  ConflictError,
+  RateLimiter,
+  RequestContext,
+  RequestLoaders,
+  Role,
+  UnauthenticatedError,
+  Viewer,
+} from '@app/common';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { AccountsService } from './accounts.service';
+import { SignInInput, SignUpInput } from './dto/account.inputs';
+import { UserEntity } from './user.entity';
+
+// Argon2id (the package's const enum value 2), with OWASP's recommended minimum cost.
+const ARGON2 = { algorithm: 2 as Algorithm, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
+const WRONG_LOGIN = 'That login and password do not match an account.';
+
+interface TokenClaims {
+  sub: string;
+}
+
+export interface Session {
+  token: string;
+  user: UserEntity;
+}
+
+/** Sign-up, sign-in and bearer tokens; the same token works over HTTP and websockets. */
+@Injectable()
+export class AuthService {
+  private readonly loginAttempts: RateLimiter;
+  private readonly addressAttempts: RateLimiter;
+  /** Verified against when the login matches nobody, so timing does not tell which half was wrong. */
+  private readonly decoyHash: Promise<string>;
+
+  constructor(
+    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    private readonly accounts: AccountsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    const windowMs = config.signIn.windowSeconds * 1000;
+    this.loginAttempts = new RateLimiter(config.signIn.maxAttempts, windowMs);
+    this.addressAttempts = new RateLimiter(config.signIn.maxAttempts * 10, windowMs);
+    this.decoyHash = hash('decoy password for unknown logins', ARGON2);
+  }
+
+  async signUp(input: SignUpInput): Promise<Session> {
+    await this.accounts.assertHandleFree(input.handle, input.email);
+    const isBootstrapAdmin =
+      this.config.bootstrapAdmin?.toLowerCase() === input.handle.toLowerCase();
+    try {
+      const user = await this.users.save(
+        this.users.create({
+          handle: input.handle,
+          email: input.email.toLowerCase(),
+          passwordHash: await hash(input.password, ARGON2),
+          displayName: input.displayName ?? input.handle,
+          role: isBootstrapAdmin ? Role.ADMIN : Role.MEMBER,
+        }),
+      );
+      const saved = await this.accounts.getActive(user.id);
+      return { token: this.issueToken(saved.id), user: saved };
+    } catch (error) {
+      // Two sign-ups racing for one handle: the unique index decides.
+      if (
+        error instanceof QueryFailedError &&
+        /users_(handle|email)_lower_key/.test(error.message)
+      ) {
+        throw new ConflictError('That handle or email is already taken.');
+      }
+      throw error;
+    }
+  }
+
+  async signIn(input: SignInInput, ip: string): Promise<Session> {
+    const login = input.login.toLowerCase();
+    const message = 'Too many sign-in attempts. Wait a few minutes and try again.';
+    this.loginAttempts.consume(login, message);
+    this.addressAttempts.consume(ip, message);
+    const found = await this.users
+      .createQueryBuilder('u')
+      .addSelect('u.password_hash')
+      .where(login.includes('@') ? 'lower(u.email) = :login' : 'lower(u.handle) = :login', {
+        login,
+      })
+      .getOne();
+    const valid = await verify(found?.passwordHash ?? (await this.decoyHash), input.password);
+    if (!found || !valid || found.suspendedAt !== null) throw new UnauthenticatedError(WRONG_LOGIN);
+    this.loginAttempts.reset(login);
+    const { passwordHash: _hidden, ...user } = found;
+    return { token: this.issueToken(found.id), user: user as UserEntity };
+  }
+
+  async checkPassword(userId: string, password: string): Promise<boolean> {
+    const row = await this.users
+      .createQueryBuilder('u')
+      .addSelect('u.password_hash')
+      .where('u.id = :userId', { userId })
+      .getOne();
+    return row ? verify(row.passwordHash, password) : false;
+  }
+
+  issueToken(userId: string): string {
+    const claims: TokenClaims = { sub: userId };
+    return jwt.sign(claims, this.config.jwtSecret, {
+      algorithm: 'HS256',
+      expiresIn: this.config.tokenTtlSeconds,
+    });
+  }
+
+  /**
+   * The viewer behind an `Authorization` value ("Bearer …"), checked against the database so a
+   * suspended or deleted account's tokens stop working at once.
+   */
+  async authenticate(authorization: unknown): Promise<{ viewer?: Viewer; problem?: string }> {
+    if (typeof authorization !== 'string' || authorization.trim() === '') return {};
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+    if (!match) return { problem: 'The Authorization value must be "Bearer <token>".' };
+    let claims: jwt.JwtPayload;
+    try {
+      const decoded = jwt.verify(match[1], this.config.jwtSecret, { algorithms: ['HS256'] });
+      if (typeof decoded === 'string') throw new Error('unexpected token payload');
+      claims = decoded;
+    } catch (error) {
+      return {
+        problem:
+          error instanceof jwt.TokenExpiredError
+            ? 'Your session has expired. Sign in again.'
+            : 'Your token is not valid. Sign in again.',
+      };
+    }
+    const user =
+      typeof claims.sub === 'string' ? await this.accounts.findActive(claims.sub) : undefined;
+    if (!user) return { problem: 'This account is no longer active. Sign in again.' };
+    return { viewer: { id: user.id, role: user.role } };
+  }
+
+  /** The GraphQL context of one HTTP request or websocket connection. */
+  async createContext(authorization: unknown, ip: string): Promise<RequestContext> {
+    const { viewer, problem } = await this.authenticate(authorization);
+    return { viewer, authProblem: problem, loaders: new RequestLoaders(viewer?.id), ip };
+  }
+}

@@ -1,0 +1,82 @@
+import { Field, InputType } from '@nestjs/graphql';
+import { Transform } from 'class-transformer';
+import {
+  IsEmail,
+  IsOptional,
+  IsUrl,
+  Length,
+  Matches,
+  MaxLength,
+  MinLength,
+  ValidateIf,
+} from 'class-validator';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export const HANDLE_PATTERN = /^[A-Za-z0-9_]{3,30}$/;
+const HANDLE_RULE = 'must be 3 to 30 letters, digits or underscores';
+
+@InputType()
+export class SignUpInput {
+  @Field()
+  @Transform(trim)
+  @Matches(HANDLE_PATTERN, { message: HANDLE_RULE })
+  handle!: string;
+
+  @Field()
+  @Transform(trim)
+  @MaxLength(254, { message: 'must be at most 254 characters' })
+  @IsEmail({}, { message: 'must be a valid email address' })
+  email!: string;
+
+  @Field()
+  @MinLength(8, { message: 'must be at least 8 characters' })
+  @MaxLength(256, { message: 'must be at most 256 characters' })
+  password!: string;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Transform(trim)
+  @Length(1, 50, { message: 'must be 1 to 50 characters' })
+  displayName?: string;
+}
+
+@InputType()
+export class SignInInput {
+  @Field({ description: 'A handle or an email address.' })
+  @Transform(trim)
+  @Length(1, 254, { message: 'must be 1 to 254 characters' })
+  login!: string;
+
+  @Field()
+  @Length(1, 256, { message: 'must be 1 to 256 characters' })
+  password!: string;
+}
+
+@InputType()
+export class UpdateProfileInput {
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Transform(trim)
+  @Length(1, 50, { message: 'must be 1 to 50 characters' })
+  displayName?: string;
+
+  @Field(() => String, { nullable: true, description: 'An empty string clears it.' })
+  @IsOptional()
+  @Transform(trim)
+  @MaxLength(160, { message: 'must be at most 160 characters' })
+  bio?: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'An http(s) URL; an empty string clears it.',
+  })
+  @ValidateIf((input: UpdateProfileInput) => !!input.avatarUrl)
+  @Transform(trim)
+  @MaxLength(500, { message: 'must be at most 500 characters' })
+  @IsUrl(
+    { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
+    { message: 'must be an http or https URL' },
+  )
+  avatarUrl?: string;
+}

@@ -1,0 +1,47 @@
+import { Injectable } from '@nestjs/common';
+import { Args, Context, Field, ID, InterfaceType, Query, Resolver } from '@nestjs/graphql';
+import { RequestContext } from '../auth/viewer';
+import { decodeGlobalId, NodeTypeName } from '../ids/global-id';
+import { InvalidInputError } from '../errors/domain-errors';
+
+/** Relay's Node. API models are classes, so the GraphQL type is the value's class. */
+@InterfaceType('Node', {
+  resolveType: (value: object) => value.constructor,
+})
+export abstract class Node {
+  @Field(() => ID)
+  id!: string;
+}
+
+/** Loads one node by database id, as the viewer may see it (undefined when hidden or gone). */
+export type NodeFetcher = (id: string, context: RequestContext) => Promise<object | undefined>;
+
+/** Each domain module registers how its node types are fetched, so `node(id:)` stays generic. */
+@Injectable()
+export class NodeRegistry {
+  private readonly fetchers = new Map<string, NodeFetcher>();
+
+  register(type: NodeTypeName, fetcher: NodeFetcher): void {
+    this.fetchers.set(type, fetcher);
+  }
+
+  async fetch(globalId: string, context: RequestContext): Promise<object | undefined> {
+    const decoded = decodeGlobalId(globalId);
+    const fetcher = decoded && this.fetchers.get(decoded.type);
+    if (!decoded || !fetcher) throw InvalidInputError.field('id', 'is not a valid id');
+    return fetcher(decoded.id, context);
+  }
+}
+
+@Resolver()
+export class NodeResolver {
+  constructor(private readonly registry: NodeRegistry) {}
+
+  @Query(() => Node, { nullable: true, description: 'Any object by its global id.' })
+  async node(
+    @Args('id', { type: () => ID }) id: string,
+    @Context() context: RequestContext,
+  ): Promise<object | null> {
+    return (await this.registry.fetch(id, context)) ?? null;
+  }
+}

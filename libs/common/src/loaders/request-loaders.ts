@@ -1,0 +1,76 @@
+import DataLoader from 'dataloader';
+
+/**
+ * A batch function owned by a service, e.g. "users by id" or "does the viewer follow these
+ * users". Defined once; each request gets its own DataLoader (and cache) for it.
+ */
+export interface LoaderDefinition<K, V> {
+  readonly name: string;
+  readonly batch: (keys: readonly K[], viewerId: string | undefined) => Promise<V[]>;
+}
+
+export function defineLoader<K, V>(
+  name: string,
+  batch: (keys: readonly K[], viewerId: string | undefined) => Promise<V[]>,
+): LoaderDefinition<K, V> {
+  return { name, batch };
+}
+
+/** Per-request DataLoaders: one SQL statement per definition per tick, however many fields ask. */
+export class RequestLoaders {
+  private readonly loaders = new Map<
+    LoaderDefinition<unknown, unknown>,
+    DataLoader<unknown, unknown>
+  >();
+
+  constructor(private readonly viewerId: string | undefined) {}
+
+  private loader<K, V>(definition: LoaderDefinition<K, V>): DataLoader<K, V> {
+    let loader = this.loaders.get(definition as LoaderDefinition<unknown, unknown>);
+    if (!loader) {
+      loader = new DataLoader<K, V>((keys) => definition.batch(keys, this.viewerId), {
+        maxBatchSize: 1000,
+      }) as DataLoader<unknown, unknown>;
+      this.loaders.set(definition as LoaderDefinition<unknown, unknown>, loader);
+    }
+    return loader as DataLoader<K, V>;
+  }
+
+  load<K, V>(definition: LoaderDefinition<K, V>, key: K): Promise<V> {
+    return this.loader(definition).load(key);
+  }
+
+  loadMany<K, V>(definition: LoaderDefinition<K, V>, keys: readonly K[]): Promise<V[]> {
+    return this.loader(definition)
+      .loadMany(keys)
+      .then((values) =>
+        values.map((value) => {
+          if (value instanceof Error) throw value;
+          return value;
+        }),
+      );
+  }
+
+  /** Seeds a cache with a row already in hand, so a later load needs no query. */
+  prime<K, V>(definition: LoaderDefinition<K, V>, key: K, value: V): void {
+    this.loader(definition).prime(key, value);
+  }
+
+  /** After a mutation, so fields resolved later in the same request see the new state. */
+  clear<K, V>(definition: LoaderDefinition<K, V>, key: K): void {
+    this.loader(definition).clear(key);
+  }
+}
+
+/** Orders batch results to match the keys, as DataLoader requires. */
+export function byKeys<K, R, V>(
+  keys: readonly K[],
+  rows: readonly R[],
+  keyOf: (row: R) => K,
+  valueOf: (row: R) => V,
+  missing: V,
+): V[] {
+  const map = new Map<K, V>();
+  for (const row of rows) map.set(keyOf(row), valueOf(row));
+  return keys.map((key) => (map.has(key) ? (map.get(key) as V) : missing));
+}

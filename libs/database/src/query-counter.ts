@@ -1,0 +1,26 @@
+import { AbstractLogger, LogLevel, LogMessage, QueryRunner } from 'typeorm';
+
+/**
+ * A TypeORM logger that counts the statements sent, so tests can prove that a request's SQL
+ * does not grow with the data (no N+1).
+ */
+export class QueryCounter extends AbstractLogger {
+  private count = 0;
+  readonly statements: string[] = [];
+
+  override logQuery(query: string, _parameters?: unknown[], _runner?: QueryRunner): void {
+    this.count += 1;
+    this.statements.push(query);
+  }
+
+  protected writeLog(_level: LogLevel, _message: LogMessage | string | number): void {}
+
+  reset(): void {
+    this.count = 0;
+    this.statements.length = 0;
+  }
+
+  get total(): number {
+    return this.count;
+  }
+}

@@ -1,0 +1,186 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AccountsService, UserEntity } from '@app/accounts';
+import {
+  byKeys,
+  ConflictError,
+  ConnectionArgs,
+  decodeCursor,
+  defineLoader,
+  encodeCursor,
+  InvalidInputError,
+  NotFoundError,
+  pageSize,
+  Viewer,
+} from '@app/common';
+import { GraphEvents } from './graph.events';
+import { RelationshipPolicy } from './relationship.policy';
+
+export interface FollowState {
+  notify: boolean;
+}
+
+export interface FollowListRow {
+  user: UserEntity;
+  cursor: string;
+}
+
+/** Where follows are stored and changed; counts move in the same transaction. */
+@Injectable()
+export class FollowService {
+  /** For a viewer: how they follow each of these accounts (undefined: not at all). */
+  readonly viewerFollows = defineLoader<string, FollowState | undefined>(
+    'viewerFollows',
+    async (userIds, viewerId) => {
+      if (!viewerId) return userIds.map(() => undefined);
+      const rows = await this.db.query<{ followee_id: string; notify: boolean }[]>(
+        'SELECT followee_id, notify FROM follows WHERE follower_id = $1 AND followee_id = ANY($2::bigint[])',
+        [viewerId, userIds],
+      );
+      return byKeys(
+        userIds,
+        rows,
+        (r) => r.followee_id,
+        (r) => ({ notify: r.notify }),
+        undefined,
+      );
+    },
+  );
+
+  /** For a viewer: which of these accounts follow them. */
+  readonly followsViewer = defineLoader<string, boolean>(
+    'followsViewer',
+    async (userIds, viewerId) => {
+      if (!viewerId) return userIds.map(() => false);
+      const rows = await this.db.query<{ follower_id: string }[]>(
+        'SELECT follower_id FROM follows WHERE followee_id = $1 AND follower_id = ANY($2::bigint[])',
+        [viewerId, userIds],
+      );
+      const followers = new Set(rows.map((row) => row.follower_id));
+      return userIds.map((id) => followers.has(id));
+    },
+  );
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly accounts: AccountsService,
+    private readonly policy: RelationshipPolicy,
+    private readonly events: GraphEvents,
+  ) {}
+
+  /**
+   * Follows `userId`. Idempotent: following again only updates `notify` when it is given.
+   * Accounts that block the viewer are NOT_FOUND; accounts the viewer blocks are a CONFLICT.
+   */
+  async follow(viewer: Viewer, userId: string, notify: boolean | undefined): Promise<void> {
+    if (userId === viewer.id) throw InvalidInputError.field('userId', 'you cannot follow yourself');
+    await this.db.transaction(async (manager) => {
+      await this.lockActiveUser(manager, userId);
+      if (await this.policy.blocks(manager, userId, viewer.id)) throw new NotFoundError('The user');
+      if (await this.policy.blocks(manager, viewer.id, userId)) {
+        throw new ConflictError('You block this account; unblock it before following.');
+      }
+      const [row] = await manager.query<{ inserted: boolean }[]>(
+        `INSERT INTO follows (follower_id, followee_id, notify) VALUES ($1, $2, COALESCE($3, true))
+         ON CONFLICT (follower_id, followee_id)
+         DO UPDATE SET notify = COALESCE($3, follows.notify)
+         RETURNING (xmax = 0) AS inserted`,
+        [viewer.id, userId, notify ?? null],
+      );
+      if (row.inserted) {
+        await this.adjustCounts(manager, viewer.id, userId, 1);
+        await this.events.emit(manager, 'followed', { followerId: viewer.id, followeeId: userId });
+      }
+    });
+  }
+
+  /** Idempotent; the account must exist. */
+  async unfollow(viewer: Viewer, userId: string): Promise<void> {
+    await this.db.transaction(async (manager) => {
+      await this.lockActiveUser(manager, userId);
+      await this.removeFollow(manager, viewer.id, userId);
+    });
+  }
+
+  /** Deletes one follow edge if present, with its counts and events. */
+  async removeFollow(
+    manager: EntityManager,
+    followerId: string,
+    followeeId: string,
+  ): Promise<void> {
+    const deleted = await manager.query<unknown[]>(
+      'DELETE FROM follows WHERE follower_id = $1 AND followee_id = $2 RETURNING 1',
+      [followerId, followeeId],
+    );
+    if (deleted.length > 0) {
+      await this.adjustCounts(manager, followerId, followeeId, -1);
+      await this.events.emit(manager, 'unfollowed', { followerId, followeeId });
+    }
+  }
+
+  /** Accounts following `userId`, newest follow first. */
+  followers(userId: string, args: ConnectionArgs): Promise<FollowListRow[]> {
+    return this.list('followee_id', 'follower_id', userId, args);
+  }
+
+  /** Accounts `userId` follows, newest follow first. */
+  following(userId: string, args: ConnectionArgs): Promise<FollowListRow[]> {
+    return this.list('follower_id', 'followee_id', userId, args);
+  }
+
+  private async list(
+    ownColumn: 'follower_id' | 'followee_id',
+    otherColumn: 'follower_id' | 'followee_id',
+    userId: string,
+    args: ConnectionArgs,
+  ): Promise<FollowListRow[]> {
+    const params: unknown[] = [userId, pageSize(args) + 1];
+    let keyset = '';
+    if (args.after) {
+      const [at, id] = decodeCursor(args.after, ['timestamp', 'int']);
+      params.push(at, id);
+      keyset = `AND (f.created_at, f.${otherColumn}) < ($3::timestamptz, $4::bigint)`;
+    }
+    const rows = await this.db.query<{ other_id: string; created_at: Date }[]>(
+      `SELECT f.${otherColumn} AS other_id, f.created_at FROM follows f
+       JOIN users u ON u.id = f.${otherColumn} AND u.suspended_at IS NULL
+       WHERE f.${ownColumn} = $1 ${keyset}
+       ORDER BY f.created_at DESC, f.${otherColumn} DESC
+       LIMIT $2`,
+      params,
+    );
+    const users = await this.accounts.findManyActive(rows.map((row) => row.other_id));
+    return rows.flatMap((row) => {
+      const user = users.get(row.other_id);
+      return user
+        ? [{ user, cursor: encodeCursor([row.created_at.toISOString(), row.other_id]) }]
+        : [];
+    });
+  }
+
+  /** Row-locks the target so a concurrent block or suspension cannot interleave; NOT_FOUND if gone. */
+  private async lockActiveUser(manager: EntityManager, userId: string): Promise<void> {
+    const rows = await manager.query<unknown[]>(
+      'SELECT 1 FROM users WHERE id = $1 AND suspended_at IS NULL FOR SHARE',
+      [userId],
+    );
+    if (rows.length === 0) throw new NotFoundError('The user');
+  }
+
+  /** One statement for both rows, so concurrent follows lock them in the same order. */
+  private async adjustCounts(
+    manager: EntityManager,
+    followerId: string,
+    followeeId: string,
+    delta: 1 | -1,
+  ): Promise<void> {
+    await manager.query(
+      `UPDATE users SET
+         following_count = following_count + CASE WHEN id = $1 THEN $3::int ELSE 0 END,
+         followers_count = followers_count + CASE WHEN id = $2 THEN $3::int ELSE 0 END
+       WHERE id IN ($1, $2)`,
+      [followerId, followeeId, delta],
+    );
+  }
+}

@@ -1,0 +1,182 @@
+import {
+  Args,
+  Context,
+  ID,
+  Mutation,
+  Parent,
+  Query,
+  ResolveField,
+  Resolver,
+} from '@nestjs/graphql';
+import { AccountsService, UserModel } from '@app/accounts';
+import {
+  Authenticated,
+  ConnectionArgs,
+  CurrentViewer,
+  GlobalIdPipe,
+  NotFoundError,
+  pageSize,
+  RequestContext,
+  toConnection,
+  Viewer,
+} from '@app/common';
+import { BlockService } from './block.service';
+import { FollowListRow, FollowService } from './follow.service';
+import { UserConnection } from './models/user-connection.model';
+import { RelationshipPolicy } from './relationship.policy';
+
+const userId = () => new GlobalIdPipe('User');
+
+@Resolver(() => UserModel)
+export class GraphResolver {
+  constructor(
+    private readonly accounts: AccountsService,
+    private readonly follows: FollowService,
+    private readonly blocks: BlockService,
+    private readonly policy: RelationshipPolicy,
+  ) {}
+
+  @Query(() => UserModel, { nullable: true })
+  async user(
+    @Args('handle') handle: string,
+    @Context() context: RequestContext,
+  ): Promise<UserModel> {
+    const user = await this.accounts.findByHandle(handle);
+    if (!user) throw new NotFoundError(`The user @${handle}`);
+    await this.policy.assertVisible(
+      context.loaders,
+      user.id,
+      context.viewer?.id,
+      `The user @${handle}`,
+    );
+    context.loaders.prime(this.accounts.byId, user.id, user);
+    return UserModel.from(user);
+  }
+
+  @Mutation(() => UserModel, {
+    description: 'notify (default true): also get a WENT_LIVE notification when they go live.',
+  })
+  @Authenticated()
+  async follow(
+    @Args('userId', { type: () => ID }, userId()) id: string,
+    @Args('notify', { nullable: true, type: () => Boolean }) notify: boolean | undefined,
+    @CurrentViewer() viewer: Viewer,
+  ): Promise<UserModel> {
+    await this.follows.follow(viewer, id, notify ?? undefined);
+    return this.fresh(id);
+  }
+
+  @Mutation(() => UserModel)
+  @Authenticated()
+  async unfollow(
+    @Args('userId', { type: () => ID }, userId()) id: string,
+    @CurrentViewer() viewer: Viewer,
+  ): Promise<UserModel> {
+    await this.follows.unfollow(viewer, id);
+    return this.fresh(id);
+  }
+
+  @Mutation(() => UserModel)
+  @Authenticated()
+  async block(
+    @Args('userId', { type: () => ID }, userId()) id: string,
+    @CurrentViewer() viewer: Viewer,
+  ): Promise<UserModel> {
+    await this.blocks.block(viewer, id);
+    return this.fresh(id);
+  }
+
+  @Mutation(() => UserModel)
+  @Authenticated()
+  async unblock(
+    @Args('userId', { type: () => ID }, userId()) id: string,
+    @CurrentViewer() viewer: Viewer,
+  ): Promise<UserModel> {
+    await this.blocks.unblock(viewer, id);
+    return this.fresh(id);
+  }
+
+  @Mutation(() => UserModel)
+  @Authenticated()
+  async mute(
+    @Args('userId', { type: () => ID }, userId()) id: string,
+    @CurrentViewer() viewer: Viewer,
+  ): Promise<UserModel> {
+    await this.blocks.mute(viewer, id);
+    return this.fresh(id);
+  }
+
+  @Mutation(() => UserModel)
+  @Authenticated()
+  async unmute(
+    @Args('userId', { type: () => ID }, userId()) id: string,
+    @CurrentViewer() viewer: Viewer,
+  ): Promise<UserModel> {
+    await this.blocks.unmute(viewer, id);
+    return this.fresh(id);
+  }
+
+  @ResolveField(() => Boolean, { description: 'True when the signed-in viewer follows this user.' })
+  async viewerFollows(
+    @Parent() user: UserModel,
+    @Context() context: RequestContext,
+  ): Promise<boolean> {
+    return (await context.loaders.load(this.follows.viewerFollows, user.rowId)) !== undefined;
+  }
+
+  @ResolveField(() => Boolean, {
+    description:
+      'True when the viewer follows this user and asked to be notified when they go live.',
+  })
+  async viewerNotifiedWhenLive(
+    @Parent() user: UserModel,
+    @Context() context: RequestContext,
+  ): Promise<boolean> {
+    return (await context.loaders.load(this.follows.viewerFollows, user.rowId))?.notify ?? false;
+  }
+
+  @ResolveField(() => Boolean, { description: 'True when this user follows the signed-in viewer.' })
+  followsViewer(@Parent() user: UserModel, @Context() context: RequestContext): Promise<boolean> {
+    return context.loaders.load(this.follows.followsViewer, user.rowId);
+  }
+
+  @ResolveField(() => Boolean)
+  viewerBlocks(@Parent() user: UserModel, @Context() context: RequestContext): Promise<boolean> {
+    return context.loaders.load(this.blocks.viewerBlocks, user.rowId);
+  }
+
+  @ResolveField(() => Boolean)
+  viewerMutes(@Parent() user: UserModel, @Context() context: RequestContext): Promise<boolean> {
+    return context.loaders.load(this.blocks.viewerMutes, user.rowId);
+  }
+
+  @ResolveField(() => UserConnection)
+  async followers(
+    @Parent() user: UserModel,
+    @Args() args: ConnectionArgs,
+  ): Promise<UserConnection> {
+    return this.connection(await this.follows.followers(user.rowId, args), args);
+  }
+
+  @ResolveField(() => UserConnection)
+  async following(
+    @Parent() user: UserModel,
+    @Args() args: ConnectionArgs,
+  ): Promise<UserConnection> {
+    return this.connection(await this.follows.following(user.rowId, args), args);
+  }
+
+  private connection(rows: FollowListRow[], args: ConnectionArgs): UserConnection {
+    return toConnection(
+      rows,
+      pageSize(args),
+      (row) => row.cursor,
+      (row) => UserModel.from(row.user),
+      args.after !== undefined,
+    );
+  }
+
+  private async fresh(id: string): Promise<UserModel> {
+    return UserModel.from(await this.accounts.getActive(id));
+  }
+}

@@ -1,0 +1,76 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { defineLoader, NotFoundError, RequestLoaders } from '@app/common';
+
+/**
+ * The one place that says who may see and reach whom. Every feature that shows one account's
+ * content to another, or lets one account act on another, asks here.
+ *
+ * Rules (PRODUCT.md, Social graph): an account that blocked the viewer is invisible to the viewer
+ * (its profile and content answer NOT_FOUND) and cannot be followed, mentioned, replied to or
+ * joined by them. Mutes only filter the muter's timeline and notifications.
+ */
+@Injectable()
+export class RelationshipPolicy {
+  /** For a viewer: which of these accounts block them. */
+  readonly blocksViewer = defineLoader<string, boolean>(
+    'blocksViewer',
+    async (userIds, viewerId) => {
+      if (!viewerId) return userIds.map(() => false);
+      const rows = await this.db.query<{ blocker_id: string }[]>(
+        'SELECT blocker_id FROM blocks WHERE blocked_id = $1 AND blocker_id = ANY($2::bigint[])',
+        [viewerId, userIds],
+      );
+      const blockers = new Set(rows.map((row) => row.blocker_id));
+      return userIds.map((id) => blockers.has(id));
+    },
+  );
+
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** True when `ownerId`'s content is hidden from the viewer. */
+  async isHiddenFrom(
+    loaders: RequestLoaders,
+    ownerId: string,
+    viewerId: string | undefined,
+  ): Promise<boolean> {
+    if (!viewerId || viewerId === ownerId) return false;
+    return loaders.load(this.blocksViewer, ownerId);
+  }
+
+  /** NOT_FOUND when `ownerId` blocks the viewer; use before showing or acting on their things. */
+  async assertVisible(
+    loaders: RequestLoaders,
+    ownerId: string,
+    viewerId: string | undefined,
+    what: string,
+  ): Promise<void> {
+    if (await this.isHiddenFrom(loaders, ownerId, viewerId)) throw new NotFoundError(what);
+  }
+
+  /** Inside a transaction: whether `blockerId` blocks `blockedId`. */
+  async blocks(manager: EntityManager, blockerId: string, blockedId: string): Promise<boolean> {
+    const rows = await manager.query<unknown[]>(
+      'SELECT 1 FROM blocks WHERE blocker_id = $1 AND blocked_id = $2',
+      [blockerId, blockedId],
+    );
+    return rows.length > 0;
+  }
+
+  /** Of `userIds`, those between whom and `userId` a block stands, either way. */
+  async blockedEitherWay(
+    manager: EntityManager,
+    userId: string,
+    userIds: string[],
+  ): Promise<Set<string>> {
+    if (userIds.length === 0) return new Set();
+    const rows = await manager.query<{ other: string }[]>(
+      `SELECT blocked_id AS other FROM blocks WHERE blocker_id = $1 AND blocked_id = ANY($2::bigint[])
+       UNION
+       SELECT blocker_id AS other FROM blocks WHERE blocked_id = $1 AND blocker_id = ANY($2::bigint[])`,
+      [userId, userIds],
+    );
+    return new Set(rows.map((row) => row.other));
+  }
+}

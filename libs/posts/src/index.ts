@@ -1,0 +1,6 @@
+export * from './entities/post.entity';
+export * from './models/post.model';
+export * from './post-text';
+export * from './posts.events';
+export * from './posts.module';
+export * from './posts.service';

@@ -1,0 +1,36 @@
+import { Module, OnModuleInit } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { NodeRegistry } from '@app/common';
+import { GraphModule } from '@app/graph';
+import { PostHashtagEntity } from './entities/post-hashtag.entity';
+import { PostLikeEntity } from './entities/post-like.entity';
+import { PostMentionEntity } from './entities/post-mention.entity';
+import { PostEntity } from './entities/post.entity';
+import { PostModel } from './models/post.model';
+import { PostEvents } from './posts.events';
+import { PostsResolver } from './posts.resolver';
+import { PostsService } from './posts.service';
+
+@Module({
+  imports: [
+    GraphModule,
+    TypeOrmModule.forFeature([PostEntity, PostLikeEntity, PostMentionEntity, PostHashtagEntity]),
+  ],
+  providers: [PostsService, PostEvents, PostsResolver],
+  exports: [PostsService, PostEvents],
+})
+export class PostsModule implements OnModuleInit {
+  constructor(
+    private readonly nodes: NodeRegistry,
+    private readonly posts: PostsService,
+  ) {}
+
+  onModuleInit(): void {
+    this.nodes.register('Post', async (id, context) => {
+      const post = await context.loaders.load(this.posts.byId, id);
+      if (!post || !(await this.posts.isVisible(context.loaders, post, context.viewer?.id)))
+        return undefined;
+      return PostModel.from(post);
+    });
+  }
+}

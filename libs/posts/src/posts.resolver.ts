@@ -1,0 +1,146 @@
+import {
+  Args,
+  Context,
+  ID,
+  Mutation,
+  Parent,
+  Query,
+  ResolveField,
+  Resolver,
+} from '@nestjs/graphql';
+import { AccountsService, UserModel } from '@app/accounts';
+import {
+  Authenticated,
+  ConnectionArgs,
+  CurrentViewer,
+  GlobalIdPipe,
+  pageSize,
+  parseGlobalId,
+  RequestContext,
+  toConnection,
+  Viewer,
+} from '@app/common';
+import { CreatePostInput } from './dto/create-post.input';
+import { PostConnection, PostModel } from './models/post.model';
+import { PostsService } from './posts.service';
+
+const postId = () => new GlobalIdPipe('Post');
+
+@Resolver(() => PostModel)
+export class PostsResolver {
+  constructor(
+    private readonly posts: PostsService,
+    private readonly accounts: AccountsService,
+  ) {}
+
+  @Query(() => PostModel, { nullable: true })
+  async post(
+    @Args('id', { type: () => ID }, postId()) id: string,
+    @Context() context: RequestContext,
+  ): Promise<PostModel> {
+    return PostModel.from(await this.posts.getVisible(context.loaders, id, context.viewer?.id));
+  }
+
+  @Mutation(() => PostModel)
+  @Authenticated()
+  async createPost(
+    @Args('input') input: CreatePostInput,
+    @CurrentViewer() viewer: Viewer,
+    @Context() context: RequestContext,
+  ): Promise<PostModel> {
+    const replyToId = input.replyToId
+      ? parseGlobalId(input.replyToId, 'Post', 'replyToId')
+      : undefined;
+    const post = await this.posts.create(viewer, { text: input.text, replyToId }, context.loaders);
+    return PostModel.from(post);
+  }
+
+  @Mutation(() => Boolean)
+  @Authenticated()
+  async deletePost(
+    @Args('id', { type: () => ID }, postId()) id: string,
+    @CurrentViewer() viewer: Viewer,
+    @Context() context: RequestContext,
+  ): Promise<boolean> {
+    await this.posts.delete(viewer, id, context.loaders);
+    return true;
+  }
+
+  @Mutation(() => PostModel)
+  @Authenticated()
+  async likePost(
+    @Args('id', { type: () => ID }, postId()) id: string,
+    @CurrentViewer() viewer: Viewer,
+    @Context() context: RequestContext,
+  ): Promise<PostModel> {
+    await this.posts.like(viewer, id, context.loaders);
+    return this.reload(id, context);
+  }
+
+  @Mutation(() => PostModel)
+  @Authenticated()
+  async unlikePost(
+    @Args('id', { type: () => ID }, postId()) id: string,
+    @CurrentViewer() viewer: Viewer,
+    @Context() context: RequestContext,
+  ): Promise<PostModel> {
+    await this.posts.unlike(viewer, id, context.loaders);
+    return this.reload(id, context);
+  }
+
+  @ResolveField(() => UserModel)
+  async author(@Parent() post: PostModel, @Context() context: RequestContext): Promise<UserModel> {
+    const author = await context.loaders.load(this.accounts.byId, post.authorId);
+    // Posts of suspended authors are filtered before they get here; a race lands as null data.
+    return UserModel.from(author!);
+  }
+
+  @ResolveField(() => PostModel, { nullable: true })
+  async replyTo(
+    @Parent() post: PostModel,
+    @Context() context: RequestContext,
+  ): Promise<PostModel | null> {
+    if (!post.replyToId) return null;
+    const parent = await context.loaders.load(this.posts.byId, post.replyToId);
+    if (!parent || !(await this.posts.isVisible(context.loaders, parent, context.viewer?.id)))
+      return null;
+    return PostModel.from(parent);
+  }
+
+  @ResolveField(() => [UserModel])
+  async mentions(
+    @Parent() post: PostModel,
+    @Context() context: RequestContext,
+  ): Promise<UserModel[]> {
+    const ids = await context.loaders.load(this.posts.mentionedUserIds, post.rowId);
+    const users = await context.loaders.loadMany(this.accounts.byId, ids);
+    return users.flatMap((user) => (user ? [UserModel.from(user)] : []));
+  }
+
+  @ResolveField(() => Boolean)
+  viewerHasLiked(@Parent() post: PostModel, @Context() context: RequestContext): Promise<boolean> {
+    return context.loaders.load(this.posts.viewerHasLiked, post.rowId);
+  }
+
+  @ResolveField(() => PostConnection)
+  async replies(
+    @Parent() post: PostModel,
+    @Args() args: ConnectionArgs,
+    @Context() context: RequestContext,
+  ): Promise<PostConnection> {
+    const rows = await this.posts.replies(post.rowId, context.viewer?.id, args);
+    return toConnection(
+      rows,
+      pageSize(args),
+      (r) => r.cursor,
+      (r) => PostModel.from(r.post),
+      !!args.after,
+    );
+  }
+
+  private async reload(id: string, context: RequestContext): Promise<PostModel> {
+    context.loaders.clear(this.posts.byId, id);
+    context.loaders.clear(this.posts.viewerHasLiked, id);
+    return PostModel.from(await this.posts.getVisible(context.loaders, id, context.viewer?.id));
+  }
+}

@@ -1,0 +1,127 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { Client } from 'pg';
+import { loadConfig } from '@app/config';
+import { QueryCounter } from '@app/database';
+import { createApp } from '../../../apps/api/src/create-app';
+
+export interface GraphQLResponse<T = any> {
+  data?: T;
+  errors?: { message: string; path?: string[]; extensions?: Record<string, any> }[];
+}
+
+export interface TestUser {
+  id: string;
+  handle: string;
+  token: string;
+}
+
+function databaseUrl(adminUrl: string, database: string): string {
+  const url = new URL(adminUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+async function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: process.env.SEEIT_TEST_ADMIN_URL });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The real app on a fresh database of its own, listening on a free loopback port. */
+export class TestApp {
+  private userCount = 0;
+
+  private constructor(
+    readonly app: NestExpressApplication,
+    readonly url: string,
+    readonly databaseUrl: string,
+    readonly queries: QueryCounter,
+    private readonly database: string,
+  ) {}
+
+  static async start(env: Record<string, string> = {}): Promise<TestApp> {
+    const adminUrl = process.env.SEEIT_TEST_ADMIN_URL;
+    const template = process.env.SEEIT_TEST_TEMPLATE;
+    if (!adminUrl || !template) throw new Error('Run the tests through jest (globalSetup prepares the database).');
+    const database = `seeit_t_${randomBytes(6).toString('hex')}`;
+    await admin((client) => client.query(`CREATE DATABASE ${database} TEMPLATE ${template}`));
+    const url = databaseUrl(adminUrl, database);
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'seeit-test-')),
+      JWT_SECRET: 'test-secret-test-secret-test-secret-!!',
+      DATABASE_URL: url,
+      ...env,
+    });
+    const queries = new QueryCounter();
+    const app = await createApp(config, { url, logger: queries, poolSize: 5 });
+    await app.listen(0, '127.0.0.1');
+    const address = app.getHttpServer().address() as { port: number };
+    return new TestApp(app, `http://127.0.0.1:${address.port}`, url, queries, database);
+  }
+
+  async close(): Promise<void> {
+    await this.app.close();
+    await admin((client) => client.query(`DROP DATABASE IF EXISTS ${this.database} WITH (FORCE)`));
+  }
+
+  async gql<T = any>(
+    query: string,
+    variables: Record<string, unknown> = {},
+    token?: string,
+    headers: Record<string, string> = {},
+  ): Promise<GraphQLResponse<T>> {
+    const response = await fetch(`${this.url}/graphql`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...headers,
+      },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await response.json()) as GraphQLResponse<T>;
+  }
+
+  /** Like gql, but fails the test on any error and returns the data. */
+  async ok<T = any>(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<T> {
+    const result = await this.gql<T>(query, variables, token);
+    if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors, null, 2)}`);
+    return result.data as T;
+  }
+
+  /** Signs up a new account (unique handle unless given). */
+  async signUp(handle?: string, password = 'correct horse battery'): Promise<TestUser> {
+    this.userCount += 1;
+    const name = handle ?? `user_${this.userCount}_${randomBytes(3).toString('hex')}`;
+    const data = await this.ok<{ signUp: { token: string; user: { id: string; handle: string } } }>(
+      `mutation($input: SignUpInput!) { signUp(input: $input) { token user { id handle } } }`,
+      { input: { handle: name, email: `${name.toLowerCase()}@example.com`, password } },
+    );
+    return { id: data.signUp.user.id, handle: data.signUp.user.handle, token: data.signUp.token };
+  }
+
+  /** Runs SQL against this app's database (for setup and for checking that nothing changed). */
+  async sql<T = any>(text: string, params: unknown[] = []): Promise<T[]> {
+    const client = new Client({ connectionString: this.databaseUrl });
+    await client.connect();
+    try {
+      return (await client.query(text, params)).rows as T[];
+    } finally {
+      await client.end();
+    }
+  }
+}
+
+/** The `extensions.code` of the first error, for failure-path assertions. */
+export function errorCode(result: GraphQLResponse): string | undefined {
+  return result.errors?.[0]?.extensions?.code as string | undefined;
+}

@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { RequestLoaders } from '@app/common';
+import { TimelineItemKind } from './entities/timeline-entry.entity';
+
+/** A timeline item by reference: what a timeline stores and sorts by. */
+export interface TimelineItemRef {
+  kind: TimelineItemKind;
+  itemId: string;
+  authorId: string;
+  sortAt: Date;
+}
+
+export interface ItemKey {
+  sortAt: string;
+  itemId: string;
+}
+
+/**
+ * What the timeline needs from a kind of item (posts, broadcasts) without depending on its
+ * module: the author's items in timeline order, and the API object for one item as a viewer
+ * may see it.
+ */
+export interface TimelineSource {
+  kind: TimelineItemKind;
+  /** The author's items, newest first, strictly before `before` when given. */
+  byAuthor(
+    manager: EntityManager,
+    authorId: string,
+    before: ItemKey | undefined,
+    limit: number,
+  ): Promise<TimelineItemRef[]>;
+  /** The API object for the item, or undefined when the viewer may not see it (or it is gone). */
+  resolve(
+    loaders: RequestLoaders,
+    itemId: string,
+    viewerId: string | undefined,
+  ): Promise<object | undefined>;
+}
+
+@Injectable()
+export class TimelineSources {
+  private readonly sources = new Map<TimelineItemKind, TimelineSource>();
+
+  register(source: TimelineSource): void {
+    this.sources.set(source.kind, source);
+  }
+
+  all(): TimelineSource[] {
+    return [...this.sources.values()];
+  }
+
+  get(kind: TimelineItemKind): TimelineSource {
+    const source = this.sources.get(kind);
+    if (!source) throw new Error(`No timeline source registered for ${kind}`);
+    return source;
+  }
+}
