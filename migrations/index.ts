@@ -1,4 +1,5 @@
 import { Initial1763700000000 } from './1763700000000-initial';
+import { AccountSuspension1763700000001 } from './1763700000001-account-suspension';
 
 /** Every migration, in order. The service runs pending ones at start. */
-export const migrations = [Initial1763700000000];
+export const migrations = [Initial1763700000000, AccountSuspension1763700000001];

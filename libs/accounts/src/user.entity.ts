@@ -39,6 +39,10 @@ export class UserEntity {
   @Column({ name: 'suspended_at', type: 'timestamptz', precision: 3, nullable: true })
   suspendedAt!: Date | null;
 
+  /** Set by the admin who suspended the account; cleared when it is unsuspended. */
+  @Column({ name: 'suspension_reason', type: 'varchar', length: 500, nullable: true })
+  suspensionReason!: string | null;
+
   @Column({ name: 'followers_count', type: 'integer', default: 0 })
   followersCount!: number;
 

@@ -1,3 +1,4 @@
 export * from './database.module';
 export * from './embedded-postgres';
 export * from './query-counter';
+export * from './returning';

@@ -14,6 +14,7 @@ import {
   pageSize,
   Viewer,
 } from '@app/common';
+import { returningRows } from '@app/database';
 import { GraphEvents } from './graph.events';
 import { RelationshipPolicy } from './relationship.policy';
 
@@ -109,7 +110,8 @@ export class FollowService {
     followerId: string,
     followeeId: string,
   ): Promise<void> {
-    const deleted = await manager.query<unknown[]>(
+    const deleted = await returningRows(
+      manager,
       'DELETE FROM follows WHERE follower_id = $1 AND followee_id = $2 RETURNING 1',
       [followerId, followeeId],
     );

@@ -172,7 +172,7 @@ export class GraphResolver {
       pageSize(args),
       (row) => row.cursor,
       (row) => UserModel.from(row.user),
-      args.after !== undefined,
+      !!args.after,
     );
   }
 

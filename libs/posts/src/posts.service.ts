@@ -15,6 +15,7 @@ import {
   Role,
   Viewer,
 } from '@app/common';
+import { returningRows } from '@app/database';
 import { RelationshipPolicy } from '@app/graph';
 import { PostEntity } from './entities/post.entity';
 import { parsePostText } from './post-text';
@@ -151,7 +152,8 @@ export class PostsService {
       throw new ForbiddenError('Only the author or an admin can delete a post.');
     }
     await this.db.transaction(async (manager) => {
-      const deleted = await manager.query<PostRecord[]>(
+      const deleted = await returningRows<PostRecord>(
+        manager,
         `DELETE FROM posts p WHERE p.id = $1 RETURNING ${POST_COLUMNS}`,
         [post.id],
       );
@@ -190,7 +192,8 @@ export class PostsService {
   async unlike(viewer: Viewer, postId: string, loaders: RequestLoaders): Promise<void> {
     const post = await this.getVisible(loaders, postId, viewer.id, 'The post');
     await this.db.transaction(async (manager) => {
-      const deleted = await manager.query<unknown[]>(
+      const deleted = await returningRows(
+        manager,
         'DELETE FROM post_likes WHERE post_id = $1 AND user_id = $2 RETURNING 1',
         [post.id, viewer.id],
       );

@@ -67,7 +67,7 @@ export class TimelineResolver {
       resolved.length,
       (row) => timelineCursor(row.ref),
       (row) => row.node,
-      args.after !== undefined,
+      !!args.after,
     );
     // hasNextPage comes from the raw rows: an item dropped above does not end the timeline.
     connection.pageInfo.hasNextPage = page.refs.length > page.size;

@@ -29,8 +29,8 @@ export function timelineCursor(ref: Pick<TimelineItemRef, 'sortAt' | 'itemId'>):
   return encodeCursor([ref.sortAt.toISOString(), ref.itemId]);
 }
 
-export function parseTimelineCursor(after: string | undefined): ItemKey | undefined {
-  if (after === undefined) return undefined;
+export function parseTimelineCursor(after: string | null | undefined): ItemKey | undefined {
+  if (after === undefined || after === null) return undefined;
   const [sortAt, itemId] = decodeCursor(after, ['timestamp', 'int']);
   return { sortAt, itemId };
 }

@@ -1,6 +1,6 @@
 import { Type } from '@nestjs/common';
 import { ArgsType, Field, Int, ObjectType } from '@nestjs/graphql';
-import { Max, Min } from 'class-validator';
+import { IsOptional, Max, Min } from 'class-validator';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -24,12 +24,14 @@ export class PageInfo {
 @ArgsType()
 export class ConnectionArgs {
   @Field(() => Int, { nullable: true })
+  @IsOptional()
   @Min(1, { message: 'must be at least 1' })
   @Max(MAX_PAGE_SIZE, { message: `must be at most ${MAX_PAGE_SIZE}` })
-  first?: number;
+  first?: number | null;
 
   @Field(() => String, { nullable: true })
-  after?: string;
+  @IsOptional()
+  after?: string | null;
 }
 
 export interface Page<T> {
