@@ -22,7 +22,11 @@ async function post(t: TestApp, user: TestUser, text: string, replyToId?: string
 }
 
 async function follow(t: TestApp, follower: TestUser, followee: TestUser): Promise<void> {
-  await t.ok(`mutation($id: ID!) { follow(userId: $id) { id } }`, { id: followee.id }, follower.token);
+  await t.ok(
+    `mutation($id: ID!) { follow(userId: $id) { id } }`,
+    { id: followee.id },
+    follower.token,
+  );
 }
 
 async function home(t: TestApp, user: TestUser, first = 20, after?: string): Promise<HomePage> {
@@ -54,13 +58,35 @@ describe('home timeline', () => {
     await follow(t, reader, writer);
     for (let i = 1; i <= 25; i += 1) await post(t, writer, `p${i}`);
     const first = await home(t, reader, 10);
-    expect(texts(first)).toEqual(['p25', 'p24', 'p23', 'p22', 'p21', 'p20', 'p19', 'p18', 'p17', 'p16']);
+    expect(texts(first)).toEqual([
+      'p25',
+      'p24',
+      'p23',
+      'p22',
+      'p21',
+      'p20',
+      'p19',
+      'p18',
+      'p17',
+      'p16',
+    ]);
     expect(first.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
     expect(first.pageInfo.endCursor).not.toMatch(/p16|Post/);
 
     await post(t, writer, 'arrived while paging');
     const second = await home(t, reader, 10, first.pageInfo.endCursor!);
-    expect(texts(second)).toEqual(['p15', 'p14', 'p13', 'p12', 'p11', 'p10', 'p9', 'p8', 'p7', 'p6']);
+    expect(texts(second)).toEqual([
+      'p15',
+      'p14',
+      'p13',
+      'p12',
+      'p11',
+      'p10',
+      'p9',
+      'p8',
+      'p7',
+      'p6',
+    ]);
     expect(second.pageInfo.hasPreviousPage).toBe(true);
     const third = await home(t, reader, 10, second.pageInfo.endCursor!);
     expect(texts(third)).toEqual(['p5', 'p4', 'p3', 'p2', 'p1']);
@@ -75,15 +101,16 @@ describe('home timeline', () => {
     expect(result.errors?.[0].message).toContain('first');
   });
 
-  it.each(['garbage', 'WyJ4Il0', Buffer.from('["2026-01-01T00:00:00.000Z","x"]').toString('base64url')])(
-    'refuses the cursor %p',
-    async (after) => {
-      const user = await t.signUp();
-      const result = await t.gql(HOME, { after }, user.token);
-      expect(errorCode(result)).toBe('BAD_USER_INPUT');
-      expect(result.errors?.[0].message).toContain('after');
-    },
-  );
+  it.each([
+    'garbage',
+    'WyJ4Il0',
+    Buffer.from('["2026-01-01T00:00:00.000Z","x"]').toString('base64url'),
+  ])('refuses the cursor %p', async (after) => {
+    const user = await t.signUp();
+    const result = await t.gql(HOME, { after }, user.token);
+    expect(errorCode(result)).toBe('BAD_USER_INPUT');
+    expect(result.errors?.[0].message).toContain('after');
+  });
 
   it('needs a signed-in viewer', async () => {
     expect(errorCode(await t.gql(HOME))).toBe('UNAUTHENTICATED');
@@ -96,7 +123,11 @@ describe('home timeline', () => {
     await post(t, reader, 'mine');
     await follow(t, reader, writer);
     expect(texts(await home(t, reader))).toEqual(['mine', 'before the follow']);
-    await t.ok(`mutation($id: ID!) { unfollow(userId: $id) { id } }`, { id: writer.id }, reader.token);
+    await t.ok(
+      `mutation($id: ID!) { unfollow(userId: $id) { id } }`,
+      { id: writer.id },
+      reader.token,
+    );
     expect(texts(await home(t, reader))).toEqual(['mine']);
   });
 
@@ -136,8 +167,14 @@ describe('home timeline', () => {
     const page = await t.ok(query, { handle: writer.handle }, stranger.token);
     expect(page.user.timeline.edges).toEqual([{ node: { text: 'two' } }]);
     expect(page.user.timeline.pageInfo.hasNextPage).toBe(true);
-    await t.ok(`mutation($id: ID!) { block(userId: $id) { id } }`, { id: blocked.id }, writer.token);
-    expect(errorCode(await t.gql(query, { handle: writer.handle }, blocked.token))).toBe('NOT_FOUND');
+    await t.ok(
+      `mutation($id: ID!) { block(userId: $id) { id } }`,
+      { id: blocked.id },
+      writer.token,
+    );
+    expect(errorCode(await t.gql(query, { handle: writer.handle }, blocked.token))).toBe(
+      'NOT_FOUND',
+    );
   });
 });
 
@@ -171,12 +208,21 @@ describe('home timeline of large accounts (hybrid fan-out)', () => {
 
     const page1 = await home(t, fans[0], 3);
     const page2 = await home(t, fans[0], 3, page1.pageInfo.endCursor!);
-    expect([...texts(page1), ...texts(page2)]).toEqual(['star 2', 'friend 2', 'star 1', 'friend 1']);
+    expect([...texts(page1), ...texts(page2)]).toEqual([
+      'star 2',
+      'friend 2',
+      'star 1',
+      'friend 1',
+    ]);
     expect(page2.pageInfo.hasNextPage).toBe(false);
 
     await t.ok(`mutation($id: ID!) { mute(userId: $id) { id } }`, { id: star.id }, fans[1].token);
     expect(texts(await home(t, fans[1]))).toEqual([]);
-    await t.ok(`mutation($id: ID!) { unfollow(userId: $id) { id } }`, { id: star.id }, fans[2].token);
+    await t.ok(
+      `mutation($id: ID!) { unfollow(userId: $id) { id } }`,
+      { id: star.id },
+      fans[2].token,
+    );
     expect(texts(await home(t, fans[2]))).toEqual([]);
     await t.ok(`mutation($id: ID!) { deletePost(id: $id) }`, { id: starPost }, star.token);
     expect(texts(await home(t, fans[0]))).toEqual(['star 2', 'friend 2', 'friend 1']);
@@ -197,7 +243,10 @@ describe('home timeline SQL', () => {
       replyTo { id text author { handle viewerFollows } } } } }
     pageInfo { hasNextPage endCursor } } }`;
 
-  async function statementsFor(reader: TestUser, first: number): Promise<{ count: number; edges: number }> {
+  async function statementsFor(
+    reader: TestUser,
+    first: number,
+  ): Promise<{ count: number; edges: number }> {
     t.queries.reset();
     const data = await t.ok(RICH, { first }, reader.token);
     return { count: t.queries.total, edges: data.homeTimeline.edges.length };

@@ -25,10 +25,13 @@ export default async function globalSetup(): Promise<void> {
   let adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
     console.log('\n[seeit tests] DATABASE_URL is not set: starting the embedded PostgreSQL.');
-    globalThis.seeitEmbeddedPostgres = await startEmbeddedPostgres(join(process.cwd(), '.data', 'test-postgres'), {
-      database: 'seeit_admin',
-      quiet: true,
-    });
+    globalThis.seeitEmbeddedPostgres = await startEmbeddedPostgres(
+      join(process.cwd(), '.data', 'test-postgres'),
+      {
+        database: 'seeit_admin',
+        quiet: true,
+      },
+    );
     adminUrl = globalThis.seeitEmbeddedPostgres.url;
   }
   const template = `seeit_tpl_${randomBytes(4).toString('hex')}`;

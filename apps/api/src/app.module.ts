@@ -1,7 +1,7 @@
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { DynamicModule, Module, ValidationPipe } from '@nestjs/common';
-import { APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { Request } from 'express';
 import { AccountsModule, AuthService } from '@app/accounts';
@@ -10,6 +10,7 @@ import {
   costLimitPlugin,
   depthLimitRule,
   formatGraphQLError,
+  SafeExceptionFilter,
   validationExceptionFactory,
 } from '@app/common';
 import { APP_CONFIG, AppConfig, ConfigModule } from '@app/config';
@@ -29,7 +30,9 @@ function graphqlOptions(auth: AuthService, config: AppConfig): ApolloDriverConfi
     introspection: true,
     plugins: [
       costLimitPlugin(config.graphql.maxCost),
-      ...(config.graphql.playground ? [ApolloServerPluginLandingPageLocalDefault({ embed: true })] : []),
+      ...(config.graphql.playground
+        ? [ApolloServerPluginLandingPageLocalDefault({ embed: true })]
+        : []),
     ],
     validationRules: [depthLimitRule(config.graphql.maxDepth)],
     includeStacktraceInErrorResponses: !production,
@@ -64,6 +67,7 @@ export class AppModule {
       ],
       controllers: [HealthController],
       providers: [
+        { provide: APP_FILTER, useClass: SafeExceptionFilter },
         {
           provide: APP_PIPE,
           useValue: new ValidationPipe({

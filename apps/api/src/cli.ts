@@ -15,7 +15,10 @@ const USAGE = `Usage: npm run cli -- <command>
   emit-schema [file]           write the sorted GraphQL SDL (default apps/api/schema.gql)
   check-migrations             fail when the entities and the migrations disagree`;
 
-async function withApp<T>(config: AppConfig, work: (app: Awaited<ReturnType<typeof createApp>>) => Promise<T>) {
+async function withApp<T>(
+  config: AppConfig,
+  work: (app: Awaited<ReturnType<typeof createApp>>) => Promise<T>,
+) {
   let embedded: RunningDatabase | undefined;
   if (!config.databaseUrl) embedded = await startEmbeddedPostgres(config.dataDir, { quiet: true });
   const app = await createApp(config, { url: config.databaseUrl ?? embedded!.url });

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccountEvents } from './account.events';
 import { AccountsResolver } from './accounts.resolver';
 import { AccountsService } from './accounts.service';
 import { AuthService } from './auth.service';
@@ -7,7 +8,7 @@ import { UserEntity } from './user.entity';
 
 @Module({
   imports: [TypeOrmModule.forFeature([UserEntity])],
-  providers: [AccountsService, AuthService, AccountsResolver],
-  exports: [AccountsService, AuthService],
+  providers: [AccountsService, AuthService, AccountEvents, AccountsResolver],
+  exports: [AccountsService, AuthService, AccountEvents],
 })
 export class AccountsModule {}

@@ -6,11 +6,12 @@ import {
   InvalidInputError,
   RequestContext,
   Role,
+  UnauthenticatedError,
   Viewer,
 } from '@app/common';
 import { AccountsService } from './accounts.service';
 import { AuthService } from './auth.service';
-import { SignInInput, SignUpInput, UpdateProfileInput } from './dto/account.inputs';
+import { NUL, SignInInput, SignUpInput, UpdateProfileInput } from './dto/account.inputs';
 import { AuthPayloadModel, UserModel } from './models/user.model';
 
 @Resolver(() => UserModel)
@@ -40,6 +41,8 @@ export class AccountsResolver {
     description: 'The signed-in account; null when signed out.',
   })
   async me(@Context() context: RequestContext): Promise<UserModel | null> {
+    // A presented but refused token is an error, so a client notices it is signed out.
+    if (context.authProblem) throw new UnauthenticatedError(context.authProblem);
     if (!context.viewer) return null;
     const user = await context.loaders.load(this.accounts.byId, context.viewer.id);
     return user ? UserModel.from(user) : null;
@@ -67,6 +70,8 @@ export class AccountsResolver {
     }
     if (query.length > 100)
       throw InvalidInputError.field('query', 'must be at most 100 characters');
+    if (query.includes(NUL))
+      throw InvalidInputError.field('query', 'must not contain the NUL character');
     return (await this.accounts.search(query, limit)).map((user) => UserModel.from(user));
   }
 
@@ -78,5 +83,35 @@ export class AccountsResolver {
     @CurrentViewer() viewer: Viewer,
   ): Promise<UserModel> {
     return UserModel.from(await this.accounts.setRole(viewer, userId, role));
+  }
+
+  @Mutation(() => UserModel, {
+    description: 'Admins only: the account can no longer sign in; its content disappears.',
+  })
+  @Authenticated(Role.ADMIN)
+  async suspendUser(
+    @Args('userId', { type: () => ID }, new GlobalIdPipe('User')) userId: string,
+    @Args('reason', { type: () => String, nullable: true }) reason: string | null | undefined,
+    @CurrentViewer() viewer: Viewer,
+  ): Promise<UserModel> {
+    return UserModel.from(await this.accounts.suspend(viewer, userId, reason ?? undefined));
+  }
+
+  @Mutation(() => UserModel, { description: 'Admins only.' })
+  @Authenticated(Role.ADMIN)
+  async unsuspendUser(
+    @Args('userId', { type: () => ID }, new GlobalIdPipe('User')) userId: string,
+  ): Promise<UserModel> {
+    return UserModel.from(await this.accounts.unsuspend(userId));
+  }
+
+  @Mutation(() => Boolean, { description: 'Deletes the signed-in account and everything it made.' })
+  @Authenticated()
+  async deleteAccount(
+    @Args('password') password: string,
+    @CurrentViewer() viewer: Viewer,
+  ): Promise<boolean> {
+    await this.auth.deleteAccount(viewer, password);
+    return true;
   }
 }

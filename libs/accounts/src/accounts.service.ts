@@ -1,19 +1,26 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { QueryDeepPartialEntity, Repository } from 'typeorm';
 import {
   ConflictError,
   defineLoader,
   ForbiddenError,
+  InvalidInputError,
   NotFoundError,
   Role,
   Viewer,
 } from '@app/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { UpdateProfileInput } from './dto/account.inputs';
+import { AccountEvents } from './account.events';
+import { NUL, UpdateProfileInput } from './dto/account.inputs';
 import { UserEntity } from './user.entity';
 
-/** Accounts as stored: lookups, profile changes and roles. Authentication is AuthService's. */
+const MAX_SUSPENSION_REASON = 500;
+
+/**
+ * Accounts as stored: lookups, profile changes, roles, suspension and deletion. Authentication
+ * is AuthService's.
+ */
 @Injectable()
 export class AccountsService implements OnApplicationBootstrap {
   /** Active (not suspended) accounts by database id; undefined when missing or suspended. */
@@ -25,6 +32,7 @@ export class AccountsService implements OnApplicationBootstrap {
   constructor(
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly events: AccountEvents,
   ) {}
 
   /** The configured first admin gets the role as soon as the service starts. */
@@ -110,12 +118,71 @@ export class AccountsService implements OnApplicationBootstrap {
     return { ...user, role };
   }
 
+  /**
+   * Suspends another account: it can no longer sign in, its tokens stop working and its content
+   * disappears, since every read skips suspended accounts. Suspending again only updates the
+   * reason.
+   */
+  async suspend(actor: Viewer, userId: string, reason: string | undefined): Promise<UserEntity> {
+    if (actor.id === userId) throw new ForbiddenError('You cannot suspend your own account.');
+    const trimmed = reason?.trim() || null;
+    // Code points, as PostgreSQL counts the varchar's length.
+    if (trimmed !== null && [...trimmed].length > MAX_SUSPENSION_REASON) {
+      throw InvalidInputError.field(
+        'reason',
+        `must be at most ${MAX_SUSPENSION_REASON} characters`,
+      );
+    }
+    if (trimmed?.includes(NUL)) {
+      throw InvalidInputError.field('reason', 'must not contain the NUL character');
+    }
+    return this.updateAnyState(userId, {
+      suspendedAt: () => 'COALESCE(suspended_at, now())',
+      suspensionReason: trimmed,
+    });
+  }
+
+  /** Lifts a suspension; an active account is returned unchanged. */
+  unsuspend(userId: string): Promise<UserEntity> {
+    return this.updateAnyState(userId, { suspendedAt: null, suspensionReason: null });
+  }
+
+  /**
+   * Deletes the account and everything it made, in one transaction. The foreign keys cascade to
+   * the rows that reference it; the listeners of `deleting` fix what cascades cannot (the other
+   * accounts' and posts' counters, the timelines, which have no foreign keys).
+   */
+  async delete(userId: string): Promise<void> {
+    await this.users.manager.transaction(async (manager) => {
+      // Follows, likes and posts that would reference the account now wait for this
+      // transaction, so the counters the listeners fix stay exact.
+      const locked = await manager.query<unknown[]>(
+        'SELECT 1 FROM users WHERE id = $1 FOR UPDATE',
+        [userId],
+      );
+      if (locked.length === 0) throw new NotFoundError('The account');
+      await this.events.emit(manager, 'deleting', { userId });
+      await manager.query('DELETE FROM users WHERE id = $1', [userId]);
+    });
+  }
+
   /** For the CLI: sets a role by handle, whatever it was. */
   async setRoleByHandle(handle: string, role: Role): Promise<UserEntity> {
     const user = await this.findByHandle(handle);
     if (!user) throw new NotFoundError(`The user @${handle}`);
     await this.users.update({ id: user.id }, { role });
     return { ...user, role };
+  }
+
+  /** Updates an account whether suspended or not; NOT_FOUND only when it does not exist. */
+  private async updateAnyState(
+    userId: string,
+    changes: QueryDeepPartialEntity<UserEntity>,
+  ): Promise<UserEntity> {
+    const { affected } = await this.users.update({ id: userId }, changes);
+    const user = affected ? await this.users.findOneBy({ id: userId }) : null;
+    if (!user) throw new NotFoundError('The user');
+    return user;
   }
 
   async assertHandleFree(handle: string, email: string): Promise<void> {

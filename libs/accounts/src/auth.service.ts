@@ -5,6 +5,7 @@ import jwt from 'jsonwebtoken';
 import { QueryFailedError, Repository } from 'typeorm';
 import {
   ConflictError,
+  InvalidInputError,
   RateLimiter,
   RequestContext,
   RequestLoaders,
@@ -35,6 +36,8 @@ export interface Session {
 export class AuthService {
   private readonly loginAttempts: RateLimiter;
   private readonly addressAttempts: RateLimiter;
+  /** Password confirmations by a signed-in account, so a stolen token cannot guess the password. */
+  private readonly confirmAttempts: RateLimiter;
   /** Verified against when the login matches nobody, so timing does not tell which half was wrong. */
   private readonly decoyHash: Promise<string>;
 
@@ -46,6 +49,7 @@ export class AuthService {
     const windowMs = config.signIn.windowSeconds * 1000;
     this.loginAttempts = new RateLimiter(config.signIn.maxAttempts, windowMs);
     this.addressAttempts = new RateLimiter(config.signIn.maxAttempts * 10, windowMs);
+    this.confirmAttempts = new RateLimiter(config.signIn.maxAttempts, windowMs);
     this.decoyHash = hash('decoy password for unknown logins', ARGON2);
   }
 
@@ -84,7 +88,7 @@ export class AuthService {
     this.addressAttempts.consume(ip, message);
     const found = await this.users
       .createQueryBuilder('u')
-      .addSelect('u.password_hash')
+      .addSelect('u.passwordHash')
       .where(login.includes('@') ? 'lower(u.email) = :login' : 'lower(u.handle) = :login', {
         login,
       })
@@ -96,10 +100,22 @@ export class AuthService {
     return { token: this.issueToken(found.id), user: user as UserEntity };
   }
 
+  /** Deletes the viewer's account and everything it made, once they confirm their password. */
+  async deleteAccount(viewer: Viewer, password: string): Promise<void> {
+    this.confirmAttempts.consume(
+      viewer.id,
+      'Too many wrong passwords. Wait a few minutes and try again.',
+    );
+    if (!(await this.checkPassword(viewer.id, password))) {
+      throw InvalidInputError.field('password', 'is not the password of your account');
+    }
+    await this.accounts.delete(viewer.id);
+  }
+
   async checkPassword(userId: string, password: string): Promise<boolean> {
     const row = await this.users
       .createQueryBuilder('u')
-      .addSelect('u.password_hash')
+      .addSelect('u.passwordHash')
       .where('u.id = :userId', { userId })
       .getOne();
     return row ? verify(row.passwordHash, password) : false;

@@ -1,3 +1,4 @@
+export * from './account.events';
 export * from './accounts.module';
 export * from './accounts.service';
 export * from './auth.service';

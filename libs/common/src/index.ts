@@ -14,3 +14,4 @@ export * from './pagination/connection';
 export * from './pagination/cursor';
 export * from './rate-limit/rate-limiter';
 export * from './events/transactional-events';
+export * from './errors/safe-exception.filter';

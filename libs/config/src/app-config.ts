@@ -23,7 +23,7 @@ export interface AppConfig {
     readonly maxDepth: number;
     readonly maxCost: number;
     readonly maxBodyBytes: number;
-    /** Landing page and introspection; on by default outside production. */
+    /** Apollo's landing page at /graphql; on by default outside production. */
     readonly playground: boolean;
   };
   readonly signIn: { readonly maxAttempts: number; readonly windowSeconds: number };
@@ -143,7 +143,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     appScheme,
     bootstrapAdmin,
     graphql: {
-      maxDepth: read.int('GRAPHQL_MAX_DEPTH', 12, 2, 100),
+      // 15: graphql's standard introspection query (Apollo Sandbox, code generators) is 15 deep.
+      maxDepth: read.int('GRAPHQL_MAX_DEPTH', 15, 2, 100),
       maxCost: read.int('GRAPHQL_MAX_COST', 20_000, 10, 10_000_000),
       maxBodyBytes: read.int('MAX_BODY_BYTES', 100 * 1024, 1024, 16 * 1024 * 1024),
       playground: read.bool('GRAPHQL_PLAYGROUND', nodeEnv !== 'production'),

@@ -14,6 +14,7 @@ interface EmbeddedPostgresServer {
 type EmbeddedPostgresClass = new (options: Record<string, unknown>) => EmbeddedPostgresServer;
 
 // A real import() even in the CommonJS build, which would otherwise turn it into require().
+// eslint-disable-next-line @typescript-eslint/no-implied-eval
 const importModule = new Function('specifier', 'return import(specifier)') as (
   specifier: string,
 ) => Promise<{ default: EmbeddedPostgresClass }>;
@@ -34,6 +35,20 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** The pid of a PostgreSQL already running on this cluster, if any (stale pid files are ignored). */
+function runningPostmaster(clusterDir: string): number | undefined {
+  const pidFile = join(clusterDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return undefined;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch {
+    return undefined;
+  }
 }
 
 const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
@@ -72,7 +87,19 @@ export async function startEmbeddedPostgres(
     logger.log(`Creating the embedded PostgreSQL cluster in ${clusterDir}`);
     await pg.initialise();
   }
-  await pg.start();
+  const running = runningPostmaster(clusterDir);
+  if (running !== undefined) {
+    throw new Error(
+      `The embedded PostgreSQL in ${clusterDir} is already running (pid ${running}), most likely for ` +
+        'another seeit process. Stop that process, use another DATA_DIR, or set DATABASE_URL.',
+    );
+  }
+  try {
+    await pg.start();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error ?? 'no reason given');
+    throw new Error(`The embedded PostgreSQL in ${clusterDir} did not start: ${reason}`);
+  }
   try {
     await pg.createDatabase(database);
   } catch {

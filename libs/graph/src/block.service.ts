@@ -22,8 +22,10 @@ export class BlockService {
   /** Blocks `userId`: follows end both ways, and each leaves the other's timeline. Idempotent. */
   async block(viewer: Viewer, userId: string): Promise<void> {
     if (userId === viewer.id) throw InvalidInputError.field('userId', 'you cannot block yourself');
-    await this.accounts.getActive(userId);
     await this.db.transaction(async (manager) => {
+      // Same locks, in the same order, as follow/unfollow: a follow racing this block either
+      // commits first (and is removed below) or waits and then sees the block.
+      await this.follows.lockPair(manager, viewer.id, userId);
       const inserted = await manager.query<unknown[]>(
         `INSERT INTO blocks (blocker_id, blocked_id) VALUES ($1, $2)
          ON CONFLICT DO NOTHING RETURNING 1`,

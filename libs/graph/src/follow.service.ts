@@ -77,7 +77,7 @@ export class FollowService {
   async follow(viewer: Viewer, userId: string, notify: boolean | undefined): Promise<void> {
     if (userId === viewer.id) throw InvalidInputError.field('userId', 'you cannot follow yourself');
     await this.db.transaction(async (manager) => {
-      await this.lockActiveUser(manager, userId);
+      await this.lockPair(manager, viewer.id, userId);
       if (await this.policy.blocks(manager, userId, viewer.id)) throw new NotFoundError('The user');
       if (await this.policy.blocks(manager, viewer.id, userId)) {
         throw new ConflictError('You block this account; unblock it before following.');
@@ -99,7 +99,7 @@ export class FollowService {
   /** Idempotent; the account must exist. */
   async unfollow(viewer: Viewer, userId: string): Promise<void> {
     await this.db.transaction(async (manager) => {
-      await this.lockActiveUser(manager, userId);
+      await this.lockPair(manager, viewer.id, userId);
       await this.removeFollow(manager, viewer.id, userId);
     });
   }
@@ -121,14 +121,39 @@ export class FollowService {
     }
   }
 
-  /** Accounts following `userId`, newest follow first. */
-  followers(userId: string, args: ConnectionArgs): Promise<FollowListRow[]> {
-    return this.list('followee_id', 'follower_id', userId, args);
+  /**
+   * Before an account is deleted: drops its follows both ways and takes them off the counts of
+   * the accounts on the other side (one account can be both followed and following).
+   */
+  async forgetAccount(manager: EntityManager, userId: string): Promise<void> {
+    await manager.query(
+      `WITH gone AS (
+         DELETE FROM follows WHERE follower_id = $1 OR followee_id = $1
+         RETURNING follower_id, followee_id
+       ), lost AS (
+         SELECT CASE WHEN follower_id = $1 THEN followee_id ELSE follower_id END AS id,
+                count(*) FILTER (WHERE follower_id = $1)::int AS followers,
+                count(*) FILTER (WHERE followee_id = $1)::int AS following
+         FROM gone GROUP BY 1
+       )
+       UPDATE users u SET followers_count = u.followers_count - lost.followers,
+                          following_count = u.following_count - lost.following
+       FROM lost WHERE u.id = lost.id`,
+      [userId],
+    );
   }
 
-  /** Accounts `userId` follows, newest follow first. */
-  following(userId: string, args: ConnectionArgs): Promise<FollowListRow[]> {
-    return this.list('follower_id', 'followee_id', userId, args);
+  /**
+   * Accounts following `userId`, newest follow first, as `viewerId` may see them: accounts that
+   * block the viewer are left out (RelationshipPolicy: they are invisible to the viewer).
+   */
+  followers(userId: string, args: ConnectionArgs, viewerId?: string): Promise<FollowListRow[]> {
+    return this.list('followee_id', 'follower_id', userId, args, viewerId);
+  }
+
+  /** Accounts `userId` follows, newest follow first, without those that block `viewerId`. */
+  following(userId: string, args: ConnectionArgs, viewerId?: string): Promise<FollowListRow[]> {
+    return this.list('follower_id', 'followee_id', userId, args, viewerId);
   }
 
   private async list(
@@ -136,18 +161,21 @@ export class FollowService {
     otherColumn: 'follower_id' | 'followee_id',
     userId: string,
     args: ConnectionArgs,
+    viewerId: string | undefined,
   ): Promise<FollowListRow[]> {
-    const params: unknown[] = [userId, pageSize(args) + 1];
+    const params: unknown[] = [userId, pageSize(args) + 1, viewerId ?? null];
     let keyset = '';
     if (args.after) {
       const [at, id] = decodeCursor(args.after, ['timestamp', 'int']);
       params.push(at, id);
-      keyset = `AND (f.created_at, f.${otherColumn}) < ($3::timestamptz, $4::bigint)`;
+      keyset = `AND (f.created_at, f.${otherColumn}) < ($4::timestamptz, $5::bigint)`;
     }
     const rows = await this.db.query<{ other_id: string; created_at: Date }[]>(
       `SELECT f.${otherColumn} AS other_id, f.created_at FROM follows f
        JOIN users u ON u.id = f.${otherColumn} AND u.suspended_at IS NULL
        WHERE f.${ownColumn} = $1 ${keyset}
+         AND NOT EXISTS (
+           SELECT 1 FROM blocks b WHERE b.blocker_id = f.${otherColumn} AND b.blocked_id = $3::bigint)
        ORDER BY f.created_at DESC, f.${otherColumn} DESC
        LIMIT $2`,
       params,
@@ -161,13 +189,26 @@ export class FollowService {
     });
   }
 
-  /** Row-locks the target so a concurrent block or suspension cannot interleave; NOT_FOUND if gone. */
-  private async lockActiveUser(manager: EntityManager, userId: string): Promise<void> {
-    const rows = await manager.query<unknown[]>(
-      'SELECT 1 FROM users WHERE id = $1 AND suspended_at IS NULL FOR SHARE',
-      [userId],
-    );
-    if (rows.length === 0) throw new NotFoundError('The user');
+  /**
+   * Row-locks both accounts of a follow or block, lowest id first, before anything else is read or
+   * written: every change between two accounts (follow, unfollow, block, in either direction)
+   * queues on the same locks in the same order, so concurrent ones serialize instead of
+   * deadlocking, and a concurrent block or suspension cannot interleave. The lock is FOR NO KEY
+   * UPDATE, the one the counter update takes anyway: a shared lock would have to be upgraded by
+   * adjustCounts, which deadlocks as soon as two transactions hold it. NOT_FOUND when `userId` is
+   * missing or suspended.
+   */
+  async lockPair(manager: EntityManager, viewerId: string, userId: string): Promise<void> {
+    const ids = [viewerId, userId].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
+    let targetActive = false;
+    for (const id of ids) {
+      const rows = await manager.query<{ active: boolean }[]>(
+        'SELECT suspended_at IS NULL AS active FROM users WHERE id = $1 FOR NO KEY UPDATE',
+        [id],
+      );
+      if (id === userId) targetActive = rows[0]?.active === true;
+    }
+    if (!targetActive) throw new NotFoundError('The user');
   }
 
   /** One statement for both rows, so concurrent follows lock them in the same order. */

@@ -1,6 +1,6 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AccountsModule, AccountsService, UserModel } from '@app/accounts';
+import { AccountEvents, AccountsModule, AccountsService, UserModel } from '@app/accounts';
 import { NodeRegistry } from '@app/common';
 import { BlockService } from './block.service';
 import { BlockEntity } from './entities/block.entity';
@@ -21,6 +21,8 @@ export class GraphModule implements OnModuleInit {
     private readonly nodes: NodeRegistry,
     private readonly accounts: AccountsService,
     private readonly policy: RelationshipPolicy,
+    private readonly accountEvents: AccountEvents,
+    private readonly follows: FollowService,
   ) {}
 
   onModuleInit(): void {
@@ -31,5 +33,8 @@ export class GraphModule implements OnModuleInit {
       }
       return UserModel.from(user);
     });
+    this.accountEvents.on('deleting', (manager, { userId }) =>
+      this.follows.forgetAccount(manager, userId),
+    );
   }
 }

@@ -26,6 +26,8 @@ import { UserConnection } from './models/user-connection.model';
 import { RelationshipPolicy } from './relationship.policy';
 
 const userId = () => new GlobalIdPipe('User');
+/** What a handle can be (PRODUCT.md, Accounts). */
+const HANDLE = /^[A-Za-z0-9_]{3,30}$/;
 
 @Resolver(() => UserModel)
 export class GraphResolver {
@@ -41,14 +43,12 @@ export class GraphResolver {
     @Args('handle') handle: string,
     @Context() context: RequestContext,
   ): Promise<UserModel> {
-    const user = await this.accounts.findByHandle(handle);
-    if (!user) throw new NotFoundError(`The user @${handle}`);
-    await this.policy.assertVisible(
-      context.loaders,
-      user.id,
-      context.viewer?.id,
-      `The user @${handle}`,
-    );
+    // Only something shaped like a handle is looked up or echoed back in the error message.
+    const valid = HANDLE.test(handle);
+    const what = valid ? `The user @${handle}` : 'The user';
+    const user = valid ? await this.accounts.findByHandle(handle) : undefined;
+    if (!user) throw new NotFoundError(what);
+    await this.policy.assertVisible(context.loaders, user.id, context.viewer?.id, what);
     context.loaders.prime(this.accounts.byId, user.id, user);
     return UserModel.from(user);
   }
@@ -154,16 +154,24 @@ export class GraphResolver {
   async followers(
     @Parent() user: UserModel,
     @Args() args: ConnectionArgs,
+    @Context() context: RequestContext,
   ): Promise<UserConnection> {
-    return this.connection(await this.follows.followers(user.rowId, args), args);
+    return this.connection(
+      await this.follows.followers(user.rowId, args, context.viewer?.id),
+      args,
+    );
   }
 
   @ResolveField(() => UserConnection)
   async following(
     @Parent() user: UserModel,
     @Args() args: ConnectionArgs,
+    @Context() context: RequestContext,
   ): Promise<UserConnection> {
-    return this.connection(await this.follows.following(user.rowId, args), args);
+    return this.connection(
+      await this.follows.following(user.rowId, args, context.viewer?.id),
+      args,
+    );
   }
 
   private connection(rows: FollowListRow[], args: ConnectionArgs): UserConnection {

@@ -1,5 +1,5 @@
 import { InvalidInputError } from '@app/common';
-import { parsePostText } from './post-text';
+import { hashtagKey, parsePostText } from './post-text';
 
 describe('parsePostText', () => {
   it('trims and extracts hashtags and mentions once each', () => {
@@ -28,5 +28,22 @@ describe('parsePostText', () => {
 
   it('rejects text over 280 characters', () => {
     expect(() => parsePostText('a'.repeat(281))).toThrow('at most 280');
+  });
+
+  it('rejects NUL characters, which PostgreSQL text cannot store', () => {
+    expect(() => parsePostText('a\u0000b')).toThrow('text: must not contain NUL characters');
+  });
+});
+
+describe('hashtagKey', () => {
+  it('lower-cases a tag', () => {
+    expect(hashtagKey('TheShow')).toBe('theshow');
+    expect(hashtagKey('Café')).toBe('café');
+  });
+
+  it('never exceeds 100 code points, even when lower-casing lengthens the tag', () => {
+    const tag = 'İ'.repeat(100);
+    expect([...tag.toLowerCase()]).toHaveLength(200);
+    expect([...hashtagKey(tag)]).toHaveLength(100);
   });
 });

@@ -1,6 +1,8 @@
 import { InvalidInputError } from '@app/common';
 
 export const MAX_POST_LENGTH = 280;
+/** Longest hashtag kept, in code points; post_hashtags.tag is varchar(100). */
+export const MAX_HASHTAG_LENGTH = 100;
 const MAX_TAGS = 30;
 const MAX_MENTIONS = 20;
 
@@ -30,9 +32,21 @@ function uniqueBy(values: string[], limit: number): string[] {
   return out;
 }
 
+/**
+ * The key a hashtag is indexed and looked up by (post_hashtags.tag): lower-cased, and cut to
+ * MAX_HASHTAG_LENGTH code points, since lower-casing can lengthen a tag ('İ' becomes 'i' plus a
+ * combining dot).
+ */
+export function hashtagKey(tag: string): string {
+  return [...tag.toLowerCase()].slice(0, MAX_HASHTAG_LENGTH).join('');
+}
+
 /** The post rules: 1-280 Unicode code points after trimming; tags and mentions extracted. */
 export function parsePostText(raw: string, field = 'text'): ParsedPostText {
   const text = raw.trim();
+  // PostgreSQL text cannot hold U+0000: refuse it here rather than fail on the INSERT.
+  if (text.includes('\u0000'))
+    throw InvalidInputError.field(field, 'must not contain NUL characters');
   const length = [...text].length;
   if (length === 0) throw InvalidInputError.field(field, 'must not be empty');
   if (length > MAX_POST_LENGTH) {

@@ -1,5 +1,6 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccountEvents } from '@app/accounts';
 import { NodeRegistry } from '@app/common';
 import { GraphModule } from '@app/graph';
 import { PostHashtagEntity } from './entities/post-hashtag.entity';
@@ -23,6 +24,7 @@ export class PostsModule implements OnModuleInit {
   constructor(
     private readonly nodes: NodeRegistry,
     private readonly posts: PostsService,
+    private readonly accountEvents: AccountEvents,
   ) {}
 
   onModuleInit(): void {
@@ -32,5 +34,8 @@ export class PostsModule implements OnModuleInit {
         return undefined;
       return PostModel.from(post);
     });
+    this.accountEvents.on('deleting', (manager, { userId }) =>
+      this.posts.forgetAccount(manager, userId),
+    );
   }
 }

@@ -20,6 +20,7 @@ import {
   toConnection,
   Viewer,
 } from '@app/common';
+import { RelationshipPolicy } from '@app/graph';
 import { CreatePostInput } from './dto/create-post.input';
 import { PostConnection, PostModel } from './models/post.model';
 import { PostsService } from './posts.service';
@@ -31,6 +32,7 @@ export class PostsResolver {
   constructor(
     private readonly posts: PostsService,
     private readonly accounts: AccountsService,
+    private readonly policy: RelationshipPolicy,
   ) {}
 
   @Query(() => PostModel, { nullable: true })
@@ -113,8 +115,14 @@ export class PostsResolver {
     @Context() context: RequestContext,
   ): Promise<UserModel[]> {
     const ids = await context.loaders.load(this.posts.mentionedUserIds, post.rowId);
-    const users = await context.loaders.loadMany(this.accounts.byId, ids);
-    return users.flatMap((user) => (user ? [UserModel.from(user)] : []));
+    const [users, hidden] = await Promise.all([
+      context.loaders.loadMany(this.accounts.byId, ids),
+      // Accounts that block the viewer are invisible to them, here as everywhere.
+      Promise.all(
+        ids.map((id) => this.policy.isHiddenFrom(context.loaders, id, context.viewer?.id)),
+      ),
+    ]);
+    return users.flatMap((user, i) => (user && !hidden[i] ? [UserModel.from(user)] : []));
   }
 
   @ResolveField(() => Boolean)

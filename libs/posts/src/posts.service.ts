@@ -18,7 +18,7 @@ import {
 import { returningRows } from '@app/database';
 import { RelationshipPolicy } from '@app/graph';
 import { PostEntity } from './entities/post.entity';
-import { parsePostText } from './post-text';
+import { hashtagKey, parsePostText } from './post-text';
 import { PostEvents } from './posts.events';
 
 export interface NewPost {
@@ -124,7 +124,7 @@ export class PostsService {
         await manager.query(
           `INSERT INTO post_hashtags (post_id, tag, created_at)
            SELECT $1, tag, $2 FROM unnest($3::text[]) AS tag ON CONFLICT DO NOTHING`,
-          [post.id, post.createdAt, parsed.hashtags.map((tag) => tag.toLowerCase())],
+          [post.id, post.createdAt, parsed.hashtags.map(hashtagKey)],
         );
       }
       const mentionedUserIds = await this.storeMentions(manager, post, parsed.mentions);
@@ -147,7 +147,13 @@ export class PostsService {
 
   /** Only the author or an admin; the post leaves every timeline in the same transaction. */
   async delete(viewer: Viewer, postId: string, loaders: RequestLoaders): Promise<void> {
-    const post = await this.getVisible(loaders, postId, viewer.id, 'The post');
+    // Admins moderate whatever exists: an author cannot put a post out of their reach by blocking
+    // them (or by being suspended). Everyone else acts only on posts they may see.
+    const post =
+      viewer.role === Role.ADMIN
+        ? await loaders.load(this.byId, postId)
+        : await this.getVisible(loaders, postId, viewer.id, 'The post');
+    if (!post) throw new NotFoundError('The post');
     if (post.authorId !== viewer.id && viewer.role !== Role.ADMIN) {
       throw new ForbiddenError('Only the author or an admin can delete a post.');
     }
@@ -203,6 +209,27 @@ export class PostsService {
         ]);
       }
     });
+  }
+
+  /**
+   * Before an account is deleted (its posts and likes then go by cascade): takes its likes and
+   * replies off the counts of the other accounts' posts.
+   */
+  async forgetAccount(manager: EntityManager, userId: string): Promise<void> {
+    // Deleting the likes here, rather than by cascade, counts only rows that really went.
+    await manager.query(
+      `WITH gone AS (DELETE FROM post_likes WHERE user_id = $1 RETURNING post_id)
+       UPDATE posts p SET likes_count = p.likes_count - 1
+       FROM gone WHERE p.id = gone.post_id AND p.author_id <> $1`,
+      [userId],
+    );
+    await manager.query(
+      `UPDATE posts p SET replies_count = p.replies_count - r.replies
+       FROM (SELECT reply_to_id, count(*)::int AS replies FROM posts
+             WHERE author_id = $1 AND reply_to_id IS NOT NULL GROUP BY reply_to_id) r
+       WHERE p.id = r.reply_to_id AND p.author_id <> $1`,
+      [userId],
+    );
   }
 
   /** Whether the viewer may see the post: its author is active and does not block them. */
@@ -277,8 +304,13 @@ export class PostsService {
     return rows.map((row) => row.user_id);
   }
 
+  /**
+   * Keeps the parent from being deleted until the reply commits. FOR KEY SHARE blocks a DELETE but
+   * not the replies_count UPDATE (FOR NO KEY UPDATE): with FOR SHARE, two concurrent replies each
+   * held a share lock the other's UPDATE had to wait for, and deadlocked.
+   */
   private async lockPost(manager: EntityManager, postId: string): Promise<boolean> {
-    const rows = await manager.query<unknown[]>('SELECT 1 FROM posts WHERE id = $1 FOR SHARE', [
+    const rows = await manager.query<unknown[]>('SELECT 1 FROM posts WHERE id = $1 FOR KEY SHARE', [
       postId,
     ]);
     return rows.length > 0;

@@ -50,7 +50,8 @@ export class TestApp {
   static async start(env: Record<string, string> = {}): Promise<TestApp> {
     const adminUrl = process.env.SEEIT_TEST_ADMIN_URL;
     const template = process.env.SEEIT_TEST_TEMPLATE;
-    if (!adminUrl || !template) throw new Error('Run the tests through jest (globalSetup prepares the database).');
+    if (!adminUrl || !template)
+      throw new Error('Run the tests through jest (globalSetup prepares the database).');
     const database = `seeit_t_${randomBytes(6).toString('hex')}`;
     await admin((client) => client.query(`CREATE DATABASE ${database} TEMPLATE ${template}`));
     const url = databaseUrl(adminUrl, database);
@@ -92,9 +93,14 @@ export class TestApp {
   }
 
   /** Like gql, but fails the test on any error and returns the data. */
-  async ok<T = any>(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<T> {
+  async ok<T = any>(
+    query: string,
+    variables: Record<string, unknown> = {},
+    token?: string,
+  ): Promise<T> {
     const result = await this.gql<T>(query, variables, token);
-    if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors, null, 2)}`);
+    if (result.errors?.length)
+      throw new Error(`GraphQL errors: ${JSON.stringify(result.errors, null, 2)}`);
     return result.data as T;
   }
 

@@ -104,4 +104,18 @@ export class TimelineFanout {
       authorId,
     ]);
   }
+
+  /** Before an account is deleted: its timeline, and its items in everyone else's. */
+  async forgetAccount(manager: EntityManager, userId: string): Promise<void> {
+    // author_id has no index; the author's own timeline holds all their items (see add), so
+    // their rows elsewhere are found through the item index.
+    await manager.query(
+      `DELETE FROM timeline_entries WHERE item_id IN (
+         SELECT item_id FROM timeline_entries WHERE owner_id = $1 AND author_id = $1)`,
+      [userId],
+    );
+    await manager.query('DELETE FROM timeline_entries WHERE owner_id = $1', [userId]);
+    await manager.query('DELETE FROM timeline_pulled_items WHERE author_id = $1', [userId]);
+    await manager.query('DELETE FROM timeline_pull_authors WHERE author_id = $1', [userId]);
+  }
 }

@@ -1,5 +1,6 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccountEvents } from '@app/accounts';
 import { GraphEvents, GraphModule } from '@app/graph';
 import { PostEvents, PostsModule, PostsService, PostModel } from '@app/posts';
 import { PullAuthorEntity, PulledItemEntity } from './entities/pulled-item.entity';
@@ -26,6 +27,7 @@ export class TimelineModule implements OnModuleInit {
     private readonly posts: PostsService,
     private readonly postEvents: PostEvents,
     private readonly graphEvents: GraphEvents,
+    private readonly accountEvents: AccountEvents,
   ) {}
 
   onModuleInit(): void {
@@ -53,5 +55,8 @@ export class TimelineModule implements OnModuleInit {
       await this.fanout.removeAuthor(manager, blockerId, blockedId);
       await this.fanout.removeAuthor(manager, blockedId, blockerId);
     });
+    this.accountEvents.on('deleting', (manager, { userId }) =>
+      this.fanout.forgetAccount(manager, userId),
+    );
   }
 }

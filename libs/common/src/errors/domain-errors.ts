@@ -1,12 +1,15 @@
+import { IntrinsicException } from '@nestjs/common';
+
 /** The codes a client can receive in `extensions.code` (see PRODUCT.md, Errors and limits). */
 export type ErrorCode =
   'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'RATE_LIMITED';
 
 /**
  * An error the client caused. Services throw these; the GraphQL error formatter turns them into
- * errors with `extensions.code`, and anything else into an opaque internal error.
+ * errors with `extensions.code`, and anything else into an opaque internal error. Intrinsic, so
+ * Nest does not log them as server errors: clients could otherwise flood the logs.
  */
-export abstract class DomainError extends Error {
+export abstract class DomainError extends IntrinsicException {
   abstract readonly code: ErrorCode;
   /** Extra, client-safe details merged into `extensions`. */
   readonly details: Record<string, unknown>;

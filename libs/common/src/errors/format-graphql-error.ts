@@ -1,5 +1,6 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLFormattedError } from 'graphql';
+import { QueryFailedError } from 'typeorm';
 import { DomainError } from './domain-errors';
 
 /** Apollo's own codes for requests that never reached a resolver: all are the client's input. */
@@ -12,6 +13,17 @@ const CLIENT_INPUT_CODES = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'BAD_REQUEST',
 ]);
+
+/**
+ * PostgreSQL refuses text containing U+0000 (character_not_in_repertoire). The service never
+ * writes one itself, so it came from the client; the failed statement rolled back.
+ */
+function isNulCharacterRefused(error: unknown): boolean {
+  return (
+    error instanceof QueryFailedError &&
+    (error.driverError as { code?: unknown } | undefined)?.code === '22021'
+  );
+}
 
 /**
  * The one place where errors become what clients see: domain errors keep their code and message,
@@ -30,6 +42,14 @@ export function formatGraphQLError(
       locations: formatted.locations,
       path: formatted.path,
       extensions: { ...original.details, code: original.code },
+    };
+  }
+  if (isNulCharacterRefused(original)) {
+    return {
+      message: 'Text cannot contain the NUL character (\\u0000).',
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: 'BAD_USER_INPUT' },
     };
   }
   const code = formatted.extensions?.code;

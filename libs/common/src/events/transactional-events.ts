@@ -12,7 +12,7 @@ export class TransactionalEvents<Events extends object> {
 
   on<K extends keyof Events>(name: K, handler: TransactionalHandler<Events[K]>): void {
     const list = this.handlers.get(name) ?? [];
-    list.push(handler as TransactionalHandler<never>);
+    list.push(handler);
     this.handlers.set(name, list);
   }
 

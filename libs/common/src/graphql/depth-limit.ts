@@ -19,37 +19,47 @@ export function depthLimitRule(maxDepth: number) {
       if (definition.kind === Kind.FRAGMENT_DEFINITION)
         fragments.set(definition.name.value, definition);
     }
+    // A fragment's depth does not depend on where it is spread, so each is measured once: a
+    // document spreading fragments many times over still costs time linear in its size.
+    const fragmentDepths = new Map<string, number>();
+    const measuring = new Set<string>();
 
-    const depthOf = (set: SelectionSetNode, depth: number, seen: Set<string>): number => {
-      let deepest = depth;
+    const fragmentDepth = (name: string): number => {
+      const known = fragmentDepths.get(name);
+      if (known !== undefined) return known;
+      const fragment = fragments.get(name);
+      // Unknown fragments and cycles are reported by graphql's own rules; they add no depth.
+      if (!fragment || measuring.has(name)) return 0;
+      measuring.add(name);
+      const depth = depthOf(fragment.selectionSet);
+      measuring.delete(name);
+      fragmentDepths.set(name, depth);
+      return depth;
+    };
+
+    const depthOf = (set: SelectionSetNode): number => {
+      let deepest = 0;
       for (const selection of set.selections) {
+        let depth: number;
         if (selection.kind === Kind.FIELD) {
-          if (!selection.selectionSet) deepest = Math.max(deepest, depth + 1);
-          else deepest = Math.max(deepest, depthOf(selection.selectionSet, depth + 1, seen));
+          depth = 1 + (selection.selectionSet ? depthOf(selection.selectionSet) : 0);
         } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-          deepest = Math.max(deepest, depthOf(selection.selectionSet, depth, seen));
+          depth = depthOf(selection.selectionSet);
         } else {
-          const name = selection.name.value;
-          const fragment = fragments.get(name);
-          if (fragment && !seen.has(name)) {
-            deepest = Math.max(
-              deepest,
-              depthOf(fragment.selectionSet, depth, new Set(seen).add(name)),
-            );
-          }
+          depth = fragmentDepth(selection.name.value);
         }
-        if (deepest > maxDepth) return deepest;
+        deepest = Math.max(deepest, depth);
       }
       return deepest;
     };
 
     return {
       OperationDefinition(operation) {
-        const depth = depthOf(operation.selectionSet, 0, new Set());
+        const depth = depthOf(operation.selectionSet);
         if (depth > maxDepth) {
           context.reportError(
             new GraphQLError(
-              `The operation is nested ${depth > maxDepth ? 'more than' : ''} ${maxDepth} levels deep; at most ${maxDepth} are allowed.`,
+              `The operation is nested ${depth} levels deep; at most ${maxDepth} are allowed.`,
               { nodes: [operation], extensions: { code: 'BAD_USER_INPUT' } },
             ),
           );

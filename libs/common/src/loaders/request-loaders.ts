@@ -30,7 +30,7 @@ export class RequestLoaders {
     if (!loader) {
       loader = new DataLoader<K, V>((keys) => definition.batch(keys, this.viewerId), {
         maxBatchSize: 1000,
-      }) as DataLoader<unknown, unknown>;
+      });
       this.loaders.set(definition as LoaderDefinition<unknown, unknown>, loader);
     }
     return loader as DataLoader<K, V>;

@@ -10,7 +10,12 @@ export function encodeCursor(key: readonly (string | number)[]): string {
 
 export type KeyPart = 'int' | 'timestamp';
 
-const INT = /^-?[0-9]{1,19}$/;
+const INT = /^[0-9]{1,19}$/;
+const BIGINT_MAX = 9223372036854775807n;
+// Keys are real row timestamps: anything outside these years cannot match a row, and PostgreSQL
+// would refuse some of it.
+const EARLIEST = Date.UTC(1970, 0, 1);
+const LATEST = Date.UTC(9999, 11, 31);
 
 export function decodeCursor(cursor: string, shape: readonly KeyPart[], field = 'after'): string[] {
   const invalid = () => InvalidInputError.field(field, 'is not a valid cursor');
@@ -25,10 +30,12 @@ export function decodeCursor(cursor: string, shape: readonly KeyPart[], field = 
   return shape.map((part, i) => {
     const value: unknown = parsed[i];
     if (part === 'int' && (typeof value === 'string' || typeof value === 'number')) {
-      if (INT.test(String(value))) return String(value);
+      const text = String(value);
+      if (INT.test(text) && BigInt(text) <= BIGINT_MAX) return text;
     }
-    if (part === 'timestamp' && typeof value === 'string' && !Number.isNaN(Date.parse(value))) {
-      return new Date(value).toISOString();
+    if (part === 'timestamp' && typeof value === 'string') {
+      const at = Date.parse(value);
+      if (at >= EARLIEST && at <= LATEST) return new Date(at).toISOString();
     }
     throw invalid();
   });

@@ -1,0 +1,66 @@
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { RunningDatabase, startEmbeddedPostgres } from '@app/database';
+
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/** A markdown table, so results paste straight into docs/performance.md. */
+export class Table {
+  private readonly rows: string[][] = [];
+  constructor(private readonly header: string[]) {}
+
+  row(cells: string[]): void {
+    this.rows.push(cells);
+  }
+
+  render(): string {
+    const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+    return [line(this.header), line(this.header.map(() => '---')), ...this.rows.map(line)].join(
+      '\n',
+    );
+  }
+}
+
+/** A throw-away database on DATABASE_URL's server, or on an embedded PostgreSQL. */
+export class BenchDatabase {
+  private constructor(
+    readonly url: string,
+    private readonly adminUrl: string,
+    private readonly name: string,
+    private readonly embedded?: RunningDatabase,
+  ) {}
+
+  static async create(name: string): Promise<BenchDatabase> {
+    let embedded: RunningDatabase | undefined;
+    let adminUrl = process.env.DATABASE_URL;
+    if (!adminUrl) {
+      embedded = await startEmbeddedPostgres(join(process.cwd(), '.data', 'bench-postgres'), {
+        quiet: true,
+      });
+      adminUrl = embedded.url;
+    }
+    await BenchDatabase.admin(adminUrl, `CREATE DATABASE ${name}`);
+    const url = new URL(adminUrl);
+    url.pathname = `/${name}`;
+    return new BenchDatabase(url.toString(), adminUrl, name, embedded);
+  }
+
+  private static async admin(url: string, sql: string): Promise<void> {
+    const client = new Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  }
+
+  async drop(): Promise<void> {
+    await BenchDatabase.admin(this.adminUrl, `DROP DATABASE IF EXISTS ${this.name} WITH (FORCE)`);
+    await this.embedded?.stop();
+  }
+}
