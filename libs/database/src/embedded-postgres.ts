@@ -97,7 +97,12 @@ export async function startEmbeddedPostgres(
   try {
     await pg.start();
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error ?? 'no reason given');
+    const reason =
+      error instanceof Error
+        ? error.message
+        : typeof error === 'string'
+          ? error
+          : 'no reason given';
     throw new Error(`The embedded PostgreSQL in ${clusterDir} did not start: ${reason}`);
   }
   try {
