@@ -4,21 +4,37 @@ import { DynamicModule, Module, ValidationPipe } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { Request } from 'express';
+import { Context } from 'graphql-ws';
+import { IncomingMessage } from 'node:http';
 import { AccountsModule, AuthService } from '@app/accounts';
 import {
   CommonModule,
   costLimitPlugin,
   depthLimitRule,
   formatGraphQLError,
+  RequestContext,
+  RequestLoaders,
   SafeExceptionFilter,
   validationExceptionFactory,
+  Viewer,
 } from '@app/common';
 import { APP_CONFIG, AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule, DatabaseOptions } from '@app/database';
 import { GraphModule } from '@app/graph';
 import { PostsModule } from '@app/posts';
+import { RealtimeModule } from '@app/realtime';
 import { TimelineModule } from '@app/timeline';
 import { HealthController } from './health.controller';
+
+type WsContext = Context<Record<string, unknown> | undefined, unknown>;
+
+/** What the websocket server keeps per connection (graphql-ws's `extra`). */
+interface Connection {
+  viewer?: Viewer;
+  request: IncomingMessage;
+}
+
+const connectionOf = (ctx: WsContext) => ctx.extra as Connection;
 
 function graphqlOptions(auth: AuthService, config: AppConfig): ApolloDriverConfig {
   const production = config.nodeEnv === 'production';
@@ -40,8 +56,31 @@ function graphqlOptions(auth: AuthService, config: AppConfig): ApolloDriverConfi
     // Guards sit on operations; enhancers on every field would cost 5x on nested lists.
     fieldResolverEnhancers: [],
     buildSchemaOptions: { numberScalarMode: 'integer' },
-    context: ({ req }: { req: Request }) =>
-      auth.createContext(req.headers.authorization, req.ip ?? 'unknown'),
+    // Called with { req } for HTTP, and with graphql-ws's context for each websocket operation.
+    context: (arg: { req?: Request } | WsContext): Promise<RequestContext> | RequestContext => {
+      if ('req' in arg && arg.req) {
+        return auth.createContext(arg.req.headers.authorization, arg.req.ip ?? 'unknown');
+      }
+      const { viewer, request } = connectionOf(arg as WsContext);
+      return {
+        viewer,
+        loaders: new RequestLoaders(viewer?.id),
+        ip: request.socket.remoteAddress ?? 'unknown',
+      };
+    },
+    subscriptions: {
+      'graphql-ws': {
+        path: '/graphql',
+        // The token travels in connection_init ({ authorization: "Bearer …" }). A bad one closes
+        // the socket with 4403; none at all leaves an anonymous connection.
+        onConnect: async (ctx: WsContext) => {
+          const { viewer, problem } = await auth.authenticate(ctx.connectionParams?.authorization);
+          if (problem) return false;
+          connectionOf(ctx).viewer = viewer;
+          return true;
+        },
+      },
+    },
   };
 }
 
@@ -54,6 +93,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot(database),
         CommonModule,
+        RealtimeModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: [AccountsModule],

@@ -1,6 +1,8 @@
 import { Logger, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { GraphQLModule } from '@nestjs/graphql';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import { WebSocketServer } from 'ws';
 import { AppConfig } from '@app/config';
 import { DatabaseOptions } from '@app/database';
 import { AppModule } from './app.module';
@@ -10,6 +12,19 @@ export function logLevels(config: AppConfig): LogLevel[] {
   return config.nodeEnv === 'production'
     ? ['log', 'warn', 'error']
     : ['log', 'warn', 'error', 'debug'];
+}
+
+/**
+ * Nest creates the graphql-ws server without a frame limit (ws allows 100 MiB). The server reads
+ * its options at each upgrade, so setting the limit after init applies to every connection.
+ */
+function limitWebsocketMessages(app: NestExpressApplication, maxBytes: number): void {
+  const adapter = app.get(GraphQLModule).graphQlAdapter as unknown as {
+    _subscriptionService?: { wss?: WebSocketServer };
+  };
+  const server = adapter._subscriptionService?.wss;
+  if (!server) throw new Error('The graphql-ws server is missing; subscriptions would not work.');
+  server.options.maxPayload = maxBytes;
 }
 
 /** The one HTTP + websocket process, configured but not yet listening. */
@@ -27,6 +42,8 @@ export async function createApp(
   app.useBodyParser('json', { limit: config.graphql.maxBodyBytes });
   app.set('trust proxy', 'loopback');
   app.enableCors();
+  await app.init();
+  limitWebsocketMessages(app, config.graphql.maxBodyBytes);
   Logger.flush();
   return app;
 }

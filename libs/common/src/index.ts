@@ -15,3 +15,4 @@ export * from './pagination/cursor';
 export * from './rate-limit/rate-limiter';
 export * from './events/transactional-events';
 export * from './errors/safe-exception.filter';
+export * from './events/after-commit';

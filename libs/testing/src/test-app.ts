@@ -7,6 +7,7 @@ import { Client } from 'pg';
 import { loadConfig } from '@app/config';
 import { QueryCounter } from '@app/database';
 import { createApp } from '../../../apps/api/src/create-app';
+import { TestSubscription } from './test-subscription';
 
 export interface GraphQLResponse<T = any> {
   data?: T;
@@ -102,6 +103,19 @@ export class TestApp {
     if (result.errors?.length)
       throw new Error(`GraphQL errors: ${JSON.stringify(result.errors, null, 2)}`);
     return result.data as T;
+  }
+
+  /** Opens a graphql-ws subscription over a real websocket; `token` goes in connection_init. */
+  subscribe<T = any>(
+    query: string,
+    variables: Record<string, unknown> = {},
+    token?: string,
+    connectionParams: Record<string, unknown> = {},
+  ): Promise<TestSubscription<T>> {
+    return TestSubscription.open<T>(`${this.url.replace('http', 'ws')}/graphql`, query, variables, {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...connectionParams,
+    });
   }
 
   /** Signs up a new account (unique handle unless given). */
