@@ -26,6 +26,16 @@ export interface AppConfig {
     /** Apollo's landing page at /graphql; on by default outside production. */
     readonly playground: boolean;
   };
+  readonly media: {
+    /** Where encoders publish RTMP; the stream key is appended. */
+    readonly rtmpUrl: string;
+    /** HLS base: `<hlsUrl>/<streamKey>.m3u8` while live, `<hlsUrl>/replays/<id>.m3u8` after. */
+    readonly hlsUrl: string;
+    /** Shared secret the media server sends to the publish hooks (?secret=…). */
+    readonly hookSecret: string;
+    /** How long a dropped publish may come back before the broadcast ends. */
+    readonly publishDoneGraceSeconds: number;
+  };
   readonly signIn: { readonly maxAttempts: number; readonly windowSeconds: number };
   readonly timeline: {
     /** Accounts with more followers are merged into home timelines at read time. */
@@ -129,6 +139,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     read.problems.push('APP_SCHEME must be a URL scheme such as "seeit"');
   }
 
+  const hookSecret = read.string('MEDIA_HOOK_SECRET');
+  if (hookSecret === undefined && nodeEnv === 'production') {
+    read.problems.push('MEDIA_HOOK_SECRET is required when NODE_ENV=production');
+  }
+
   const config: AppConfig = {
     nodeEnv,
     host: read.string('HOST') ?? '0.0.0.0',
@@ -148,6 +163,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
       maxCost: read.int('GRAPHQL_MAX_COST', 20_000, 10, 10_000_000),
       maxBodyBytes: read.int('MAX_BODY_BYTES', 100 * 1024, 1024, 16 * 1024 * 1024),
       playground: read.bool('GRAPHQL_PLAYGROUND', nodeEnv !== 'production'),
+    },
+    media: {
+      rtmpUrl: read.url('MEDIA_RTMP_URL', ['rtmp:', 'rtmps:']) ?? 'rtmp://localhost:1935/live',
+      hlsUrl: read.url('MEDIA_HLS_URL', ['http:', 'https:']) ?? 'http://localhost:8080/hls',
+      hookSecret: hookSecret ?? 'dev-media-hook-secret',
+      publishDoneGraceSeconds: read.int('MEDIA_PUBLISH_DONE_GRACE_SECONDS', 15, 0, 3600),
     },
     signIn: {
       maxAttempts: read.int('SIGNIN_MAX_ATTEMPTS', 10, 1, 10_000),
