@@ -30,7 +30,7 @@ describe('limits', () => {
     const result = await t.gql(followersChain(16));
     expect(errorCode(result)).toBe('BAD_USER_INPUT');
     expect(result.errors![0].message).toBe(
-      'The operation is nested 50 levels deep; at most 12 are allowed.',
+      'The operation is nested 50 levels deep; at most 15 are allowed.',
     );
     expect(result.data).toBeUndefined();
     expect(dataStatements(t)).toEqual([]);

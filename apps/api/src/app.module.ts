@@ -2,9 +2,9 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { DynamicModule, Module, ValidationPipe } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
-import { GraphQLModule } from '@nestjs/graphql';
+import { GraphQLModule, GraphQLWsSubscriptionsConfig } from '@nestjs/graphql';
 import { Request } from 'express';
-import { Context } from 'graphql-ws';
+import { Context, ServerOptions } from 'graphql-ws';
 import { IncomingMessage } from 'node:http';
 import { AccountsModule, AuthService } from '@app/accounts';
 import {
@@ -35,6 +35,30 @@ interface Connection {
 }
 
 const connectionOf = (ctx: WsContext) => ctx.extra as Connection;
+
+/** Errors on the socket go through the same formatter as over HTTP. */
+function socketErrorFormatting(production: boolean): Pick<ServerOptions, 'onNext' | 'onError'> {
+  return {
+    onNext: (_ctx, _id, _payload, _args, result) =>
+      result.errors
+        ? {
+            ...result,
+            errors: result.errors.map((error) =>
+              formatGraphQLError(error.toJSON(), error, production),
+            ),
+          }
+        : result,
+    // Parse and validation failures: the client's input.
+    onError: (_ctx, _id, _payload, errors) =>
+      errors.map((error) =>
+        formatGraphQLError(
+          { ...error.toJSON(), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } },
+          error,
+          production,
+        ),
+      ),
+  };
+}
 
 function graphqlOptions(auth: AuthService, config: AppConfig): ApolloDriverConfig {
   const production = config.nodeEnv === 'production';
@@ -79,6 +103,8 @@ function graphqlOptions(auth: AuthService, config: AppConfig): ApolloDriverConfi
           connectionOf(ctx).viewer = viewer;
           return true;
         },
+        // Nest's type lists fewer graphql-ws hooks than it passes on.
+        ...(socketErrorFormatting(production) as GraphQLWsSubscriptionsConfig),
       },
     },
   };

@@ -8,6 +8,7 @@ import {
   InvalidInputError,
   NotFoundError,
   Role,
+  runInTransaction,
   Viewer,
 } from '@app/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
@@ -24,10 +25,14 @@ const MAX_SUSPENSION_REASON = 500;
 @Injectable()
 export class AccountsService implements OnApplicationBootstrap {
   /** Active (not suspended) accounts by database id; undefined when missing or suspended. */
-  readonly byId = defineLoader<string, UserEntity | undefined>('usersById', async (ids) => {
-    const found = await this.findManyActive([...ids]);
-    return ids.map((id) => found.get(id));
-  });
+  readonly byId = defineLoader<string, UserEntity | undefined>(
+    'usersById',
+    async (ids) => {
+      const found = await this.findManyActive([...ids]);
+      return ids.map((id) => found.get(id));
+    },
+    { viewerIndependent: true },
+  );
 
   constructor(
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
@@ -153,7 +158,7 @@ export class AccountsService implements OnApplicationBootstrap {
    * accounts' and posts' counters, the timelines, which have no foreign keys).
    */
   async delete(userId: string): Promise<void> {
-    await this.users.manager.transaction(async (manager) => {
+    await runInTransaction(this.users.manager.connection, async (manager) => {
       // Follows, likes and posts that would reference the account now wait for this
       // transaction, so the counters the listeners fix stay exact.
       const locked = await manager.query<unknown[]>(

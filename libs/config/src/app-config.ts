@@ -42,6 +42,8 @@ export interface AppConfig {
     readonly fanoutMaxFollowers: number;
     /** Items a followed account contributes to a new follower's timeline. */
     readonly backfillPerFollow: number;
+    /** How long the update log keeps rows for `timelineUpdates(after:)` resumes. */
+    readonly updatesRetentionHours: number;
   };
 }
 
@@ -177,6 +179,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     timeline: {
       fanoutMaxFollowers: read.int('FANOUT_MAX_FOLLOWERS', 10_000, 0, 10_000_000),
       backfillPerFollow: read.int('TIMELINE_BACKFILL_PER_FOLLOW', 50, 0, 1000),
+      updatesRetentionHours: read.int('TIMELINE_UPDATES_RETENTION_HOURS', 72, 1, 24 * 365),
     },
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);

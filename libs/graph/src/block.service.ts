@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AccountsService } from '@app/accounts';
-import { defineLoader, InvalidInputError, Viewer } from '@app/common';
+import { defineLoader, InvalidInputError, runInTransaction, Viewer } from '@app/common';
 import { FollowService } from './follow.service';
 import { GraphEvents } from './graph.events';
 
@@ -22,7 +22,7 @@ export class BlockService {
   /** Blocks `userId`: follows end both ways, and each leaves the other's timeline. Idempotent. */
   async block(viewer: Viewer, userId: string): Promise<void> {
     if (userId === viewer.id) throw InvalidInputError.field('userId', 'you cannot block yourself');
-    await this.db.transaction(async (manager) => {
+    await runInTransaction(this.db, async (manager) => {
       // Same locks, in the same order, as follow/unfollow: a follow racing this block either
       // commits first (and is removed below) or waits and then sees the block.
       await this.follows.lockPair(manager, viewer.id, userId);

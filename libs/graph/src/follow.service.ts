@@ -12,6 +12,7 @@ import {
   InvalidInputError,
   NotFoundError,
   pageSize,
+  runInTransaction,
   Viewer,
 } from '@app/common';
 import { returningRows } from '@app/database';
@@ -76,7 +77,7 @@ export class FollowService {
    */
   async follow(viewer: Viewer, userId: string, notify: boolean | undefined): Promise<void> {
     if (userId === viewer.id) throw InvalidInputError.field('userId', 'you cannot follow yourself');
-    await this.db.transaction(async (manager) => {
+    await runInTransaction(this.db, async (manager) => {
       await this.lockPair(manager, viewer.id, userId);
       if (await this.policy.blocks(manager, userId, viewer.id)) throw new NotFoundError('The user');
       if (await this.policy.blocks(manager, viewer.id, userId)) {
@@ -98,7 +99,7 @@ export class FollowService {
 
   /** Idempotent; the account must exist. */
   async unfollow(viewer: Viewer, userId: string): Promise<void> {
-    await this.db.transaction(async (manager) => {
+    await runInTransaction(this.db, async (manager) => {
       await this.lockPair(manager, viewer.id, userId);
       await this.removeFollow(manager, viewer.id, userId);
     });

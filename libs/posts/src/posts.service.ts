@@ -13,6 +13,7 @@ import {
   pageSize,
   RequestLoaders,
   Role,
+  runInTransaction,
   Viewer,
 } from '@app/common';
 import { returningRows } from '@app/database';
@@ -62,13 +63,17 @@ export function toPostEntity(row: PostRecord): PostEntity {
 @Injectable()
 export class PostsService {
   /** Posts by id, whoever wrote them; callers apply `isVisible`. */
-  readonly byId = defineLoader<string, PostEntity | undefined>('postsById', async (ids) => {
-    const rows = await this.db.query<PostRecord[]>(
-      `SELECT ${POST_COLUMNS} FROM posts p WHERE p.id = ANY($1::bigint[])`,
-      [ids],
-    );
-    return byKeys(ids, rows, (r) => r.id, toPostEntity, undefined);
-  });
+  readonly byId = defineLoader<string, PostEntity | undefined>(
+    'postsById',
+    async (ids) => {
+      const rows = await this.db.query<PostRecord[]>(
+        `SELECT ${POST_COLUMNS} FROM posts p WHERE p.id = ANY($1::bigint[])`,
+        [ids],
+      );
+      return byKeys(ids, rows, (r) => r.id, toPostEntity, undefined);
+    },
+    { viewerIndependent: true },
+  );
 
   readonly viewerHasLiked = defineLoader<string, boolean>(
     'viewerHasLiked',
@@ -83,20 +88,24 @@ export class PostsService {
     },
   );
 
-  readonly mentionedUserIds = defineLoader<string, string[]>('postMentions', async (postIds) => {
-    const rows = await this.db.query<{ post_id: string; user_ids: string[] }[]>(
-      `SELECT post_id, array_agg(user_id ORDER BY user_id) AS user_ids FROM post_mentions
+  readonly mentionedUserIds = defineLoader<string, string[]>(
+    'postMentions',
+    async (postIds) => {
+      const rows = await this.db.query<{ post_id: string; user_ids: string[] }[]>(
+        `SELECT post_id, array_agg(user_id ORDER BY user_id) AS user_ids FROM post_mentions
        WHERE post_id = ANY($1::bigint[]) GROUP BY post_id`,
-      [postIds],
-    );
-    return byKeys(
-      postIds,
-      rows,
-      (r) => r.post_id,
-      (r) => r.user_ids,
-      [],
-    );
-  });
+        [postIds],
+      );
+      return byKeys(
+        postIds,
+        rows,
+        (r) => r.post_id,
+        (r) => r.user_ids,
+        [],
+      );
+    },
+    { viewerIndependent: true },
+  );
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -110,7 +119,7 @@ export class PostsService {
     const parent = input.replyToId
       ? await this.getVisible(loaders, input.replyToId, viewer.id, 'The post replied to')
       : undefined;
-    return this.db.transaction(async (manager) => {
+    return runInTransaction(this.db, async (manager) => {
       if (parent && !(await this.lockPost(manager, parent.id))) {
         throw new NotFoundError('The post replied to');
       }
@@ -157,7 +166,7 @@ export class PostsService {
     if (post.authorId !== viewer.id && viewer.role !== Role.ADMIN) {
       throw new ForbiddenError('Only the author or an admin can delete a post.');
     }
-    await this.db.transaction(async (manager) => {
+    await runInTransaction(this.db, async (manager) => {
       const deleted = await returningRows<PostRecord>(
         manager,
         `DELETE FROM posts p WHERE p.id = $1 RETURNING ${POST_COLUMNS}`,
@@ -180,7 +189,7 @@ export class PostsService {
   /** Idempotent; the count moves only when the like row is new, so it stays exact under races. */
   async like(viewer: Viewer, postId: string, loaders: RequestLoaders): Promise<void> {
     const post = await this.getVisible(loaders, postId, viewer.id, 'The post');
-    await this.db.transaction(async (manager) => {
+    await runInTransaction(this.db, async (manager) => {
       const inserted = await manager.query<unknown[]>(
         `INSERT INTO post_likes (post_id, user_id) SELECT id, $2 FROM posts WHERE id = $1
          ON CONFLICT DO NOTHING RETURNING 1`,
@@ -197,7 +206,7 @@ export class PostsService {
   /** Idempotent: unliking what you never liked changes nothing. */
   async unlike(viewer: Viewer, postId: string, loaders: RequestLoaders): Promise<void> {
     const post = await this.getVisible(loaders, postId, viewer.id, 'The post');
-    await this.db.transaction(async (manager) => {
+    await runInTransaction(this.db, async (manager) => {
       const deleted = await returningRows(
         manager,
         'DELETE FROM post_likes WHERE post_id = $1 AND user_id = $2 RETURNING 1',

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Client } from 'pg';
-import { loadConfig } from '@app/config';
+import { AppConfig, loadConfig } from '@app/config';
 import { QueryCounter } from '@app/database';
 import { createApp } from '../../../apps/api/src/create-app';
 import { TestSubscription } from './test-subscription';
@@ -41,11 +41,13 @@ export class TestApp {
   private userCount = 0;
 
   private constructor(
-    readonly app: NestExpressApplication,
-    readonly url: string,
+    public app: NestExpressApplication,
+    public url: string,
     readonly databaseUrl: string,
     readonly queries: QueryCounter,
     private readonly database: string,
+    private readonly config: AppConfig,
+    private readonly env: Record<string, string>,
   ) {}
 
   static async start(env: Record<string, string> = {}): Promise<TestApp> {
@@ -56,18 +58,49 @@ export class TestApp {
     const database = `seeit_t_${randomBytes(6).toString('hex')}`;
     await admin((client) => client.query(`CREATE DATABASE ${database} TEMPLATE ${template}`));
     const url = databaseUrl(adminUrl, database);
-    const config = loadConfig({
+    const fullEnv: Record<string, string> = {
       NODE_ENV: 'test',
       DATA_DIR: mkdtempSync(join(tmpdir(), 'seeit-test-')),
       JWT_SECRET: 'test-secret-test-secret-test-secret-!!',
+      MEDIA_HOOK_SECRET: 'test-media-hook-secret',
       DATABASE_URL: url,
       ...env,
-    });
+    };
+    const config = loadConfig(fullEnv);
     const queries = new QueryCounter();
+    const app = await TestApp.listen(config, url, queries);
+    return new TestApp(app, TestApp.urlOf(app), url, queries, database, config, fullEnv);
+  }
+
+  private static async listen(
+    config: AppConfig,
+    url: string,
+    queries: QueryCounter,
+  ): Promise<NestExpressApplication> {
     const app = await createApp(config, { url, logger: queries, poolSize: 5 });
     await app.listen(0, '127.0.0.1');
+    return app;
+  }
+
+  private static urlOf(app: NestExpressApplication): string {
     const address = app.getHttpServer().address() as { port: number };
-    return new TestApp(app, `http://127.0.0.1:${address.port}`, url, queries, database);
+    return `http://127.0.0.1:${address.port}`;
+  }
+
+  /** Stops the process and starts a new one on the same database (another port). */
+  async restart(): Promise<void> {
+    await this.app.close();
+    this.app = await TestApp.listen(this.config, this.databaseUrl, this.queries);
+    this.url = TestApp.urlOf(this.app);
+  }
+
+  /** A second API process on the same database, as behind a load balancer. */
+  async startSibling(
+    env: Record<string, string> = {},
+  ): Promise<{ app: NestExpressApplication; url: string }> {
+    const config = loadConfig({ ...this.env, ...env });
+    const app = await TestApp.listen(config, this.databaseUrl, new QueryCounter());
+    return { app, url: TestApp.urlOf(app) };
   }
 
   async close(): Promise<void> {

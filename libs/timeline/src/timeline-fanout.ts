@@ -1,7 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { returningRows } from '@app/database';
+import { TimelineItemKind } from './entities/timeline-entry.entity';
 import { TimelineItemRef, TimelineSources } from './timeline-sources';
+
+export interface FanoutResult {
+  /** Owners whose home timeline holds (or held) the item. */
+  owners: string[];
+  /** Written once for the author's followers to pull, not per follower. */
+  pulled: boolean;
+}
 
 export interface FanoutOptions {
   /** For replies: only followers who also follow this account get it (as Twitter does). */
@@ -20,12 +29,15 @@ export class TimelineFanout {
     private readonly sources: TimelineSources,
   ) {}
 
-  /** Returns how many timelines received the item directly. */
+  /**
+   * Puts an item into home timelines. Returns the owners whose timeline received it, and whether
+   * it was written once for readers to pull (author above the fan-out limit).
+   */
   async add(
     manager: EntityManager,
     item: TimelineItemRef,
     options: FanoutOptions = {},
-  ): Promise<number> {
+  ): Promise<FanoutResult> {
     const [author] = await manager.query<{ followers_count: number }[]>(
       'SELECT followers_count FROM users WHERE id = $1',
       [item.authorId],
@@ -46,10 +58,10 @@ export class TimelineFanout {
          VALUES ($1, $2, $3, $4, $1) ON CONFLICT DO NOTHING`,
         params,
       );
-      return 1;
+      return { owners: [item.authorId], pulled: true };
     }
     const onlyFollowersOf = options.onlyFollowersOf ?? null;
-    const inserted = await manager.query<unknown[]>(
+    const inserted = await manager.query<{ owner_id: string }[]>(
       `INSERT INTO timeline_entries (owner_id, sort_at, item_id, item_kind, author_id)
        SELECT owner_id, $2, $3, $4, $1 FROM (
          SELECT $1::bigint AS owner_id
@@ -63,30 +75,57 @@ export class TimelineFanout {
        RETURNING owner_id`,
       [...params, onlyFollowersOf],
     );
-    return inserted.length;
+    return { owners: inserted.map((row) => row.owner_id), pulled: false };
   }
 
-  /** Takes an item out of every timeline (deleted, ended visibility). */
-  async remove(manager: EntityManager, itemId: string): Promise<void> {
-    await manager.query('DELETE FROM timeline_entries WHERE item_id = $1', [itemId]);
-    await manager.query('DELETE FROM timeline_pulled_items WHERE item_id = $1', [itemId]);
+  /** Who has the item in their timeline now (for ENDED updates). */
+  async holders(manager: EntityManager, itemId: string): Promise<FanoutResult> {
+    const owners = await manager.query<{ owner_id: string }[]>(
+      'SELECT owner_id FROM timeline_entries WHERE item_id = $1',
+      [itemId],
+    );
+    const pulled = await manager.query<unknown[]>(
+      'SELECT 1 FROM timeline_pulled_items WHERE item_id = $1',
+      [itemId],
+    );
+    return { owners: owners.map((row) => row.owner_id), pulled: pulled.length > 0 };
+  }
+
+  /** Takes an item out of every timeline; returns whose it was in. */
+  async remove(manager: EntityManager, itemId: string): Promise<FanoutResult> {
+    const owners = await returningRows<{ owner_id: string }>(
+      manager,
+      'DELETE FROM timeline_entries WHERE item_id = $1 RETURNING owner_id',
+      [itemId],
+    );
+    const pulled = await returningRows(
+      manager,
+      'DELETE FROM timeline_pulled_items WHERE item_id = $1 RETURNING 1',
+      [itemId],
+    );
+    return { owners: owners.map((row) => row.owner_id), pulled: pulled.length > 0 };
   }
 
   /** A new follow brings the followee's recent items into the follower's timeline. */
-  async backfill(manager: EntityManager, ownerId: string, authorId: string): Promise<void> {
+  async backfill(
+    manager: EntityManager,
+    ownerId: string,
+    authorId: string,
+  ): Promise<TimelineItemRef[]> {
     const limit = this.config.timeline.backfillPerFollow;
-    if (limit === 0) return;
+    if (limit === 0) return [];
     const items: TimelineItemRef[] = [];
     for (const source of this.sources.all()) {
       items.push(...(await source.byAuthor(manager, authorId, undefined, limit)));
     }
     const recent = items.sort((a, b) => b.sortAt.getTime() - a.sortAt.getTime()).slice(0, limit);
-    if (recent.length === 0) return;
-    await manager.query(
+    if (recent.length === 0) return [];
+    const inserted = await manager.query<{ item_id: string }[]>(
       `INSERT INTO timeline_entries (owner_id, sort_at, item_id, item_kind, author_id)
        SELECT $1, i.sort_at, i.item_id, i.item_kind::timeline_item_kind, $2
        FROM unnest($3::timestamptz[], $4::bigint[], $5::text[]) AS i(sort_at, item_id, item_kind)
-       ON CONFLICT DO NOTHING`,
+       ON CONFLICT DO NOTHING
+       RETURNING item_id`,
       [
         ownerId,
         authorId,
@@ -95,17 +134,34 @@ export class TimelineFanout {
         recent.map((i) => i.kind),
       ],
     );
+    const added = new Set(inserted.map((row) => row.item_id));
+    return recent.filter((item) => added.has(item.itemId));
   }
 
-  /** The author's items leave the owner's timeline (unfollow, block). */
-  async removeAuthor(manager: EntityManager, ownerId: string, authorId: string): Promise<void> {
-    await manager.query('DELETE FROM timeline_entries WHERE owner_id = $1 AND author_id = $2', [
-      ownerId,
+  /** The author's items leave the owner's timeline (unfollow, block); returns them. */
+  async removeAuthor(
+    manager: EntityManager,
+    ownerId: string,
+    authorId: string,
+  ): Promise<TimelineItemRef[]> {
+    const rows = await returningRows<{
+      item_id: string;
+      item_kind: TimelineItemKind;
+      sort_at: Date;
+    }>(
+      manager,
+      `DELETE FROM timeline_entries WHERE owner_id = $1 AND author_id = $2
+       RETURNING item_id, item_kind, sort_at`,
+      [ownerId, authorId],
+    );
+    return rows.map((row) => ({
+      kind: row.item_kind,
+      itemId: row.item_id,
       authorId,
-    ]);
+      sortAt: row.sort_at,
+    }));
   }
 
-  /** Before an account is deleted: its timeline, and its items in everyone else's. */
   async forgetAccount(manager: EntityManager, userId: string): Promise<void> {
     // author_id has no index; the author's own timeline holds all their items (see add), so
     // their rows elsewhere are found through the item index.

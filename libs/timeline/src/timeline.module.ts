@@ -2,28 +2,51 @@ import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountEvents } from '@app/accounts';
 import { GraphEvents, GraphModule } from '@app/graph';
-import { PostEvents, PostsModule, PostsService, PostModel } from '@app/posts';
+import { PostEvents, PostModel, PostsModule, PostsService } from '@app/posts';
 import { PullAuthorEntity, PulledItemEntity } from './entities/pulled-item.entity';
-import { TimelineEntryEntity, TimelineItemKind } from './entities/timeline-entry.entity';
+import { TimelineEntryEntity } from './entities/timeline-entry.entity';
+import {
+  TimelineUpdateEntity,
+  TimelineUpdateHorizonEntity,
+} from './entities/timeline-update.entity';
+import { postTimelineSource } from './post-timeline-source';
 import { TimelineFanout } from './timeline-fanout';
+import { TimelineLive } from './timeline-live';
+import { TimelineProjector } from './timeline-projector';
 import { TimelineSources } from './timeline-sources';
+import { TimelineUpdates } from './timeline-updates';
+import { TimelineUpdatesResolver } from './timeline-updates.resolver';
 import { TimelineResolver } from './timeline.resolver';
 import { TimelineService } from './timeline.service';
-import { postTimelineSource } from './post-timeline-source';
 
 @Module({
   imports: [
     GraphModule,
     PostsModule,
-    TypeOrmModule.forFeature([TimelineEntryEntity, PulledItemEntity, PullAuthorEntity]),
+    TypeOrmModule.forFeature([
+      TimelineEntryEntity,
+      PulledItemEntity,
+      PullAuthorEntity,
+      TimelineUpdateEntity,
+      TimelineUpdateHorizonEntity,
+    ]),
   ],
-  providers: [TimelineSources, TimelineFanout, TimelineService, TimelineResolver],
-  exports: [TimelineSources, TimelineFanout, TimelineService],
+  providers: [
+    TimelineSources,
+    TimelineFanout,
+    TimelineUpdates,
+    TimelineProjector,
+    TimelineService,
+    TimelineLive,
+    TimelineResolver,
+    TimelineUpdatesResolver,
+  ],
+  exports: [TimelineSources, TimelineProjector, TimelineService, TimelineLive],
 })
 export class TimelineModule implements OnModuleInit {
   constructor(
     private readonly sources: TimelineSources,
-    private readonly fanout: TimelineFanout,
+    private readonly projector: TimelineProjector,
     private readonly posts: PostsService,
     private readonly postEvents: PostEvents,
     private readonly graphEvents: GraphEvents,
@@ -32,31 +55,6 @@ export class TimelineModule implements OnModuleInit {
 
   onModuleInit(): void {
     this.sources.register(postTimelineSource(this.posts, (post) => PostModel.from(post)));
-    this.postEvents.on('created', async (manager, { post, replyToAuthorId }) => {
-      await this.fanout.add(
-        manager,
-        {
-          kind: TimelineItemKind.POST,
-          itemId: post.id,
-          authorId: post.authorId,
-          sortAt: post.createdAt,
-        },
-        { onlyFollowersOf: replyToAuthorId },
-      );
-    });
-    this.postEvents.on('deleted', (manager, { post }) => this.fanout.remove(manager, post.id));
-    this.graphEvents.on('followed', (manager, { followerId, followeeId }) =>
-      this.fanout.backfill(manager, followerId, followeeId),
-    );
-    this.graphEvents.on('unfollowed', (manager, { followerId, followeeId }) =>
-      this.fanout.removeAuthor(manager, followerId, followeeId),
-    );
-    this.graphEvents.on('blocked', async (manager, { blockerId, blockedId }) => {
-      await this.fanout.removeAuthor(manager, blockerId, blockedId);
-      await this.fanout.removeAuthor(manager, blockedId, blockerId);
-    });
-    this.accountEvents.on('deleting', (manager, { userId }) =>
-      this.fanout.forgetAccount(manager, userId),
-    );
+    this.projector.subscribe(this.postEvents, this.graphEvents, this.accountEvents);
   }
 }

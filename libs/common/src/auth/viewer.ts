@@ -17,7 +17,8 @@ export interface RequestContext {
   readonly viewer: Viewer | undefined;
   /** Why a presented token was refused (expired, forged, suspended account). */
   readonly authProblem?: string;
-  readonly loaders: RequestLoaders;
+  /** Replaced per event on subscriptions, so nothing stays cached for a socket's lifetime. */
+  loaders: RequestLoaders;
   /** The client's address, for rate limits. */
   readonly ip: string;
 }

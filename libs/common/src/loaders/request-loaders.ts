@@ -7,13 +7,16 @@ import DataLoader from 'dataloader';
 export interface LoaderDefinition<K, V> {
   readonly name: string;
   readonly batch: (keys: readonly K[], viewerId: string | undefined) => Promise<V[]>;
+  /** The values do not depend on the viewer, so one event's subscribers may share a batch. */
+  readonly viewerIndependent: boolean;
 }
 
 export function defineLoader<K, V>(
   name: string,
   batch: (keys: readonly K[], viewerId: string | undefined) => Promise<V[]>,
+  options: { viewerIndependent?: boolean } = {},
 ): LoaderDefinition<K, V> {
-  return { name, batch };
+  return { name, batch, viewerIndependent: options.viewerIndependent ?? false };
 }
 
 /** Per-request DataLoaders: one SQL statement per definition per tick, however many fields ask. */
@@ -23,9 +26,17 @@ export class RequestLoaders {
     DataLoader<unknown, unknown>
   >();
 
-  constructor(private readonly viewerId: string | undefined) {}
+  /**
+   * @param shared where viewer-independent loads go when one event is delivered to many
+   *   subscribers: their rows are then fetched once for all of them.
+   */
+  constructor(
+    private readonly viewerId: string | undefined,
+    private readonly shared?: RequestLoaders,
+  ) {}
 
   private loader<K, V>(definition: LoaderDefinition<K, V>): DataLoader<K, V> {
+    if (this.shared && definition.viewerIndependent) return this.shared.loader(definition);
     let loader = this.loaders.get(definition as LoaderDefinition<unknown, unknown>);
     if (!loader) {
       loader = new DataLoader<K, V>((keys) => definition.batch(keys, this.viewerId), {

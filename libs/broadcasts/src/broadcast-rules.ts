@@ -1,0 +1,77 @@
+import { ConflictError, InvalidInputError, NotFoundError } from '@app/common';
+import { BroadcastEntity, BroadcastStatus } from './entities/broadcast.entity';
+
+export const MAX_TITLE_LENGTH = 140;
+export const MAX_COMMENT_LENGTH = 200;
+/** Hearts one sendHearts call may carry. */
+export const MAX_HEARTS_PER_CALL = 100;
+/** Hearts of one viewer that count toward a broadcast's heartCount. */
+export const MAX_COUNTED_HEARTS = 500;
+
+/** Trimmed text of 1 to `max` Unicode code points (as PostgreSQL counts), without NUL. */
+export function parseText(raw: string, field: string, max: number): string {
+  const text = raw.trim();
+  // PostgreSQL text cannot hold U+0000: refuse it here rather than fail on the INSERT.
+  if (text.includes('\u0000'))
+    throw InvalidInputError.field(field, 'must not contain NUL characters');
+  const length = [...text].length;
+  if (length === 0) throw InvalidInputError.field(field, 'must not be empty');
+  if (length > max) {
+    throw InvalidInputError.field(field, `must be at most ${max} characters (got ${length})`);
+  }
+  return text;
+}
+
+export function parseTitle(raw: string): string {
+  return parseText(raw, 'title', MAX_TITLE_LENGTH);
+}
+
+export function parseCommentText(raw: string): string {
+  return parseText(raw, 'text', MAX_COMMENT_LENGTH);
+}
+
+/** sendHearts' `count`: 1 to 100, default 1. */
+export function parseHeartCount(count: number | null | undefined): number {
+  const value = count ?? 1;
+  if (!Number.isInteger(value) || value < 1 || value > MAX_HEARTS_PER_CALL) {
+    throw InvalidInputError.field('count', `must be from 1 to ${MAX_HEARTS_PER_CALL}`);
+  }
+  return value;
+}
+
+/**
+ * How many of `sent` new hearts count, when `counted` already did: the viewer's total stops at
+ * MAX_COUNTED_HEARTS. The flush statement applies the same rule in SQL.
+ */
+export function countableHearts(counted: number, sent: number): number {
+  return Math.max(0, Math.min(sent, MAX_COUNTED_HEARTS - counted));
+}
+
+/** The HLS address: the live stream while LIVE, the replay once ENDED, none otherwise. */
+export function playbackUrl(
+  hlsUrl: string,
+  broadcast: { id: string; status: BroadcastStatus; streamKey: string },
+): string | null {
+  switch (broadcast.status) {
+    case BroadcastStatus.LIVE:
+      return `${hlsUrl}/${encodeURIComponent(broadcast.streamKey)}.m3u8`;
+    case BroadcastStatus.ENDED:
+      return `${hlsUrl}/replays/${broadcast.id}.m3u8`;
+    default:
+      return null;
+  }
+}
+
+/** A past (or absent) scheduledFor starts the broadcast now; a future one schedules it. */
+export function isScheduledLater(scheduledFor: Date | null | undefined, now: Date): boolean {
+  return !!scheduledFor && scheduledFor.getTime() > now.getTime();
+}
+
+/** Joining, hearts and comments need a LIVE broadcast; a finished one is gone for them. */
+export function requireLive(broadcast: BroadcastEntity): BroadcastEntity {
+  if (broadcast.status === BroadcastStatus.SCHEDULED) {
+    throw new ConflictError('This broadcast has not started yet.');
+  }
+  if (broadcast.status !== BroadcastStatus.LIVE) throw new NotFoundError('The live broadcast');
+  return broadcast;
+}

@@ -1,0 +1,42 @@
+import { BroadcastEntity } from './entities/broadcast.entity';
+import { BroadcastCommentEntity } from './entities/broadcast-comment.entity';
+import { Jsonified } from './broadcast-records';
+
+/** What happened, as the broadcastEvents subscription names it. */
+export enum BroadcastEventKind {
+  VIEWERS = 'VIEWERS',
+  HEARTS = 'HEARTS',
+  COMMENT = 'COMMENT',
+  COMMENT_REMOVED = 'COMMENT_REMOVED',
+  STARTED = 'STARTED',
+  ENDED = 'ENDED',
+}
+
+/** The bus topic of one broadcast: every process with a subscriber to it listens there. */
+export const broadcastTopic = (broadcastId: string) => `broadcast:${broadcastId}`;
+
+/** An event for everyone watching, with the broadcast as it is after the change. */
+export interface BroadcastEventMessage {
+  type: 'event';
+  kind: BroadcastEventKind;
+  broadcast: BroadcastEntity;
+  heartsDelta: number;
+  comment: BroadcastCommentEntity | null;
+  at: Date;
+}
+
+/** A viewer was banned: each process ends that viewer's subscriptions to the broadcast. */
+export interface ViewerBannedMessage {
+  type: 'banned';
+  userId: string;
+}
+
+export type BroadcastBusMessage = BroadcastEventMessage | ViewerBannedMessage;
+
+/** A message as subscribers receive it, after the bus's JSON round trip. */
+export type ReceivedBusMessage =
+  | (Omit<Jsonified<BroadcastEventMessage>, 'broadcast' | 'comment'> & {
+      broadcast: Jsonified<BroadcastEntity>;
+      comment: Jsonified<BroadcastCommentEntity> | null;
+    })
+  | ViewerBannedMessage;

@@ -1,0 +1,144 @@
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { RequestLoaders, Viewer } from '@app/common';
+import { EventBus } from '@app/realtime';
+import { BroadcastPublisher } from './broadcast-publisher';
+import {
+  BroadcastRecord,
+  broadcastColumns,
+  findBroadcast,
+  toBroadcastEntity,
+} from './broadcast-records';
+import { MAX_COUNTED_HEARTS, parseHeartCount, requireLive } from './broadcast-rules';
+import { BroadcastEventKind } from './broadcast-topics';
+import { BroadcastsService } from './broadcasts.service';
+import { BroadcastEntity } from './entities/broadcast.entity';
+import { HeartBuffer } from './heart-buffer';
+
+const FLUSH_INTERVAL_MS = 250;
+/** At most one HEARTS event per broadcast per this interval, across processes (4 a second). */
+const HEARTS_EVENT_INTERVAL_MS = 250;
+
+/**
+ * Hearts arrive many per second per viewer. They are summed in memory and written every 250 ms
+ * in one statement for every broadcast and viewer, which caps each viewer at 500 counted hearts
+ * per broadcast and adds what counted to heart_count. HEARTS events then carry the hearts counted
+ * since the previous event.
+ */
+@Injectable()
+export class HeartsService implements OnModuleInit, OnModuleDestroy {
+  private readonly log = new Logger('HeartsService');
+  private readonly buffer = new HeartBuffer();
+  /** Hearts counted but not yet announced, per broadcast (the lock of its event was taken). */
+  private readonly unannounced = new Map<string, number>();
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly broadcasts: BroadcastsService,
+    private readonly publisher: BroadcastPublisher,
+    private readonly bus: EventBus,
+  ) {}
+
+  onModuleInit(): void {
+    this.timer = setInterval(() => void this.tick(), FLUSH_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  /** Writes what is pending before the database goes away. */
+  async onModuleDestroy(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+    await this.flush().catch((error: Error) => this.log.error(`Last flush: ${error.message}`));
+  }
+
+  async send(
+    viewer: Viewer,
+    broadcastId: string,
+    count: number | null | undefined,
+    loaders: RequestLoaders,
+  ): Promise<void> {
+    const hearts = parseHeartCount(count);
+    requireLive(await this.broadcasts.getVisible(loaders, broadcastId, viewer.id));
+    this.buffer.add(broadcastId, viewer.id, hearts);
+  }
+
+  /** One flush and its announcements at a time; a slow one makes the next tick skip. */
+  private tick(): Promise<void> {
+    if (this.running || (this.buffer.size === 0 && this.unannounced.size === 0)) {
+      return Promise.resolve();
+    }
+    this.running = (async () => {
+      try {
+        const fresh = await this.flush();
+        await this.announce(fresh);
+      } catch (error) {
+        const failure = error instanceof Error ? error : new Error(String(error));
+        this.log.error(`Hearts: ${failure.message}`, failure.stack);
+      } finally {
+        this.running = undefined;
+      }
+    })();
+    return this.running;
+  }
+
+  /** Writes the buffered hearts; the broadcasts whose heart_count moved, as they are now. */
+  private async flush(): Promise<Map<string, BroadcastEntity>> {
+    const fresh = new Map<string, BroadcastEntity>();
+    if (this.buffer.size === 0) return fresh;
+    const batch = this.buffer.drain();
+    let rows: (BroadcastRecord & { added: number })[];
+    try {
+      rows = await this.db.query(
+        `WITH sent AS (
+           SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::int[]) AS s(broadcast_id, user_id, hearts)
+         ), counted AS (
+           INSERT INTO broadcast_hearts AS h (broadcast_id, user_id, counted, last_counted)
+           SELECT s.broadcast_id, s.user_id, LEAST(s.hearts, $4), LEAST(s.hearts, $4) FROM sent s
+           WHERE EXISTS (SELECT 1 FROM broadcasts b WHERE b.id = s.broadcast_id AND b.status = 'LIVE')
+           ORDER BY s.broadcast_id, s.user_id
+           ON CONFLICT (broadcast_id, user_id) DO UPDATE
+             SET counted = LEAST(h.counted + EXCLUDED.counted, $4),
+                 last_counted = LEAST(h.counted + EXCLUDED.counted, $4) - h.counted
+           RETURNING h.broadcast_id, h.last_counted
+         ), per_broadcast AS (
+           SELECT broadcast_id, sum(last_counted)::int AS added FROM counted
+           GROUP BY broadcast_id HAVING sum(last_counted) > 0
+         ), updated AS (
+           UPDATE broadcasts b SET heart_count = b.heart_count + p.added
+           FROM per_broadcast p WHERE b.id = p.broadcast_id
+           RETURNING ${broadcastColumns()}, p.added
+         )
+         SELECT * FROM updated`,
+        [batch.broadcastIds, batch.userIds, batch.hearts, MAX_COUNTED_HEARTS],
+      );
+    } catch (error) {
+      // Nothing was written: the hearts wait for the next flush.
+      this.buffer.restore(batch);
+      throw error;
+    }
+    for (const row of rows) {
+      this.unannounced.set(row.id, (this.unannounced.get(row.id) ?? 0) + row.added);
+      fresh.set(row.id, toBroadcastEntity(row));
+    }
+    return fresh;
+  }
+
+  /**
+   * Publishes a HEARTS event for each broadcast with unannounced hearts whose event slot is free;
+   * the others keep their delta for a later tick.
+   */
+  private async announce(fresh: Map<string, BroadcastEntity>): Promise<void> {
+    for (const [id, delta] of [...this.unannounced]) {
+      if (!(await this.bus.tryAcquire(`hearts:${id}`, HEARTS_EVENT_INTERVAL_MS))) continue;
+      this.unannounced.delete(id);
+      // A delta held back from an earlier flush is announced with the count as it is now.
+      const broadcast = fresh.get(id) ?? (await findBroadcast(this.db, id));
+      if (broadcast) {
+        await this.publisher.publish(BroadcastEventKind.HEARTS, broadcast, { heartsDelta: delta });
+      }
+    }
+  }
+}

@@ -1,0 +1,2 @@
+export * from './media.module';
+export * from './media-hooks.service';

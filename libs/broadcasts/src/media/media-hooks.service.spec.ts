@@ -1,0 +1,143 @@
+import { Logger } from '@nestjs/common';
+import { NotFoundError } from '@app/common';
+import { AppConfig } from '@app/config';
+import { BroadcastsService } from '../broadcasts.service';
+import { MediaHook, MediaHooksService } from './media-hooks.service';
+
+const SECRET = 'the-hook-secret';
+
+/** BroadcastsService's stream-key transitions over an in-memory table. */
+class FakeBroadcasts {
+  readonly status = new Map<string, string>();
+  failEnds = false;
+
+  startByStreamKey(key: string): Promise<{ id: string }> {
+    const status = this.status.get(key);
+    if (status !== 'SCHEDULED' && status !== 'LIVE') {
+      return Promise.reject(new NotFoundError('The broadcast'));
+    }
+    this.status.set(key, 'LIVE');
+    return Promise.resolve({ id: `id-${key}` });
+  }
+
+  endByStreamKey(key: string): Promise<{ id: string }> {
+    if (this.failEnds) return Promise.reject(new Error('database down'));
+    if (!this.status.has(key)) return Promise.reject(new NotFoundError('The broadcast'));
+    if (this.status.get(key) === 'LIVE') this.status.set(key, 'ENDED');
+    return Promise.resolve({ id: `id-${key}` });
+  }
+}
+
+function setup(graceSeconds = 15) {
+  const broadcasts = new FakeBroadcasts();
+  const config = { media: { hookSecret: SECRET, publishDoneGraceSeconds: graceSeconds } };
+  const service = new MediaHooksService(
+    broadcasts as unknown as BroadcastsService,
+    config as unknown as AppConfig,
+  );
+  return { broadcasts, service };
+}
+
+const call = (name: unknown, clientid = '1'): MediaHook => ({
+  secret: SECRET,
+  fields: { app: 'live', addr: '203.0.113.7', clientid, name },
+  mediaServer: '127.0.0.1',
+});
+
+describe('MediaHooksService', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('refuses calls without the right secret, and malformed stream names', async () => {
+    const { broadcasts, service } = setup();
+    broadcasts.status.set('key', 'SCHEDULED');
+    for (const secret of [undefined, '', 'wrong', [SECRET, SECRET], `${SECRET}x`]) {
+      const hook = { ...call('key'), secret };
+      expect(await service.publish(hook)).toEqual({ accepted: false });
+      expect(await service.publishDone(hook)).toEqual({ accepted: false });
+    }
+    // Publish URL arguments can repeat `name` in the form: never pick one of them.
+    expect(await service.publish(call(['key', 'other']))).toEqual({ accepted: false });
+    expect(await service.publish(call('../key'))).toEqual({ accepted: false });
+    expect(broadcasts.status.get('key')).toBe('SCHEDULED');
+  });
+
+  it('starts the broadcast of a valid key and refuses unknown, ended and canceled ones', async () => {
+    const { broadcasts, service } = setup();
+    broadcasts.status.set('scheduled', 'SCHEDULED');
+    broadcasts.status.set('ended', 'ENDED');
+    broadcasts.status.set('canceled', 'CANCELED');
+    expect(await service.publish(call('scheduled'))).toEqual({ accepted: true });
+    expect(broadcasts.status.get('scheduled')).toBe('LIVE');
+    for (const key of ['unknown', 'ended', 'canceled']) {
+      expect(await service.publish(call(key))).toEqual({ accepted: false });
+    }
+  });
+
+  it('ends the broadcast once the grace has passed without a new publish', async () => {
+    const { broadcasts, service } = setup(15);
+    broadcasts.status.set('key', 'LIVE');
+    await service.publish(call('key'));
+    expect(await service.publishDone(call('key'))).toEqual({ accepted: true });
+    await jest.advanceTimersByTimeAsync(14_900);
+    expect(broadcasts.status.get('key')).toBe('LIVE');
+    await jest.advanceTimersByTimeAsync(200);
+    expect(broadcasts.status.get('key')).toBe('ENDED');
+    expect(service.pendingEndCount).toBe(0);
+    // Ended is final: the encoder coming back is refused.
+    expect(await service.publish(call('key', '2'))).toEqual({ accepted: false });
+  });
+
+  it('keeps the broadcast when the same key publishes again within the grace', async () => {
+    const { broadcasts, service } = setup(15);
+    broadcasts.status.set('key', 'LIVE');
+    await service.publish(call('key', '1'));
+    await service.publishDone(call('key', '1'));
+    await jest.advanceTimersByTimeAsync(10_000);
+    expect(await service.publish(call('key', '2'))).toEqual({ accepted: true });
+    await jest.advanceTimersByTimeAsync(60_000);
+    expect(broadcasts.status.get('key')).toBe('LIVE');
+    expect(service.pendingEndCount).toBe(0);
+  });
+
+  it('ignores the end of a second publisher that nginx turned away while the first goes on', async () => {
+    const { broadcasts, service } = setup(1);
+    broadcasts.status.set('key', 'LIVE');
+    await service.publish(call('key', '1'));
+    await service.publish(call('key', '2'));
+    await service.publishDone(call('key', '2'));
+    await jest.advanceTimersByTimeAsync(5_000);
+    expect(broadcasts.status.get('key')).toBe('LIVE');
+    await service.publishDone(call('key', '1'));
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(broadcasts.status.get('key')).toBe('ENDED');
+  });
+
+  it('ends at once with no grace, and logs a failed end instead of throwing from a timer', async () => {
+    const { broadcasts, service } = setup(0);
+    broadcasts.status.set('key', 'LIVE');
+    await service.publish(call('key'));
+    await service.publishDone(call('key'));
+    expect(broadcasts.status.get('key')).toBe('ENDED');
+
+    const delayed = setup(1);
+    delayed.broadcasts.status.set('key', 'LIVE');
+    delayed.broadcasts.failEnds = true;
+    await delayed.service.publish(call('key'));
+    await delayed.service.publishDone(call('key'));
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(delayed.broadcasts.status.get('key')).toBe('LIVE');
+  });
+
+  it('drops pending ends when the module stops', async () => {
+    const { broadcasts, service } = setup(1);
+    broadcasts.status.set('key', 'LIVE');
+    await service.publish(call('key'));
+    await service.publishDone(call('key'));
+    expect(service.pendingEndCount).toBe(1);
+    service.onModuleDestroy();
+    expect(service.pendingEndCount).toBe(0);
+    expect(jest.getTimerCount()).toBe(0);
+  });
+});

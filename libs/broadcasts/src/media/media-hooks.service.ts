@@ -1,0 +1,174 @@
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { DomainError } from '@app/common';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { BroadcastsService } from '../broadcasts.service';
+import { hookSecretMatches } from './hook-secret';
+
+/** One call of nginx-rtmp's on_publish or on_publish_done, as the controller received it. */
+export interface MediaHook {
+  /**
+   * From the hook URL's query string only. nginx-rtmp appends the encoder's own publish URL
+   * arguments to the form body, so a `secret` in the body is whatever the encoder chose.
+   */
+  secret: unknown;
+  /** Form fields: `name` is the stream key, `clientid` nginx's connection, `addr` the encoder's. */
+  fields: Record<string, unknown>;
+  /** The media server that called (one nginx's client ids say nothing about another's). */
+  mediaServer: string;
+}
+
+export type HookOutcome = { accepted: true } | { accepted: false };
+
+const ACCEPTED: HookOutcome = { accepted: true };
+const REFUSED: HookOutcome = { accepted: false };
+
+/** Stream keys are ours (URL-safe); anything else cannot be one and is not worth a query. */
+const STREAM_KEY = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * The media server's view of a broadcast: publishing with a valid key makes it LIVE, and the end
+ * of publishing ends it once a grace period has passed without the same key publishing again, so
+ * an encoder on a flaky connection that drops and reconnects keeps its broadcast.
+ *
+ * nginx-rtmp asks on_publish before its live module checks that nobody else publishes the name,
+ * and sends on_publish_done for a second publisher it then turns away ("already publishing"). So
+ * the publishers accepted per key are tracked, and only the last one leaving ends the broadcast:
+ * otherwise anyone knowing the key could end a running broadcast by publishing to it once.
+ *
+ * This state lives in the process: with several API processes behind one hook URL, a re-publish
+ * reaching another process does not cancel a pending end. A media server that dies without
+ * calling on_publish_done leaves its publishers here (and its broadcasts LIVE) until the
+ * broadcaster ends the broadcast.
+ */
+@Injectable()
+export class MediaHooksService implements OnModuleDestroy {
+  private readonly log = new Logger('MediaHooks');
+  /** Ends waiting out the grace period, by stream key. */
+  private readonly pendingEnds = new Map<string, NodeJS.Timeout>();
+  /** Ends running now: a publish arriving meanwhile waits for them, so ENDED stays final. */
+  private readonly runningEnds = new Map<string, Promise<void>>();
+  /** Publishers accepted and not yet done, by stream key. */
+  private readonly publishers = new Map<string, Set<string>>();
+
+  constructor(
+    private readonly broadcasts: BroadcastsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** on_publish: accepted means the encoder may publish and the broadcast is LIVE. */
+  async publish(hook: MediaHook): Promise<HookOutcome> {
+    const streamKey = this.authorize('publish', hook);
+    if (streamKey === undefined) return REFUSED;
+    this.cancelPendingEnd(streamKey);
+    await this.runningEnds.get(streamKey);
+    try {
+      const broadcast = await this.broadcasts.startByStreamKey(streamKey);
+      this.publishersOf(streamKey).add(publisherOf(hook));
+      this.log.log(`Broadcast ${broadcast.id} is publishing from ${addressOf(hook)}`);
+      return ACCEPTED;
+    } catch (error) {
+      // Unknown, ended or canceled (or a second live broadcast of the same account).
+      if (!(error instanceof DomainError)) throw error;
+      this.log.warn(`Refused publish from ${addressOf(hook)}: ${error.message}`);
+      return REFUSED;
+    }
+  }
+
+  /** on_publish_done: ends the broadcast unless the key publishes again within the grace. */
+  async publishDone(hook: MediaHook): Promise<HookOutcome> {
+    const streamKey = this.authorize('publish-done', hook);
+    if (streamKey === undefined) return REFUSED;
+    const publishers = this.publishersOf(streamKey);
+    publishers.delete(publisherOf(hook));
+    if (publishers.size > 0) return ACCEPTED;
+    this.publishers.delete(streamKey);
+    this.cancelPendingEnd(streamKey);
+    const graceMs = this.config.media.publishDoneGraceSeconds * 1000;
+    if (graceMs === 0) {
+      await this.end(streamKey);
+      return ACCEPTED;
+    }
+    const timer = setTimeout(() => {
+      this.pendingEnds.delete(streamKey);
+      void this.end(streamKey);
+    }, graceMs);
+    // A pending end must not keep a stopping process alive; onModuleDestroy drops them anyway.
+    timer.unref();
+    this.pendingEnds.set(streamKey, timer);
+    return ACCEPTED;
+  }
+
+  /** Stream keys with an end waiting out the grace (for tests and diagnostics). */
+  get pendingEndCount(): number {
+    return this.pendingEnds.size;
+  }
+
+  onModuleDestroy(): void {
+    for (const timer of this.pendingEnds.values()) clearTimeout(timer);
+    this.pendingEnds.clear();
+  }
+
+  /** The stream key of a call carrying the right secret; refusals are logged without the key. */
+  private authorize(hook: string, call: MediaHook): string | undefined {
+    if (!hookSecretMatches(call.secret, this.config.media.hookSecret)) {
+      this.log.warn(`Refused ${hook} hook from ${addressOf(call)}: wrong or missing secret`);
+      return undefined;
+    }
+    const streamKey = call.fields.name;
+    if (typeof streamKey !== 'string' || !STREAM_KEY.test(streamKey)) {
+      this.log.warn(`Refused ${hook} hook from ${addressOf(call)}: malformed stream name`);
+      return undefined;
+    }
+    return streamKey;
+  }
+
+  private publishersOf(streamKey: string): Set<string> {
+    let publishers = this.publishers.get(streamKey);
+    if (publishers === undefined) {
+      publishers = new Set();
+      this.publishers.set(streamKey, publishers);
+    }
+    return publishers;
+  }
+
+  private cancelPendingEnd(streamKey: string): void {
+    const timer = this.pendingEnds.get(streamKey);
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    this.pendingEnds.delete(streamKey);
+  }
+
+  private end(streamKey: string): Promise<void> {
+    const running = this.endNow(streamKey).finally(() => {
+      if (this.runningEnds.get(streamKey) === running) this.runningEnds.delete(streamKey);
+    });
+    this.runningEnds.set(streamKey, running);
+    return running;
+  }
+
+  /** Never rejects: it runs from a timer, where nobody would see a rejection. */
+  private async endNow(streamKey: string): Promise<void> {
+    try {
+      const broadcast = await this.broadcasts.endByStreamKey(streamKey);
+      this.log.log(`Broadcast ${broadcast.id} ended: its encoder stopped publishing`);
+    } catch (error) {
+      // Unknown key, or a broadcast that never went live: nothing to end.
+      if (error instanceof DomainError) return;
+      const failure = error instanceof Error ? error : new Error(String(error));
+      this.log.error(`Could not end a broadcast after publish-done: ${failure.message}`);
+    }
+  }
+}
+
+/** One RTMP connection of one media server. */
+function publisherOf(hook: MediaHook): string {
+  const clientId = hook.fields.clientid;
+  return `${hook.mediaServer}#${typeof clientId === 'string' ? clientId : '?'}`;
+}
+
+/** The encoder's address as nginx reports it, made safe for a log line. */
+function addressOf(hook: MediaHook): string {
+  const addr = hook.fields.addr;
+  if (typeof addr !== 'string') return 'an unknown address';
+  return addr.replace(/[^0-9A-Za-z.:[\]-]/g, '').slice(0, 64) || 'an unknown address';
+}

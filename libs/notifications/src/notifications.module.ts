@@ -1,0 +1,51 @@
+import { Module, OnModuleInit } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { NodeRegistry } from '@app/common';
+import { GraphEvents, GraphModule } from '@app/graph';
+import { PostEvents, PostsModule } from '@app/posts';
+import { NotificationEntity, NotificationKind } from './entities/notification.entity';
+import { NotificationModel } from './models/notification.model';
+import { NotificationFeed } from './notification-feed';
+import { postCreatedTargets } from './notification-targets';
+import { NotificationsResolver } from './notifications.resolver';
+import { NotificationsService } from './notifications.service';
+
+@Module({
+  imports: [GraphModule, PostsModule, TypeOrmModule.forFeature([NotificationEntity])],
+  providers: [NotificationsService, NotificationFeed, NotificationsResolver],
+  exports: [NotificationsService],
+})
+export class NotificationsModule implements OnModuleInit {
+  constructor(
+    private readonly nodes: NodeRegistry,
+    private readonly notifications: NotificationsService,
+    private readonly graphEvents: GraphEvents,
+    private readonly postEvents: PostEvents,
+  ) {}
+
+  onModuleInit(): void {
+    // Only the recipient sees a notification: the loader is keyed to the viewer.
+    this.nodes.register('Notification', async (id, context) => {
+      const row = await context.loaders.load(this.notifications.byId, id);
+      return row && NotificationModel.from(row);
+    });
+    this.graphEvents.on('followed', (manager, { followerId, followeeId }) =>
+      this.notifications.notifyEach(manager, followerId, {}, [
+        { recipientId: followeeId, kind: NotificationKind.FOLLOWED },
+      ]),
+    );
+    this.postEvents.on('created', (manager, event) =>
+      this.notifications.notifyEach(
+        manager,
+        event.post.authorId,
+        { postId: event.post.id },
+        postCreatedTargets(event),
+      ),
+    );
+    this.postEvents.on('liked', (manager, { post, userId }) =>
+      this.notifications.notifyEach(manager, userId, { postId: post.id }, [
+        { recipientId: post.authorId, kind: NotificationKind.LIKED },
+      ]),
+    );
+  }
+}

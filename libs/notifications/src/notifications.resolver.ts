@@ -1,0 +1,101 @@
+import {
+  Args,
+  Context,
+  ID,
+  Int,
+  Mutation,
+  Parent,
+  Query,
+  ResolveField,
+  Resolver,
+  Subscription,
+} from '@nestjs/graphql';
+import { AccountsService, UserModel } from '@app/accounts';
+import {
+  Authenticated,
+  ConnectionArgs,
+  CurrentViewer,
+  encodeCursor,
+  GlobalIdPipe,
+  NotFoundError,
+  pageSize,
+  RequestContext,
+  toConnection,
+  Viewer,
+} from '@app/common';
+import { PostModel, PostsService } from '@app/posts';
+import { NotificationConnection, NotificationModel } from './models/notification.model';
+import { NotificationFeed, NotificationPush } from './notification-feed';
+import { NotificationsService } from './notifications.service';
+
+@Resolver(() => NotificationModel)
+export class NotificationsResolver {
+  constructor(
+    private readonly service: NotificationsService,
+    private readonly feed: NotificationFeed,
+    private readonly accounts: AccountsService,
+    private readonly posts: PostsService,
+  ) {}
+
+  @Query(() => NotificationConnection)
+  @Authenticated()
+  async notifications(
+    @Args() args: ConnectionArgs,
+    @CurrentViewer() viewer: Viewer,
+  ): Promise<NotificationConnection> {
+    return toConnection(
+      await this.service.list(viewer.id, args),
+      pageSize(args),
+      (row) => encodeCursor([row.id]),
+      (row) => NotificationModel.from(row),
+      !!args.after,
+    );
+  }
+
+  @Mutation(() => Int)
+  @Authenticated()
+  markNotificationsRead(
+    @Args('upTo', { type: () => ID, nullable: true }, new GlobalIdPipe('Notification'))
+    upTo: string | undefined,
+    @CurrentViewer() viewer: Viewer,
+  ): Promise<number> {
+    return this.service.markRead(viewer.id, upTo);
+  }
+
+  @Subscription(() => NotificationModel, {
+    // A subscription's context lives as long as its socket: each event brings its own loaders,
+    // set as the event is resolved, so nothing stays cached from one event to the next.
+    resolve: (push: NotificationPush, _args: unknown, context: RequestContext) => {
+      context.loaders = push.loaders;
+      return push.notification;
+    },
+  })
+  @Authenticated()
+  notificationAdded(@CurrentViewer() viewer: Viewer): AsyncIterator<NotificationPush> {
+    return this.feed.listen(viewer.id);
+  }
+
+  @ResolveField(() => UserModel)
+  async actor(
+    @Parent() notification: NotificationModel,
+    @Context() context: RequestContext,
+  ): Promise<UserModel> {
+    // Rows from suspended or blocking actors are filtered when read; this covers a change since.
+    const user = await context.loaders.load(this.accounts.byId, notification.actorId);
+    if (!user) throw new NotFoundError('The account behind this notification');
+    return UserModel.from(user);
+  }
+
+  @ResolveField(() => PostModel, { nullable: true })
+  async post(
+    @Parent() notification: NotificationModel,
+    @Context() context: RequestContext,
+  ): Promise<PostModel | null> {
+    if (notification.postId === null) return null;
+    const post = await context.loaders.load(this.posts.byId, notification.postId);
+    if (!post || !(await this.posts.isVisible(context.loaders, post, context.viewer?.id))) {
+      return null;
+    }
+    return PostModel.from(post);
+  }
+}

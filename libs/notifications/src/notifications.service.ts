@@ -1,0 +1,205 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import {
+  afterCommit,
+  byKeys,
+  ConnectionArgs,
+  decodeCursor,
+  defineLoader,
+  pageSize,
+} from '@app/common';
+import { EventBus } from '@app/realtime';
+import { NotificationEntity, NotificationKind } from './entities/notification.entity';
+import { CreatedRow, NOTIFICATIONS_TOPIC, toMessage } from './notification-message';
+import { NotificationTarget } from './notification-targets';
+
+interface NotificationRecord {
+  id: string;
+  recipient_id: string;
+  kind: NotificationKind;
+  actor_id: string;
+  post_id: string | null;
+  broadcast_id: string | null;
+  created_at: Date;
+  read_at: Date | null;
+}
+
+function toEntity(row: NotificationRecord): NotificationEntity {
+  return Object.assign(new NotificationEntity(), {
+    id: row.id,
+    recipientId: row.recipient_id,
+    kind: row.kind,
+    actorId: row.actor_id,
+    postId: row.post_id,
+    broadcastId: row.broadcast_id,
+    createdAt: row.created_at,
+    readAt: row.read_at,
+  });
+}
+
+/**
+ * PRODUCT.md (Notifications) as SQL over a recipient and an actor: nobody hears of their own acts,
+ * nor from an account they mute, nor across a block either way. Applied when rows are written and
+ * again when they are read, so a later mute or block also hides what came before.
+ */
+function reachable(recipient: string, actor: string): string {
+  return `${recipient} <> ${actor}
+    AND NOT EXISTS (SELECT 1 FROM mutes m WHERE m.muter_id = ${recipient} AND m.muted_id = ${actor})
+    AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = ${recipient} AND b.blocked_id = ${actor})
+    AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = ${actor} AND b.blocked_id = ${recipient})`;
+}
+
+const COLUMNS =
+  'n.id, n.recipient_id, n.kind, n.actor_id, n.post_id, n.broadcast_id, n.created_at, n.read_at';
+
+/** Notifications a recipient may see: `actor` is non-null, so a suspended actor's go too. */
+const VISIBLE_FROM = `notifications n
+  JOIN users a ON a.id = n.actor_id AND a.suspended_at IS NULL`;
+
+/** What a notification is about, besides its actor. */
+interface Subject {
+  postId?: string;
+  broadcastId?: string;
+}
+
+/**
+ * Notifications: written by the event listeners inside the transaction of the act itself (so a
+ * rolled-back like notifies nobody), announced on the bus once it commits, and read by their
+ * recipient.
+ */
+@Injectable()
+export class NotificationsService {
+  /** The viewer's own notifications by id; anyone else's are undefined. */
+  readonly byId = defineLoader<string, NotificationEntity | undefined>(
+    'notificationsById',
+    async (ids, viewerId) => {
+      if (!viewerId) return ids.map(() => undefined);
+      const rows = await this.select('n.id = ANY($1::bigint[]) AND n.recipient_id = $2', [
+        ids,
+        viewerId,
+      ]);
+      return byKeys(
+        ids,
+        rows,
+        (row) => row.id,
+        (row) => row,
+        undefined,
+      );
+    },
+  );
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly bus: EventBus,
+  ) {}
+
+  /** Explicit recipients, each with its kind, in one statement. */
+  async notifyEach(
+    manager: EntityManager,
+    actorId: string,
+    subject: Subject,
+    targets: NotificationTarget[],
+  ): Promise<void> {
+    if (targets.length === 0) return;
+    await this.insert(
+      manager,
+      actorId,
+      subject,
+      'unnest($4::bigint[], $5::notification_kind[]) AS t(recipient_id, kind)',
+      [targets.map((target) => target.recipientId), targets.map((target) => target.kind)],
+    );
+  }
+
+  /**
+   * WENT_LIVE to every follower who asked for it, as one INSERT … SELECT however many there are.
+   * Only followers, so a FOLLOWERS-only broadcast reaches nobody who cannot see it.
+   */
+  async notifyFollowersWentLive(
+    manager: EntityManager,
+    broadcasterId: string,
+    broadcastId: string,
+  ): Promise<void> {
+    await this.insert(
+      manager,
+      broadcasterId,
+      { broadcastId },
+      `(SELECT f.follower_id AS recipient_id, 'WENT_LIVE'::notification_kind AS kind
+        FROM follows f WHERE f.followee_id = $1 AND f.notify) t`,
+      [],
+    );
+  }
+
+  /** The viewer's notifications, newest first; keyset on id. Fetches one extra row (next page). */
+  async list(viewerId: string, args: ConnectionArgs): Promise<NotificationEntity[]> {
+    const params: unknown[] = [viewerId, pageSize(args) + 1];
+    let keyset = '';
+    if (args.after) {
+      const [id] = decodeCursor(args.after, ['int']);
+      params.push(id);
+      keyset = 'AND n.id < $3::bigint';
+    }
+    return this.select(`n.recipient_id = $1 ${keyset}`, params, 'ORDER BY n.id DESC LIMIT $2');
+  }
+
+  /** The rows of one bus message that this process delivers, whoever their recipients. */
+  forDelivery(ids: string[]): Promise<NotificationEntity[]> {
+    return this.select('n.id = ANY($1::bigint[])', [ids], 'ORDER BY n.id');
+  }
+
+  /**
+   * Marks the viewer's unread notifications read, up to `upTo` or all; returns how many changed.
+   * An id that is not theirs only bounds the range: their own rows are the only ones touched.
+   * Concurrent calls count each row once (the second waits, then sees it read).
+   */
+  async markRead(viewerId: string, upTo: string | undefined): Promise<number> {
+    const [{ count }] = await this.db.query<{ count: number }[]>(
+      `WITH changed AS (
+         UPDATE notifications SET read_at = now()
+         WHERE recipient_id = $1 AND read_at IS NULL AND ($2::bigint IS NULL OR id <= $2)
+         RETURNING 1)
+       SELECT count(*)::int AS count FROM changed`,
+      [viewerId, upTo ?? null],
+    );
+    return count;
+  }
+
+  /**
+   * The rows go in with the transaction that caused them; after it commits, one bus message lists
+   * them all, so every process can push them to the recipients connected to it. Repeats (like,
+   * unlike, like; unfollow, follow; the same broadcast twice) hit a unique index and are skipped.
+   */
+  private async insert(
+    manager: EntityManager,
+    actorId: string,
+    subject: Subject,
+    targets: string,
+    targetParams: unknown[],
+  ): Promise<void> {
+    const rows = await manager.query<CreatedRow[]>(
+      `INSERT INTO notifications (recipient_id, kind, actor_id, post_id, broadcast_id)
+       SELECT t.recipient_id, t.kind, $1::bigint, $2::bigint, $3::bigint FROM ${targets}
+       WHERE ${reachable('t.recipient_id', '$1::bigint')}
+       ON CONFLICT DO NOTHING
+       RETURNING id, recipient_id`,
+      [actorId, subject.postId ?? null, subject.broadcastId ?? null, ...targetParams],
+    );
+    if (rows.length === 0) return;
+    const message = toMessage(rows);
+    afterCommit(manager, () => this.bus.publish(NOTIFICATIONS_TOPIC, message));
+  }
+
+  private async select(
+    condition: string,
+    params: unknown[],
+    tail = '',
+  ): Promise<NotificationEntity[]> {
+    const rows = await this.db.query<NotificationRecord[]>(
+      `SELECT ${COLUMNS} FROM ${VISIBLE_FROM}
+       WHERE ${condition} AND ${reachable('n.recipient_id', 'n.actor_id')}
+       ${tail}`,
+      params,
+    );
+    return rows.map(toEntity);
+  }
+}

@@ -1,0 +1,43 @@
+import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { TimelineItemUnion } from './timeline.model';
+
+/** The API's kinds: the stored ones plus RESYNC, which is never stored. */
+export enum TimelineUpdateKindModel {
+  ADDED = 'ADDED',
+  NOW_LIVE = 'NOW_LIVE',
+  ENDED = 'ENDED',
+  REMOVED = 'REMOVED',
+  RESYNC = 'RESYNC',
+}
+
+registerEnumType(TimelineUpdateKindModel, {
+  name: 'TimelineUpdateKind',
+  valuesMap: {
+    ADDED: { description: 'A new post or broadcast entered the timeline.' },
+    NOW_LIVE: { description: "A followed account went live: the 'now live' card." },
+    ENDED: { description: 'A broadcast in the timeline ended (its card becomes a replay card).' },
+    REMOVED: { description: 'An item left the timeline (deleted, unfollowed, blocked).' },
+    RESYNC: {
+      description:
+        'The `after` cursor is older than the kept history: reload the timeline, then resume from its newest cursor.',
+    },
+  },
+});
+
+@ObjectType('TimelineUpdate')
+export class TimelineUpdateModel {
+  @Field(() => TimelineUpdateKindModel)
+  kind!: TimelineUpdateKindModel;
+
+  @Field({
+    description:
+      'Resume point: pass it as `after` to timelineUpdates to miss nothing after a reconnect.',
+  })
+  cursor!: string;
+
+  @Field(() => TimelineItemUnion, { nullable: true })
+  item!: object | null;
+
+  @Field(() => ID, { nullable: true, description: "The item's id; null only for RESYNC." })
+  itemId!: string | null;
+}

@@ -1,0 +1,95 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { AccountEvents } from '@app/accounts';
+import { GraphEvents } from '@app/graph';
+import { PostEvents } from '@app/posts';
+import { TimelineItemKind } from './entities/timeline-entry.entity';
+import { TimelineUpdateKind } from './entities/timeline-update.entity';
+import { TimelineFanout } from './timeline-fanout';
+import { TimelineItemRef } from './timeline-sources';
+import { TimelineUpdates } from './timeline-updates';
+
+/**
+ * Keeps home timelines and their update log in step with posts, follows and blocks: each domain
+ * event changes timeline rows and records the matching updates in the same transaction.
+ */
+@Injectable()
+export class TimelineProjector {
+  constructor(
+    private readonly fanout: TimelineFanout,
+    private readonly updates: TimelineUpdates,
+  ) {}
+
+  subscribe(posts: PostEvents, graph: GraphEvents, accounts: AccountEvents): void {
+    posts.on('created', async (manager, { post, replyToAuthorId }) => {
+      const item = {
+        kind: TimelineItemKind.POST,
+        itemId: post.id,
+        authorId: post.authorId,
+        sortAt: post.createdAt,
+      };
+      await this.add(manager, TimelineUpdateKind.ADDED, item, replyToAuthorId);
+    });
+    posts.on('deleted', (manager, { post }) =>
+      this.remove(manager, {
+        kind: TimelineItemKind.POST,
+        itemId: post.id,
+        authorId: post.authorId,
+      }),
+    );
+    graph.on('followed', async (manager, { followerId, followeeId }) => {
+      for (const item of await this.fanout.backfill(manager, followerId, followeeId)) {
+        await this.updates.record(manager, TimelineUpdateKind.ADDED, item, [followerId]);
+      }
+      this.updates.refreshAfterCommit(manager, followerId);
+    });
+    graph.on('unfollowed', async (manager, { followerId, followeeId }) => {
+      await this.removeAuthor(manager, followerId, followeeId);
+      this.updates.refreshAfterCommit(manager, followerId);
+    });
+    graph.on('blocked', async (manager, { blockerId, blockedId }) => {
+      await this.removeAuthor(manager, blockerId, blockedId);
+      await this.removeAuthor(manager, blockedId, blockerId);
+      this.updates.refreshAfterCommit(manager, blockerId);
+      this.updates.refreshAfterCommit(manager, blockedId);
+    });
+    accounts.on('deleting', (manager, { userId }) => this.fanout.forgetAccount(manager, userId));
+  }
+
+  /** Puts an item into timelines and records `kind` (ADDED, NOW_LIVE) for each of them. */
+  async add(
+    manager: EntityManager,
+    kind: TimelineUpdateKind,
+    item: TimelineItemRef,
+    onlyFollowersOf: string | null = null,
+  ): Promise<void> {
+    const { owners, pulled } = await this.fanout.add(manager, item, { onlyFollowersOf });
+    await this.updates.record(manager, kind, item, owners, pulled);
+  }
+
+  /** Records `kind` (ENDED) for every timeline holding the item. */
+  async touch(
+    manager: EntityManager,
+    kind: TimelineUpdateKind,
+    item: Omit<TimelineItemRef, 'sortAt'>,
+  ): Promise<void> {
+    const { owners, pulled } = await this.fanout.holders(manager, item.itemId);
+    await this.updates.record(manager, kind, item, owners, pulled);
+  }
+
+  /** Takes an item out of every timeline and records REMOVED for each. */
+  async remove(manager: EntityManager, item: Omit<TimelineItemRef, 'sortAt'>): Promise<void> {
+    const { owners, pulled } = await this.fanout.remove(manager, item.itemId);
+    await this.updates.record(manager, TimelineUpdateKind.REMOVED, item, owners, pulled);
+  }
+
+  private async removeAuthor(
+    manager: EntityManager,
+    ownerId: string,
+    authorId: string,
+  ): Promise<void> {
+    for (const item of await this.fanout.removeAuthor(manager, ownerId, authorId)) {
+      await this.updates.record(manager, TimelineUpdateKind.REMOVED, item, [ownerId]);
+    }
+  }
+}

@@ -1,0 +1,415 @@
+import { toGlobalId } from '@app/common';
+import { errorCode, TestApp, TestUser } from '@app/testing';
+
+/**
+ * Notifications over HTTP and a real graphql-ws websocket: each kind is created by the act
+ * behind it, never for one's own acts, never from muted or blocked accounts; the list pages
+ * newest first; markNotificationsRead; notificationAdded pushes to the recipient only.
+ */
+
+const NOTIFICATION_FIELDS = `id kind read createdAt actor { id handle } post { id text }`;
+const NOTIFICATIONS = `query($first: Int, $after: String) {
+  notifications(first: $first, after: $after) {
+    edges { cursor node { ${NOTIFICATION_FIELDS} } }
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+  } }`;
+const MARK_READ = `mutation($upTo: ID) { markNotificationsRead(upTo: $upTo) }`;
+const NODE = `query($id: ID!) { node(id: $id) { __typename ... on Notification { id kind } } }`;
+const ADDED = `subscription { notificationAdded { ${NOTIFICATION_FIELDS} } }`;
+const FOLLOW = `mutation($id: ID!, $notify: Boolean) { follow(userId: $id, notify: $notify) { id } }`;
+const UNFOLLOW = `mutation($id: ID!) { unfollow(userId: $id) { id } }`;
+const BLOCK = `mutation($id: ID!) { block(userId: $id) { id } }`;
+const MUTE = `mutation($id: ID!) { mute(userId: $id) { id } }`;
+const UNMUTE = `mutation($id: ID!) { unmute(userId: $id) { id } }`;
+const CREATE_POST = `mutation($text: String!, $replyToId: ID) {
+  createPost(input: { text: $text, replyToId: $replyToId }) { id } }`;
+const DELETE_POST = `mutation($id: ID!) { deletePost(id: $id) }`;
+const LIKE = `mutation($id: ID!) { likePost(id: $id) { id } }`;
+const UNLIKE = `mutation($id: ID!) { unlikePost(id: $id) { id } }`;
+
+interface NotificationNode {
+  id: string;
+  kind: string;
+  read: boolean;
+  createdAt: string;
+  actor: { id: string; handle: string };
+  post: { id: string; text: string } | null;
+}
+
+/** The database id inside a global id ("Notification:12" -> "12"). */
+function rowId(globalId: string): string {
+  return Buffer.from(globalId, 'base64url').toString().split(':')[1];
+}
+
+describe('notifications (e2e)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await TestApp.start();
+  });
+  afterAll(() => t.close());
+
+  const follow = (follower: TestUser, followee: TestUser) =>
+    t.ok(FOLLOW, { id: followee.id }, follower.token);
+  const post = async (author: TestUser, text: string, replyToId?: string): Promise<string> =>
+    (await t.ok(CREATE_POST, { text, replyToId }, author.token)).createPost.id;
+  const like = (user: TestUser, postId: string) => t.ok(LIKE, { id: postId }, user.token);
+
+  /** Every notification of the user, newest first. */
+  async function notificationsOf(user: TestUser): Promise<NotificationNode[]> {
+    const data = await t.ok(NOTIFICATIONS, { first: 100 }, user.token);
+    return data.notifications.edges.map((edge: { node: NotificationNode }) => edge.node);
+  }
+
+  /** The notifications of the user as [kind, actor handle, post text or null]. */
+  async function summary(user: TestUser): Promise<[string, string, string | null][]> {
+    return (await notificationsOf(user)).map((n) => [n.kind, n.actor.handle, n.post?.text ?? null]);
+  }
+
+  describe('creation', () => {
+    it('FOLLOWED: the followee hears of a new follower, once per follower', async () => {
+      const [star, fan] = [await t.signUp(), await t.signUp()];
+      await follow(fan, star);
+
+      const [notification] = await notificationsOf(star);
+      expect(notification).toMatchObject({
+        kind: 'FOLLOWED',
+        read: false,
+        actor: { id: fan.id, handle: fan.handle },
+        post: null,
+      });
+      expect(Date.parse(notification.createdAt)).toBeGreaterThan(Date.now() - 60_000);
+      expect(await notificationsOf(fan)).toEqual([]);
+
+      // Following again is a no-op; unfollow then follow does not notify a second time.
+      await follow(fan, star);
+      await t.ok(UNFOLLOW, { id: star.id }, fan.token);
+      await follow(fan, star);
+      expect(await summary(star)).toEqual([['FOLLOWED', fan.handle, null]]);
+    });
+
+    it('MENTIONED: each mentioned account, but not the author mentioning themselves', async () => {
+      const [author, first, second] = [await t.signUp(), await t.signUp(), await t.signUp()];
+      const text = `hello @${first.handle} and @${second.handle} from @${author.handle}`;
+      const postId = await post(author, text);
+
+      for (const user of [first, second]) {
+        const [notification] = await notificationsOf(user);
+        expect(notification).toMatchObject({
+          kind: 'MENTIONED',
+          actor: { handle: author.handle },
+          post: { id: postId, text },
+        });
+      }
+      expect(await notificationsOf(author)).toEqual([]);
+    });
+
+    it('REPLIED: the author replied to gets the reply, once even when also mentioned', async () => {
+      const [author, replier, other] = [await t.signUp(), await t.signUp(), await t.signUp()];
+      const parent = await post(author, 'what do you think?');
+      await post(replier, `@${author.handle} I agree, and so does @${other.handle}`, parent);
+      await post(author, 'replying to myself', parent);
+
+      expect(await summary(author)).toEqual([
+        ['REPLIED', replier.handle, `@${author.handle} I agree, and so does @${other.handle}`],
+      ]);
+      expect(await summary(other)).toEqual([
+        ['MENTIONED', replier.handle, `@${author.handle} I agree, and so does @${other.handle}`],
+      ]);
+      expect(await notificationsOf(replier)).toEqual([]);
+    });
+
+    it('LIKED: the author hears of a like once per liker, never of their own', async () => {
+      const [author, fan, other] = [await t.signUp(), await t.signUp(), await t.signUp()];
+      const postId = await post(author, 'like me');
+      await like(author, postId);
+      await like(fan, postId);
+      await t.ok(UNLIKE, { id: postId }, fan.token);
+      await like(fan, postId);
+      await like(fan, postId);
+      await like(other, postId);
+
+      expect(await summary(author)).toEqual([
+        ['LIKED', other.handle, 'like me'],
+        ['LIKED', fan.handle, 'like me'],
+      ]);
+      expect(await notificationsOf(fan)).toEqual([]);
+    });
+
+    it('goes with its post: deleting the post takes its notifications away', async () => {
+      const [author, fan] = [await t.signUp(), await t.signUp()];
+      const postId = await post(author, 'short-lived');
+      await like(fan, postId);
+      expect(await notificationsOf(author)).toHaveLength(1);
+
+      await t.ok(DELETE_POST, { id: postId }, author.token);
+      expect(await notificationsOf(author)).toEqual([]);
+    });
+  });
+
+  describe('mutes and blocks', () => {
+    it('nothing from a muted account; a later mute hides what came before until unmuted', async () => {
+      const [me, muted, earlier] = [await t.signUp(), await t.signUp(), await t.signUp()];
+      const mine = await post(me, 'my post');
+      await t.ok(MUTE, { id: muted.id }, me.token);
+
+      await follow(muted, me);
+      await post(muted, `hey @${me.handle}`);
+      await post(muted, 'a reply', mine);
+      await like(muted, mine);
+      expect(await notificationsOf(me)).toEqual([]);
+      expect(
+        await t.sql('SELECT 1 FROM notifications WHERE actor_id = $1', [rowId(muted.id)]),
+      ).toEqual([]);
+
+      await like(earlier, mine);
+      expect(await summary(me)).toEqual([['LIKED', earlier.handle, 'my post']]);
+      await t.ok(MUTE, { id: earlier.id }, me.token);
+      expect(await notificationsOf(me)).toEqual([]);
+      await t.ok(UNMUTE, { id: earlier.id }, me.token);
+      expect(await summary(me)).toEqual([['LIKED', earlier.handle, 'my post']]);
+    });
+
+    it('nothing across a block, whichever side blocked', async () => {
+      const [blocker, blocked] = [await t.signUp(), await t.signUp()];
+      await t.ok(BLOCK, { id: blocked.id }, blocker.token);
+
+      await post(blocker, `@${blocked.handle} cannot hear this`);
+      await post(blocked, `@${blocker.handle} cannot hear this either`);
+      expect(await notificationsOf(blocked)).toEqual([]);
+      expect(await notificationsOf(blocker)).toEqual([]);
+
+      // The blocked account cannot follow the blocker at all.
+      expect(errorCode(await t.gql(FOLLOW, { id: blocker.id }, blocked.token))).toBe('NOT_FOUND');
+      expect(await notificationsOf(blocker)).toEqual([]);
+    });
+
+    it('a block hides the notifications that came before it', async () => {
+      const [me, fan] = [await t.signUp(), await t.signUp()];
+      const mine = await post(me, 'liked before the block');
+      await like(fan, mine);
+      await post(me, `thanks @${fan.handle}`);
+      expect(await notificationsOf(me)).toHaveLength(1);
+      expect(await notificationsOf(fan)).toHaveLength(1);
+
+      await t.ok(BLOCK, { id: fan.id }, me.token);
+      expect(await notificationsOf(me)).toEqual([]);
+      expect(await notificationsOf(fan)).toEqual([]);
+    });
+  });
+
+  describe('list', () => {
+    it('pages newest first with stable cursors', async () => {
+      const star = await t.signUp();
+      const fans: TestUser[] = [];
+      for (let i = 0; i < 5; i++) {
+        const fan = await t.signUp();
+        await follow(fan, star);
+        fans.push(fan);
+      }
+      const newestFirst = fans.map((fan) => fan.handle).reverse();
+
+      const first = (await t.ok(NOTIFICATIONS, { first: 2 }, star.token)).notifications;
+      expect(first.edges.map((e: any) => e.node.actor.handle)).toEqual(newestFirst.slice(0, 2));
+      expect(first.pageInfo).toMatchObject({
+        hasNextPage: true,
+        hasPreviousPage: false,
+        startCursor: first.edges[0].cursor,
+        endCursor: first.edges[1].cursor,
+      });
+
+      // A notification arriving meanwhile does not shift the next page.
+      await follow(await t.signUp(), star);
+      const second = (
+        await t.ok(NOTIFICATIONS, { first: 2, after: first.pageInfo.endCursor }, star.token)
+      ).notifications;
+      expect(second.edges.map((e: any) => e.node.actor.handle)).toEqual(newestFirst.slice(2, 4));
+      expect(second.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: true });
+
+      const last = (
+        await t.ok(NOTIFICATIONS, { first: 2, after: second.pageInfo.endCursor }, star.token)
+      ).notifications;
+      expect(last.edges.map((e: any) => e.node.actor.handle)).toEqual(newestFirst.slice(4));
+      expect(last.pageInfo.hasNextPage).toBe(false);
+    });
+
+    it('refuses bad arguments and anonymous viewers', async () => {
+      const user = await t.signUp();
+      expect(errorCode(await t.gql(NOTIFICATIONS, { first: 101 }, user.token))).toBe(
+        'BAD_USER_INPUT',
+      );
+      expect(errorCode(await t.gql(NOTIFICATIONS, { after: 'nope!' }, user.token))).toBe(
+        'BAD_USER_INPUT',
+      );
+      expect(errorCode(await t.gql(NOTIFICATIONS, {}))).toBe('UNAUTHENTICATED');
+    });
+
+    it('costs the same statements for 2 or 20 notifications', async () => {
+      async function statementsFor(count: number): Promise<number> {
+        const author = await t.signUp();
+        for (let i = 0; i < count / 2; i++) {
+          const fan = await t.signUp();
+          await follow(fan, author);
+          await like(fan, await post(author, `post ${i}`));
+        }
+        t.queries.reset();
+        const data = await t.ok(NOTIFICATIONS, { first: 20 }, author.token);
+        expect(data.notifications.edges).toHaveLength(count);
+        return t.queries.total;
+      }
+      expect(await statementsFor(20)).toBe(await statementsFor(2));
+    });
+
+    it('node(id) shows a notification to its recipient only', async () => {
+      const [star, fan] = [await t.signUp(), await t.signUp()];
+      await follow(fan, star);
+      const [notification] = await notificationsOf(star);
+
+      expect((await t.ok(NODE, { id: notification.id }, star.token)).node).toEqual({
+        __typename: 'Notification',
+        id: notification.id,
+        kind: 'FOLLOWED',
+      });
+      expect((await t.ok(NODE, { id: notification.id }, fan.token)).node).toBeNull();
+      expect((await t.ok(NODE, { id: notification.id })).node).toBeNull();
+    });
+  });
+
+  describe('markNotificationsRead', () => {
+    it('marks up to an id or everything, counts what changed, and is idempotent', async () => {
+      const star = await t.signUp();
+      for (let i = 0; i < 4; i++) await follow(await t.signUp(), star);
+      const [newest, third, second, oldest] = await notificationsOf(star);
+
+      expect((await t.ok(MARK_READ, { upTo: second.id }, star.token)).markNotificationsRead).toBe(
+        2,
+      );
+      expect((await notificationsOf(star)).map((n) => n.read)).toEqual([false, false, true, true]);
+      expect((await t.ok(MARK_READ, { upTo: second.id }, star.token)).markNotificationsRead).toBe(
+        0,
+      );
+      expect((await t.ok(MARK_READ, { upTo: oldest.id }, star.token)).markNotificationsRead).toBe(
+        0,
+      );
+
+      expect((await t.ok(MARK_READ, {}, star.token)).markNotificationsRead).toBe(2);
+      expect((await notificationsOf(star)).map((n) => n.id)).toEqual([
+        newest.id,
+        third.id,
+        second.id,
+        oldest.id,
+      ]);
+      expect((await notificationsOf(star)).every((n) => n.read)).toBe(true);
+      expect((await t.ok(MARK_READ, { upTo: null }, star.token)).markNotificationsRead).toBe(0);
+    });
+
+    it("another user's notification id marks nothing of theirs", async () => {
+      const [me, other] = [await t.signUp(), await t.signUp()];
+      await follow(await t.signUp(), me);
+      await follow(await t.signUp(), other);
+      const [theirs] = await notificationsOf(other);
+      const [mine] = await notificationsOf(me);
+
+      // My notification is older than theirs, so it is in range; theirs stays unread.
+      expect((await t.ok(MARK_READ, { upTo: theirs.id }, me.token)).markNotificationsRead).toBe(1);
+      expect((await notificationsOf(me))[0]).toMatchObject({ id: mine.id, read: true });
+      expect((await notificationsOf(other))[0]).toMatchObject({ id: theirs.id, read: false });
+    });
+
+    it('refuses malformed ids, ids of another type, and anonymous callers', async () => {
+      const user = await t.signUp();
+      await follow(await t.signUp(), user);
+      const postId = await post(user, 'not a notification');
+      for (const upTo of ['garbage', toGlobalId('Post', rowId(postId)), postId, 'Notification:1']) {
+        const result = await t.gql(MARK_READ, { upTo }, user.token);
+        expect(errorCode(result)).toBe('BAD_USER_INPUT');
+      }
+      expect(errorCode(await t.gql(MARK_READ, {}))).toBe('UNAUTHENTICATED');
+      expect((await notificationsOf(user))[0].read).toBe(false);
+    });
+  });
+
+  describe('notificationAdded', () => {
+    it("pushes the viewer's new notification within a second, and nobody else's", async () => {
+      const [star, fan, stranger, strangersFan] = [
+        await t.signUp(),
+        await t.signUp(),
+        await t.signUp(),
+        await t.signUp(),
+      ];
+      const sub = await t.subscribe(ADDED, {}, star.token);
+      try {
+        await follow(fan, star);
+        const { notificationAdded } = await sub.nextData(1000);
+        const [stored] = await notificationsOf(star);
+        expect(notificationAdded).toEqual({ ...stored, createdAt: expect.any(String) });
+        expect(notificationAdded).toMatchObject({
+          kind: 'FOLLOWED',
+          read: false,
+          actor: { handle: fan.handle },
+          post: null,
+        });
+
+        await follow(strangersFan, stranger);
+        await sub.nothingFor(500);
+      } finally {
+        await sub.close();
+      }
+    });
+
+    it('pushes to every open subscription of the recipient', async () => {
+      const [author, fan] = [await t.signUp(), await t.signUp()];
+      const postId = await post(author, 'two tabs open');
+      const [first, second] = [
+        await t.subscribe(ADDED, {}, author.token),
+        await t.subscribe(ADDED, {}, author.token),
+      ];
+      try {
+        await like(fan, postId);
+        for (const sub of [first, second]) {
+          expect((await sub.nextData(1000)).notificationAdded).toMatchObject({
+            kind: 'LIKED',
+            post: { id: postId },
+          });
+        }
+      } finally {
+        await first.close();
+        await second.close();
+      }
+    });
+
+    it('loads one message once, whatever the number of recipients connected', async () => {
+      const author = await t.signUp();
+      const readers = [await t.signUp(), await t.signUp(), await t.signUp()];
+      const subs = await Promise.all(readers.map((r) => t.subscribe(ADDED, {}, r.token)));
+      try {
+        async function statementsToMention(mentioned: TestUser[]): Promise<number> {
+          t.queries.reset();
+          await post(author, `hello ${mentioned.map((m) => `@${m.handle}`).join(' ')}`);
+          for (const sub of subs.slice(0, mentioned.length)) {
+            expect((await sub.nextData(1000)).notificationAdded).toMatchObject({
+              kind: 'MENTIONED',
+              actor: { handle: author.handle },
+            });
+          }
+          return t.queries.total;
+        }
+        expect(await statementsToMention(readers)).toBe(
+          await statementsToMention(readers.slice(0, 1)),
+        );
+      } finally {
+        await Promise.all(subs.map((sub) => sub.close()));
+      }
+    });
+
+    it('requires a signed-in viewer', async () => {
+      const sub = await t.subscribe(ADDED, {});
+      try {
+        const result = await sub.next(1000);
+        expect(errorCode(result)).toBe('UNAUTHENTICATED');
+      } finally {
+        await sub.close();
+      }
+    });
+  });
+});

@@ -1,0 +1,202 @@
+import { errorCode, TestApp, TestUser } from '@app/testing';
+
+const UPDATES = `subscription($after: String) {
+  timelineUpdates(after: $after) { kind cursor itemId item { __typename ... on Post { id text author { handle } } } }
+}`;
+
+interface Update {
+  kind: string;
+  cursor: string;
+  itemId: string | null;
+  item: { __typename: string; id: string; text: string; author: { handle: string } } | null;
+}
+
+async function post(t: TestApp, user: TestUser, text: string): Promise<string> {
+  const data = await t.ok(
+    `mutation($text: String!) { createPost(input: { text: $text }) { id } }`,
+    { text },
+    user.token,
+  );
+  return data.createPost.id as string;
+}
+
+async function follow(t: TestApp, follower: TestUser, followee: TestUser): Promise<void> {
+  await t.ok(
+    `mutation($id: ID!) { follow(userId: $id) { id } }`,
+    { id: followee.id },
+    follower.token,
+  );
+}
+
+describe('timelineUpdates', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await TestApp.start();
+  });
+  afterAll(() => t.close());
+
+  it('pushes ADDED for a followee’s new post and REMOVED when it is deleted', async () => {
+    const [reader, writer, stranger] = [await t.signUp(), await t.signUp(), await t.signUp()];
+    await follow(t, reader, writer);
+    const sub = await t.subscribe<{ timelineUpdates: Update }>(UPDATES, {}, reader.token);
+    await post(t, stranger, 'not for the reader');
+    const id = await post(t, writer, 'hello followers');
+    const added = (await sub.nextData()).timelineUpdates;
+    expect(added).toMatchObject({
+      kind: 'ADDED',
+      itemId: id,
+      item: { __typename: 'Post', id, text: 'hello followers' },
+    });
+    expect(added.item!.author.handle).toBe(writer.handle);
+    await t.ok(`mutation($id: ID!) { deletePost(id: $id) }`, { id }, writer.token);
+    const removed = (await sub.nextData()).timelineUpdates;
+    expect(removed).toMatchObject({ kind: 'REMOVED', itemId: id, item: null });
+    expect(removed.cursor).not.toBe(added.cursor);
+    await sub.nothingFor(200);
+    await sub.close();
+  });
+
+  it('pushes the backfill of a follow as ADDED and an unfollow as REMOVED', async () => {
+    const [reader, writer] = [await t.signUp(), await t.signUp()];
+    const id = await post(t, writer, 'older post');
+    const sub = await t.subscribe<{ timelineUpdates: Update }>(UPDATES, {}, reader.token);
+    await follow(t, reader, writer);
+    expect((await sub.nextData()).timelineUpdates).toMatchObject({ kind: 'ADDED', itemId: id });
+    await t.ok(
+      `mutation($id: ID!) { unfollow(userId: $id) { id } }`,
+      { id: writer.id },
+      reader.token,
+    );
+    expect((await sub.nextData()).timelineUpdates).toMatchObject({ kind: 'REMOVED', itemId: id });
+    await sub.close();
+  });
+
+  it('replays what was missed since a cursor, in order, then follows live, with no gap and no duplicate', async () => {
+    const [reader, writer] = [await t.signUp(), await t.signUp()];
+    await follow(t, reader, writer);
+    const first = await t.subscribe<{ timelineUpdates: Update }>(UPDATES, {}, reader.token);
+    await post(t, writer, 'm0');
+    const seen = (await first.nextData()).timelineUpdates;
+    await first.close();
+
+    for (let i = 1; i <= 5; i += 1) await post(t, writer, `m${i}`);
+    // Posts keep arriving while the client resumes: the replay/live seam must hold.
+    const writing = (async () => {
+      for (let i = 6; i <= 15; i += 1) await post(t, writer, `m${i}`);
+    })();
+    const resumed = await t.subscribe<{ timelineUpdates: Update }>(
+      UPDATES,
+      { after: seen.cursor },
+      reader.token,
+      {},
+    );
+    await writing;
+    const texts: string[] = [];
+    for (let i = 1; i <= 15; i += 1)
+      texts.push((await resumed.nextData()).timelineUpdates.item!.text);
+    expect(texts).toEqual(Array.from({ length: 15 }, (_, i) => `m${i + 1}`));
+    await resumed.nothingFor(300);
+    await resumed.close();
+  });
+
+  it('starts with RESYNC when the cursor is older than the kept history', async () => {
+    const [reader, writer] = [await t.signUp(), await t.signUp()];
+    await follow(t, reader, writer);
+    const sub = await t.subscribe<{ timelineUpdates: Update }>(UPDATES, {}, reader.token);
+    await post(t, writer, 'long ago');
+    const old = (await sub.nextData()).timelineUpdates;
+    await sub.close();
+    // Missed by the client, then purged: the log can no longer tell what the client missed.
+    await post(t, writer, 'missed and purged');
+    await t.sql(`UPDATE timeline_updates SET created_at = now() - interval '1000 hours'`);
+    const { TimelineLive } = await import('@app/timeline');
+    expect(await t.app.get(TimelineLive).purge()).toBeGreaterThan(0);
+
+    const resumed = await t.subscribe<{ timelineUpdates: Update }>(
+      UPDATES,
+      { after: old.cursor },
+      reader.token,
+    );
+    expect((await resumed.nextData()).timelineUpdates).toMatchObject({
+      kind: 'RESYNC',
+      item: null,
+      itemId: null,
+    });
+    await post(t, writer, 'after the resync');
+    expect((await resumed.nextData()).timelineUpdates).toMatchObject({
+      kind: 'ADDED',
+      item: { text: 'after the resync' },
+    });
+    await resumed.close();
+  });
+
+  it('refuses a garbage cursor, a missing token and a forged one', async () => {
+    const reader = await t.signUp();
+    const garbage = await t.subscribe(UPDATES, { after: 'garbage!' }, reader.token);
+    expect(errorCode(await garbage.next())).toBe('BAD_USER_INPUT');
+    await garbage.close();
+    const homeCursor = Buffer.from('["2026-01-01T00:00:00.000Z","1"]').toString('base64url');
+    const wrongShape = await t.subscribe(UPDATES, { after: homeCursor }, reader.token);
+    expect(errorCode(await wrongShape.next())).toBe('BAD_USER_INPUT');
+    await wrongShape.close();
+    const anonymous = await t.subscribe(UPDATES);
+    expect(errorCode(await anonymous.next())).toBe('UNAUTHENTICATED');
+    await anonymous.close();
+    const forged = await t.subscribe(UPDATES, {}, 'forged.token.value');
+    expect(forged.isEnded).toBe(true);
+    expect(forged.closeCode).toBe(4403);
+  });
+
+  it('misses nothing across a server restart', async () => {
+    const [reader, writer] = [await t.signUp(), await t.signUp()];
+    await follow(t, reader, writer);
+    const sub = await t.subscribe<{ timelineUpdates: Update }>(UPDATES, {}, reader.token);
+    await post(t, writer, 'before the restart');
+    const last = (await sub.nextData()).timelineUpdates;
+    await t.restart();
+    expect(sub.isEnded).toBe(true);
+    await post(t, writer, 'while the client was away');
+    const resumed = await t.subscribe<{ timelineUpdates: Update }>(
+      UPDATES,
+      { after: last.cursor },
+      reader.token,
+    );
+    expect((await resumed.nextData()).timelineUpdates.item!.text).toBe('while the client was away');
+    await resumed.nothingFor(200);
+    await resumed.close();
+  });
+});
+
+describe('timelineUpdates from accounts above the fan-out limit', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await TestApp.start({ FANOUT_MAX_FOLLOWERS: '1' });
+  });
+  afterAll(() => t.close());
+
+  it('delivers and replays their posts from one ownerless log row', async () => {
+    const star = await t.signUp();
+    const [fan, other] = [await t.signUp(), await t.signUp()];
+    await follow(t, fan, star);
+    await follow(t, other, star);
+    const sub = await t.subscribe<{ timelineUpdates: Update }>(UPDATES, {}, fan.token);
+    await post(t, star, 'to all my fans');
+    const live = (await sub.nextData()).timelineUpdates;
+    expect(live).toMatchObject({ kind: 'ADDED', item: { text: 'to all my fans' } });
+    const [rows] = await t.sql<{ owned: string; ownerless: string }>(
+      `SELECT count(*) FILTER (WHERE owner_id IS NOT NULL) AS owned, count(*) FILTER (WHERE owner_id IS NULL) AS ownerless
+       FROM timeline_updates WHERE item_id = (SELECT max(id) FROM posts)`,
+    );
+    expect(rows).toEqual({ owned: '1', ownerless: '1' });
+    await sub.close();
+
+    await post(t, star, 'while you were away');
+    const resumed = await t.subscribe<{ timelineUpdates: Update }>(
+      UPDATES,
+      { after: live.cursor },
+      fan.token,
+    );
+    expect((await resumed.nextData()).timelineUpdates.item!.text).toBe('while you were away');
+    await resumed.close();
+  });
+});
