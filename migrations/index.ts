@@ -1,10 +1,14 @@
 import { Initial1763700000000 } from './1763700000000-initial';
 import { AccountSuspension1763700000001 } from './1763700000001-account-suspension';
+import { Broadcasts1763700000002 } from './1763700000002-broadcasts';
 import { TimelineUpdates1763700000003 } from './1763700000003-timeline-updates';
+import { Notifications1763700000004 } from './1763700000004-notifications';
 
 /** Every migration, in order. The service runs pending ones at start. */
 export const migrations = [
   Initial1763700000000,
   AccountSuspension1763700000001,
+  Broadcasts1763700000002,
   TimelineUpdates1763700000003,
+  Notifications1763700000004,
 ];

@@ -18,6 +18,7 @@ const START = `mutation($input: StartBroadcastInput!) {
 }`;
 const STATUS = `query($id: ID!) { broadcast(id: $id) { id status playbackUrl } }`;
 const EVENTS = `subscription($id: ID!) { broadcastEvents(broadcastId: $id) { kind broadcast { id status } } }`;
+const TIMELINE = `subscription { timelineUpdates { kind itemId item { ... on Broadcast { id status } } } }`;
 
 interface Scheduled {
   id: string;
@@ -27,6 +28,9 @@ interface Scheduled {
 
 const inAnHour = () => new Date(Date.now() + 3600_000).toISOString();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** For races: a timer that does not keep jest waiting once the race is won. */
+const after = <T>(ms: number, value: T) =>
+  new Promise<T>((resolve) => setTimeout(resolve, ms, value).unref());
 
 /** A SCHEDULED broadcast: publishing is what makes it LIVE. */
 async function schedule(t: TestApp, user: TestUser): Promise<Scheduled> {
@@ -66,6 +70,20 @@ async function nextEvent(sub: TestSubscription, kind: string, timeoutMs: number)
   for (;;) {
     const data = await sub.nextData(Math.max(1, deadline - Date.now()));
     if (data.broadcastEvents.kind === kind) return data.broadcastEvents;
+  }
+}
+
+/** The next timelineUpdates update of `kind` about `itemId`, skipping others. */
+async function nextUpdate(
+  sub: TestSubscription,
+  kind: string,
+  itemId: string,
+  timeoutMs: number,
+): Promise<any> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { timelineUpdates: update } = await sub.nextData(Math.max(1, deadline - Date.now()));
+    if (update.kind === kind && update.item?.id === itemId) return update;
   }
 }
 
@@ -300,7 +318,7 @@ async function stop(child: ChildProcess): Promise<void> {
   if (!running(child)) return;
   const exited = once(child, 'exit');
   child.kill('SIGKILL');
-  await Promise.race([exited, sleep(5000)]);
+  await Promise.race([exited, after(5000, undefined)]);
 }
 
 async function freePort(): Promise<number> {
@@ -452,7 +470,7 @@ mediaDescribe('a real nginx-rtmp calling the hooks while ffmpeg publishes', () =
     const encoder = publish(`rtmp://127.0.0.1:${rtmpPort}/live/not-a-stream-key`);
     const exit = await Promise.race([
       once(encoder.process, 'exit').then(([code]) => code as number | null),
-      sleep(15_000).then(() => 'still publishing after 15 s'),
+      after(15_000, 'still publishing after 15 s'),
     ]);
     await stop(encoder.process);
     // ffmpeg fails at once when nginx drops the connection on the hook's 403.
@@ -460,12 +478,18 @@ mediaDescribe('a real nginx-rtmp calling the hooks while ffmpeg publishes', () =
     expect(exit).not.toBe(0);
   }, 30_000);
 
-  it('goes LIVE when the encoder publishes, serves HLS, and ends after the grace', async () => {
+  it('goes LIVE when the encoder publishes (NOW_LIVE for followers), serves HLS, and ends after the grace', async () => {
     const app = t!;
     const [broadcaster, viewer] = [await app.signUp(), await app.signUp()];
+    await app.ok(
+      `mutation($id: ID!) { follow(userId: $id) { id } }`,
+      { id: broadcaster.id },
+      viewer.token,
+    );
     const broadcast = await schedule(app, broadcaster);
     expect(broadcast.rtmpUrl).toBe(`rtmp://127.0.0.1:${rtmpPort}/live`);
     const events = await app.subscribe(EVENTS, { id: broadcast.id }, viewer.token);
+    const timeline = await app.subscribe(TIMELINE, {}, viewer.token);
     const encoder = publish(`${broadcast.rtmpUrl}/${broadcast.streamKey}`);
     const failure = () => `ffmpeg:\n${encoder.output()}\nnginx:\n${nginxLog()}`;
     try {
@@ -473,6 +497,9 @@ mediaDescribe('a real nginx-rtmp calling the hooks while ffmpeg publishes', () =
         throw new Error(`${error.message}\n${failure()}`);
       });
       expect(started.broadcast).toEqual({ id: broadcast.id, status: 'LIVE' });
+      // The follower's home timeline gets the "now live" card.
+      const nowLive = await nextUpdate(timeline, 'NOW_LIVE', broadcast.id, 5000);
+      expect(nowLive.item).toEqual({ id: broadcast.id, status: 'LIVE' });
       const live = (await app.ok(STATUS, { id: broadcast.id }, viewer.token)).broadcast;
       expect(live.status).toBe('LIVE');
       expect(live.playbackUrl).toBe(`${hlsUrl}/${broadcast.streamKey}.m3u8`);
@@ -509,7 +536,7 @@ mediaDescribe('a real nginx-rtmp calling the hooks while ffmpeg publishes', () =
       expect(await statusOf(app, broadcaster, broadcast.id)).toBe('ENDED');
     } finally {
       await stop(encoder.process);
-      await events.close();
+      await Promise.all([events.close(), timeline.close()]);
     }
   }, 60_000);
 });

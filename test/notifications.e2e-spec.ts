@@ -26,6 +26,11 @@ const CREATE_POST = `mutation($text: String!, $replyToId: ID) {
 const DELETE_POST = `mutation($id: ID!) { deletePost(id: $id) }`;
 const LIKE = `mutation($id: ID!) { likePost(id: $id) { id } }`;
 const UNLIKE = `mutation($id: ID!) { unlikePost(id: $id) { id } }`;
+const START = `mutation($input: StartBroadcastInput!) { startBroadcast(input: $input) { id } }`;
+const END = `mutation($id: ID!) { endBroadcast(id: $id) { id } }`;
+const LIVE_FIELDS = `kind actor { handle } post { id } broadcast { id title visibility }`;
+const LIVE_NOTIFICATIONS = `query { notifications(first: 100) { edges { node { ${LIVE_FIELDS} } } } }`;
+const LIVE_ADDED = `subscription { notificationAdded { ${LIVE_FIELDS} } }`;
 
 interface NotificationNode {
   id: string;
@@ -54,6 +59,16 @@ describe('notifications (e2e)', () => {
   const post = async (author: TestUser, text: string, replyToId?: string): Promise<string> =>
     (await t.ok(CREATE_POST, { text, replyToId }, author.token)).createPost.id;
   const like = (user: TestUser, postId: string) => t.ok(LIKE, { id: postId }, user.token);
+  const goLive = async (
+    broadcaster: TestUser,
+    title: string,
+    visibility: 'PUBLIC' | 'FOLLOWERS' = 'PUBLIC',
+  ): Promise<string> =>
+    (await t.ok(START, { input: { title, visibility } }, broadcaster.token)).startBroadcast.id;
+  const liveNotificationsOf = async (user: TestUser) =>
+    (await t.ok(LIVE_NOTIFICATIONS, {}, user.token)).notifications.edges.map(
+      (edge: { node: unknown }) => edge.node,
+    );
 
   /** Every notification of the user, newest first. */
   async function notificationsOf(user: TestUser): Promise<NotificationNode[]> {
@@ -144,6 +159,105 @@ describe('notifications (e2e)', () => {
 
       await t.ok(DELETE_POST, { id: postId }, author.token);
       expect(await notificationsOf(author)).toEqual([]);
+    });
+  });
+
+  describe('WENT_LIVE', () => {
+    it('reaches every follower who asked for it, and nobody else', async () => {
+      const [star, fan, quiet, muting, stranger] = [
+        await t.signUp(),
+        await t.signUp(),
+        await t.signUp(),
+        await t.signUp(),
+        await t.signUp(),
+      ];
+      await follow(fan, star);
+      await t.ok(FOLLOW, { id: star.id, notify: false }, quiet.token);
+      await follow(muting, star);
+      await t.ok(MUTE, { id: star.id }, muting.token);
+
+      const id = await goLive(star, 'Live from the studio');
+      expect(await liveNotificationsOf(fan)).toEqual([
+        {
+          kind: 'WENT_LIVE',
+          actor: { handle: star.handle },
+          post: null,
+          broadcast: { id, title: 'Live from the studio', visibility: 'PUBLIC' },
+        },
+      ]);
+      for (const user of [quiet, muting, stranger]) {
+        expect(await liveNotificationsOf(user)).toEqual([]);
+      }
+      expect((await liveNotificationsOf(star)).map((n: any) => n.kind)).toEqual([
+        'FOLLOWED',
+        'FOLLOWED',
+        'FOLLOWED',
+      ]);
+    });
+
+    it('does not notify again for a restart within 10 minutes, but does after', async () => {
+      const [star, fan] = [await t.signUp(), await t.signUp()];
+      await follow(fan, star);
+      const first = await goLive(star, 'take one');
+      await t.ok(END, { id: first }, star.token);
+      const second = await goLive(star, 'take two, the connection dropped');
+      expect((await liveNotificationsOf(fan)).map((n: any) => n.broadcast.id)).toEqual([first]);
+
+      await t.ok(END, { id: second }, star.token);
+      await t.sql(
+        `UPDATE broadcasts SET started_at = started_at - interval '11 minutes'
+         WHERE broadcaster_id = $1`,
+        [rowId(star.id)],
+      );
+      const third = await goLive(star, 'back after a break');
+      expect((await liveNotificationsOf(fan)).map((n: any) => n.broadcast.id)).toEqual([
+        third,
+        first,
+      ]);
+    });
+
+    it('for a followers-only broadcast, the broadcast hides once its viewer stops following', async () => {
+      const [star, fan] = [await t.signUp(), await t.signUp()];
+      await follow(fan, star);
+      const id = await goLive(star, 'members only', 'FOLLOWERS');
+      expect((await liveNotificationsOf(fan))[0].broadcast).toMatchObject({
+        id,
+        visibility: 'FOLLOWERS',
+      });
+
+      await t.ok(UNFOLLOW, { id: star.id }, fan.token);
+      expect(await liveNotificationsOf(fan)).toEqual([
+        expect.objectContaining({ kind: 'WENT_LIVE', broadcast: null }),
+      ]);
+    });
+
+    it('is pushed to every connected follower, loading the message once for all of them', async () => {
+      async function statementsToGoLive(followers: number): Promise<number> {
+        const star = await t.signUp();
+        const fans: TestUser[] = [];
+        for (let i = 0; i < followers; i++) {
+          const fan = await t.signUp();
+          await follow(fan, star);
+          fans.push(fan);
+        }
+        const subs = await Promise.all(fans.map((fan) => t.subscribe(LIVE_ADDED, {}, fan.token)));
+        try {
+          t.queries.reset();
+          const id = await goLive(star, 'everyone at once', 'FOLLOWERS');
+          for (const sub of subs) {
+            expect((await sub.nextData(1000)).notificationAdded).toEqual({
+              kind: 'WENT_LIVE',
+              actor: { handle: star.handle },
+              post: null,
+              broadcast: { id, title: 'everyone at once', visibility: 'FOLLOWERS' },
+            });
+          }
+          return t.queries.total;
+        } finally {
+          await Promise.all(subs.map((sub) => sub.close()));
+        }
+      }
+      expect(await statementsToGoLive(4)).toBe(await statementsToGoLive(1));
     });
   });
 

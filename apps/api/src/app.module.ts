@@ -7,6 +7,8 @@ import { Request } from 'express';
 import { Context, ServerOptions } from 'graphql-ws';
 import { IncomingMessage } from 'node:http';
 import { AccountsModule, AuthService } from '@app/accounts';
+import { BroadcastsModule } from '@app/broadcasts';
+import { MediaModule } from '@app/broadcasts/media';
 import {
   CommonModule,
   costLimitPlugin,
@@ -21,6 +23,7 @@ import {
 import { APP_CONFIG, AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule, DatabaseOptions } from '@app/database';
 import { GraphModule } from '@app/graph';
+import { NotificationsModule } from '@app/notifications';
 import { PostsModule } from '@app/posts';
 import { RealtimeModule } from '@app/realtime';
 import { TimelineModule } from '@app/timeline';
@@ -129,7 +132,10 @@ export class AppModule {
         AccountsModule,
         GraphModule,
         PostsModule,
+        BroadcastsModule,
         TimelineModule,
+        MediaModule,
+        NotificationsModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -3,15 +3,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { EventBus } from '@app/realtime';
 import { findBroadcast } from './broadcast-records';
-import {
-  BroadcastBusMessage,
-  BroadcastEventKind,
-  broadcastTopic,
-} from './broadcast-topics';
+import { BroadcastBusMessage, BroadcastEventKind, broadcastTopic } from './broadcast-topics';
 import { BroadcastEntity, BroadcastStatus } from './entities/broadcast.entity';
 import { BroadcastCommentEntity } from './entities/broadcast-comment.entity';
 
 const VIEWERS_INTERVAL_MS = 1000;
+const MAX_REMEMBERED = 10_000;
 
 /**
  * Puts broadcast events on the bus, for every process's subscribers. Callers publish after their
@@ -46,8 +43,8 @@ export class BroadcastPublisher implements OnModuleDestroy {
     });
   }
 
-  async viewerBanned(broadcastId: string, userId: string): Promise<void> {
-    await this.send(broadcastId, { type: 'banned', userId });
+  async viewerRemoved(broadcastId: string, userId: string): Promise<void> {
+    await this.send(broadcastId, { type: 'removed', userId });
   }
 
   /** After a statement changed the viewer count of `broadcast` (the row as it returned it). */
@@ -94,6 +91,8 @@ export class BroadcastPublisher implements OnModuleDestroy {
   }
 
   private async sendViewers(broadcast: BroadcastEntity): Promise<void> {
+    // Broadcasts ended by another process are never forgotten here: bound the memo instead.
+    if (this.lastViewers.size >= MAX_REMEMBERED) this.lastViewers.clear();
     this.lastViewers.set(broadcast.id, broadcast.viewerCount);
     await this.publish(BroadcastEventKind.VIEWERS, broadcast);
   }

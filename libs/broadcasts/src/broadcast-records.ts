@@ -78,7 +78,8 @@ export interface CommentRecord {
   created_at: Date;
 }
 
-export const COMMENT_COLUMNS = 'c.id, c.broadcast_id, c.author_id, c.text, c.offset_ms, c.created_at';
+export const COMMENT_COLUMNS =
+  'c.id, c.broadcast_id, c.author_id, c.text, c.offset_ms, c.created_at';
 
 export function toCommentEntity(row: CommentRecord): BroadcastCommentEntity {
   return Object.assign(new BroadcastCommentEntity(), {

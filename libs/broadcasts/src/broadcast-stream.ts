@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { RequestContext, RequestLoaders } from '@app/common';
 import { AsyncQueue, EventBus } from '@app/realtime';
 import { broadcastFromJson, commentFromJson } from './broadcast-records';
 import { broadcastTopic, ReceivedBusMessage } from './broadcast-topics';
@@ -7,6 +8,8 @@ import { PresenceService } from './presence.service';
 
 interface Watcher {
   viewerId: string | undefined;
+  /** The subscription's context: each event gets fresh loaders, so nothing stays cached. */
+  context: RequestContext;
   queue: AsyncQueue<BroadcastEventModel>;
 }
 
@@ -36,10 +39,12 @@ export class BroadcastStream {
   ) {}
 
   /** A subscription to one broadcast's events; the caller checked that the viewer may see it. */
-  open(broadcastId: string, viewerId: string | undefined): AsyncQueue<BroadcastEventModel> {
+  open(broadcastId: string, context: RequestContext): AsyncQueue<BroadcastEventModel> {
     const audience = this.audienceOf(broadcastId);
+    const viewerId = context.viewer?.id;
     const watcher: Watcher = {
       viewerId,
+      context,
       queue: new AsyncQueue(() => this.close(broadcastId, watcher), MAX_QUEUED_EVENTS),
     };
     audience.watchers.add(watcher);
@@ -61,7 +66,7 @@ export class BroadcastStream {
   }
 
   private deliver(watchers: Set<Watcher>, message: ReceivedBusMessage): void {
-    if (message.type === 'banned') {
+    if (message.type === 'removed') {
       for (const watcher of [...watchers]) {
         if (watcher.viewerId === message.userId) void watcher.queue.return();
       }
@@ -74,11 +79,17 @@ export class BroadcastStream {
       heartsDelta: message.heartsDelta,
       at: new Date(message.at),
     });
-    for (const watcher of watchers) watcher.queue.push(event);
+    // Rows that do not depend on the viewer (the broadcaster, a comment's author) are then
+    // loaded once for every watcher of the event.
+    const shared = new RequestLoaders(undefined);
+    for (const watcher of watchers) {
+      watcher.context.loaders = new RequestLoaders(watcher.viewerId, shared);
+      watcher.queue.push(event);
+    }
   }
 
   /**
-   * A subscription ended (unsubscribed, socket closed, banned, too slow). A signed-in viewer
+   * A subscription ended (unsubscribed, socket closed, access lost, too slow). A signed-in viewer
    * with no other subscription to the broadcast here is no longer watching: uncount them.
    */
   private close(broadcastId: string, watcher: Watcher): void {

@@ -25,13 +25,13 @@ export interface BroadcastEventMessage {
   at: Date;
 }
 
-/** A viewer was banned: each process ends that viewer's subscriptions to the broadcast. */
-export interface ViewerBannedMessage {
-  type: 'banned';
+/** A viewer lost access (banned, blocked): each process ends their subscriptions to it. */
+export interface ViewerRemovedMessage {
+  type: 'removed';
   userId: string;
 }
 
-export type BroadcastBusMessage = BroadcastEventMessage | ViewerBannedMessage;
+export type BroadcastBusMessage = BroadcastEventMessage | ViewerRemovedMessage;
 
 /** A message as subscribers receive it, after the bus's JSON round trip. */
 export type ReceivedBusMessage =
@@ -39,4 +39,4 @@ export type ReceivedBusMessage =
       broadcast: Jsonified<BroadcastEntity>;
       comment: Jsonified<BroadcastCommentEntity> | null;
     })
-  | ViewerBannedMessage;
+  | ViewerRemovedMessage;

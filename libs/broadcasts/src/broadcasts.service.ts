@@ -64,7 +64,7 @@ const RENOTIFY_AFTER_MINUTES = 10;
 const ONE_LIVE_INDEX = 'broadcasts_one_live';
 
 function isOneLiveViolation(error: unknown): boolean {
-  const driverError = error instanceof QueryFailedError ? error.driverError : undefined;
+  const driverError: unknown = error instanceof QueryFailedError ? error.driverError : undefined;
   const { code, constraint } = (driverError ?? {}) as { code?: string; constraint?: string };
   return code === '23505' && constraint === ONE_LIVE_INDEX;
 }
@@ -88,6 +88,7 @@ export class BroadcastsService {
       );
       return byKeys(ids, rows, (r) => r.id, toBroadcastEntity, undefined);
     },
+    { viewerIndependent: true },
   );
 
   /** The LIVE broadcast of each broadcaster, if any (served by broadcasts_one_live). */
@@ -101,6 +102,7 @@ export class BroadcastsService {
       );
       return byKeys(userIds, rows, (r) => r.broadcaster_id, toBroadcastEntity, undefined);
     },
+    { viewerIndependent: true },
   );
 
   /** For a viewer: which of these broadcasts banned them. */
@@ -127,6 +129,7 @@ export class BroadcastsService {
       );
       return byKeys(ids, rows, (r) => r.id, toCommentEntity, undefined);
     },
+    { viewerIndependent: true },
   );
 
   constructor(
@@ -159,6 +162,22 @@ export class BroadcastsService {
     ]);
     if (!broadcaster || hidden || banned) return false;
     return broadcast.visibility === BroadcastVisibility.PUBLIC || own || follows !== undefined;
+  }
+
+  /** A comment is seen with its broadcast, unless its author is gone or blocks the viewer. */
+  async isCommentVisible(
+    loaders: RequestLoaders,
+    comment: BroadcastCommentEntity,
+    viewerId: string | undefined,
+  ): Promise<boolean> {
+    const [broadcast, author, hidden] = await Promise.all([
+      loaders.load(this.byId, comment.broadcastId),
+      loaders.load(this.accounts.byId, comment.authorId),
+      this.policy.isHiddenFrom(loaders, comment.authorId, viewerId),
+    ]);
+    return (
+      !!broadcast && !!author && !hidden && (await this.isVisible(loaders, broadcast, viewerId))
+    );
   }
 
   /** The broadcast as the viewer may see it, or NOT_FOUND. */

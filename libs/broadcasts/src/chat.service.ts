@@ -57,7 +57,9 @@ export class ChatService {
     loaders: RequestLoaders,
   ): Promise<BroadcastCommentEntity> {
     const text = parseCommentText(rawText);
-    const broadcast = requireLive(await this.broadcasts.getVisible(loaders, broadcastId, viewer.id));
+    const broadcast = requireLive(
+      await this.broadcasts.getVisible(loaders, broadcastId, viewer.id),
+    );
     await this.assertMayComment(loaders, viewer, broadcast);
     this.commentRate.consume(
       `${viewer.id}:${broadcastId}`,
@@ -107,7 +109,9 @@ export class ChatService {
       viewer.id === broadcast.broadcasterId ||
       viewer.id === comment.authorId;
     if (!allowed) {
-      throw new ForbiddenError('Only the broadcaster, an admin or its author can remove a comment.');
+      throw new ForbiddenError(
+        'Only the broadcaster, an admin or its author can remove a comment.',
+      );
     }
     await runInTransaction(this.db, async (manager) => {
       const deleted = await returningRows<CommentRecord>(
@@ -157,11 +161,7 @@ export class ChatService {
         `INSERT INTO broadcast_bans (broadcast_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
         [broadcastId, userId],
       );
-      const uncounted = await this.presence.removeViewer(broadcastId, userId, manager);
-      afterCommit(manager, async () => {
-        await this.publisher.viewerBanned(broadcastId, userId);
-        if (uncounted) await this.publisher.viewersChanged(uncounted);
-      });
+      await this.presence.revoke(manager, broadcastId, userId);
     });
   }
 

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { NotFoundError, RequestLoaders, Viewer } from '@app/common';
+import { afterCommit, NotFoundError, RequestLoaders, Viewer } from '@app/common';
 import { returningRows } from '@app/database';
 import { BroadcastPublisher } from './broadcast-publisher';
 import { BroadcastRecord, broadcastColumns, toBroadcastEntity } from './broadcast-records';
@@ -96,15 +96,38 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     return (await this.removeViewer(id, viewer.id)) ?? broadcast;
   }
 
-  /** Uncounts a viewer whatever the broadcast's visibility (a closed socket, a ban). */
-  async removeViewer(
-    broadcastId: string,
-    userId: string,
-    manager?: EntityManager,
-  ): Promise<BroadcastEntity | undefined> {
-    const broadcast = await this.remove(manager ?? this.db.manager, broadcastId, { userId });
-    if (broadcast && !manager) await this.publisher.viewersChanged(broadcast);
+  /** Uncounts a viewer whatever the broadcast's visibility (their last subscription closed). */
+  async removeViewer(broadcastId: string, userId: string): Promise<BroadcastEntity | undefined> {
+    const broadcast = await this.remove(this.db.manager, broadcastId, { userId });
+    if (broadcast) await this.publisher.viewersChanged(broadcast);
     return broadcast;
+  }
+
+  /**
+   * In the transaction that takes a viewer's access to a broadcast away (a ban, a block, an
+   * unfollow): uncounts them, and once committed ends their subscriptions to it everywhere.
+   */
+  async revoke(manager: EntityManager, broadcastId: string, userId: string): Promise<void> {
+    const uncounted = await this.remove(manager, broadcastId, { userId });
+    afterCommit(manager, async () => {
+      await this.publisher.viewerRemoved(broadcastId, userId);
+      if (uncounted) await this.publisher.viewersChanged(uncounted);
+    });
+  }
+
+  /** `revoke` for the broadcaster's LIVE broadcast, if any (of FOLLOWERS visibility only). */
+  async revokeFromLive(
+    manager: EntityManager,
+    broadcasterId: string,
+    userId: string,
+    onlyFollowersVisibility: boolean,
+  ): Promise<void> {
+    const [live] = await manager.query<{ id: string }[]>(
+      `SELECT id FROM broadcasts WHERE broadcaster_id = $1 AND status = 'LIVE'
+         AND (visibility = 'FOLLOWERS' OR NOT $2)`,
+      [broadcasterId, onlyFollowersVisibility],
+    );
+    if (live) await this.revoke(manager, live.id, userId);
   }
 
   /** Uncounts everyone whose last join is older than the presence TTL. */

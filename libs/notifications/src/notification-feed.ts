@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { RequestLoaders } from '@app/common';
-import { RelationshipPolicy } from '@app/graph';
+import { BroadcastsService } from '@app/broadcasts';
+import { FollowService, RelationshipPolicy } from '@app/graph';
 import { AsyncQueue, BusMessage, EventBus, LocalRecipients } from '@app/realtime';
 import { NotificationModel } from './models/notification.model';
 import { localIds, NOTIFICATIONS_TOPIC } from './notification-message';
@@ -28,6 +29,8 @@ export class NotificationFeed implements OnModuleInit, OnModuleDestroy {
     private readonly bus: EventBus,
     private readonly notifications: NotificationsService,
     private readonly policy: RelationshipPolicy,
+    private readonly follows: FollowService,
+    private readonly broadcasts: BroadcastsService,
   ) {}
 
   onModuleInit(): void {
@@ -55,13 +58,18 @@ export class NotificationFeed implements OnModuleInit, OnModuleDestroy {
       // Viewer-independent rows (the actor, the post, the broadcast) load once for the whole
       // message: a go-live pushed to many followers here loads its broadcaster once.
       const shared = new RequestLoaders(undefined);
-      for (const row of await this.notifications.forDelivery(ids)) {
-        const loaders = new RequestLoaders(row.recipientId, shared);
-        // forDelivery checked that no block stands between recipient and actor, and the actor
-        // owns whatever the notification is about (or the recipient does): no query per push.
-        loaders.prime(this.policy.blocksViewer, row.actorId, false);
-        this.subscribers.deliver(row.recipientId, {
-          notification: NotificationModel.from(row),
+      for (const { notification, follow, banned } of await this.notifications.forDelivery(ids)) {
+        const loaders = new RequestLoaders(notification.recipientId, shared);
+        // What the post and broadcast fields check, read with the rows rather than once per
+        // recipient: no block stands between recipient and actor (forDelivery filters on it), and
+        // the actor owns the post or broadcast unless the recipient does (LIKED).
+        loaders.prime(this.policy.blocksViewer, notification.actorId, false);
+        loaders.prime(this.follows.viewerFollows, notification.actorId, follow);
+        if (notification.broadcastId !== null) {
+          loaders.prime(this.broadcasts.viewerBanned, notification.broadcastId, banned);
+        }
+        this.subscribers.deliver(notification.recipientId, {
+          notification: NotificationModel.from(notification),
           loaders,
         });
       }

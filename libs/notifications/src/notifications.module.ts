@@ -1,5 +1,6 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { BroadcastEvents, BroadcastsModule } from '@app/broadcasts';
 import { NodeRegistry } from '@app/common';
 import { GraphEvents, GraphModule } from '@app/graph';
 import { PostEvents, PostsModule } from '@app/posts';
@@ -11,7 +12,12 @@ import { NotificationsResolver } from './notifications.resolver';
 import { NotificationsService } from './notifications.service';
 
 @Module({
-  imports: [GraphModule, PostsModule, TypeOrmModule.forFeature([NotificationEntity])],
+  imports: [
+    GraphModule,
+    PostsModule,
+    BroadcastsModule,
+    TypeOrmModule.forFeature([NotificationEntity]),
+  ],
   providers: [NotificationsService, NotificationFeed, NotificationsResolver],
   exports: [NotificationsService],
 })
@@ -21,6 +27,7 @@ export class NotificationsModule implements OnModuleInit {
     private readonly notifications: NotificationsService,
     private readonly graphEvents: GraphEvents,
     private readonly postEvents: PostEvents,
+    private readonly broadcastEvents: BroadcastEvents,
   ) {}
 
   onModuleInit(): void {
@@ -47,5 +54,15 @@ export class NotificationsModule implements OnModuleInit {
         { recipientId: post.authorId, kind: NotificationKind.LIKED },
       ]),
     );
+    // notifyFollowers is false for a restart within minutes of the last go-live: no storm.
+    this.broadcastEvents.on('wentLive', async (manager, { broadcast, notifyFollowers }) => {
+      if (notifyFollowers) {
+        await this.notifications.notifyFollowersWentLive(
+          manager,
+          broadcast.broadcasterId,
+          broadcast.id,
+        );
+      }
+    });
   }
 }

@@ -11,6 +11,7 @@ import {
   Subscription,
 } from '@nestjs/graphql';
 import { AccountsService, UserModel } from '@app/accounts';
+import { BroadcastModel, BroadcastsService } from '@app/broadcasts';
 import {
   Authenticated,
   ConnectionArgs,
@@ -35,6 +36,7 @@ export class NotificationsResolver {
     private readonly feed: NotificationFeed,
     private readonly accounts: AccountsService,
     private readonly posts: PostsService,
+    private readonly broadcasts: BroadcastsService,
   ) {}
 
   @Query(() => NotificationConnection)
@@ -97,5 +99,21 @@ export class NotificationsResolver {
       return null;
     }
     return PostModel.from(post);
+  }
+
+  @ResolveField(() => BroadcastModel, { nullable: true })
+  async broadcast(
+    @Parent() notification: NotificationModel,
+    @Context() context: RequestContext,
+  ): Promise<BroadcastModel | null> {
+    if (notification.broadcastId === null) return null;
+    const broadcast = await context.loaders.load(this.broadcasts.byId, notification.broadcastId);
+    if (
+      !broadcast ||
+      !(await this.broadcasts.isVisible(context.loaders, broadcast, context.viewer?.id))
+    ) {
+      return null;
+    }
+    return BroadcastModel.from(broadcast);
   }
 }

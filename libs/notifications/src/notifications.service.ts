@@ -9,6 +9,7 @@ import {
   defineLoader,
   pageSize,
 } from '@app/common';
+import { FollowState } from '@app/graph';
 import { EventBus } from '@app/realtime';
 import { NotificationEntity, NotificationKind } from './entities/notification.entity';
 import { CreatedRow, NOTIFICATIONS_TOPIC, toMessage } from './notification-message';
@@ -53,9 +54,18 @@ function reachable(recipient: string, actor: string): string {
 const COLUMNS =
   'n.id, n.recipient_id, n.kind, n.actor_id, n.post_id, n.broadcast_id, n.created_at, n.read_at';
 
-/** Notifications a recipient may see: `actor` is non-null, so a suspended actor's go too. */
+/** `actor` is non-null: notifications from a suspended account are left out, not half shown. */
 const VISIBLE_FROM = `notifications n
   JOIN users a ON a.id = n.actor_id AND a.suspended_at IS NULL`;
+
+/** A row to push, and facts about its recipient read in the same statement. */
+export interface DeliveryRow {
+  notification: NotificationEntity;
+  /** How the recipient follows the actor; undefined when they do not. */
+  follow: FollowState | undefined;
+  /** Whether the recipient is banned from the notification's broadcast. */
+  banned: boolean;
+}
 
 /** What a notification is about, besides its actor. */
 interface Subject {
@@ -142,9 +152,29 @@ export class NotificationsService {
     return this.select(`n.recipient_id = $1 ${keyset}`, params, 'ORDER BY n.id DESC LIMIT $2');
   }
 
-  /** The rows of one bus message that this process delivers, whoever their recipients. */
-  forDelivery(ids: string[]): Promise<NotificationEntity[]> {
-    return this.select('n.id = ANY($1::bigint[])', [ids], 'ORDER BY n.id');
+  /**
+   * The rows of one bus message that this process delivers, whoever their recipients, with the
+   * facts their field resolvers would otherwise read once per recipient.
+   */
+  async forDelivery(ids: string[]): Promise<DeliveryRow[]> {
+    const rows = await this.db.query<
+      (NotificationRecord & { follow_notify: boolean | null; banned: boolean })[]
+    >(
+      `SELECT ${COLUMNS},
+         (SELECT f.notify FROM follows f
+          WHERE f.follower_id = n.recipient_id AND f.followee_id = n.actor_id) AS follow_notify,
+         EXISTS (SELECT 1 FROM broadcast_bans bb
+                 WHERE bb.broadcast_id = n.broadcast_id AND bb.user_id = n.recipient_id) AS banned
+       FROM ${VISIBLE_FROM}
+       WHERE n.id = ANY($1::bigint[]) AND ${reachable('n.recipient_id', 'n.actor_id')}
+       ORDER BY n.id`,
+      [ids],
+    );
+    return rows.map((row) => ({
+      notification: toEntity(row),
+      follow: row.follow_notify === null ? undefined : { notify: row.follow_notify },
+      banned: row.banned,
+    }));
   }
 
   /**

@@ -1,13 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import {
-  decodeCursor,
-  encodeCursor,
-  RequestContext,
-  RequestLoaders,
-  toGlobalId,
-} from '@app/common';
+import { decodeCursor, encodeCursor, RequestLoaders, toGlobalId } from '@app/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { FollowService, RelationshipPolicy } from '@app/graph';
 import { AsyncQueue, BusMessage, EventBus } from '@app/realtime';
@@ -16,6 +10,12 @@ import { TimelineUpdateKindModel, TimelineUpdateModel } from './models/timeline-
 import { TimelineSources } from './timeline-sources';
 import { TIMELINE_TOPIC, TimelineDoorbell } from './timeline-updates';
 
+/** An update with the loaders its item was resolved with, for the fields resolved next. */
+export interface TimelineDelivery {
+  update: TimelineUpdateModel;
+  loaders: RequestLoaders;
+}
+
 /** One open `timelineUpdates` subscription in this process. */
 interface TimelineSink {
   viewerId: string;
@@ -23,8 +23,7 @@ interface TimelineSink {
   last: bigint;
   /** Accounts above the fan-out limit the viewer follows: their ownerless rows are theirs too. */
   pullAuthors: Set<string>;
-  context: RequestContext;
-  queue: AsyncQueue<TimelineUpdateModel>;
+  queue: AsyncQueue<TimelineDelivery>;
   closed: boolean;
 }
 
@@ -87,8 +86,7 @@ export class TimelineLive implements OnModuleInit, OnModuleDestroy {
   async open(
     viewerId: string,
     after: string | null | undefined,
-    context: RequestContext,
-  ): Promise<AsyncIterableIterator<TimelineUpdateModel>> {
+  ): Promise<AsyncIterableIterator<TimelineDelivery>> {
     const afterId = after ? BigInt(decodeCursor(after, ['int'])[0]) : undefined;
     const [bounds] = await this.db.query<{ newest: string; purged: string }[]>(
       `SELECT (SELECT COALESCE(max(id), 0) FROM timeline_updates) AS newest, purged_through AS purged
@@ -100,19 +98,18 @@ export class TimelineLive implements OnModuleInit, OnModuleDestroy {
       viewerId,
       last: start,
       pullAuthors: await this.pullAuthorsOf(viewerId),
-      context,
       closed: false,
-      queue: new AsyncQueue<TimelineUpdateModel>(
+      queue: new AsyncQueue<TimelineDelivery>(
         () => {
           sink.closed = true;
           this.unregister(sink);
         },
         10_000,
         // A reader this far behind reloads instead of holding the server's memory.
-        () => resyncUpdate(sink.last),
+        () => resyncUpdate(viewerId, sink.last),
       ),
     };
-    if (resync) sink.queue.push(resyncUpdate(start));
+    if (resync) sink.queue.push(resyncUpdate(viewerId, start));
     this.register(sink);
     this.enqueue(() => this.pull([sink]));
     return sink.queue;
@@ -284,15 +281,17 @@ export class TimelineLive implements OnModuleInit, OnModuleDestroy {
         sink.last = BigInt(row.id);
         if (sink.closed || (item === null && row.kind !== TimelineUpdateKindModel.REMOVED))
           continue;
-        sink.context.loaders = loaders;
         sink.queue.push({
-          kind: row.kind,
-          cursor: updateCursor(sink.last),
-          item,
-          itemId: toGlobalId(
-            row.item_kind === TimelineItemKind.POST ? 'Post' : 'Broadcast',
-            row.item_id,
-          ),
+          update: {
+            kind: row.kind,
+            cursor: updateCursor(sink.last),
+            item,
+            itemId: toGlobalId(
+              row.item_kind === TimelineItemKind.POST ? 'Post' : 'Broadcast',
+              row.item_id,
+            ),
+          },
+          loaders,
         });
       }
     });
@@ -318,12 +317,15 @@ export class TimelineLive implements OnModuleInit, OnModuleDestroy {
   }
 }
 
-function resyncUpdate(last: bigint): TimelineUpdateModel {
+function resyncUpdate(viewerId: string, last: bigint): TimelineDelivery {
   return {
-    kind: TimelineUpdateKindModel.RESYNC,
-    cursor: updateCursor(last),
-    item: null,
-    itemId: null,
+    update: {
+      kind: TimelineUpdateKindModel.RESYNC,
+      cursor: updateCursor(last),
+      item: null,
+      itemId: null,
+    },
+    loaders: new RequestLoaders(viewerId),
   };
 }
 

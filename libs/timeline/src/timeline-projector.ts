@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AccountEvents } from '@app/accounts';
+import { BroadcastEntity, BroadcastEvents, broadcastSortAt } from '@app/broadcasts';
 import { GraphEvents } from '@app/graph';
 import { PostEvents } from '@app/posts';
 import { TimelineItemKind } from './entities/timeline-entry.entity';
@@ -20,7 +21,26 @@ export class TimelineProjector {
     private readonly updates: TimelineUpdates,
   ) {}
 
-  subscribe(posts: PostEvents, graph: GraphEvents, accounts: AccountEvents): void {
+  subscribe(
+    posts: PostEvents,
+    graph: GraphEvents,
+    accounts: AccountEvents,
+    broadcasts: BroadcastEvents,
+  ): void {
+    broadcasts.on('scheduled', (manager, { broadcast }) =>
+      this.add(manager, TimelineUpdateKind.ADDED, broadcastItem(broadcast)),
+    );
+    broadcasts.on('wentLive', async (manager, { broadcast, scheduledSortAt }) => {
+      // A scheduled card moves to the moment it went live; NOW_LIVE announces the move.
+      if (scheduledSortAt) await this.fanout.remove(manager, broadcast.id);
+      await this.add(manager, TimelineUpdateKind.NOW_LIVE, broadcastItem(broadcast));
+    });
+    broadcasts.on('ended', (manager, { broadcast }) =>
+      this.touch(manager, TimelineUpdateKind.ENDED, broadcastItem(broadcast)),
+    );
+    broadcasts.on('canceled', (manager, { broadcast }) =>
+      this.remove(manager, broadcastItem(broadcast)),
+    );
     posts.on('created', async (manager, { post, replyToAuthorId }) => {
       const item = {
         kind: TimelineItemKind.POST,
@@ -92,4 +112,13 @@ export class TimelineProjector {
       await this.updates.record(manager, TimelineUpdateKind.REMOVED, item, [ownerId]);
     }
   }
+}
+
+function broadcastItem(broadcast: BroadcastEntity): TimelineItemRef {
+  return {
+    kind: TimelineItemKind.BROADCAST,
+    itemId: broadcast.id,
+    authorId: broadcast.broadcasterId,
+    sortAt: broadcastSortAt(broadcast),
+  };
 }

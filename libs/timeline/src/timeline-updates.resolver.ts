@@ -1,7 +1,7 @@
-import { Args, Context, Resolver, Subscription } from '@nestjs/graphql';
+import { Args, Resolver, Subscription } from '@nestjs/graphql';
 import { Authenticated, CurrentViewer, RequestContext, Viewer } from '@app/common';
 import { TimelineUpdateModel } from './models/timeline-update.model';
-import { TimelineLive } from './timeline-live';
+import { TimelineDelivery, TimelineLive } from './timeline-live';
 
 @Resolver(() => TimelineUpdateModel)
 export class TimelineUpdatesResolver {
@@ -10,14 +10,17 @@ export class TimelineUpdatesResolver {
   @Subscription(() => TimelineUpdateModel, {
     description:
       "The signed-in viewer's home timeline as it changes. With `after`, what was missed since that cursor is sent first.",
-    resolve: (update: TimelineUpdateModel) => update,
+    // Each event's fields resolve with the loaders its item was read with, not the socket's.
+    resolve: (delivery: TimelineDelivery, _args: unknown, context: RequestContext) => {
+      context.loaders = delivery.loaders;
+      return delivery.update;
+    },
   })
   @Authenticated()
   timelineUpdates(
     @Args('after', { type: () => String, nullable: true }) after: string | null | undefined,
     @CurrentViewer() viewer: Viewer,
-    @Context() context: RequestContext,
-  ): Promise<AsyncIterableIterator<TimelineUpdateModel>> {
-    return this.live.open(viewer.id, after, context);
+  ): Promise<AsyncIterableIterator<TimelineDelivery>> {
+    return this.live.open(viewer.id, after);
   }
 }

@@ -1,6 +1,7 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountEvents } from '@app/accounts';
+import { BroadcastEvents, BroadcastsModule, BroadcastsService } from '@app/broadcasts';
 import { GraphEvents, GraphModule } from '@app/graph';
 import { PostEvents, PostModel, PostsModule, PostsService } from '@app/posts';
 import { PullAuthorEntity, PulledItemEntity } from './entities/pulled-item.entity';
@@ -9,6 +10,7 @@ import {
   TimelineUpdateEntity,
   TimelineUpdateHorizonEntity,
 } from './entities/timeline-update.entity';
+import { broadcastTimelineSource } from './broadcast-timeline-source';
 import { postTimelineSource } from './post-timeline-source';
 import { TimelineFanout } from './timeline-fanout';
 import { TimelineLive } from './timeline-live';
@@ -23,6 +25,7 @@ import { TimelineService } from './timeline.service';
   imports: [
     GraphModule,
     PostsModule,
+    BroadcastsModule,
     TypeOrmModule.forFeature([
       TimelineEntryEntity,
       PulledItemEntity,
@@ -51,10 +54,18 @@ export class TimelineModule implements OnModuleInit {
     private readonly postEvents: PostEvents,
     private readonly graphEvents: GraphEvents,
     private readonly accountEvents: AccountEvents,
+    private readonly broadcasts: BroadcastsService,
+    private readonly broadcastEvents: BroadcastEvents,
   ) {}
 
   onModuleInit(): void {
     this.sources.register(postTimelineSource(this.posts, (post) => PostModel.from(post)));
-    this.projector.subscribe(this.postEvents, this.graphEvents, this.accountEvents);
+    this.sources.register(broadcastTimelineSource(this.broadcasts));
+    this.projector.subscribe(
+      this.postEvents,
+      this.graphEvents,
+      this.accountEvents,
+      this.broadcastEvents,
+    );
   }
 }

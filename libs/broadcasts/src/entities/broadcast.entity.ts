@@ -37,6 +37,7 @@ export enum ChatMode {
 @Index('broadcasts_one_live', { synchronize: false })
 @Index('broadcasts_broadcaster_idx', ['broadcasterId', 'createdAt', 'id'])
 @Index('broadcasts_live_idx', { synchronize: false })
+@Check('broadcasts_title_length', 'char_length(title) BETWEEN 1 AND 140')
 @Check(
   'broadcasts_counts_not_negative',
   'viewer_count >= 0 AND peak_viewer_count >= 0 AND heart_count >= 0 AND comments_count >= 0',

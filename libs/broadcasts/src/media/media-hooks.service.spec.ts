@@ -10,8 +10,10 @@ const SECRET = 'the-hook-secret';
 class FakeBroadcasts {
   readonly status = new Map<string, string>();
   failEnds = false;
+  failStarts = false;
 
   startByStreamKey(key: string): Promise<{ id: string }> {
+    if (this.failStarts) return Promise.reject(new Error('database down'));
     const status = this.status.get(key);
     if (status !== 'SCHEDULED' && status !== 'LIVE') {
       return Promise.reject(new NotFoundError('The broadcast'));
@@ -99,6 +101,18 @@ describe('MediaHooksService', () => {
     await jest.advanceTimersByTimeAsync(60_000);
     expect(broadcasts.status.get('key')).toBe('LIVE');
     expect(service.pendingEndCount).toBe(0);
+  });
+
+  it('still ends the broadcast when a re-publish within the grace fails', async () => {
+    const { broadcasts, service } = setup(15);
+    broadcasts.status.set('key', 'LIVE');
+    await service.publish(call('key', '1'));
+    await service.publishDone(call('key', '1'));
+    broadcasts.failStarts = true;
+    await expect(service.publish(call('key', '2'))).rejects.toThrow('database down');
+    expect(service.pendingEndCount).toBe(1);
+    await jest.advanceTimersByTimeAsync(15_000);
+    expect(broadcasts.status.get('key')).toBe('ENDED');
   });
 
   it('ignores the end of a second publisher that nginx turned away while the first goes on', async () => {

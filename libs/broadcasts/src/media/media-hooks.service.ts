@@ -59,7 +59,8 @@ export class MediaHooksService implements OnModuleDestroy {
   async publish(hook: MediaHook): Promise<HookOutcome> {
     const streamKey = this.authorize('publish', hook);
     if (streamKey === undefined) return REFUSED;
-    this.cancelPendingEnd(streamKey);
+    // Cancelled before the start, or the timer could end the broadcast while it is restarting.
+    const wasEnding = this.cancelPendingEnd(streamKey);
     await this.runningEnds.get(streamKey);
     try {
       const broadcast = await this.broadcasts.startByStreamKey(streamKey);
@@ -67,6 +68,8 @@ export class MediaHooksService implements OnModuleDestroy {
       this.log.log(`Broadcast ${broadcast.id} is publishing from ${addressOf(hook)}`);
       return ACCEPTED;
     } catch (error) {
+      // The encoder did not come back after all: the end it escaped is due again.
+      if (wasEnding) this.scheduleEnd(streamKey);
       // Unknown, ended or canceled (or a second live broadcast of the same account).
       if (!(error instanceof DomainError)) throw error;
       this.log.warn(`Refused publish from ${addressOf(hook)}: ${error.message}`);
@@ -82,19 +85,12 @@ export class MediaHooksService implements OnModuleDestroy {
     publishers.delete(publisherOf(hook));
     if (publishers.size > 0) return ACCEPTED;
     this.publishers.delete(streamKey);
-    this.cancelPendingEnd(streamKey);
-    const graceMs = this.config.media.publishDoneGraceSeconds * 1000;
-    if (graceMs === 0) {
+    if (this.config.media.publishDoneGraceSeconds === 0) {
+      this.cancelPendingEnd(streamKey);
       await this.end(streamKey);
-      return ACCEPTED;
+    } else {
+      this.scheduleEnd(streamKey);
     }
-    const timer = setTimeout(() => {
-      this.pendingEnds.delete(streamKey);
-      void this.end(streamKey);
-    }, graceMs);
-    // A pending end must not keep a stopping process alive; onModuleDestroy drops them anyway.
-    timer.unref();
-    this.pendingEnds.set(streamKey, timer);
     return ACCEPTED;
   }
 
@@ -131,11 +127,25 @@ export class MediaHooksService implements OnModuleDestroy {
     return publishers;
   }
 
-  private cancelPendingEnd(streamKey: string): void {
+  /** Ends the broadcast after the grace, from now (a pending end restarts its wait). */
+  private scheduleEnd(streamKey: string): void {
+    this.cancelPendingEnd(streamKey);
+    const timer = setTimeout(() => {
+      this.pendingEnds.delete(streamKey);
+      void this.end(streamKey);
+    }, this.config.media.publishDoneGraceSeconds * 1000);
+    // A pending end must not keep a stopping process alive; onModuleDestroy drops them anyway.
+    timer.unref();
+    this.pendingEnds.set(streamKey, timer);
+  }
+
+  /** Whether an end was pending. */
+  private cancelPendingEnd(streamKey: string): boolean {
     const timer = this.pendingEnds.get(streamKey);
-    if (timer === undefined) return;
+    if (timer === undefined) return false;
     clearTimeout(timer);
     this.pendingEnds.delete(streamKey);
+    return true;
   }
 
   private end(streamKey: string): Promise<void> {

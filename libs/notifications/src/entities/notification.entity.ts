@@ -8,7 +8,7 @@ import {
   PrimaryGeneratedColumn,
 } from 'typeorm';
 import { UserEntity } from '@app/accounts';
-import { BroadcastEntity } from '@app/broadcasts/entities/broadcast.entity';
+import { BroadcastEntity } from '@app/broadcasts';
 import { PostEntity } from '@app/posts';
 
 export enum NotificationKind {

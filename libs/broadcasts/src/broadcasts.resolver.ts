@@ -1,0 +1,308 @@
+import { Inject } from '@nestjs/common';
+import {
+  Args,
+  Context,
+  ID,
+  Int,
+  Mutation,
+  Parent,
+  Query,
+  ResolveField,
+  Resolver,
+  Subscription,
+} from '@nestjs/graphql';
+import { AccountsService, UserModel } from '@app/accounts';
+import {
+  Authenticated,
+  ConnectionArgs,
+  CurrentViewer,
+  GlobalIdPipe,
+  pageSize,
+  RequestContext,
+  toConnection,
+  Viewer,
+} from '@app/common';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { AsyncQueue } from '@app/realtime';
+import { playbackUrl } from './broadcast-rules';
+import { BroadcastStream } from './broadcast-stream';
+import { BroadcastsService } from './broadcasts.service';
+import { ChatService } from './chat.service';
+import { StartBroadcastInput } from './dto/start-broadcast.input';
+import { HeartsService } from './hearts.service';
+import { ChatMode } from './models/broadcast-enums';
+import {
+  BroadcastCommentConnection,
+  BroadcastCommentModel,
+} from './models/broadcast-comment.model';
+import { BroadcastEventModel } from './models/broadcast-event.model';
+import {
+  BroadcastConnection,
+  BroadcastIngestModel,
+  BroadcastModel,
+} from './models/broadcast.model';
+import { PresenceService } from './presence.service';
+
+const broadcastId = () => new GlobalIdPipe('Broadcast');
+
+@Resolver(() => BroadcastModel)
+export class BroadcastsResolver {
+  constructor(
+    private readonly broadcasts: BroadcastsService,
+    private readonly presence: PresenceService,
+    private readonly hearts: HeartsService,
+    private readonly chat: ChatService,
+    private readonly stream: BroadcastStream,
+    private readonly accounts: AccountsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Query(() => BroadcastModel, { nullable: true })
+  async broadcast(
+    @Args('id', { type: () => ID }, broadcastId()) id: string,
+    @Context() context: RequestContext,
+  ): Promise<BroadcastModel> {
+    return BroadcastModel.from(
+      await this.broadcasts.getVisible(context.loaders, id, context.viewer?.id),
+    );
+  }
+
+  @Query(() => BroadcastConnection, {
+    description:
+      'Broadcasts live now from accounts the viewer follows, then other public ones, most watched first.',
+  })
+  async liveNow(
+    @Args() args: ConnectionArgs,
+    @Context() context: RequestContext,
+  ): Promise<BroadcastConnection> {
+    const rows = await this.broadcasts.liveNow(context.viewer?.id, args);
+    return toConnection(
+      rows,
+      pageSize(args),
+      (row) => row.cursor,
+      (row) => BroadcastModel.from(row.broadcast),
+      !!args.after,
+    );
+  }
+
+  @Mutation(() => BroadcastModel)
+  @Authenticated()
+  async startBroadcast(
+    @Args('input') input: StartBroadcastInput,
+    @CurrentViewer() viewer: Viewer,
+  ): Promise<BroadcastModel> {
+    return BroadcastModel.from(await this.broadcasts.start(viewer, input));
+  }
+
+  @Mutation(() => BroadcastModel)
+  @Authenticated()
+  async endBroadcast(
+    @Args('id', { type: () => ID }, broadcastId()) id: string,
+    @CurrentViewer() viewer: Viewer,
+    @Context() context: RequestContext,
+  ): Promise<BroadcastModel> {
+    return BroadcastModel.from(await this.broadcasts.end(viewer, id, context.loaders));
+  }
+
+  @Mutation(() => BroadcastModel)
+  @Authenticated()
+  async cancelBroadcast(
+    @Args('id', { type: () => ID }, broadcastId()) id: string,
+    @CurrentViewer() viewer: Viewer,
+    @Context() context: RequestContext,
+  ): Promise<BroadcastModel> {
+    return BroadcastModel.from(await this.broadcasts.cancel(viewer, id, context.loaders));
+  }
+
+  @Mutation(() => BroadcastModel)
+  @Authenticated()
+  async setChatMode(
+    @Args('broadcastId', { type: () => ID }, broadcastId()) id: string,
+    @Args('mode', { type: () => ChatMode }) mode: ChatMode,
+    @CurrentViewer() viewer: Viewer,
+    @Context() context: RequestContext,
+  ): Promise<BroadcastModel> {
+    return BroadcastModel.from(
+      await this.broadcasts.setChatMode(viewer, id, mode, context.loaders),
+    );
+  }
+
+  @Mutation(() => BroadcastModel)
+  @Authenticated()
+  async joinBroadcast(
+    @Args('id', { type: () => ID }, broadcastId()) id: string,
+    @CurrentViewer() viewer: Viewer,
+    @Context() context: RequestContext,
+  ): Promise<BroadcastModel> {
+    return BroadcastModel.from(await this.presence.join(viewer, id, context.loaders));
+  }
+
+  @Mutation(() => BroadcastModel)
+  @Authenticated()
+  async leaveBroadcast(
+    @Args('id', { type: () => ID }, broadcastId()) id: string,
+    @CurrentViewer() viewer: Viewer,
+    @Context() context: RequestContext,
+  ): Promise<BroadcastModel> {
+    return BroadcastModel.from(await this.presence.leave(viewer, id, context.loaders));
+  }
+
+  @Mutation(() => Boolean)
+  @Authenticated()
+  async sendHearts(
+    @Args('broadcastId', { type: () => ID }, broadcastId()) id: string,
+    @Args('count', { type: () => Int, nullable: true }) count: number | null,
+    @CurrentViewer() viewer: Viewer,
+    @Context() context: RequestContext,
+  ): Promise<boolean> {
+    await this.hearts.send(viewer, id, count, context.loaders);
+    return true;
+  }
+
+  @Mutation(() => BroadcastCommentModel)
+  @Authenticated()
+  async postComment(
+    @Args('broadcastId', { type: () => ID }, broadcastId()) id: string,
+    @Args('text') text: string,
+    @CurrentViewer() viewer: Viewer,
+    @Context() context: RequestContext,
+  ): Promise<BroadcastCommentModel> {
+    return BroadcastCommentModel.from(await this.chat.post(viewer, id, text, context.loaders));
+  }
+
+  @Mutation(() => Boolean)
+  @Authenticated()
+  async removeComment(
+    @Args('id', { type: () => ID }, new GlobalIdPipe('BroadcastComment')) id: string,
+    @CurrentViewer() viewer: Viewer,
+    @Context() context: RequestContext,
+  ): Promise<boolean> {
+    await this.chat.remove(viewer, id, context.loaders);
+    return true;
+  }
+
+  @Mutation(() => Boolean, {
+    description: "The broadcaster bans a viewer from this broadcast's chat and stream.",
+  })
+  @Authenticated()
+  async banViewer(
+    @Args('broadcastId', { type: () => ID }, broadcastId()) id: string,
+    @Args('userId', { type: () => ID }, new GlobalIdPipe('User')) userId: string,
+    @CurrentViewer() viewer: Viewer,
+    @Context() context: RequestContext,
+  ): Promise<boolean> {
+    await this.chat.ban(viewer, id, userId, context.loaders);
+    return true;
+  }
+
+  /** Anyone who may see the broadcast may watch its events, signed in or not. */
+  @Subscription(() => BroadcastEventModel, {
+    resolve: (event: BroadcastEventModel) => event,
+  })
+  async broadcastEvents(
+    @Args('broadcastId', { type: () => ID }, broadcastId()) id: string,
+    @Context() context: RequestContext,
+  ): Promise<AsyncQueue<BroadcastEventModel>> {
+    await this.broadcasts.getVisible(context.loaders, id, context.viewer?.id);
+    return this.stream.open(id, context);
+  }
+
+  @ResolveField(() => UserModel)
+  async broadcaster(
+    @Parent() broadcast: BroadcastModel,
+    @Context() context: RequestContext,
+  ): Promise<UserModel> {
+    const user = await context.loaders.load(this.accounts.byId, broadcast.broadcasterId);
+    // Broadcasts of suspended accounts are filtered before they get here; a race lands as null data.
+    return UserModel.from(user!);
+  }
+
+  @ResolveField(() => String, {
+    nullable: true,
+    description: 'HLS playback address while live, and of the replay once ended.',
+  })
+  playbackUrl(@Parent() broadcast: BroadcastModel): string | null {
+    return playbackUrl(this.config.media.hlsUrl, {
+      id: broadcast.rowId,
+      status: broadcast.status,
+      streamKey: broadcast.streamKey,
+    });
+  }
+
+  @ResolveField(() => BroadcastIngestModel, {
+    nullable: true,
+    description: 'Only the broadcaster sees this; null for everyone else.',
+  })
+  ingest(
+    @Parent() broadcast: BroadcastModel,
+    @Context() context: RequestContext,
+  ): BroadcastIngestModel | null {
+    if (context.viewer?.id !== broadcast.broadcasterId) return null;
+    return { rtmpUrl: this.config.media.rtmpUrl, streamKey: broadcast.streamKey };
+  }
+
+  @ResolveField(() => BroadcastCommentConnection)
+  async comments(
+    @Parent() broadcast: BroadcastModel,
+    @Args() args: ConnectionArgs,
+    @Context() context: RequestContext,
+  ): Promise<BroadcastCommentConnection> {
+    const rows = await this.broadcasts.comments(broadcast.rowId, context.viewer?.id, args);
+    return toConnection(
+      rows,
+      pageSize(args),
+      (row) => row.cursor,
+      (row) => BroadcastCommentModel.from(row.comment, broadcast),
+      !!args.after,
+    );
+  }
+}
+
+@Resolver(() => BroadcastCommentModel)
+export class BroadcastCommentResolver {
+  constructor(
+    private readonly broadcasts: BroadcastsService,
+    private readonly accounts: AccountsService,
+  ) {}
+
+  @ResolveField(() => UserModel)
+  async author(
+    @Parent() comment: BroadcastCommentModel,
+    @Context() context: RequestContext,
+  ): Promise<UserModel> {
+    const author = await context.loaders.load(this.accounts.byId, comment.authorId);
+    // Comments of suspended authors are filtered before they get here; a race lands as null data.
+    return UserModel.from(author!);
+  }
+
+  @ResolveField(() => BroadcastModel)
+  async broadcast(
+    @Parent() comment: BroadcastCommentModel,
+    @Context() context: RequestContext,
+  ): Promise<BroadcastModel> {
+    if (comment.broadcast) return comment.broadcast;
+    const broadcast = await context.loaders.load(this.broadcasts.byId, comment.broadcastId);
+    // Comments are reached through a broadcast the viewer may see; a race lands as null data.
+    return BroadcastModel.from(broadcast!);
+  }
+}
+
+@Resolver(() => UserModel)
+export class BroadcasterResolver {
+  constructor(private readonly broadcasts: BroadcastsService) {}
+
+  @ResolveField(() => BroadcastModel, {
+    nullable: true,
+    description: 'The broadcast this user is live in right now, if any.',
+  })
+  async liveBroadcast(
+    @Parent() user: UserModel,
+    @Context() context: RequestContext,
+  ): Promise<BroadcastModel | null> {
+    const live = await context.loaders.load(this.broadcasts.liveByBroadcaster, user.rowId);
+    if (!live || !(await this.broadcasts.isVisible(context.loaders, live, context.viewer?.id))) {
+      return null;
+    }
+    return BroadcastModel.from(live);
+  }
+}

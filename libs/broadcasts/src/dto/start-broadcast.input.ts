@@ -1,0 +1,21 @@
+import { Field, GraphQLISODateTime, InputType } from '@nestjs/graphql';
+import { BroadcastVisibility, ChatMode } from '../models/broadcast-enums';
+
+/** Checked by the service (title length in code points, as PostgreSQL counts). */
+@InputType('StartBroadcastInput')
+export class StartBroadcastInput {
+  @Field()
+  title!: string;
+
+  @Field(() => BroadcastVisibility, { nullable: true })
+  visibility?: BroadcastVisibility | null;
+
+  @Field(() => ChatMode, { nullable: true })
+  chatMode?: ChatMode | null;
+
+  @Field(() => GraphQLISODateTime, {
+    nullable: true,
+    description: 'When set in the future, the broadcast is SCHEDULED and goes LIVE later.',
+  })
+  scheduledFor?: Date | null;
+}

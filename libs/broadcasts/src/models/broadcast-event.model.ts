@@ -1,0 +1,53 @@
+import { Field, GraphQLISODateTime, Int, ObjectType } from '@nestjs/graphql';
+import { BroadcastEntity } from '../entities/broadcast.entity';
+import { BroadcastCommentEntity } from '../entities/broadcast-comment.entity';
+import { BroadcastEventKind } from './broadcast-enums';
+import { BroadcastCommentModel } from './broadcast-comment.model';
+import { BroadcastModel } from './broadcast.model';
+
+@ObjectType('BroadcastEvent', {
+  description: 'One change to a broadcast, pushed to everyone watching it.',
+})
+export class BroadcastEventModel {
+  @Field(() => BroadcastEventKind)
+  kind!: BroadcastEventKind;
+
+  @Field(() => BroadcastModel)
+  broadcast!: BroadcastModel;
+
+  @Field(() => Int)
+  viewerCount!: number;
+
+  @Field(() => Int)
+  heartCount!: number;
+
+  @Field(() => Int, {
+    description: 'Hearts received since the previous HEARTS event (hearts are batched).',
+  })
+  heartsDelta!: number;
+
+  @Field(() => BroadcastCommentModel, { nullable: true })
+  comment!: BroadcastCommentModel | null;
+
+  @Field(() => GraphQLISODateTime)
+  at!: Date;
+
+  static from(event: {
+    kind: BroadcastEventKind;
+    broadcast: BroadcastEntity;
+    comment: BroadcastCommentEntity | null;
+    heartsDelta: number;
+    at: Date;
+  }): BroadcastEventModel {
+    const broadcast = BroadcastModel.from(event.broadcast);
+    return Object.assign(new BroadcastEventModel(), {
+      kind: event.kind,
+      broadcast,
+      viewerCount: broadcast.viewerCount,
+      heartCount: broadcast.heartCount,
+      heartsDelta: event.heartsDelta,
+      comment: event.comment ? BroadcastCommentModel.from(event.comment, broadcast) : null,
+      at: event.at,
+    });
+  }
+}
