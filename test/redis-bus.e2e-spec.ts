@@ -50,4 +50,27 @@ const UPDATES = `subscription { timelineUpdates { kind item { ... on Post { text
     });
     await onB.close();
   });
+
+  it('pushes the NOW_LIVE card of a broadcast started through A to a follower on B', async () => {
+    const [fan, host]: TestUser[] = [await a.signUp(), await a.signUp()];
+    await a.ok(`mutation($id: ID!) { follow(userId: $id) { id } }`, { id: host.id }, fan.token);
+    const onB = await TestSubscription.open<{
+      timelineUpdates: { kind: string; item: { title: string } };
+    }>(
+      `${b.url.replace('http', 'ws')}/graphql`,
+      `subscription { timelineUpdates { kind item { ... on Broadcast { title } } } }`,
+      {},
+      { authorization: `Bearer ${fan.token}` },
+    );
+    await a.ok(
+      `mutation { startBroadcast(input: { title: "live from A" }) { id } }`,
+      {},
+      host.token,
+    );
+    expect((await onB.nextData()).timelineUpdates).toEqual({
+      kind: 'NOW_LIVE',
+      item: { title: 'live from A' },
+    });
+    await onB.close();
+  });
 });

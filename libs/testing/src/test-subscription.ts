@@ -30,6 +30,8 @@ export class TestSubscription<T = any> {
       connectionParams,
       retryAttempts: 0,
       lazy: false,
+      // The close is recorded below (closeCode); the default would print the whole event.
+      onNonLazyError: () => undefined,
       on: {
         closed: (event) => {
           subscription.closeCode = (event as { code?: number }).code;
