@@ -11,6 +11,11 @@ import type { ClientCommand, ClientReply } from './now-live-protocol';
 
 const now = (): number => Number(process.hrtime.bigint()) / 1e6;
 
+function textOf(data: WebSocket.RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  return Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]).toString('utf8');
+}
+
 /** First receipt of one key (`KIND:itemId`, or `raw`) by each socket. */
 class Arrivals {
   readonly times: number[];
@@ -76,7 +81,7 @@ class Clients {
   /** One handler for both kinds of socket, so the client does the same work per message. */
   private onMessage(index: number, data: WebSocket.RawData, socket: WebSocket): void {
     const at = now();
-    const text = data.toString();
+    const text = textOf(data);
     const message = JSON.parse(text) as UpdateMessage;
     if (message.type === 'ping') {
       socket.send('{"type":"pong"}');
@@ -159,7 +164,7 @@ class Clients {
             20_000,
           );
           const onAck = (data: WebSocket.RawData) => {
-            if ((JSON.parse(data.toString()) as UpdateMessage).type !== 'connection_ack') return;
+            if ((JSON.parse(textOf(data)) as UpdateMessage).type !== 'connection_ack') return;
             clearTimeout(timer);
             socket.off('message', onAck);
             resolve();
@@ -214,7 +219,8 @@ class Clients {
       const key = `ADDED:${id}`;
       await this.await(key, 20_000);
       const entry = this.arrivalsOf(key);
-      for (const index of [...pending]) if (!Number.isNaN(entry.times[index])) pending.delete(index);
+      for (const index of [...pending])
+        if (!Number.isNaN(entry.times[index])) pending.delete(index);
     }
     for (let i = 0; i < extra; i += 1) {
       const id = await this.createPost(httpUrl, token, `warm-up extra ${i}`);
@@ -348,36 +354,38 @@ async function graphql<T>(
   return body.data;
 }
 
-async function handle(clients: Clients, command: ClientCommand): Promise<ClientReply> {
+/** Two sets of sockets, open at the same time so that rounds of the two can alternate. */
+const groups = { seeit: new Clients(), raw: new Clients() };
+
+async function handle(command: ClientCommand): Promise<ClientReply> {
   switch (command.type) {
     case 'open-seeit':
-      return clients.openSeeit(command.url, command.tokens, command.query);
+      return groups.seeit.openSeeit(command.url, command.tokens, command.query);
     case 'open-raw':
-      return clients.openRaw(command.url, command.count);
+      return groups.raw.openRaw(command.url, command.count);
     case 'warm-up':
-      return clients.warmUp(command.httpUrl, command.token, command.extra);
+      return groups.seeit.warmUp(command.httpUrl, command.token, command.extra);
     case 'burst':
-      return clients.burst(command.httpUrl, command.token, command.title);
+      return groups.seeit.burst(command.httpUrl, command.token, command.title);
     case 'end':
-      return clients.end(command.httpUrl, command.token, command.id);
+      return groups.seeit.end(command.httpUrl, command.token, command.id);
     case 'raw-prepare':
-      return clients.prepareRaw();
+      return groups.raw.prepareRaw();
     case 'raw-collect':
-      return clients.rawRound(command.timeoutMs);
+      return groups.raw.rawRound(command.timeoutMs);
     case 'close':
-      return clients.closeAll();
+      return groups[command.group].closeAll();
   }
 }
 
 function main(): void {
   const send = process.send?.bind(process);
   if (!send) throw new Error('Run by bench/now-live-burst.ts (needs an IPC channel).');
-  const clients = new Clients();
   let queue = Promise.resolve();
   process.on('message', (message: { seq: number; command: ClientCommand }) => {
     queue = queue.then(async () => {
       try {
-        const reply = await handle(clients, message.command);
+        const reply = await handle(message.command);
         send({ seq: message.seq, reply });
       } catch (error) {
         send({

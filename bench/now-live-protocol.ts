@@ -7,7 +7,7 @@ export type ClientCommand =
   | { type: 'end'; httpUrl: string; token: string; id: string }
   | { type: 'raw-prepare' }
   | { type: 'raw-collect'; timeoutMs: number }
-  | { type: 'close' };
+  | { type: 'close'; group: 'seeit' | 'raw' };
 
 export type ClientReply =
   | { type: 'opened'; ms: number }

@@ -1,13 +1,30 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
+import { nowLiveBurstBench } from './now-live-burst';
 import { timelineReadBench } from './timeline-read';
 
-const BENCHES: Record<
-  string,
-  (options: { seconds: number; rounds: number; concurrency: number }) => Promise<string>
-> = {
+interface BenchOptions {
+  seconds: number;
+  rounds: number;
+  concurrency: number;
+  /** Follower counts for the now-live burst. */
+  followers: number[];
+  /** FANOUT_MAX_FOLLOWERS for benches that start the API; its default when absent. */
+  fanoutMax?: number;
+  /** Profile the server side of benches that support it. */
+  profile: boolean;
+  /** A what-if variant of a bench (now-live: `batched-bans`). */
+  whatIf?: string;
+}
+
+const BENCHES: Record<string, (options: BenchOptions) => Promise<string>> = {
   timeline: timelineReadBench,
+  'now-live': nowLiveBurstBench,
 };
+
+function counts(list: string): number[] {
+  return list.split(',').map((item) => Number(item.replace(/_/g, '').trim()));
+}
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -16,6 +33,10 @@ async function main(): Promise<void> {
       seconds: { type: 'string', default: '3' },
       rounds: { type: 'string', default: '3' },
       concurrency: { type: 'string', default: '4' },
+      followers: { type: 'string', default: '1000,10000' },
+      'fanout-max': { type: 'string' },
+      'what-if': { type: 'string' },
+      profile: { type: 'boolean', default: false },
     },
   });
   const names = positionals.length > 0 ? positionals : Object.keys(BENCHES);
@@ -27,6 +48,10 @@ async function main(): Promise<void> {
       seconds: Number(values.seconds),
       rounds: Number(values.rounds),
       concurrency: Number(values.concurrency),
+      followers: counts(values.followers),
+      fanoutMax: values['fanout-max'] === undefined ? undefined : Number(values['fanout-max']),
+      whatIf: values['what-if'],
+      profile: values.profile,
     });
     console.log(`\n${report}\n`);
   }

@@ -3,6 +3,8 @@ import { AccountSuspension1763700000001 } from './1763700000001-account-suspensi
 import { Broadcasts1763700000002 } from './1763700000002-broadcasts';
 import { TimelineUpdates1763700000003 } from './1763700000003-timeline-updates';
 import { Notifications1763700000004 } from './1763700000004-notifications';
+import { SeeIt1763700000005 } from './1763700000005-see-it';
+import { Reports1763700000006 } from './1763700000006-reports';
 
 /** Every migration, in order. The service runs pending ones at start. */
 export const migrations = [
@@ -11,4 +13,6 @@ export const migrations = [
   Broadcasts1763700000002,
   TimelineUpdates1763700000003,
   Notifications1763700000004,
+  SeeIt1763700000005,
+  Reports1763700000006,
 ];

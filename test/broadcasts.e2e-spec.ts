@@ -189,7 +189,11 @@ describe('broadcasts (e2e)', () => {
       expect(Date.now() - Date.parse(live.startedAt)).toBeLessThan(10_000);
       expect(live.ingest.rtmpUrl).toBe('rtmp://localhost:1935/live');
       expect(live.ingest.streamKey).toMatch(/^[A-Za-z0-9_-]{32}$/);
-      expect(live.playbackUrl).toBe(`http://localhost:8080/hls/${live.ingest.streamKey}.m3u8`);
+      // Named after the public playback name: viewers never learn the stream key.
+      expect(live.playbackUrl).toMatch(
+        new RegExp(`^http://localhost:8080/hls/${rowId(live.id)}-[A-Za-z0-9_-]{16}\\.m3u8$`),
+      );
+      expect(live.playbackUrl).not.toContain(live.ingest.streamKey);
       const seen = await read(live.id, viewer);
       expect(seen.ingest).toBeNull();
       expect(seen.playbackUrl).toBe(live.playbackUrl);
@@ -324,7 +328,7 @@ describe('broadcasts (e2e)', () => {
         viewerCount: 0,
         peakViewerCount: 1,
         replayAvailable: true,
-        playbackUrl: `http://localhost:8080/hls/replays/${rowId(live.id)}.m3u8`,
+        playbackUrl: live.playbackUrl.replace('/hls/', '/hls/replays/'),
       });
       expect(ended.endedAt).not.toBeNull();
       expect(

@@ -56,6 +56,15 @@ describe('limits', () => {
     expectNoStackTrace(result);
   });
 
+  it('refuses a variable that does not fit its type (BAD_USER_INPUT, not an internal error)', async () => {
+    const result = await t.gql(
+      'query($s: ReportStatus) { reports(status: $s) { edges { cursor } } }',
+      { s: 'CLOSED' },
+    );
+    expect(errorCode(result)).toBe('BAD_USER_INPUT');
+    expect(result.errors![0].message).toMatch(/CLOSED/);
+  });
+
   it('refuses a page over 100 (BAD_USER_INPUT)', async () => {
     const user = await t.signUp();
     const result = await t.gql(

@@ -1,9 +1,18 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { AddressInfo, connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { playbackName } from '@app/broadcasts';
 import { TestApp, TestSubscription, TestUser } from '@app/testing';
 
 /**
@@ -27,6 +36,10 @@ interface Scheduled {
 }
 
 const inAnHour = () => new Date(Date.now() + 3600_000).toISOString();
+/** The database id inside a global id ("Broadcast:12" -> "12"). */
+const rowId = (globalId: string) => Buffer.from(globalId, 'base64url').toString().split(':')[1];
+/** The public name nginx publishes a broadcast's stream (and so its HLS) under. */
+const publicName = (globalId: string) => playbackName(rowId(globalId), SECRET);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** For races: a timer that does not keep jest waiting once the race is won. */
 const after = <T>(ms: number, value: T) =>
@@ -87,13 +100,19 @@ async function nextUpdate(
   }
 }
 
-/** nginx-rtmp's form post, as it sends it (see docs/media-server.md). */
-function hook(
+interface HookOptions {
+  secret?: string | null;
+  clientid?: string;
+  extra?: Record<string, string>;
+}
+
+/** nginx-rtmp's form post, as it sends it (see docs/media-server.md); redirects are not followed. */
+function hookResponse(
   t: TestApp,
   which: 'publish' | 'publish-done',
   name: string,
-  options: { secret?: string | null; clientid?: string; extra?: Record<string, string> } = {},
-): Promise<number> {
+  options: HookOptions = {},
+): Promise<Response> {
   const secret = options.secret === undefined ? SECRET : options.secret;
   const query = secret === null ? '' : `?secret=${encodeURIComponent(secret)}`;
   const body = new URLSearchParams({
@@ -111,7 +130,18 @@ function hook(
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body,
-  }).then((response) => response.status);
+    redirect: 'manual',
+  });
+}
+
+/** The status a hook answers: 302 (publish under the playback name), 200 or 403. */
+function hook(
+  t: TestApp,
+  which: 'publish' | 'publish-done',
+  name: string,
+  options: HookOptions = {},
+): Promise<number> {
+  return hookResponse(t, which, name, options).then((response) => response.status);
 }
 
 describe('media server hooks over HTTP', () => {
@@ -149,7 +179,7 @@ describe('media server hooks over HTTP', () => {
     expect(await hook(t, 'publish', canceled.streamKey)).toBe(403);
 
     const ended = await schedule(t, user);
-    expect(await hook(t, 'publish', ended.streamKey)).toBe(200);
+    expect(await hook(t, 'publish', ended.streamKey)).toBe(302);
     await t.ok(`mutation($id: ID!) { endBroadcast(id: $id) { id } }`, { id: ended.id }, user.token);
     expect(await hook(t, 'publish', ended.streamKey, { clientid: '2' })).toBe(403);
     expect(await statusOf(t, user, ended.id)).toBe('ENDED');
@@ -160,24 +190,39 @@ describe('media server hooks over HTTP', () => {
     const broadcast = await schedule(t, user);
     const events = await t.subscribe(EVENTS, { id: broadcast.id }, viewer.token);
     try {
-      expect(await hook(t, 'publish', broadcast.streamKey)).toBe(200);
+      expect(await hook(t, 'publish', broadcast.streamKey)).toBe(302);
       expect(await statusOf(t, user, broadcast.id)).toBe('LIVE');
       const started = await nextEvent(events, 'STARTED', 5000);
       expect(started.broadcast).toEqual({ id: broadcast.id, status: 'LIVE' });
       // Publishing again (a reconnecting encoder) keeps it LIVE.
-      expect(await hook(t, 'publish', broadcast.streamKey, { clientid: '2' })).toBe(200);
+      expect(await hook(t, 'publish', broadcast.streamKey, { clientid: '2' })).toBe(302);
       expect(await statusOf(t, user, broadcast.id)).toBe('LIVE');
     } finally {
       await events.close();
     }
   });
 
+  it('redirects to the public playback name: the playbackUrl, without the key', async () => {
+    const [user, viewer] = [await t.signUp(), await t.signUp()];
+    const broadcast = await schedule(t, user);
+    const response = await hookResponse(t, 'publish', broadcast.streamKey);
+    expect(response.status).toBe(302);
+    const name = response.headers.get('location');
+    expect(name).toBe(publicName(broadcast.id));
+    expect(name).not.toContain(broadcast.streamKey);
+    const { playbackUrl } = (await t.ok(STATUS, { id: broadcast.id }, viewer.token)).broadcast;
+    expect(playbackUrl).toBe(`http://localhost:8080/hls/${name}.m3u8`);
+    // Viewers know the name: it is no stream key, and publishing with it is refused.
+    expect(await hook(t, 'publish', name!, { clientid: '2' })).toBe(403);
+    expect(await statusOf(t, user, broadcast.id)).toBe('LIVE');
+  });
+
   it('keeps the broadcast LIVE when the key publishes again within the grace', async () => {
     const user = await t.signUp();
     const broadcast = await schedule(t, user);
-    expect(await hook(t, 'publish', broadcast.streamKey, { clientid: '1' })).toBe(200);
+    expect(await hook(t, 'publish', broadcast.streamKey, { clientid: '1' })).toBe(302);
     expect(await hook(t, 'publish-done', broadcast.streamKey, { clientid: '1' })).toBe(200);
-    expect(await hook(t, 'publish', broadcast.streamKey, { clientid: '2' })).toBe(200);
+    expect(await hook(t, 'publish', broadcast.streamKey, { clientid: '2' })).toBe(302);
     await sleep(1600);
     expect(await statusOf(t, user, broadcast.id)).toBe('LIVE');
   });
@@ -185,7 +230,7 @@ describe('media server hooks over HTTP', () => {
   it('ends the broadcast when the grace passes without a new publish', async () => {
     const [user, viewer] = [await t.signUp(), await t.signUp()];
     const broadcast = await schedule(t, user);
-    expect(await hook(t, 'publish', broadcast.streamKey)).toBe(200);
+    expect(await hook(t, 'publish', broadcast.streamKey)).toBe(302);
     const events = await t.subscribe(EVENTS, { id: broadcast.id }, viewer.token);
     try {
       const doneAt = Date.now();
@@ -205,9 +250,9 @@ describe('media server hooks over HTTP', () => {
   it('does not end on the publish-done of a second publisher nginx turned away', async () => {
     const user = await t.signUp();
     const broadcast = await schedule(t, user);
-    expect(await hook(t, 'publish', broadcast.streamKey, { clientid: '1' })).toBe(200);
+    expect(await hook(t, 'publish', broadcast.streamKey, { clientid: '1' })).toBe(302);
     // Someone else publishes the same key: we say yes, nginx says "already publishing".
-    expect(await hook(t, 'publish', broadcast.streamKey, { clientid: '2' })).toBe(200);
+    expect(await hook(t, 'publish', broadcast.streamKey, { clientid: '2' })).toBe(302);
     expect(await hook(t, 'publish-done', broadcast.streamKey, { clientid: '2' })).toBe(200);
     await sleep(1600);
     expect(await statusOf(t, user, broadcast.id)).toBe('LIVE');
@@ -220,10 +265,28 @@ describe('media server hooks over HTTP', () => {
     );
   });
 
+  it('ends on a publish-done naming the playback name as on one naming the key', async () => {
+    const user = await t.signUp();
+    const broadcast = await schedule(t, user);
+    const name = publicName(broadcast.id);
+    expect(await hook(t, 'publish', broadcast.streamKey, { clientid: '1' })).toBe(302);
+    expect(await hook(t, 'publish', broadcast.streamKey, { clientid: '2' })).toBe(302);
+    expect(await hook(t, 'publish-done', name, { clientid: '2' })).toBe(200);
+    await sleep(1600);
+    expect(await statusOf(t, user, broadcast.id)).toBe('LIVE');
+    expect(await hook(t, 'publish-done', name, { clientid: '1' })).toBe(200);
+    await eventually(
+      () => statusOf(t, user, broadcast.id),
+      (s) => s === 'ENDED',
+      5000,
+      'status',
+    );
+  });
+
   it('checks the secret on publish-done too', async () => {
     const user = await t.signUp();
     const broadcast = await schedule(t, user);
-    expect(await hook(t, 'publish', broadcast.streamKey)).toBe(200);
+    expect(await hook(t, 'publish', broadcast.streamKey)).toBe(302);
     expect(await hook(t, 'publish-done', broadcast.streamKey, { secret: 'wrong' })).toBe(403);
     await sleep(1600);
     expect(await statusOf(t, user, broadcast.id)).toBe('LIVE');
@@ -346,10 +409,12 @@ function nginxConfig(options: {
   dir: string;
   rtmpModule: string;
   rtmpPort: number;
+  /** The loopback-only RTMP server that writes HLS under the public names. */
+  pushPort: number;
   httpPort: number;
   hooks: string;
 }): string {
-  const { dir, rtmpModule, rtmpPort, httpPort, hooks } = options;
+  const { dir, rtmpModule, rtmpPort, pushPort, httpPort, hooks } = options;
   return `${rtmpModule ? `load_module ${rtmpModule};` : ''}
 daemon off;
 # One process: killing it stops everything, and nothing outlives the test.
@@ -365,8 +430,20 @@ rtmp {
     application live {
       live on;
       record off;
+      deny play all;
       on_publish ${hooks}/publish?secret=${SECRET};
       on_publish_done ${hooks}/publish-done?secret=${SECRET};
+      push rtmp://127.0.0.1:${pushPort}/hls;
+    }
+  }
+  server {
+    listen 127.0.0.1:${pushPort};
+    application hls {
+      live on;
+      record off;
+      allow publish 127.0.0.1;
+      deny publish all;
+      deny play all;
       hls on;
       hls_path ${dir}/hls;
       hls_fragment 1s;
@@ -403,6 +480,7 @@ mediaDescribe('a real nginx-rtmp calling the hooks while ffmpeg publishes', () =
   let dir: string | undefined;
   let nginx: Child;
   let rtmpPort: number;
+  let pushPort: number;
   let hlsUrl: string;
 
   /** ffmpeg publishing a 320x240 test pattern with a tone, in real time, keyframe every second. */
@@ -428,6 +506,7 @@ mediaDescribe('a real nginx-rtmp calling the hooks while ffmpeg publishes', () =
       );
     }
     rtmpPort = await freePort();
+    pushPort = await freePort();
     const httpPort = await freePort();
     hlsUrl = `http://127.0.0.1:${httpPort}/hls`;
     t = await TestApp.start({
@@ -445,13 +524,14 @@ mediaDescribe('a real nginx-rtmp calling the hooks while ffmpeg publishes', () =
         dir,
         rtmpModule: tools.rtmpModule!,
         rtmpPort,
+        pushPort,
         httpPort,
         hooks: `${t.url}/media/hooks`,
       }),
     );
     nginx = launch(tools.nginx!, ['-p', dir, '-c', config, '-e', join(dir, 'error.log')]);
     const deadline = Date.now() + 10_000;
-    while (!((await accepts(rtmpPort)) && (await accepts(httpPort)))) {
+    while (!((await accepts(rtmpPort)) && (await accepts(pushPort)) && (await accepts(httpPort)))) {
       if (!running(nginx.process) || Date.now() > deadline) {
         throw new Error(`nginx did not start:\n${nginx.output()}\n${nginxLog()}`);
       }
@@ -502,7 +582,10 @@ mediaDescribe('a real nginx-rtmp calling the hooks while ffmpeg publishes', () =
       expect(nowLive.item).toEqual({ id: broadcast.id, status: 'LIVE' });
       const live = (await app.ok(STATUS, { id: broadcast.id }, viewer.token)).broadcast;
       expect(live.status).toBe('LIVE');
-      expect(live.playbackUrl).toBe(`${hlsUrl}/${broadcast.streamKey}.m3u8`);
+      // The public name nginx renamed the stream to (on_publish's 302), never the key.
+      const name = publicName(broadcast.id);
+      expect(live.playbackUrl).toBe(`${hlsUrl}/${name}.m3u8`);
+      expect(live.playbackUrl).not.toContain(broadcast.streamKey);
 
       // The playlist appears once nginx has cut the first one-second fragment.
       const playlist = await eventually(
@@ -525,6 +608,28 @@ mediaDescribe('a real nginx-rtmp calling the hooks while ffmpeg publishes', () =
       expect(video.status).toBe(200);
       expect(video.headers.get('content-type')).toBe('video/mp2t');
       expect((await video.arrayBuffer()).byteLength).toBeGreaterThan(1000);
+      // Nothing is served, or written, under the stream key.
+      expect((await fetch(`${hlsUrl}/${broadcast.streamKey}.m3u8`)).status).toBe(404);
+      const files = readdirSync(join(dir!, 'hls'));
+      expect(files).toContain(`${name}.m3u8`);
+      expect(files.filter((file) => file.includes(broadcast.streamKey))).toEqual([]);
+
+      // A viewer publishing with the public name is refused (the hook, and the public port has
+      // no hls application), and the broadcast goes on.
+      for (const url of [
+        `${broadcast.rtmpUrl}/${name}`,
+        `rtmp://127.0.0.1:${rtmpPort}/hls/${name}`,
+      ]) {
+        const intruder = publish(url);
+        const exit = await Promise.race([
+          once(intruder.process, 'exit').then(([code]) => code as number | null),
+          after(15_000, 'still publishing after 15 s'),
+        ]);
+        await stop(intruder.process);
+        expect(typeof exit).toBe('number');
+        expect(exit).not.toBe(0);
+      }
+      expect(await statusOf(app, broadcaster, broadcast.id)).toBe('LIVE');
 
       // The encoder dies: nginx calls publish-done, and the broadcast outlives the grace only.
       const killedAt = Date.now();

@@ -6,6 +6,7 @@ import { GraphQLModule, GraphQLWsSubscriptionsConfig } from '@nestjs/graphql';
 import { Request } from 'express';
 import { Context, ServerOptions } from 'graphql-ws';
 import { IncomingMessage } from 'node:http';
+import type { WebSocket } from 'ws';
 import { AccountsModule, AuthService } from '@app/accounts';
 import { BroadcastsModule } from '@app/broadcasts';
 import { MediaModule } from '@app/broadcasts/media';
@@ -13,6 +14,7 @@ import {
   CommonModule,
   costLimitPlugin,
   depthLimitRule,
+  DeviceIdentity,
   formatGraphQLError,
   RequestContext,
   RequestLoaders,
@@ -23,9 +25,11 @@ import {
 import { APP_CONFIG, AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule, DatabaseOptions } from '@app/database';
 import { GraphModule } from '@app/graph';
+import { ModerationModule } from '@app/moderation';
 import { NotificationsModule } from '@app/notifications';
 import { PostsModule } from '@app/posts';
 import { RealtimeModule } from '@app/realtime';
+import { DevicesService, SeeItModule } from '@app/see-it';
 import { TimelineModule } from '@app/timeline';
 import { HealthController } from './health.controller';
 
@@ -34,7 +38,10 @@ type WsContext = Context<Record<string, unknown> | undefined, unknown>;
 /** What the websocket server keeps per connection (graphql-ws's `extra`). */
 interface Connection {
   viewer?: Viewer;
+  /** Set when connection_init carried a paired screen's deviceToken. */
+  device?: DeviceIdentity;
   request: IncomingMessage;
+  socket: WebSocket;
 }
 
 const connectionOf = (ctx: WsContext) => ctx.extra as Connection;
@@ -63,7 +70,11 @@ function socketErrorFormatting(production: boolean): Pick<ServerOptions, 'onNext
   };
 }
 
-function graphqlOptions(auth: AuthService, config: AppConfig): ApolloDriverConfig {
+function graphqlOptions(
+  auth: AuthService,
+  config: AppConfig,
+  devices: DevicesService,
+): ApolloDriverConfig {
   const production = config.nodeEnv === 'production';
   return {
     path: '/graphql',
@@ -88,9 +99,11 @@ function graphqlOptions(auth: AuthService, config: AppConfig): ApolloDriverConfi
       if ('req' in arg && arg.req) {
         return auth.createContext(arg.req.headers.authorization, arg.req.ip ?? 'unknown');
       }
-      const { viewer, request } = connectionOf(arg as WsContext);
+      const { viewer, device, request, socket } = connectionOf(arg as WsContext);
       return {
         viewer,
+        device,
+        closeConnection: (code, reason) => socket.close(code, reason),
         loaders: new RequestLoaders(viewer?.id),
         ip: request.socket.remoteAddress ?? 'unknown',
       };
@@ -98,11 +111,18 @@ function graphqlOptions(auth: AuthService, config: AppConfig): ApolloDriverConfi
     subscriptions: {
       'graphql-ws': {
         path: '/graphql',
-        // The token travels in connection_init ({ authorization: "Bearer …" }). A bad one closes
-        // the socket with 4403; none at all leaves an anonymous connection.
+        // The token travels in connection_init ({ authorization: "Bearer …" }), and a paired
+        // screen's as { deviceToken }. A bad, forged or revoked one closes the socket with 4403;
+        // none at all leaves an anonymous connection.
         onConnect: async (ctx: WsContext) => {
           const { viewer, problem } = await auth.authenticate(ctx.connectionParams?.authorization);
           if (problem) return false;
+          const deviceToken = ctx.connectionParams?.deviceToken;
+          if (deviceToken !== undefined) {
+            const device = await devices.authenticate(deviceToken);
+            if (!device) return false;
+            connectionOf(ctx).device = device;
+          }
           connectionOf(ctx).viewer = viewer;
           return true;
         },
@@ -125,8 +145,8 @@ export class AppModule {
         RealtimeModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
-          imports: [AccountsModule],
-          inject: [AuthService, APP_CONFIG],
+          imports: [AccountsModule, SeeItModule],
+          inject: [AuthService, APP_CONFIG, DevicesService],
           useFactory: graphqlOptions,
         }),
         AccountsModule,
@@ -136,6 +156,8 @@ export class AppModule {
         TimelineModule,
         MediaModule,
         NotificationsModule,
+        SeeItModule,
+        ModerationModule,
       ],
       controllers: [HealthController],
       providers: [

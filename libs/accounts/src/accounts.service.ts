@@ -1,7 +1,8 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { QueryDeepPartialEntity, Repository } from 'typeorm';
+import { In, QueryDeepPartialEntity, Repository } from 'typeorm';
 import {
+  byKeys,
   ConflictError,
   defineLoader,
   ForbiddenError,
@@ -30,6 +31,22 @@ export class AccountsService implements OnApplicationBootstrap {
     async (ids) => {
       const found = await this.findManyActive([...ids]);
       return ids.map((id) => found.get(id));
+    },
+    { viewerIndependent: true },
+  );
+
+  /** Accounts by id in any state: admins review suspended accounts too. */
+  readonly anyStateById = defineLoader<string, UserEntity | undefined>(
+    'usersByIdAnyState',
+    async (ids) => {
+      const rows = await this.users.findBy({ id: In([...ids]) });
+      return byKeys(
+        ids,
+        rows,
+        (row) => row.id,
+        (row) => row,
+        undefined,
+      );
     },
     { viewerIndependent: true },
   );

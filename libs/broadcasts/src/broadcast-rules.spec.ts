@@ -8,6 +8,7 @@ import {
   playbackUrl,
 } from './broadcast-rules';
 import { BroadcastStatus } from './entities/broadcast.entity';
+import { playbackName } from './playback-name';
 
 describe('broadcast rules', () => {
   describe('titles and comments', () => {
@@ -52,19 +53,20 @@ describe('broadcast rules', () => {
   });
 
   describe('playbackUrl', () => {
-    const base = { id: '42', streamKey: 'k3y_-A', status: BroadcastStatus.LIVE };
-    const hls = 'https://cdn.example/hls';
+    const base = { id: '42', status: BroadcastStatus.LIVE };
+    const media = { hlsUrl: 'https://cdn.example/hls', hookSecret: 'the-hook-secret' };
+    const name = playbackName('42', media.hookSecret);
 
-    it('is the live stream while LIVE and the replay once ENDED', () => {
-      expect(playbackUrl(hls, base)).toBe('https://cdn.example/hls/k3y_-A.m3u8');
-      expect(playbackUrl(hls, { ...base, status: BroadcastStatus.ENDED })).toBe(
-        'https://cdn.example/hls/replays/42.m3u8',
+    it('is the live stream while LIVE and the replay once ENDED, by playback name', () => {
+      expect(playbackUrl(media, base)).toBe(`https://cdn.example/hls/${name}.m3u8`);
+      expect(playbackUrl(media, { ...base, status: BroadcastStatus.ENDED })).toBe(
+        `https://cdn.example/hls/replays/${name}.m3u8`,
       );
     });
 
     it('is null before the start and for a canceled broadcast', () => {
-      expect(playbackUrl(hls, { ...base, status: BroadcastStatus.SCHEDULED })).toBeNull();
-      expect(playbackUrl(hls, { ...base, status: BroadcastStatus.CANCELED })).toBeNull();
+      expect(playbackUrl(media, { ...base, status: BroadcastStatus.SCHEDULED })).toBeNull();
+      expect(playbackUrl(media, { ...base, status: BroadcastStatus.CANCELED })).toBeNull();
     });
   });
 

@@ -1,5 +1,6 @@
 import { ConflictError, InvalidInputError, NotFoundError } from '@app/common';
 import { BroadcastEntity, BroadcastStatus } from './entities/broadcast.entity';
+import { playbackName } from './playback-name';
 
 export const MAX_TITLE_LENGTH = 140;
 export const MAX_COMMENT_LENGTH = 200;
@@ -47,16 +48,20 @@ export function countableHearts(counted: number, sent: number): number {
   return Math.max(0, Math.min(sent, MAX_COUNTED_HEARTS - counted));
 }
 
-/** The HLS address: the live stream while LIVE, the replay once ENDED, none otherwise. */
+/**
+ * The HLS address: the live stream while LIVE, the replay once ENDED, none otherwise. Both are
+ * named after the public playback name, never the stream key.
+ */
 export function playbackUrl(
-  hlsUrl: string,
-  broadcast: { id: string; status: BroadcastStatus; streamKey: string },
+  media: { hlsUrl: string; hookSecret: string },
+  broadcast: { id: string; status: BroadcastStatus },
 ): string | null {
+  const name = playbackName(broadcast.id, media.hookSecret);
   switch (broadcast.status) {
     case BroadcastStatus.LIVE:
-      return `${hlsUrl}/${encodeURIComponent(broadcast.streamKey)}.m3u8`;
+      return `${media.hlsUrl}/${name}.m3u8`;
     case BroadcastStatus.ENDED:
-      return `${hlsUrl}/replays/${broadcast.id}.m3u8`;
+      return `${media.hlsUrl}/replays/${name}.m3u8`;
     default:
       return null;
   }

@@ -222,11 +222,7 @@ export class BroadcastsResolver {
     description: 'HLS playback address while live, and of the replay once ended.',
   })
   playbackUrl(@Parent() broadcast: BroadcastModel): string | null {
-    return playbackUrl(this.config.media.hlsUrl, {
-      id: broadcast.rowId,
-      status: broadcast.status,
-      streamKey: broadcast.streamKey,
-    });
+    return playbackUrl(this.config.media, { id: broadcast.rowId, status: broadcast.status });
   }
 
   @ResolveField(() => BroadcastIngestModel, {

@@ -287,6 +287,15 @@ export class BroadcastsService {
     });
   }
 
+  /** For the media hooks: the stream key of a broadcast named by its playback name. */
+  async streamKeyOf(id: string): Promise<string | undefined> {
+    const [row] = await this.db.query<{ stream_key: string }[]>(
+      'SELECT stream_key FROM broadcasts WHERE id = $1',
+      [id],
+    );
+    return row?.stream_key;
+  }
+
   /** The broadcaster or an admin ends a LIVE broadcast. */
   async end(viewer: Viewer, id: string, loaders: RequestLoaders): Promise<BroadcastEntity> {
     await this.getModerated(loaders, viewer, id, 'end a broadcast');

@@ -7,4 +7,5 @@ export * from './entities/broadcast.entity';
 export * from './entities/broadcast-comment.entity';
 export * from './models/broadcast.model';
 export * from './models/broadcast-comment.model';
+export * from './playback-name';
 export * from './presence.service';

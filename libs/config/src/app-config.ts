@@ -29,7 +29,10 @@ export interface AppConfig {
   readonly media: {
     /** Where encoders publish RTMP; the stream key is appended. */
     readonly rtmpUrl: string;
-    /** HLS base: `<hlsUrl>/<streamKey>.m3u8` while live, `<hlsUrl>/replays/<id>.m3u8` after. */
+    /**
+     * HLS base: `<hlsUrl>/<playbackName>.m3u8` while live, `<hlsUrl>/replays/<playbackName>.m3u8`
+     * after (the public name from playback-name.ts, never the stream key).
+     */
     readonly hlsUrl: string;
     /** Shared secret the media server sends to the publish hooks (?secret=…). */
     readonly hookSecret: string;

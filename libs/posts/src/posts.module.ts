@@ -1,6 +1,7 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountEvents } from '@app/accounts';
+import { BroadcastsModule } from '@app/broadcasts';
 import { NodeRegistry } from '@app/common';
 import { GraphModule } from '@app/graph';
 import { PostHashtagEntity } from './entities/post-hashtag.entity';
@@ -15,6 +16,7 @@ import { PostsService } from './posts.service';
 @Module({
   imports: [
     GraphModule,
+    BroadcastsModule,
     TypeOrmModule.forFeature([PostEntity, PostLikeEntity, PostMentionEntity, PostHashtagEntity]),
   ],
   providers: [PostsService, PostEvents, PostsResolver],

@@ -9,6 +9,7 @@ import {
   Resolver,
 } from '@nestjs/graphql';
 import { AccountsService, UserModel } from '@app/accounts';
+import { BroadcastModel, BroadcastsService } from '@app/broadcasts';
 import {
   Authenticated,
   ConnectionArgs,
@@ -33,6 +34,7 @@ export class PostsResolver {
     private readonly posts: PostsService,
     private readonly accounts: AccountsService,
     private readonly policy: RelationshipPolicy,
+    private readonly broadcasts: BroadcastsService,
   ) {}
 
   @Query(() => PostModel, { nullable: true })
@@ -53,7 +55,14 @@ export class PostsResolver {
     const replyToId = input.replyToId
       ? parseGlobalId(input.replyToId, 'Post', 'replyToId')
       : undefined;
-    const post = await this.posts.create(viewer, { text: input.text, replyToId }, context.loaders);
+    const broadcastId = input.broadcastId
+      ? parseGlobalId(input.broadcastId, 'Broadcast', 'broadcastId')
+      : undefined;
+    const post = await this.posts.create(
+      viewer,
+      { text: input.text, replyToId, broadcastId },
+      context.loaders,
+    );
     return PostModel.from(post);
   }
 
@@ -107,6 +116,25 @@ export class PostsResolver {
     if (!parent || !(await this.posts.isVisible(context.loaders, parent, context.viewer?.id)))
       return null;
     return PostModel.from(parent);
+  }
+
+  @ResolveField(() => BroadcastModel, {
+    nullable: true,
+    description: 'A broadcast this post shares (posted when its author goes live, or by hand).',
+  })
+  async broadcast(
+    @Parent() post: PostModel,
+    @Context() context: RequestContext,
+  ): Promise<BroadcastModel | null> {
+    if (!post.broadcastId) return null;
+    const broadcast = await context.loaders.load(this.broadcasts.byId, post.broadcastId);
+    if (
+      !broadcast ||
+      !(await this.broadcasts.isVisible(context.loaders, broadcast, context.viewer?.id))
+    ) {
+      return null;
+    }
+    return BroadcastModel.from(broadcast);
   }
 
   @ResolveField(() => [UserModel])

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AccountsService } from '@app/accounts';
+import { BroadcastsService } from '@app/broadcasts';
 import {
   byKeys,
   ConnectionArgs,
@@ -25,6 +26,8 @@ import { PostEvents } from './posts.events';
 export interface NewPost {
   text: string;
   replyToId?: string;
+  /** A broadcast the post shares; the author must be able to see it. */
+  broadcastId?: string;
 }
 
 export interface PostRow {
@@ -37,6 +40,7 @@ interface PostRecord {
   author_id: string;
   text: string;
   reply_to_id: string | null;
+  broadcast_id: string | null;
   hashtags: string[];
   likes_count: number;
   replies_count: number;
@@ -44,7 +48,7 @@ interface PostRecord {
 }
 
 const POST_COLUMNS =
-  'p.id, p.author_id, p.text, p.reply_to_id, p.hashtags, p.likes_count, p.replies_count, p.created_at';
+  'p.id, p.author_id, p.text, p.reply_to_id, p.broadcast_id, p.hashtags, p.likes_count, p.replies_count, p.created_at';
 
 export function toPostEntity(row: PostRecord): PostEntity {
   return Object.assign(new PostEntity(), {
@@ -52,6 +56,7 @@ export function toPostEntity(row: PostRecord): PostEntity {
     authorId: row.author_id,
     text: row.text,
     replyToId: row.reply_to_id,
+    broadcastId: row.broadcast_id,
     hashtags: row.hashtags,
     likesCount: row.likes_count,
     repliesCount: row.replies_count,
@@ -112,6 +117,7 @@ export class PostsService {
     private readonly accounts: AccountsService,
     private readonly policy: RelationshipPolicy,
     private readonly events: PostEvents,
+    private readonly broadcasts: BroadcastsService,
   ) {}
 
   async create(viewer: Viewer, input: NewPost, loaders: RequestLoaders): Promise<PostEntity> {
@@ -119,14 +125,25 @@ export class PostsService {
     const parent = input.replyToId
       ? await this.getVisible(loaders, input.replyToId, viewer.id, 'The post replied to')
       : undefined;
+    const broadcast = input.broadcastId
+      ? await this.broadcasts.getVisible(loaders, input.broadcastId, viewer.id)
+      : undefined;
     return runInTransaction(this.db, async (manager) => {
       if (parent && !(await this.lockPost(manager, parent.id))) {
         throw new NotFoundError('The post replied to');
       }
+      // Locked like the parent: the shared broadcast cannot vanish before the post commits.
+      const shared = broadcast
+        ? await manager.query<unknown[]>('SELECT 1 FROM broadcasts WHERE id = $1 FOR KEY SHARE', [
+            broadcast.id,
+          ])
+        : [];
+      if (broadcast && shared.length === 0) throw new NotFoundError('The broadcast');
       const [row] = await manager.query<PostRecord[]>(
-        `INSERT INTO posts AS p (author_id, text, reply_to_id, hashtags) VALUES ($1, $2, $3, $4)
+        `INSERT INTO posts AS p (author_id, text, reply_to_id, broadcast_id, hashtags)
+         VALUES ($1, $2, $3, $4, $5)
          RETURNING ${POST_COLUMNS}`,
-        [viewer.id, parsed.text, parent?.id ?? null, parsed.hashtags],
+        [viewer.id, parsed.text, parent?.id ?? null, broadcast?.id ?? null, parsed.hashtags],
       );
       const post = toPostEntity(row);
       if (parsed.hashtags.length > 0) {

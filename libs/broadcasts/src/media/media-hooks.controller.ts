@@ -7,26 +7,30 @@ import {
   Ip,
   Post,
   Query,
+  Redirect,
 } from '@nestjs/common';
 import { HookOutcome, MediaHooksService } from './media-hooks.service';
 
 /**
  * nginx-rtmp's HTTP callbacks (on_publish, on_publish_done). They arrive form-encoded, with the
- * shared secret in the query string of the hook URL. nginx lets the encoder publish on any 2xx
- * and drops it on anything else; the response body is never read.
+ * shared secret in the query string of the hook URL. nginx drops the encoder on anything but a 2xx
+ * or 3xx, and renames the stream to a 3xx's Location header; the body is never read.
  */
 @Controller('media/hooks')
 export class MediaHooksController {
   constructor(private readonly hooks: MediaHooksService) {}
 
+  /** Accepted: 302 to the playback name, so viewers never see the stream key. */
   @Post('publish')
-  @HttpCode(HttpStatus.OK)
+  @Redirect(undefined, HttpStatus.FOUND)
   async publish(
     @Query('secret') secret: unknown,
     @Body() body: unknown,
     @Ip() mediaServer: string,
-  ): Promise<void> {
-    answer(await this.hooks.publish({ secret, fields: formFields(body), mediaServer }));
+  ): Promise<{ url: string }> {
+    const outcome = await this.hooks.publish({ secret, fields: formFields(body), mediaServer });
+    answer(outcome);
+    return { url: outcome.playbackName };
   }
 
   @Post('publish-done')
@@ -41,7 +45,7 @@ export class MediaHooksController {
 }
 
 /** The same answer for every refusal: a caller learns nothing about which check failed. */
-function answer(outcome: HookOutcome): void {
+function answer<T extends HookOutcome>(outcome: T): asserts outcome is T & { accepted: true } {
   if (!outcome.accepted) throw new ForbiddenException('Publishing refused.');
 }
 

@@ -2,15 +2,22 @@ import { Logger } from '@nestjs/common';
 import { NotFoundError } from '@app/common';
 import { AppConfig } from '@app/config';
 import { BroadcastsService } from '../broadcasts.service';
+import { playbackName } from '../playback-name';
 import { MediaHook, MediaHooksService } from './media-hooks.service';
 
 const SECRET = 'the-hook-secret';
 
-/** BroadcastsService's stream-key transitions over an in-memory table. */
+/** BroadcastsService's stream-key transitions over an in-memory table (ids from 100 up). */
 class FakeBroadcasts {
   readonly status = new Map<string, string>();
+  private readonly ids = new Map<string, string>();
   failEnds = false;
   failStarts = false;
+
+  idOf(key: string): string {
+    if (!this.ids.has(key)) this.ids.set(key, String(100 + this.ids.size));
+    return this.ids.get(key)!;
+  }
 
   startByStreamKey(key: string): Promise<{ id: string }> {
     if (this.failStarts) return Promise.reject(new Error('database down'));
@@ -19,14 +26,24 @@ class FakeBroadcasts {
       return Promise.reject(new NotFoundError('The broadcast'));
     }
     this.status.set(key, 'LIVE');
-    return Promise.resolve({ id: `id-${key}` });
+    return Promise.resolve({ id: this.idOf(key) });
   }
 
   endByStreamKey(key: string): Promise<{ id: string }> {
     if (this.failEnds) return Promise.reject(new Error('database down'));
     if (!this.status.has(key)) return Promise.reject(new NotFoundError('The broadcast'));
     if (this.status.get(key) === 'LIVE') this.status.set(key, 'ENDED');
-    return Promise.resolve({ id: `id-${key}` });
+    return Promise.resolve({ id: this.idOf(key) });
+  }
+
+  streamKeyOf(id: string): Promise<string | undefined> {
+    const key = [...this.status.keys()].find((k) => this.ids.get(k) === id);
+    return Promise.resolve(key);
+  }
+
+  /** The playback name nginx publishes a key's stream under. */
+  nameOf(key: string): string {
+    return playbackName(this.idOf(key), SECRET);
   }
 }
 
@@ -70,11 +87,25 @@ describe('MediaHooksService', () => {
     broadcasts.status.set('scheduled', 'SCHEDULED');
     broadcasts.status.set('ended', 'ENDED');
     broadcasts.status.set('canceled', 'CANCELED');
-    expect(await service.publish(call('scheduled'))).toEqual({ accepted: true });
+    expect(await service.publish(call('scheduled'))).toEqual({
+      accepted: true,
+      playbackName: broadcasts.nameOf('scheduled'),
+    });
     expect(broadcasts.status.get('scheduled')).toBe('LIVE');
     for (const key of ['unknown', 'ended', 'canceled']) {
       expect(await service.publish(call(key))).toEqual({ accepted: false });
     }
+  });
+
+  it('answers the public playback name, never the key, and refuses that name as a key', async () => {
+    const { broadcasts, service } = setup();
+    broadcasts.status.set('k3y_-A', 'LIVE');
+    const name = broadcasts.nameOf('k3y_-A');
+    expect(name).toMatch(/^\d+-[A-Za-z0-9_-]{16}$/);
+    expect(name).not.toContain('k3y_-A');
+    expect(await service.publish(call('k3y_-A'))).toEqual({ accepted: true, playbackName: name });
+    // Viewers know the name: publishing with it must not take over the broadcast.
+    expect(await service.publish(call(name, '2'))).toEqual({ accepted: false });
   });
 
   it('ends the broadcast once the grace has passed without a new publish', async () => {
@@ -97,7 +128,7 @@ describe('MediaHooksService', () => {
     await service.publish(call('key', '1'));
     await service.publishDone(call('key', '1'));
     await jest.advanceTimersByTimeAsync(10_000);
-    expect(await service.publish(call('key', '2'))).toEqual({ accepted: true });
+    expect(await service.publish(call('key', '2'))).toMatchObject({ accepted: true });
     await jest.advanceTimersByTimeAsync(60_000);
     expect(broadcasts.status.get('key')).toBe('LIVE');
     expect(service.pendingEndCount).toBe(0);
@@ -113,6 +144,39 @@ describe('MediaHooksService', () => {
     expect(service.pendingEndCount).toBe(1);
     await jest.advanceTimersByTimeAsync(15_000);
     expect(broadcasts.status.get('key')).toBe('ENDED');
+  });
+
+  it('takes publish-done by playback name too: it counts and ends the same broadcast', async () => {
+    const { broadcasts, service } = setup(1);
+    broadcasts.status.set('key', 'LIVE');
+    const name = broadcasts.nameOf('key');
+    await service.publish(call('key', '1'));
+    await service.publish(call('key', '2'));
+    expect(await service.publishDone(call(name, '2'))).toEqual({ accepted: true });
+    await jest.advanceTimersByTimeAsync(5_000);
+    expect(broadcasts.status.get('key')).toBe('LIVE');
+    expect(await service.publishDone(call(name, '1'))).toEqual({ accepted: true });
+    // A reconnect with the key cancels the end the name scheduled.
+    expect(await service.publish(call('key', '3'))).toEqual({ accepted: true, playbackName: name });
+    await jest.advanceTimersByTimeAsync(5_000);
+    expect(broadcasts.status.get('key')).toBe('LIVE');
+    await service.publishDone(call('key', '3'));
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(broadcasts.status.get('key')).toBe('ENDED');
+  });
+
+  it('ends nothing for the playback name of a broadcast that is gone, or a forged one', async () => {
+    const { broadcasts, service } = setup(0);
+    broadcasts.status.set('key', 'LIVE');
+    const name = broadcasts.nameOf('key');
+    await service.publish(call('key'));
+    broadcasts.status.delete('key');
+    expect(await service.publishDone(call(name))).toEqual({ accepted: true });
+    broadcasts.status.set('key', 'LIVE');
+    const forged = playbackName(broadcasts.idOf('key'), 'another-secret');
+    expect(await service.publishDone(call(forged))).toEqual({ accepted: true });
+    expect(broadcasts.status.get('key')).toBe('LIVE');
+    expect(service.pendingEndCount).toBe(0);
   });
 
   it('ignores the end of a second publisher that nginx turned away while the first goes on', async () => {

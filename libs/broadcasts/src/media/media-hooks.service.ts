@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { DomainError } from '@app/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { BroadcastsService } from '../broadcasts.service';
+import { parsePlaybackName, playbackName } from '../playback-name';
 import { hookSecretMatches } from './hook-secret';
 
 /** One call of nginx-rtmp's on_publish or on_publish_done, as the controller received it. */
@@ -11,19 +12,24 @@ export interface MediaHook {
    * arguments to the form body, so a `secret` in the body is whatever the encoder chose.
    */
   secret: unknown;
-  /** Form fields: `name` is the stream key, `clientid` nginx's connection, `addr` the encoder's. */
+  /**
+   * Form fields: `name` is the stream key (publish-done: the key or the playback name),
+   * `clientid` nginx's connection, `addr` the encoder's.
+   */
   fields: Record<string, unknown>;
   /** The media server that called (one nginx's client ids say nothing about another's). */
   mediaServer: string;
 }
 
 export type HookOutcome = { accepted: true } | { accepted: false };
+/** An accepted publish names the public name nginx-rtmp renames the stream to. */
+export type PublishOutcome = { accepted: true; playbackName: string } | { accepted: false };
 
 const ACCEPTED: HookOutcome = { accepted: true };
-const REFUSED: HookOutcome = { accepted: false };
+const REFUSED: { accepted: false } = { accepted: false };
 
-/** Stream keys are ours (URL-safe); anything else cannot be one and is not worth a query. */
-const STREAM_KEY = /^[A-Za-z0-9_-]{1,64}$/;
+/** Stream keys and playback names are ours (URL-safe); anything else is not worth a query. */
+const STREAM_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
 /**
  * The media server's view of a broadcast: publishing with a valid key makes it LIVE, and the end
@@ -55,8 +61,11 @@ export class MediaHooksService implements OnModuleDestroy {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** on_publish: accepted means the encoder may publish and the broadcast is LIVE. */
-  async publish(hook: MediaHook): Promise<HookOutcome> {
+  /**
+   * on_publish: accepted means the encoder may publish, under the broadcast's playback name, and
+   * the broadcast is LIVE. Only stream keys publish: a playback name is refused like any unknown key.
+   */
+  async publish(hook: MediaHook): Promise<PublishOutcome> {
     const streamKey = this.authorize('publish', hook);
     if (streamKey === undefined) return REFUSED;
     // Cancelled before the start, or the timer could end the broadcast while it is restarting.
@@ -66,7 +75,10 @@ export class MediaHooksService implements OnModuleDestroy {
       const broadcast = await this.broadcasts.startByStreamKey(streamKey);
       this.publishersOf(streamKey).add(publisherOf(hook));
       this.log.log(`Broadcast ${broadcast.id} is publishing from ${addressOf(hook)}`);
-      return ACCEPTED;
+      return {
+        accepted: true,
+        playbackName: playbackName(broadcast.id, this.config.media.hookSecret),
+      };
     } catch (error) {
       // The encoder did not come back after all: the end it escaped is due again.
       if (wasEnding) this.scheduleEnd(streamKey);
@@ -79,8 +91,11 @@ export class MediaHooksService implements OnModuleDestroy {
 
   /** on_publish_done: ends the broadcast unless the key publishes again within the grace. */
   async publishDone(hook: MediaHook): Promise<HookOutcome> {
-    const streamKey = this.authorize('publish-done', hook);
-    if (streamKey === undefined) return REFUSED;
+    const name = this.authorize('publish-done', hook);
+    if (name === undefined) return REFUSED;
+    const streamKey = await this.streamKeyOf(name);
+    // The playback name of a broadcast that is gone: nothing to end.
+    if (streamKey === undefined) return ACCEPTED;
     const publishers = this.publishersOf(streamKey);
     publishers.delete(publisherOf(hook));
     if (publishers.size > 0) return ACCEPTED;
@@ -104,18 +119,27 @@ export class MediaHooksService implements OnModuleDestroy {
     this.pendingEnds.clear();
   }
 
-  /** The stream key of a call carrying the right secret; refusals are logged without the key. */
+  /** The stream name of a call carrying the right secret; refusals are logged without the name. */
   private authorize(hook: string, call: MediaHook): string | undefined {
     if (!hookSecretMatches(call.secret, this.config.media.hookSecret)) {
       this.log.warn(`Refused ${hook} hook from ${addressOf(call)}: wrong or missing secret`);
       return undefined;
     }
-    const streamKey = call.fields.name;
-    if (typeof streamKey !== 'string' || !STREAM_KEY.test(streamKey)) {
+    const name = call.fields.name;
+    if (typeof name !== 'string' || !STREAM_NAME.test(name)) {
       this.log.warn(`Refused ${hook} hook from ${addressOf(call)}: malformed stream name`);
       return undefined;
     }
-    return streamKey;
+    return name;
+  }
+
+  /**
+   * The stream key a publish-done names. nginx-rtmp sends the name it asked on_publish about (the
+   * key) even after renaming the stream; a playback name is mapped back as well, should one come.
+   */
+  private async streamKeyOf(name: string): Promise<string | undefined> {
+    const id = parsePlaybackName(name, this.config.media.hookSecret);
+    return id === undefined ? name : this.broadcasts.streamKeyOf(id);
   }
 
   private publishersOf(streamKey: string): Set<string> {

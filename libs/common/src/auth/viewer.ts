@@ -12,6 +12,12 @@ export interface Viewer {
   readonly role: Role;
 }
 
+/** A paired screen, on a websocket that presented its deviceToken. */
+export interface DeviceIdentity {
+  readonly id: string;
+  readonly ownerId: string;
+}
+
 /** The GraphQL context of every operation, over HTTP and over websockets. */
 export interface RequestContext {
   readonly viewer: Viewer | undefined;
@@ -21,4 +27,8 @@ export interface RequestContext {
   loaders: RequestLoaders;
   /** The client's address, for rate limits. */
   readonly ip: string;
+  /** Websockets only: the paired screen the socket authenticated as, if any. */
+  readonly device?: DeviceIdentity;
+  /** Websockets only: closes the socket (e.g. 4403 once its device is unpaired). */
+  readonly closeConnection?: (code: number, reason: string) => void;
 }

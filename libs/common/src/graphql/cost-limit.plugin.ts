@@ -20,13 +20,20 @@ export function costLimitPlugin(maxCost: number): ApolloServerPlugin {
     requestDidStart(): Promise<GraphQLRequestListener<object>> {
       return Promise.resolve({
         didResolveOperation({ request, document, schema }) {
-          const cost = getComplexity({
-            schema,
-            query: document,
-            operationName: request.operationName ?? undefined,
-            variables: request.variables ?? {},
-            estimators: [pagedEstimator, simpleEstimator({ defaultComplexity: 1 })],
-          });
+          let cost: number;
+          try {
+            cost = getComplexity({
+              schema,
+              query: document,
+              operationName: request.operationName ?? undefined,
+              variables: request.variables ?? {},
+              estimators: [pagedEstimator, simpleEstimator({ defaultComplexity: 1 })],
+            });
+          } catch {
+            // Variables that do not fit their types: execution refuses them next, as
+            // BAD_USER_INPUT, before any resolver runs.
+            return Promise.resolve();
+          }
           if (cost > maxCost) {
             throw new GraphQLError(
               `The operation would cost ${cost} points; the limit is ${maxCost}. Ask for smaller pages or fewer nested lists.`,

@@ -11,4 +11,7 @@ export class CreatePostInput {
 
   @Field(() => ID, { nullable: true })
   replyToId?: string;
+
+  @Field(() => ID, { nullable: true })
+  broadcastId?: string;
 }

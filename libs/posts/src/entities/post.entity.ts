@@ -9,6 +9,7 @@ import {
   PrimaryColumn,
 } from 'typeorm';
 import { UserEntity } from '@app/accounts';
+import { BroadcastEntity } from '@app/broadcasts';
 
 /**
  * Posts and broadcasts draw ids from one sequence (item_id_seq), so a timeline entry names its
@@ -19,6 +20,7 @@ import { UserEntity } from '@app/accounts';
 @Check('posts_counts_not_negative', 'likes_count >= 0 AND replies_count >= 0')
 @Index('posts_author_idx', ['authorId', 'createdAt', 'id'])
 @Index('posts_reply_to_idx', ['replyToId', 'createdAt', 'id'])
+@Index('posts_broadcast_idx', { synchronize: false })
 export class PostEntity {
   @PrimaryColumn({ type: 'bigint', default: () => "nextval('item_id_seq')" })
   id!: string;
@@ -31,6 +33,14 @@ export class PostEntity {
 
   @Column({ name: 'reply_to_id', type: 'bigint', nullable: true })
   replyToId!: string | null;
+
+  /** The broadcast the post shares, if any. */
+  @Column({ name: 'broadcast_id', type: 'bigint', nullable: true })
+  broadcastId!: string | null;
+
+  @ManyToOne(() => BroadcastEntity, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'broadcast_id', foreignKeyConstraintName: 'posts_broadcast_fk' })
+  broadcast?: BroadcastEntity;
 
   /** As written (case kept), in order of appearance; lower-cased copies are in post_hashtags. */
   @Column({ type: 'text', array: true, default: () => "'{}'" })

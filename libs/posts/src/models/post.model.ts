@@ -11,6 +11,7 @@ export class PostModel implements Node {
   rowId!: string;
   authorId!: string;
   replyToId!: string | null;
+  broadcastId!: string | null;
 
   @Field()
   text!: string;
@@ -33,6 +34,7 @@ export class PostModel implements Node {
       rowId: entity.id,
       authorId: entity.authorId,
       replyToId: entity.replyToId,
+      broadcastId: entity.broadcastId,
       text: entity.text,
       createdAt: entity.createdAt,
       hashtags: entity.hashtags,

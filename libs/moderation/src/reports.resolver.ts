@@ -1,0 +1,156 @@
+import {
+  Args,
+  Context,
+  ID,
+  Mutation,
+  Parent,
+  Query,
+  ResolveField,
+  Resolver,
+} from '@nestjs/graphql';
+import { UserModel } from '@app/accounts';
+import { BroadcastCommentModel, BroadcastModel } from '@app/broadcasts';
+import {
+  Authenticated,
+  CurrentViewer,
+  encodeCursor,
+  GlobalIdPipe,
+  pageSize,
+  RequestContext,
+  RequestLoaders,
+  Role,
+  toConnection,
+  Viewer,
+} from '@app/common';
+import { PostModel } from '@app/posts';
+import { ReportInput, ReportsArgs } from './dto/report.inputs';
+import { ReportStatus } from './entities/report.entity';
+import { ReportConnection, ReportModel } from './models/report.model';
+import { reportTarget } from './report-rules';
+import { ReportsService } from './reports.service';
+
+/**
+ * A field only admins see: null for everyone else (the reporter included, who knows what they
+ * reported; showing it later could show past a block since made), and when the row is gone.
+ */
+async function forAdmins<E, M>(
+  context: RequestContext,
+  id: string | null,
+  load: (loaders: RequestLoaders, id: string) => Promise<E | undefined>,
+  toModel: (entity: E) => M,
+): Promise<M | null> {
+  if (context.viewer?.role !== Role.ADMIN || id === null) return null;
+  const entity = await load(context.loaders, id);
+  return entity === undefined ? null : toModel(entity);
+}
+
+@Resolver(() => ReportModel)
+export class ReportsResolver {
+  constructor(private readonly service: ReportsService) {}
+
+  @Mutation(() => ReportModel)
+  @Authenticated()
+  async report(
+    @Args('input') input: ReportInput,
+    @CurrentViewer() viewer: Viewer,
+    @Context() context: RequestContext,
+  ): Promise<ReportModel> {
+    const report = await this.service.report(
+      viewer,
+      reportTarget(input),
+      input.reason,
+      context.loaders,
+    );
+    return ReportModel.from(report);
+  }
+
+  @Query(() => ReportConnection, { description: 'Admins only.' })
+  @Authenticated(Role.ADMIN)
+  async reports(@Args() args: ReportsArgs): Promise<ReportConnection> {
+    return toConnection(
+      await this.service.list(args.status ?? undefined, args),
+      pageSize(args),
+      (report) => encodeCursor([report.id]),
+      (report) => ReportModel.from(report),
+      !!args.after,
+    );
+  }
+
+  @Mutation(() => ReportModel, { description: 'Admins only.' })
+  @Authenticated(Role.ADMIN)
+  async resolveReport(
+    @Args('id', { type: () => ID }, new GlobalIdPipe('Report')) id: string,
+    @Args('status', { type: () => ReportStatus }) status: ReportStatus,
+    @CurrentViewer() viewer: Viewer,
+  ): Promise<ReportModel> {
+    return ReportModel.from(await this.service.resolve(viewer, id, status));
+  }
+
+  @ResolveField(() => UserModel, {
+    nullable: true,
+    description: 'Admins only: who reported and what.',
+  })
+  reporter(
+    @Parent() report: ReportModel,
+    @Context() context: RequestContext,
+  ): Promise<UserModel | null> {
+    return forAdmins(
+      context,
+      report.reporterId,
+      (loaders, id) => this.service.userForAdmin(loaders, id),
+      (user) => UserModel.from(user),
+    );
+  }
+
+  @ResolveField(() => UserModel, { nullable: true })
+  user(
+    @Parent() report: ReportModel,
+    @Context() context: RequestContext,
+  ): Promise<UserModel | null> {
+    return forAdmins(
+      context,
+      report.userId,
+      (loaders, id) => this.service.userForAdmin(loaders, id),
+      (user) => UserModel.from(user),
+    );
+  }
+
+  @ResolveField(() => PostModel, { nullable: true })
+  post(
+    @Parent() report: ReportModel,
+    @Context() context: RequestContext,
+  ): Promise<PostModel | null> {
+    return forAdmins(
+      context,
+      report.postId,
+      (loaders, id) => this.service.postForAdmin(loaders, id),
+      (post) => PostModel.from(post),
+    );
+  }
+
+  @ResolveField(() => BroadcastCommentModel, { nullable: true })
+  comment(
+    @Parent() report: ReportModel,
+    @Context() context: RequestContext,
+  ): Promise<BroadcastCommentModel | null> {
+    return forAdmins(
+      context,
+      report.commentId,
+      (loaders, id) => this.service.commentForAdmin(loaders, id),
+      (comment) => BroadcastCommentModel.from(comment),
+    );
+  }
+
+  @ResolveField(() => BroadcastModel, { nullable: true })
+  broadcast(
+    @Parent() report: ReportModel,
+    @Context() context: RequestContext,
+  ): Promise<BroadcastModel | null> {
+    return forAdmins(
+      context,
+      report.broadcastId,
+      (loaders, id) => this.service.broadcastForAdmin(loaders, id),
+      (broadcast) => BroadcastModel.from(broadcast),
+    );
+  }
+}

@@ -1,0 +1,31 @@
+import { Args, Context, ID, Resolver, Subscription } from '@nestjs/graphql';
+import { GlobalIdPipe, NotFoundError, RequestContext } from '@app/common';
+import { PostModel } from '@app/posts';
+import { ShowsService } from '../shows/shows.service';
+import { ConversationFeed, ConversationPush } from './conversation-feed';
+
+@Resolver()
+export class ConversationResolver {
+  constructor(
+    private readonly feed: ConversationFeed,
+    private readonly shows: ShowsService,
+  ) {}
+
+  @Subscription(() => PostModel, {
+    description:
+      "Posts that mention the show's hashtag, as they are posted: the live side of Show.conversation.",
+    // Each post brings its own loaders, so nothing stays cached for the socket's lifetime.
+    resolve: (push: ConversationPush, _args: unknown, context: RequestContext) => {
+      context.loaders = push.loaders;
+      return push.post;
+    },
+  })
+  async showConversation(
+    @Args('showId', { type: () => ID }, new GlobalIdPipe('Show')) showId: string,
+    @Context() context: RequestContext,
+  ): Promise<AsyncIterator<ConversationPush>> {
+    const show = await context.loaders.load(this.shows.byId, showId);
+    if (!show) throw new NotFoundError('The show');
+    return this.feed.listen(show.id, context.viewer?.id);
+  }
+}

@@ -1,0 +1,124 @@
+import {
+  Args,
+  Context,
+  ID,
+  Mutation,
+  Parent,
+  Query,
+  ResolveField,
+  Resolver,
+  Subscription,
+} from '@nestjs/graphql';
+import { BroadcastModel, BroadcastsService } from '@app/broadcasts';
+import {
+  Authenticated,
+  CurrentViewer,
+  GlobalIdPipe,
+  NotFoundError,
+  RequestContext,
+  RequestLoaders,
+  UnauthenticatedError,
+  Viewer,
+} from '@app/common';
+import { SeeItTarget } from '../see-it.enums';
+import { ShowModel } from '../shows/models/show.model';
+import { ShowsService } from '../shows/shows.service';
+import { DevicesService } from './devices.service';
+import { DeviceModel, DevicePairingModel, PlayCommandModel } from './models/device.model';
+import { PlayCommands } from './play-commands';
+
+/** Close code of a socket whose device was unpaired: the same as for a refused token. */
+const UNPAIRED_CLOSE_CODE = 4403;
+
+@Resolver(() => DeviceModel)
+export class DevicesResolver {
+  constructor(
+    private readonly service: DevicesService,
+    private readonly commands: PlayCommands,
+  ) {}
+
+  @Query(() => [DeviceModel])
+  @Authenticated()
+  async devices(@CurrentViewer() viewer: Viewer): Promise<DeviceModel[]> {
+    return (await this.service.list(viewer.id)).map(DeviceModel.from);
+  }
+
+  @Mutation(() => DevicePairingModel)
+  @Authenticated()
+  async pairDevice(
+    @Args('name') name: string,
+    @Args('kind', { type: () => SeeItTarget }) kind: SeeItTarget,
+    @CurrentViewer() viewer: Viewer,
+  ): Promise<DevicePairingModel> {
+    const { device, token } = await this.service.pair(viewer, name, kind);
+    return { device: DeviceModel.from(device), deviceToken: token };
+  }
+
+  @Mutation(() => Boolean)
+  @Authenticated()
+  async unpairDevice(
+    @Args('id', { type: () => ID }, new GlobalIdPipe('Device')) id: string,
+    @CurrentViewer() viewer: Viewer,
+  ): Promise<boolean> {
+    await this.service.unpair(viewer, id);
+    return true;
+  }
+
+  @Subscription(() => PlayCommandModel, {
+    description: 'For a paired screen (deviceToken in connection_init): what to play now.',
+    // Fresh loaders per command, as the device's owner sees things.
+    resolve: (command: PlayCommandModel, _args: unknown, context: RequestContext) => {
+      context.loaders = new RequestLoaders(context.device?.ownerId);
+      return command;
+    },
+  })
+  async playCommands(@Context() context: RequestContext): Promise<AsyncIterator<PlayCommandModel>> {
+    const device = context.device;
+    if (!device) {
+      throw new UnauthenticatedError(
+        'playCommands is for paired screens: connect with { deviceToken } in connection_init.',
+      );
+    }
+    const close = () => context.closeConnection?.(UNPAIRED_CLOSE_CODE, 'This device was unpaired.');
+    // Listening first, then checking: an unpairing in between is either seen here or heard there.
+    const queue = this.commands.listen(device.id, close);
+    if (!(await this.service.isPaired(device.id))) {
+      await queue.return();
+      close();
+      throw new NotFoundError('The device');
+    }
+    return queue;
+  }
+}
+
+@Resolver(() => PlayCommandModel)
+export class PlayCommandResolver {
+  constructor(
+    private readonly shows: ShowsService,
+    private readonly broadcasts: BroadcastsService,
+  ) {}
+
+  @ResolveField(() => ShowModel, { nullable: true })
+  async show(
+    @Parent() command: PlayCommandModel,
+    @Context() context: RequestContext,
+  ): Promise<ShowModel | null> {
+    if (!command.showId) return null;
+    const show = await context.loaders.load(this.shows.byId, command.showId);
+    return show ? ShowModel.from(show) : null;
+  }
+
+  @ResolveField(() => BroadcastModel, { nullable: true })
+  async broadcast(
+    @Parent() command: PlayCommandModel,
+    @Context() context: RequestContext,
+  ): Promise<BroadcastModel | null> {
+    if (!command.broadcastId) return null;
+    const broadcast = await context.loaders.load(this.broadcasts.byId, command.broadcastId);
+    const ownerId = context.device?.ownerId ?? context.viewer?.id;
+    if (!broadcast || !(await this.broadcasts.isVisible(context.loaders, broadcast, ownerId))) {
+      return null;
+    }
+    return BroadcastModel.from(broadcast);
+  }
+}

@@ -1,0 +1,121 @@
+import { randomInt } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import {
+  afterCommit,
+  defineLoader,
+  InvalidInputError,
+  NotFoundError,
+  parseGlobalId,
+  RequestLoaders,
+  runInTransaction,
+  Viewer,
+} from '@app/common';
+import { SeeItSubjectRef } from '../button/models/see-it.model';
+import { SeeItService } from '../button/see-it.service';
+import { DevicesService } from '../devices/devices.service';
+import { PlayCommands } from '../devices/play-commands';
+import { SEE_IT_ACTIONS, SeeItAction, SeeItTarget, targetOf } from '../see-it.enums';
+import { SeeItStatModel } from '../shows/models/show.model';
+import { WatchLaterService } from '../watch-later/watch-later.service';
+import { SeeItInput } from './dto/see-it.input';
+import { TAP_COUNT_SLOTS } from './see-it-tap-count.entity';
+
+export interface TapResult {
+  url: string | null;
+  savedForLater: boolean;
+  sentToDevice: boolean;
+}
+
+/** Exactly one of showId and broadcastId, as database ids. */
+export function parseSubject(input: Pick<SeeItInput, 'showId' | 'broadcastId'>): SeeItSubjectRef {
+  if (!input.showId === !input.broadcastId) {
+    throw InvalidInputError.field('showId', 'give exactly one of showId and broadcastId');
+  }
+  return input.showId
+    ? { showId: parseGlobalId(input.showId, 'Show', 'showId') }
+    : { broadcastId: parseGlobalId(input.broadcastId!, 'Broadcast', 'broadcastId') };
+}
+
+/** Taps on See it buttons: recorded, counted, saved for later, and sent to a paired screen. */
+@Injectable()
+export class TapsService {
+  /** Taps per action of each show, every action listed (0 when never tapped). */
+  readonly stats = defineLoader<string, SeeItStatModel[]>(
+    'seeItStats',
+    async (showIds) => {
+      const rows = await this.db.query<{ show_id: string; action: SeeItAction; taps: string }[]>(
+        `SELECT show_id, action, sum(taps) AS taps FROM see_it_tap_counts
+         WHERE show_id = ANY($1::bigint[]) GROUP BY show_id, action`,
+        [showIds],
+      );
+      const counts = new Map(rows.map((row) => [`${row.show_id}:${row.action}`, Number(row.taps)]));
+      return showIds.map((id) =>
+        SEE_IT_ACTIONS.map((action) => ({ action, taps: counts.get(`${id}:${action}`) ?? 0 })),
+      );
+    },
+    { viewerIndependent: true },
+  );
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly seeIt: SeeItService,
+    private readonly devices: DevicesService,
+    private readonly watchLater: WatchLaterService,
+    private readonly commands: PlayCommands,
+  ) {}
+
+  /**
+   * Checks everything first (one subject the viewer may see, the viewer's own device), then in
+   * one transaction: the tap row, the show's counter, the watch-later entry. The play command goes
+   * out once that has committed.
+   */
+  async tap(viewer: Viewer, input: SeeItInput, loaders: RequestLoaders): Promise<TapResult> {
+    const subject = parseSubject(input);
+    const deviceId = input.deviceId ? parseGlobalId(input.deviceId, 'Device', 'deviceId') : null;
+    if (deviceId && input.action === SeeItAction.LATER) {
+      throw InvalidInputError.field('deviceId', 'cannot go with LATER, which only saves');
+    }
+    const seeIt = await this.seeIt.forSubject(loaders, subject, viewer.id);
+    if (!seeIt) throw new NotFoundError('showId' in subject ? 'The show' : 'The broadcast');
+    const device = deviceId ? await this.devices.ownedBy(viewer.id, deviceId) : undefined;
+    if (deviceId && !device) throw new NotFoundError('The device');
+
+    const showId = 'showId' in subject ? subject.showId : null;
+    const linkFor = (target: SeeItTarget) => seeIt.links.find((link) => link.target === target)!;
+    await runInTransaction(this.db, async (manager) => {
+      await manager.query(
+        'INSERT INTO see_it_taps (user_id, show_id, broadcast_id, action) VALUES ($1, $2, $3, $4)',
+        [viewer.id, showId, 'broadcastId' in subject ? subject.broadcastId : null, input.action],
+      );
+      if (showId) {
+        await manager.query(
+          `INSERT INTO see_it_tap_counts AS c (show_id, action, slot, taps) VALUES ($1, $2, $3, 1)
+           ON CONFLICT (show_id, action, slot) DO UPDATE SET taps = c.taps + 1`,
+          [showId, input.action, randomInt(TAP_COUNT_SLOTS)],
+        );
+      }
+      if (input.action === SeeItAction.LATER) {
+        await this.watchLater.save(manager, viewer.id, subject);
+      }
+      if (device) {
+        // The screen gets the link for its own kind: a TV routes tv links.
+        const command = {
+          url: linkFor(device.kind).url,
+          title: seeIt.title,
+          showId,
+          broadcastId: 'broadcastId' in subject ? subject.broadcastId : null,
+          at: new Date().toISOString(),
+        };
+        afterCommit(manager, () => this.commands.send(device.id, command));
+      }
+    });
+    const target = targetOf(input.action);
+    return {
+      url: target && linkFor(target).url,
+      savedForLater: input.action === SeeItAction.LATER,
+      sentToDevice: device !== undefined,
+    };
+  }
+}

@@ -1,0 +1,66 @@
+import { Args, Context, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import {
+  Authenticated,
+  ConnectionArgs,
+  CurrentViewer,
+  GlobalIdPipe,
+  pageSize,
+  RequestContext,
+  toConnection,
+  toGlobalId,
+  Viewer,
+} from '@app/common';
+import { SeeItService } from '../button/see-it.service';
+import { WatchLaterConnection } from './models/watch-later.model';
+import { WatchLaterService } from './watch-later.service';
+
+@Resolver()
+export class WatchLaterResolver {
+  constructor(
+    private readonly service: WatchLaterService,
+    private readonly buttons: SeeItService,
+  ) {}
+
+  @Query(() => WatchLaterConnection)
+  @Authenticated()
+  async watchLater(
+    @Args() args: ConnectionArgs,
+    @CurrentViewer() viewer: Viewer,
+    @Context() context: RequestContext,
+  ): Promise<WatchLaterConnection> {
+    const rows = await this.service.list(viewer.id, args);
+    const page = rows.slice(0, pageSize(args));
+    const buttons = await Promise.all(
+      page.map((row) => this.buttons.forSubject(context.loaders, row.subject, viewer.id)),
+    );
+    // What the viewer can no longer see (a broadcast now hidden from them) is left out; the
+    // page boundary stays the raw rows'.
+    const entries = page.flatMap((row, i) => {
+      const seeIt = buttons[i];
+      return seeIt ? [{ row, seeIt }] : [];
+    });
+    const connection = toConnection(
+      entries,
+      entries.length,
+      (entry) => entry.row.cursor,
+      (entry) => ({
+        id: toGlobalId('WatchLaterEntry', entry.row.id),
+        savedAt: entry.row.savedAt,
+        seeIt: entry.seeIt,
+      }),
+      !!args.after,
+    );
+    connection.pageInfo.hasNextPage = rows.length > page.length;
+    return connection;
+  }
+
+  @Mutation(() => Boolean)
+  @Authenticated()
+  async removeFromWatchLater(
+    @Args('id', { type: () => ID }, new GlobalIdPipe('WatchLaterEntry')) id: string,
+    @CurrentViewer() viewer: Viewer,
+  ): Promise<boolean> {
+    await this.service.remove(viewer, id);
+    return true;
+  }
+}
