@@ -15,15 +15,21 @@ export async function profile<T>(
     await session.post('Profiler.enable');
     await session.post('Profiler.setSamplingInterval', { interval: 250 });
     await session.post('Profiler.start');
+    // Starting the profiler blocks the thread for a while (it logs all code): not in the work.
+    await new Promise((resolve) => setTimeout(resolve, 300));
     let result: T;
     let taken: Profiler.Profile;
+    // V8's profile timestamps and process.hrtime are the same monotonic clock, in microseconds.
+    const from = Number(process.hrtime.bigint() / 1000n);
+    let to = from;
     try {
       result = await work();
     } finally {
+      to = Number(process.hrtime.bigint() / 1000n);
       taken = (await session.post('Profiler.stop')).profile;
     }
     if (file) writeFileSync(file, JSON.stringify(taken));
-    return { result, summary: summarize(taken) };
+    return { result, summary: summarize(taken, from, to) };
   } finally {
     session.disconnect();
   }
@@ -39,17 +45,21 @@ function owner(frame: { url: string; functionName: string }): string {
   return local ? `seeit ${local[1]}` : frame.url;
 }
 
-function summarize(taken: Profiler.Profile): string {
+/** Self time of the samples taken between `from` and `to` (microseconds, V8's clock). */
+function summarize(taken: Profiler.Profile, from: number, to: number): string {
   const byId = new Map(taken.nodes.map((node) => [node.id, node]));
   const selfMs = new Map<number, number>();
   const samples = taken.samples ?? [];
   const deltas = taken.timeDeltas ?? [];
-  // A sample's delta is the time since the previous one: it belongs to the previous sample.
+  // Each delta is the time since the previous sample; a sample stands for the time until the next.
+  let at = taken.startTime;
   for (let i = 0; i < samples.length; i += 1) {
-    const ms = (deltas[i + 1] ?? 0) / 1000;
-    selfMs.set(samples[i], (selfMs.get(samples[i]) ?? 0) + ms);
+    at += deltas[i] ?? 0;
+    const until = Math.min(to, at + (deltas[i + 1] ?? 0));
+    if (at < from || at >= to) continue;
+    selfMs.set(samples[i], (selfMs.get(samples[i]) ?? 0) + (until - at) / 1000);
   }
-  const total = (taken.endTime - taken.startTime) / 1000;
+  const total = (to - from) / 1000;
   const owners = new Map<string, number>();
   const functions = new Map<string, number>();
   for (const [id, ms] of selfMs) {

@@ -142,5 +142,6 @@ export class SeeIt1763700000005 implements MigrationInterface {
     }
     await q.query(`DROP TYPE "public"."see_it_action"`);
     await q.query(`DROP TYPE "public"."see_it_target"`);
+    // btree_gist stays: other schemas may use it, and it holds no data.
   }
 }

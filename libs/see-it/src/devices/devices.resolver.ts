@@ -40,7 +40,7 @@ export class DevicesResolver {
   @Query(() => [DeviceModel])
   @Authenticated()
   async devices(@CurrentViewer() viewer: Viewer): Promise<DeviceModel[]> {
-    return (await this.service.list(viewer.id)).map(DeviceModel.from);
+    return (await this.service.list(viewer.id)).map((device) => DeviceModel.from(device));
   }
 
   @Mutation(() => DevicePairingModel)

@@ -10,6 +10,15 @@ const SLUG = /^[a-z0-9-]{2,60}$/;
 // What a post's #tag can be (libs/posts/src/post-text.ts), so every show hashtag can be mentioned.
 const HASHTAG = new RegExp(`^[\\p{L}\\p{N}_]{2,${MAX_HASHTAG_LENGTH}}$`, 'u');
 
+/** What createShow is given, before the rules below. */
+export interface NewShow {
+  slug: string;
+  title: string;
+  network: string;
+  hashtag: string;
+  description?: string | null;
+}
+
 export interface ShowFields {
   slug: string;
   title: string;
@@ -58,13 +67,7 @@ export function parseHashtag(raw: string): { hashtag: string; tag: string } {
   return { hashtag, tag: hashtagKey(hashtag) };
 }
 
-export function parseShowInput(input: {
-  slug: string;
-  title: string;
-  network: string;
-  hashtag: string;
-  description?: string | null;
-}): ShowFields {
+export function parseShowInput(input: NewShow): ShowFields {
   const description = input.description?.trim()
     ? text(input.description, 'description', MAX_DESCRIPTION_LENGTH)
     : null;

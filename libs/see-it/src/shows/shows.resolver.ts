@@ -95,7 +95,9 @@ export class ShowsResolver {
     @Parent() show: ShowModel,
     @Context() context: RequestContext,
   ): Promise<AiringModel[]> {
-    return (await context.loaders.load(this.service.airings, show.rowId)).map(AiringModel.from);
+    return (await context.loaders.load(this.service.airings, show.rowId)).map((airing) =>
+      AiringModel.from(airing),
+    );
   }
 
   @ResolveField(() => Boolean)

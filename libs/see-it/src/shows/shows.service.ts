@@ -17,7 +17,7 @@ import {
 } from '@app/common';
 import { ShowSchedule } from '../button/see-it-status';
 import { AiringEntity } from './airing.entity';
-import { AiringFields, parseAiring, parseShowInput } from './show-rules';
+import { AiringFields, NewShow, parseAiring, parseShowInput } from './show-rules';
 import { ShowEntity } from './show.entity';
 
 interface ShowRecord {
@@ -120,41 +120,31 @@ export class ShowsService {
   readonly schedule = defineLoader<string, ShowSchedule<AiringEntity>>(
     'showSchedules',
     async (showIds) => {
-      const rows = await this.db.query<
-        ({ show_id: string; aired: boolean } & Record<string, string | Date | null>)[]
-      >(
-        `SELECT s.id AS show_id,
-           cur.id AS cur_id, cur.channel AS cur_channel, cur.starts_at AS cur_starts_at, cur.ends_at AS cur_ends_at,
-           nxt.id AS nxt_id, nxt.channel AS nxt_channel, nxt.starts_at AS nxt_starts_at, nxt.ends_at AS nxt_ends_at,
-           EXISTS (SELECT 1 FROM airings p WHERE p.show_id = s.id AND p.ends_at <= $2) AS aired
+      const rows = await this.db.query<(AiringRecord & { role: 'current' | 'next' | 'aired' })[]>(
+        `SELECT s.id AS show_id, w.role, w.id, w.channel, w.starts_at, w.ends_at
          FROM unnest($1::bigint[]) AS s(id)
-         LEFT JOIN LATERAL (
-           SELECT a.id, a.channel, a.starts_at, a.ends_at FROM airings a
-           WHERE a.show_id = s.id AND tstzrange(a.starts_at, a.ends_at) @> $2::timestamptz
-           ORDER BY a.starts_at, a.id LIMIT 1) cur ON true
-         LEFT JOIN LATERAL (
-           SELECT a.id, a.channel, a.starts_at, a.ends_at FROM airings a
-           WHERE a.show_id = s.id AND a.starts_at > $2
-           ORDER BY a.starts_at, a.id LIMIT 1) nxt ON true`,
+         CROSS JOIN LATERAL (
+           (SELECT 'current' AS role, a.id, a.channel, a.starts_at, a.ends_at FROM airings a
+            WHERE a.show_id = s.id AND tstzrange(a.starts_at, a.ends_at) @> $2::timestamptz
+            ORDER BY a.starts_at, a.id LIMIT 1)
+           UNION ALL
+           (SELECT 'next', a.id, a.channel, a.starts_at, a.ends_at FROM airings a
+            WHERE a.show_id = s.id AND a.starts_at > $2
+            ORDER BY a.starts_at, a.id LIMIT 1)
+           UNION ALL
+           (SELECT 'aired', a.id, a.channel, a.starts_at, a.ends_at FROM airings a
+            WHERE a.show_id = s.id AND a.ends_at <= $2 LIMIT 1)
+         ) w`,
         [showIds, new Date()],
       );
-      const airing = (row: Record<string, unknown>, prefix: string): AiringEntity | null =>
-        row[`${prefix}_id`] === null
-          ? null
-          : toAiringEntity({
-              id: row[`${prefix}_id`] as string,
-              show_id: row.show_id as string,
-              channel: row[`${prefix}_channel`] as string,
-              starts_at: row[`${prefix}_starts_at`] as Date,
-              ends_at: row[`${prefix}_ends_at`] as Date,
-            });
-      return byKeys(
-        showIds,
-        rows,
-        (r) => r.show_id,
-        (r) => ({ current: airing(r, 'cur'), next: airing(r, 'nxt'), aired: r.aired }),
-        { current: null, next: null, aired: false },
-      );
+      const schedules = new Map<string, ShowSchedule<AiringEntity>>();
+      for (const row of rows) {
+        const schedule = schedules.get(row.show_id) ?? { current: null, next: null, aired: false };
+        if (row.role === 'aired') schedule.aired = true;
+        else schedule[row.role] = toAiringEntity(row);
+        schedules.set(row.show_id, schedule);
+      }
+      return showIds.map((id) => schedules.get(id) ?? { current: null, next: null, aired: false });
     },
     { viewerIndependent: true },
   );
@@ -190,7 +180,7 @@ export class ShowsService {
   }
 
   /** The slug and the hashtag (in any case) are unique: the unique indexes decide races. */
-  async create(viewer: Viewer, input: Parameters<typeof parseShowInput>[0]): Promise<ShowEntity> {
+  async create(viewer: Viewer, input: NewShow): Promise<ShowEntity> {
     const fields = parseShowInput(input);
     try {
       const [row] = await this.db.query<ShowRecord[]>(
@@ -213,7 +203,9 @@ export class ShowsService {
         throw new ConflictError(`The slug "${fields.slug}" is already taken.`);
       }
       if (code === '23505' && constraint === 'shows_tag_key') {
-        throw new ConflictError(`Another show already uses #${fields.hashtag} (in some case).`);
+        throw new ConflictError(
+          `#${fields.hashtag} is already another show's hashtag (hashtags match in any case).`,
+        );
       }
       throw error;
     }
