@@ -8,10 +8,10 @@ import {
   byKeys,
   ConflictError,
   ConnectionArgs,
-  decodeCursor,
   defineLoader,
   encodeCursor,
   ForbiddenError,
+  keysetCondition,
   LoaderDefinition,
   NotFoundError,
   pageSize,
@@ -351,12 +351,16 @@ export class BroadcastsService {
    */
   async liveNow(viewerId: string | undefined, args: ConnectionArgs): Promise<BroadcastRow[]> {
     const params: unknown[] = [viewerId ?? null, pageSize(args) + 1];
-    let keyset = '';
-    if (args.after) {
-      const [followed, viewers, id] = decodeCursor(args.after, ['int', 'int', 'int']);
-      params.push(followed, viewers, id);
-      keyset = 'AND (l.followed, l.viewer_count, l.id) < ($3::bigint, $4::bigint, $5::bigint)';
-    }
+    const after = keysetCondition(
+      args.after,
+      [
+        { sql: 'l.followed', part: 'int' },
+        { sql: 'l.viewer_count', part: 'int' },
+        { sql: 'l.id', part: 'int' },
+      ],
+      'DESC',
+      params,
+    );
     const rows = await this.db.query<(BroadcastRecord & { followed: number })[]>(
       `SELECT l.* FROM (
          SELECT ${broadcastColumns()},
@@ -369,7 +373,7 @@ export class BroadcastsService {
            AND NOT EXISTS (SELECT 1 FROM blocks x WHERE x.blocker_id = b.broadcaster_id AND x.blocked_id = $1::bigint)
            AND NOT EXISTS (SELECT 1 FROM broadcast_bans x WHERE x.broadcast_id = b.id AND x.user_id = $1::bigint)
        ) l
-       WHERE true ${keyset}
+       WHERE true ${after && `AND ${after}`}
        ORDER BY l.followed DESC, l.viewer_count DESC, l.id DESC
        LIMIT $2`,
       params,
@@ -390,16 +394,19 @@ export class BroadcastsService {
     args: ConnectionArgs,
   ): Promise<CommentRow[]> {
     const params: unknown[] = [broadcastId, pageSize(args) + 1, viewerId ?? null];
-    let keyset = '';
-    if (args.after) {
-      const [offset, id] = decodeCursor(args.after, ['int', 'int']);
-      params.push(offset, id);
-      keyset = 'AND (c.offset_ms, c.id) > ($4::bigint, $5::bigint)';
-    }
+    const after = keysetCondition(
+      args.after,
+      [
+        { sql: 'c.offset_ms', part: 'int' },
+        { sql: 'c.id', part: 'int' },
+      ],
+      'ASC',
+      params,
+    );
     const rows = await this.db.query<CommentRecord[]>(
       `SELECT ${COMMENT_COLUMNS} FROM broadcast_comments c
        JOIN users u ON u.id = c.author_id AND u.suspended_at IS NULL
-       WHERE c.broadcast_id = $1 ${keyset}
+       WHERE c.broadcast_id = $1 ${after && `AND ${after}`}
          AND NOT EXISTS (SELECT 1 FROM blocks x WHERE x.blocker_id = c.author_id AND x.blocked_id = $3::bigint)
        ORDER BY c.offset_ms, c.id
        LIMIT $2`,

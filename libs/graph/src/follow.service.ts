@@ -6,10 +6,10 @@ import {
   byKeys,
   ConflictError,
   ConnectionArgs,
-  decodeCursor,
   defineLoader,
   encodeCursor,
   InvalidInputError,
+  keysetCondition,
   NotFoundError,
   pageSize,
   runInTransaction,
@@ -165,16 +165,19 @@ export class FollowService {
     viewerId: string | undefined,
   ): Promise<FollowListRow[]> {
     const params: unknown[] = [userId, pageSize(args) + 1, viewerId ?? null];
-    let keyset = '';
-    if (args.after) {
-      const [at, id] = decodeCursor(args.after, ['timestamp', 'int']);
-      params.push(at, id);
-      keyset = `AND (f.created_at, f.${otherColumn}) < ($4::timestamptz, $5::bigint)`;
-    }
+    const after = keysetCondition(
+      args.after,
+      [
+        { sql: 'f.created_at', part: 'timestamp' },
+        { sql: `f.${otherColumn}`, part: 'int' },
+      ],
+      'DESC',
+      params,
+    );
     const rows = await this.db.query<{ other_id: string; created_at: Date }[]>(
       `SELECT f.${otherColumn} AS other_id, f.created_at FROM follows f
        JOIN users u ON u.id = f.${otherColumn} AND u.suspended_at IS NULL
-       WHERE f.${ownColumn} = $1 ${keyset}
+       WHERE f.${ownColumn} = $1 ${after && `AND ${after}`}
          AND NOT EXISTS (
            SELECT 1 FROM blocks b WHERE b.blocker_id = f.${otherColumn} AND b.blocked_id = $3::bigint)
        ORDER BY f.created_at DESC, f.${otherColumn} DESC

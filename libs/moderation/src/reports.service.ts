@@ -7,9 +7,9 @@ import {
   byKeys,
   ConflictError,
   ConnectionArgs,
-  decodeCursor,
   defineLoader,
   InvalidInputError,
+  keysetCondition,
   NotFoundError,
   pageSize,
   RateLimiter,
@@ -165,11 +165,8 @@ export class ReportsService {
       params.push(status);
       conditions.push(`r.status = $${params.length}`);
     }
-    if (args.after) {
-      const [id] = decodeCursor(args.after, ['int']);
-      params.push(id);
-      conditions.push(`r.id < $${params.length}::bigint`);
-    }
+    const after = keysetCondition(args.after, [{ sql: 'r.id', part: 'int' }], 'DESC', params);
+    if (after) conditions.push(after);
     return this.select(conditions.join(' AND '), params, 'ORDER BY r.id DESC LIMIT $1');
   }
 

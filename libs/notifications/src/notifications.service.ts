@@ -5,8 +5,8 @@ import {
   afterCommit,
   byKeys,
   ConnectionArgs,
-  decodeCursor,
   defineLoader,
+  keysetCondition,
   pageSize,
 } from '@app/common';
 import { FollowState } from '@app/graph';
@@ -143,13 +143,12 @@ export class NotificationsService {
   /** The viewer's notifications, newest first; keyset on id. Fetches one extra row (next page). */
   async list(viewerId: string, args: ConnectionArgs): Promise<NotificationEntity[]> {
     const params: unknown[] = [viewerId, pageSize(args) + 1];
-    let keyset = '';
-    if (args.after) {
-      const [id] = decodeCursor(args.after, ['int']);
-      params.push(id);
-      keyset = 'AND n.id < $3::bigint';
-    }
-    return this.select(`n.recipient_id = $1 ${keyset}`, params, 'ORDER BY n.id DESC LIMIT $2');
+    const after = keysetCondition(args.after, [{ sql: 'n.id', part: 'int' }], 'DESC', params);
+    return this.select(
+      `n.recipient_id = $1 ${after && `AND ${after}`}`,
+      params,
+      'ORDER BY n.id DESC LIMIT $2',
+    );
   }
 
   /**

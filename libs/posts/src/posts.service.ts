@@ -6,10 +6,10 @@ import { BroadcastsService } from '@app/broadcasts';
 import {
   byKeys,
   ConnectionArgs,
-  decodeCursor,
   defineLoader,
   encodeCursor,
   ForbiddenError,
+  keysetCondition,
   NotFoundError,
   pageSize,
   RequestLoaders,
@@ -290,16 +290,19 @@ export class PostsService {
     args: ConnectionArgs,
   ): Promise<PostRow[]> {
     const params: unknown[] = [postId, pageSize(args) + 1, viewerId ?? null];
-    let keyset = '';
-    if (args.after) {
-      const [at, id] = decodeCursor(args.after, ['timestamp', 'int']);
-      params.push(at, id);
-      keyset = 'AND (p.created_at, p.id) > ($4::timestamptz, $5::bigint)';
-    }
+    const after = keysetCondition(
+      args.after,
+      [
+        { sql: 'p.created_at', part: 'timestamp' },
+        { sql: 'p.id', part: 'int' },
+      ],
+      'ASC',
+      params,
+    );
     const rows = await this.db.query<PostRecord[]>(
       `SELECT ${POST_COLUMNS} FROM posts p
        JOIN users u ON u.id = p.author_id AND u.suspended_at IS NULL
-       WHERE p.reply_to_id = $1 ${keyset}
+       WHERE p.reply_to_id = $1 ${after && `AND ${after}`}
          AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = p.author_id AND b.blocked_id = $3)
        ORDER BY p.created_at, p.id
        LIMIT $2`,

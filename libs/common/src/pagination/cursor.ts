@@ -40,3 +40,36 @@ export function decodeCursor(cursor: string, shape: readonly KeyPart[], field = 
     throw invalid();
   });
 }
+
+export interface KeysetColumn {
+  /** The SQL expression the page is ordered by, e.g. `p.created_at`. */
+  sql: string;
+  part: KeyPart;
+}
+
+/**
+ * The condition keeping only rows after `after` in a keyset page ordered by `columns` (all
+ * ascending or all descending), its values appended to `params` as typed placeholders. Empty
+ * without a cursor. A row comparison, so PostgreSQL walks the ordering index from the key.
+ */
+export function keysetCondition(
+  after: string | null | undefined,
+  columns: readonly KeysetColumn[],
+  direction: 'ASC' | 'DESC',
+  params: unknown[],
+): string {
+  if (!after) return '';
+  const values = decodeCursor(
+    after,
+    columns.map((column) => column.part),
+  );
+  const placeholders = values.map((value, i) => {
+    params.push(value);
+    return `$${params.length}::${columns[i].part === 'timestamp' ? 'timestamptz' : 'bigint'}`;
+  });
+  const operator = direction === 'DESC' ? '<' : '>';
+  const keys = columns.map((column) => column.sql);
+  return columns.length === 1
+    ? `${keys[0]} ${operator} ${placeholders[0]}`
+    : `(${keys.join(', ')}) ${operator} (${placeholders.join(', ')})`;
+}

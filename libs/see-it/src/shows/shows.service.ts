@@ -5,10 +5,10 @@ import {
   byKeys,
   ConflictError,
   ConnectionArgs,
-  decodeCursor,
   defineLoader,
   encodeCursor,
   ForbiddenError,
+  keysetCondition,
   NotFoundError,
   pageSize,
   RequestLoaders,
@@ -261,10 +261,8 @@ export class ShowsService {
            WHERE tstzrange(a.starts_at, a.ends_at) @> $${params.length}::timestamptz)`,
       );
     }
-    if (args.after) {
-      params.push(decodeCursor(args.after, ['int'])[0]);
-      where.push(`s.id < $${params.length}::bigint`);
-    }
+    const after = keysetCondition(args.after, [{ sql: 's.id', part: 'int' }], 'DESC', params);
+    if (after) where.push(after);
     const rows = await this.db.query<ShowRecord[]>(
       `SELECT ${SHOW_COLUMNS} FROM shows s ${ACTIVE_OWNER}
        ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
@@ -285,17 +283,20 @@ export class ShowsService {
     args: ConnectionArgs,
   ): Promise<ConversationRow[]> {
     const params: unknown[] = [tag, pageSize(args) + 1, viewerId ?? null];
-    let keyset = '';
-    if (args.after) {
-      const [at, id] = decodeCursor(args.after, ['timestamp', 'int']);
-      params.push(at, id);
-      keyset = 'AND (h.created_at, h.post_id) < ($4::timestamptz, $5::bigint)';
-    }
+    const after = keysetCondition(
+      args.after,
+      [
+        { sql: 'h.created_at', part: 'timestamp' },
+        { sql: 'h.post_id', part: 'int' },
+      ],
+      'DESC',
+      params,
+    );
     const rows = await this.db.query<{ post_id: string; created_at: Date }[]>(
       `SELECT h.post_id, h.created_at FROM post_hashtags h
        JOIN posts p ON p.id = h.post_id
        JOIN users u ON u.id = p.author_id AND u.suspended_at IS NULL
-       WHERE h.tag = $1 ${keyset}
+       WHERE h.tag = $1 ${after && `AND ${after}`}
          AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = p.author_id AND b.blocked_id = $3::bigint)
        ORDER BY h.created_at DESC, h.post_id DESC
        LIMIT $2`,

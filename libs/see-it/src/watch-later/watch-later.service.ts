@@ -3,9 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import {
   ConnectionArgs,
-  decodeCursor,
   defineLoader,
   encodeCursor,
+  keysetCondition,
   NotFoundError,
   pageSize,
   Viewer,
@@ -64,16 +64,12 @@ export class WatchLaterService {
   /** The viewer's entries, newest first (keyset on id). */
   async list(viewerId: string, args: ConnectionArgs): Promise<WatchLaterRow[]> {
     const params: unknown[] = [viewerId, pageSize(args) + 1];
-    let keyset = '';
-    if (args.after) {
-      params.push(decodeCursor(args.after, ['int'])[0]);
-      keyset = 'AND id < $3::bigint';
-    }
+    const after = keysetCondition(args.after, [{ sql: 'id', part: 'int' }], 'DESC', params);
     const rows = await this.db.query<
       { id: string; show_id: string | null; broadcast_id: string | null; saved_at: Date }[]
     >(
       `SELECT id, show_id, broadcast_id, saved_at FROM watch_later
-       WHERE user_id = $1 ${keyset} ORDER BY id DESC LIMIT $2`,
+       WHERE user_id = $1 ${after && `AND ${after}`} ORDER BY id DESC LIMIT $2`,
       params,
     );
     return rows.map((row) => ({
