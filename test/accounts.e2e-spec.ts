@@ -643,6 +643,26 @@ describe('accounts', () => {
       expect(await homePostIds(t, follower)).toContain(targetPost);
     });
 
+    it('closes the open websockets of a suspended account at once (4403)', async () => {
+      const victim = await t.signUp();
+      const socket = await t.subscribe(
+        'subscription { notificationAdded { id } }',
+        {},
+        victim.token,
+      );
+      expect(socket.isEnded).toBe(false);
+      await t.ok(SUSPEND, { userId: victim.id }, admin.token);
+      for (let i = 0; i < 50 && !socket.isEnded; i += 1)
+        await new Promise((r) => setTimeout(r, 20));
+      expect(socket.closeCode).toBe(4403);
+      const again = await t.subscribe(
+        'subscription { notificationAdded { id } }',
+        {},
+        victim.token,
+      );
+      expect(again.closeCode).toBe(4403);
+    });
+
     it('counts the reason in characters, not UTF-16 units', async () => {
       const reason = '🚫'.repeat(500);
       const data = await t.ok(SUSPEND, { userId: member.id, reason }, admin.token);

@@ -36,6 +36,14 @@ describe('limits', () => {
     expect(dataStatements(t)).toEqual([]);
   });
 
+  it('refuses the same deep operation over a websocket', async () => {
+    const socket = await t.subscribe(followersChain(16));
+    const result = await socket.next();
+    expect(errorCode(result)).toBe('BAD_USER_INPUT');
+    expect(result.errors![0].message).toMatch(/nested 50 levels deep/);
+    await socket.close();
+  });
+
   it('runs a query within the depth limit', async () => {
     // 2 + 3 × 3 = 11 levels; the missing user answers NOT_FOUND, so the query did run.
     const result = await t.gql(followersChain(3, 2));
@@ -108,6 +116,14 @@ describe('limits: configured cost and body size', () => {
     expect(result.errors![0].extensions).toMatchObject({ maxCost: 50 });
     expect(result.errors![0].extensions!.cost).toBeGreaterThan(50);
     expect(dataStatements(t)).toEqual([]);
+  });
+
+  it('refuses an over-cost operation over a websocket too', async () => {
+    const socket = await t.subscribe(followersChain(2, 100));
+    const result = await socket.next();
+    expect(errorCode(result)).toBe('BAD_USER_INPUT');
+    expect(result.errors![0].message).toMatch(/limit is 50/);
+    await socket.close();
   });
 
   it('runs a query within the cost', async () => {

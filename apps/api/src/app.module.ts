@@ -4,6 +4,7 @@ import { DynamicModule, Module, ValidationPipe } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule, GraphQLWsSubscriptionsConfig } from '@nestjs/graphql';
 import { Request } from 'express';
+import { DocumentNode, GraphQLSchema, specifiedRules, validate } from 'graphql';
 import { Context, ServerOptions } from 'graphql-ws';
 import { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
@@ -13,6 +14,7 @@ import { MediaModule } from '@app/broadcasts/media';
 import {
   CommonModule,
   costLimitPlugin,
+  costLimitRule,
   depthLimitRule,
   DeviceIdentity,
   formatGraphQLError,
@@ -28,7 +30,7 @@ import { GraphModule } from '@app/graph';
 import { ModerationModule } from '@app/moderation';
 import { NotificationsModule } from '@app/notifications';
 import { PostsModule } from '@app/posts';
-import { RealtimeModule } from '@app/realtime';
+import { RealtimeModule, SocketRegistry } from '@app/realtime';
 import { DevicesService, SeeItModule } from '@app/see-it';
 import { TimelineModule } from '@app/timeline';
 import { HealthController } from './health.controller';
@@ -46,9 +48,18 @@ interface Connection {
 
 const connectionOf = (ctx: WsContext) => ctx.extra as Connection;
 
-/** Errors on the socket go through the same formatter as over HTTP. */
-function socketErrorFormatting(production: boolean): Pick<ServerOptions, 'onNext' | 'onError'> {
+/** The socket keeps the HTTP rules: the same depth and cost limits, the same error format. */
+function socketRules(
+  config: AppConfig,
+  production: boolean,
+): Pick<ServerOptions, 'validate' | 'onNext' | 'onError'> {
   return {
+    validate: (schema: GraphQLSchema, document: DocumentNode) =>
+      validate(schema, document, [
+        ...specifiedRules,
+        depthLimitRule(config.graphql.maxDepth),
+        costLimitRule(config.graphql.maxCost),
+      ]),
     onNext: (_ctx, _id, _payload, _args, result) =>
       result.errors
         ? {
@@ -70,10 +81,28 @@ function socketErrorFormatting(production: boolean): Pick<ServerOptions, 'onNext
   };
 }
 
+/**
+ * The context of one websocket operation. The account is checked again, as over HTTP, so an
+ * account suspended or deleted since the socket opened can do nothing more on it.
+ */
+async function websocketContext(auth: AuthService, ctx: WsContext): Promise<RequestContext> {
+  const { device, request, socket } = connectionOf(ctx);
+  const { viewer, problem } = await auth.authenticate(ctx.connectionParams?.authorization);
+  return {
+    viewer,
+    authProblem: problem,
+    device,
+    closeConnection: (code, reason) => socket.close(code, reason),
+    loaders: new RequestLoaders(viewer?.id),
+    ip: request.socket.remoteAddress ?? 'unknown',
+  };
+}
+
 function graphqlOptions(
   auth: AuthService,
   config: AppConfig,
   devices: DevicesService,
+  sockets: SocketRegistry,
 ): ApolloDriverConfig {
   const production = config.nodeEnv === 'production';
   return {
@@ -99,14 +128,7 @@ function graphqlOptions(
       if ('req' in arg && arg.req) {
         return auth.createContext(arg.req.headers.authorization, arg.req.ip ?? 'unknown');
       }
-      const { viewer, device, request, socket } = connectionOf(arg as WsContext);
-      return {
-        viewer,
-        device,
-        closeConnection: (code, reason) => socket.close(code, reason),
-        loaders: new RequestLoaders(viewer?.id),
-        ip: request.socket.remoteAddress ?? 'unknown',
-      };
+      return websocketContext(auth, arg as WsContext);
     },
     subscriptions: {
       'graphql-ws': {
@@ -124,10 +146,12 @@ function graphqlOptions(
             connectionOf(ctx).device = device;
           }
           connectionOf(ctx).viewer = viewer;
+          const owner = viewer?.id ?? connectionOf(ctx).device?.ownerId;
+          if (owner) sockets.track(owner, connectionOf(ctx).socket);
           return true;
         },
         // Nest's type lists fewer graphql-ws hooks than it passes on.
-        ...(socketErrorFormatting(production) as GraphQLWsSubscriptionsConfig),
+        ...(socketRules(config, production) as GraphQLWsSubscriptionsConfig),
       },
     },
   };
@@ -146,7 +170,7 @@ export class AppModule {
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: [AccountsModule, SeeItModule],
-          inject: [AuthService, APP_CONFIG, DevicesService],
+          inject: [AuthService, APP_CONFIG, DevicesService, SocketRegistry],
           useFactory: graphqlOptions,
         }),
         AccountsModule,

@@ -13,6 +13,7 @@ import {
   Viewer,
 } from '@app/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { SocketRegistry } from '@app/realtime';
 import { AccountEvents } from './account.events';
 import { NUL, UpdateProfileInput } from './dto/account.inputs';
 import { UserEntity } from './user.entity';
@@ -55,6 +56,7 @@ export class AccountsService implements OnApplicationBootstrap {
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly events: AccountEvents,
+    private readonly sockets: SocketRegistry,
   ) {}
 
   /** The configured first admin gets the role as soon as the service starts. */
@@ -158,10 +160,12 @@ export class AccountsService implements OnApplicationBootstrap {
     if (trimmed?.includes(NUL)) {
       throw InvalidInputError.field('reason', 'must not contain the NUL character');
     }
-    return this.updateAnyState(userId, {
+    const user = await this.updateAnyState(userId, {
       suspendedAt: () => 'COALESCE(suspended_at, now())',
       suspensionReason: trimmed,
     });
+    await this.sockets.revoke(userId);
+    return user;
   }
 
   /** Lifts a suspension; an active account is returned unchanged. */
@@ -186,6 +190,7 @@ export class AccountsService implements OnApplicationBootstrap {
       await this.events.emit(manager, 'deleting', { userId });
       await manager.query('DELETE FROM users WHERE id = $1', [userId]);
     });
+    await this.sockets.revoke(userId);
   }
 
   /** For the CLI: sets a role by handle, whatever it was. */

@@ -2,6 +2,7 @@ import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { EventBus, InProcessBus } from './event-bus';
 import { RedisBus } from './redis-bus';
+import { SocketRegistry } from './socket-registry';
 
 /** The process's one EventBus: Redis when REDIS_URL is set, in memory otherwise. */
 @Global()
@@ -17,8 +18,9 @@ import { RedisBus } from './redis-bus';
         return bus;
       },
     },
+    SocketRegistry,
   ],
-  exports: [EventBus],
+  exports: [EventBus, SocketRegistry],
 })
 export class RealtimeModule implements OnApplicationShutdown {
   constructor(@Inject(EventBus) private readonly bus: EventBus) {}

@@ -1,13 +1,10 @@
 import { EntityManager } from 'typeorm';
-import { PostEntity, PostsService } from '@app/posts';
+import { PostModel, PostsService } from '@app/posts';
 import { TimelineItemKind } from './entities/timeline-entry.entity';
 import { ItemKey, TimelineItemRef, TimelineSource } from './timeline-sources';
 
 /** Posts as timeline items: they sit at the time they were written. */
-export function postTimelineSource(
-  posts: PostsService,
-  toModel: (post: PostEntity) => object,
-): TimelineSource {
+export function postTimelineSource(posts: PostsService): TimelineSource {
   return {
     kind: TimelineItemKind.POST,
     async byAuthor(
@@ -34,7 +31,7 @@ export function postTimelineSource(
     async resolve(loaders, itemId, viewerId) {
       const post = await loaders.load(posts.byId, itemId);
       if (!post || !(await posts.isVisible(loaders, post, viewerId))) return undefined;
-      return toModel(post);
+      return PostModel.from(post);
     },
   };
 }

@@ -3,7 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountEvents } from '@app/accounts';
 import { BroadcastEvents, BroadcastsModule, BroadcastsService } from '@app/broadcasts';
 import { GraphEvents, GraphModule } from '@app/graph';
-import { PostEvents, PostModel, PostsModule, PostsService } from '@app/posts';
+import { PostEvents, PostsModule, PostsService } from '@app/posts';
 import { PullAuthorEntity, PulledItemEntity } from './entities/pulled-item.entity';
 import { TimelineEntryEntity } from './entities/timeline-entry.entity';
 import {
@@ -59,7 +59,7 @@ export class TimelineModule implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.sources.register(postTimelineSource(this.posts, (post) => PostModel.from(post)));
+    this.sources.register(postTimelineSource(this.posts));
     this.sources.register(broadcastTimelineSource(this.broadcasts));
     this.projector.subscribe(
       this.postEvents,

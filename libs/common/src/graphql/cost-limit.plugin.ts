@@ -1,6 +1,11 @@
 import { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import { GraphQLError } from 'graphql';
-import { ComplexityEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
+import {
+  ComplexityEstimator,
+  createComplexityRule,
+  getComplexity,
+  simpleEstimator,
+} from 'graphql-query-complexity';
 import { DEFAULT_PAGE_SIZE } from '../pagination/connection';
 
 /**
@@ -13,6 +18,27 @@ const pagedEstimator: ComplexityEstimator = ({ field, args, childComplexity }) =
   const size = typeof first === 'number' && first > 0 ? first : DEFAULT_PAGE_SIZE;
   return 1 + size * Math.max(childComplexity, 1);
 };
+
+const estimators = [pagedEstimator, simpleEstimator({ defaultComplexity: 1 })];
+
+function tooCostly(cost: number, maxCost: number): GraphQLError {
+  return new GraphQLError(
+    `The operation would cost ${cost} points; the limit is ${maxCost}. Ask for smaller pages or fewer nested lists.`,
+    { extensions: { code: 'BAD_USER_INPUT', cost, maxCost, http: { status: 400 } } },
+  );
+}
+
+/**
+ * The same limit as a validation rule, for websocket operations (graphql-ws validates, Apollo's
+ * plugins do not run there). Pages given by variables count as the default page.
+ */
+export function costLimitRule(maxCost: number) {
+  return createComplexityRule({
+    maximumComplexity: maxCost,
+    estimators,
+    createError: (max, actual) => tooCostly(actual, max),
+  });
+}
 
 /** Refuses operations whose estimated cost exceeds the limit, before any resolver runs. */
 export function costLimitPlugin(maxCost: number): ApolloServerPlugin {
@@ -27,19 +53,14 @@ export function costLimitPlugin(maxCost: number): ApolloServerPlugin {
               query: document,
               operationName: request.operationName ?? undefined,
               variables: request.variables ?? {},
-              estimators: [pagedEstimator, simpleEstimator({ defaultComplexity: 1 })],
+              estimators,
             });
           } catch {
             // Variables that do not fit their types: execution refuses them next, as
             // BAD_USER_INPUT, before any resolver runs.
             return Promise.resolve();
           }
-          if (cost > maxCost) {
-            throw new GraphQLError(
-              `The operation would cost ${cost} points; the limit is ${maxCost}. Ask for smaller pages or fewer nested lists.`,
-              { extensions: { code: 'BAD_USER_INPUT', cost, maxCost, http: { status: 400 } } },
-            );
-          }
+          if (cost > maxCost) throw tooCostly(cost, maxCost);
           return Promise.resolve();
         },
       });
