@@ -5,16 +5,14 @@
  * sending the same serialized message to N plain sockets from the same client process.
  *
  *   npm run bench -- now-live [--followers 1000,10000] [--rounds 3] [--fanout-max 10000]
- *                             [--what-if batched-bans] [--profile]
+ *                             [--profile]
  *
  * The API and the raw server run in this process; the sockets live in a child process
  * (bench/now-live-clients.ts), so client work does not share the server's event loop. Each
  * round backdates the previous broadcasts, so every startBroadcast is a first go-live that also
  * notifies the followers (no "went live again within minutes" shortcut).
  *
- * `--what-if batched-bans` answers the per-viewer broadcast_bans loader from memory in this
- * process (the bench has no bans, so the answers are the same), without SQL: an upper bound for
- * priming it once per page of deliveries as blocks and follows already are. `--profile` adds one
+ * `--profile` adds one
  * uncounted burst at each N under V8's CPU profiler (this process, i.e. the server), writes it to
  * .data/now-live-<N>.cpuprofile and summarizes self time by package and function in the report.
  */
@@ -27,7 +25,6 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DataSource, QueryRunner } from 'typeorm';
 import { WebSocket, WebSocketServer } from 'ws';
 import { AuthService } from '@app/accounts';
-import { BroadcastsService } from '@app/broadcasts';
 import { loadConfig } from '@app/config';
 import { QueryCounter } from '@app/database';
 import { EventBus } from '@app/realtime';
@@ -44,8 +41,6 @@ export interface NowLiveOptions {
   fanoutMax?: number;
   /** Profiles one extra burst at each N (server process); the profiles go to .data/. */
   profile?: boolean;
-  /** `batched-bans`: see the header. */
-  whatIf?: string;
 }
 
 const SUBSCRIPTION = `subscription { timelineUpdates { kind cursor itemId item {
@@ -303,9 +298,6 @@ export async function nowLiveBurstBench(options: NowLiveOptions): Promise<string
   if (followers.length === 0 || followers.some((n) => !Number.isInteger(n) || n < 1)) {
     throw new Error('--followers takes whole numbers, e.g. 1000,10000');
   }
-  if (options.whatIf !== undefined && options.whatIf !== 'batched-bans') {
-    throw new Error(`Unknown --what-if "${options.whatIf}"; known: batched-bans`);
-  }
   const database = await BenchDatabase.create(`seeit_bench_${randomBytes(4).toString('hex')}`);
   const dataDir = mkdtempSync(join(tmpdir(), 'seeit-bench-'));
   const queries = new TimedQueryCounter();
@@ -324,10 +316,6 @@ export async function nowLiveBurstBench(options: NowLiveOptions): Promise<string
         : {}),
     });
     app = await createApp(config, { url: database.url, logger: queries });
-    if (options.whatIf === 'batched-bans') {
-      const loader = app.get(BroadcastsService).viewerBanned as { batch: unknown };
-      loader.batch = (ids: readonly string[]) => Promise.resolve(ids.map(() => false));
-    }
     await app.listen(0, '127.0.0.1');
     const port = (app.getHttpServer().address() as { port: number }).port;
     const httpUrl = `http://127.0.0.1:${port}/graphql`;
@@ -589,7 +577,7 @@ function report(results: Result[], options: NowLiveOptions, limitNotes: string[]
     }
   }
   return [
-    `Now-live burst: medians of ${options.rounds} rounds; "after response" = NOW_LIVE receipt minus the startBroadcast response's arrival; raw ws = receipt minus the start of the send loop${options.fanoutMax !== undefined ? `; FANOUT_MAX_FOLLOWERS=${options.fanoutMax}` : ''}${options.whatIf ? `; WHAT-IF ${options.whatIf} (not the service as it is)` : ''}`,
+    `Now-live burst: medians of ${options.rounds} rounds; "after response" = NOW_LIVE receipt minus the startBroadcast response's arrival; raw ws = receipt minus the start of the send loop${options.fanoutMax !== undefined ? `; FANOUT_MAX_FOLLOWERS=${options.fanoutMax}` : ''}`,
     '',
     table.render(),
     '',

@@ -13,8 +13,6 @@ interface BenchOptions {
   fanoutMax?: number;
   /** Profile the server side of benches that support it. */
   profile: boolean;
-  /** A what-if variant of a bench (now-live: `batched-bans`). */
-  whatIf?: string;
 }
 
 const BENCHES: Record<string, (options: BenchOptions) => Promise<string>> = {
@@ -35,7 +33,6 @@ async function main(): Promise<void> {
       concurrency: { type: 'string', default: '4' },
       followers: { type: 'string', default: '1000,10000' },
       'fanout-max': { type: 'string' },
-      'what-if': { type: 'string' },
       profile: { type: 'boolean', default: false },
     },
   });
@@ -50,7 +47,6 @@ async function main(): Promise<void> {
       concurrency: Number(values.concurrency),
       followers: counts(values.followers),
       fanoutMax: values['fanout-max'] === undefined ? undefined : Number(values['fanout-max']),
-      whatIf: values['what-if'],
       profile: values.profile,
     });
     console.log(`\n${report}\n`);

@@ -4,7 +4,15 @@ import { DynamicModule, Module, ValidationPipe } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule, GraphQLWsSubscriptionsConfig } from '@nestjs/graphql';
 import { Request } from 'express';
-import { DocumentNode, GraphQLSchema, specifiedRules, validate } from 'graphql';
+import {
+  DocumentNode,
+  execute,
+  ExecutionArgs,
+  GraphQLSchema,
+  specifiedRules,
+  subscribe,
+  validate,
+} from 'graphql';
 import { Context, ServerOptions } from 'graphql-ws';
 import { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
@@ -14,7 +22,7 @@ import { MediaModule } from '@app/broadcasts/media';
 import {
   CommonModule,
   costLimitPlugin,
-  costLimitRule,
+  operationCostError,
   depthLimitRule,
   DeviceIdentity,
   formatGraphQLError,
@@ -52,14 +60,27 @@ const connectionOf = (ctx: WsContext) => ctx.extra as Connection;
 function socketRules(
   config: AppConfig,
   production: boolean,
-): Pick<ServerOptions, 'validate' | 'onNext' | 'onError'> {
+): Pick<ServerOptions, 'validate' | 'execute' | 'subscribe' | 'onNext' | 'onError'> {
+  // The cost needs the variables, which validation does not see.
+  const costError = (args: ExecutionArgs) =>
+    operationCostError(
+      args.schema,
+      args.document,
+      args.operationName,
+      args.variableValues,
+      config.graphql.maxCost,
+    );
   return {
     validate: (schema: GraphQLSchema, document: DocumentNode) =>
-      validate(schema, document, [
-        ...specifiedRules,
-        depthLimitRule(config.graphql.maxDepth),
-        costLimitRule(config.graphql.maxCost),
-      ]),
+      validate(schema, document, [...specifiedRules, depthLimitRule(config.graphql.maxDepth)]),
+    execute: (args: ExecutionArgs) => {
+      const error = costError(args);
+      return error ? { errors: [error] } : execute(args);
+    },
+    subscribe: (args: ExecutionArgs) => {
+      const error = costError(args);
+      return error ? { errors: [error] } : subscribe(args);
+    },
     onNext: (_ctx, _id, _payload, _args, result) =>
       result.errors
         ? {

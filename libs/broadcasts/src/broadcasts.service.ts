@@ -120,6 +120,16 @@ export class BroadcastsService {
     },
   );
 
+  /** `broadcastId:userId` of the bans among these broadcasts and users, for many viewers at once. */
+  async bansAmong(broadcastIds: string[], userIds: string[]): Promise<Set<string>> {
+    const rows = await this.db.query<{ broadcast_id: string; user_id: string }[]>(
+      `SELECT broadcast_id, user_id FROM broadcast_bans
+       WHERE broadcast_id = ANY($1::bigint[]) AND user_id = ANY($2::bigint[])`,
+      [broadcastIds, userIds],
+    );
+    return new Set(rows.map((row) => `${row.broadcast_id}:${row.user_id}`));
+  }
+
   readonly commentById = defineLoader<string, BroadcastCommentEntity | undefined>(
     'broadcastCommentsById',
     async (ids) => {

@@ -31,6 +31,15 @@ export function broadcastTimelineSource(broadcasts: BroadcastsService): Timeline
         sortAt: row.sort_at,
       }));
     },
+    async primeViewers(deliveries) {
+      const banned = await broadcasts.bansAmong(
+        [...new Set(deliveries.map((d) => d.itemId))],
+        [...new Set(deliveries.map((d) => d.viewerId))],
+      );
+      for (const { loaders, itemId, viewerId } of deliveries) {
+        loaders.prime(broadcasts.viewerBanned, itemId, banned.has(`${itemId}:${viewerId}`));
+      }
+    },
     async resolve(loaders, itemId, viewerId) {
       const broadcast = await loaders.load(broadcasts.byId, itemId);
       if (!broadcast || !(await broadcasts.isVisible(loaders, broadcast, viewerId)))

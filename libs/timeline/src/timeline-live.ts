@@ -253,20 +253,37 @@ export class TimelineLive implements OnModuleInit, OnModuleDestroy {
       follows.map((f) => [`${f.follower_id}:${f.followee_id}`, f.notify]),
     );
     const shared = new RequestLoaders(undefined);
+    const prepared = deliveries.map(([sink, row]) => {
+      const loaders = new RequestLoaders(sink.viewerId, shared);
+      loaders.prime(
+        this.policy.blocksViewer,
+        row.author_id,
+        blockedPairs.has(`${row.author_id}:${sink.viewerId}`),
+      );
+      const notify = followPairs.get(`${sink.viewerId}:${row.author_id}`);
+      loaders.prime(
+        this.follows.viewerFollows,
+        row.author_id,
+        notify === undefined ? undefined : { notify },
+      );
+      return { sink, row, loaders };
+    });
+    const live = prepared.filter(({ row }) => row.kind !== TimelineUpdateKindModel.REMOVED);
+    for (const kind of new Set(live.map(({ row }) => row.item_kind))) {
+      await this.sources
+        .get(kind)
+        .primeViewers?.(
+          live
+            .filter(({ row }) => row.item_kind === kind)
+            .map(({ sink, row, loaders }) => ({
+              itemId: row.item_id,
+              viewerId: sink.viewerId,
+              loaders,
+            })),
+        );
+    }
     await Promise.all(
-      deliveries.map(async ([sink, row]) => {
-        const loaders = new RequestLoaders(sink.viewerId, shared);
-        loaders.prime(
-          this.policy.blocksViewer,
-          row.author_id,
-          blockedPairs.has(`${row.author_id}:${sink.viewerId}`),
-        );
-        const notify = followPairs.get(`${sink.viewerId}:${row.author_id}`);
-        loaders.prime(
-          this.follows.viewerFollows,
-          row.author_id,
-          notify === undefined ? undefined : { notify },
-        );
+      prepared.map(async ({ sink, row, loaders }) => {
         const item =
           row.kind === TimelineUpdateKindModel.REMOVED
             ? null

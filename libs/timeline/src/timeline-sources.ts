@@ -11,6 +11,12 @@ export interface TimelineItemRef {
   sortAt: Date;
 }
 
+export interface ViewerDelivery {
+  itemId: string;
+  viewerId: string;
+  loaders: RequestLoaders;
+}
+
 export interface ItemKey {
   sortAt: string;
   itemId: string;
@@ -30,6 +36,12 @@ export interface TimelineSource {
     before: ItemKey | undefined,
     limit: number,
   ): Promise<TimelineItemRef[]>;
+  /**
+   * Before one item is resolved for many viewers (a delivery burst): answers the per-viewer
+   * facts `resolve` will ask in one statement, priming each viewer's loaders, instead of one
+   * statement per viewer.
+   */
+  primeViewers?(deliveries: ViewerDelivery[]): Promise<void>;
   /** The API object for the item, or undefined when the viewer may not see it (or it is gone). */
   resolve(
     loaders: RequestLoaders,

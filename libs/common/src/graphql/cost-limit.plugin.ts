@@ -1,11 +1,6 @@
 import { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
-import { GraphQLError } from 'graphql';
-import {
-  ComplexityEstimator,
-  createComplexityRule,
-  getComplexity,
-  simpleEstimator,
-} from 'graphql-query-complexity';
+import { DocumentNode, GraphQLError, GraphQLSchema } from 'graphql';
+import { ComplexityEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import { DEFAULT_PAGE_SIZE } from '../pagination/connection';
 
 /**
@@ -21,23 +16,34 @@ const pagedEstimator: ComplexityEstimator = ({ field, args, childComplexity }) =
 
 const estimators = [pagedEstimator, simpleEstimator({ defaultComplexity: 1 })];
 
-function tooCostly(cost: number, maxCost: number): GraphQLError {
+/**
+ * BAD_USER_INPUT when the operation would cost more than `maxCost`, else undefined. Variables
+ * that do not fit their types are left to execution, which refuses them before any resolver.
+ */
+export function operationCostError(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | null | undefined,
+  maxCost: number,
+): GraphQLError | undefined {
+  let cost: number;
+  try {
+    cost = getComplexity({
+      schema,
+      query: document,
+      operationName: operationName ?? undefined,
+      variables: variables ?? {},
+      estimators,
+    });
+  } catch {
+    return undefined;
+  }
+  if (cost <= maxCost) return undefined;
   return new GraphQLError(
     `The operation would cost ${cost} points; the limit is ${maxCost}. Ask for smaller pages or fewer nested lists.`,
     { extensions: { code: 'BAD_USER_INPUT', cost, maxCost, http: { status: 400 } } },
   );
-}
-
-/**
- * The same limit as a validation rule, for websocket operations (graphql-ws validates, Apollo's
- * plugins do not run there). Pages given by variables count as the default page.
- */
-export function costLimitRule(maxCost: number) {
-  return createComplexityRule({
-    maximumComplexity: maxCost,
-    estimators,
-    createError: (max, actual) => tooCostly(actual, max),
-  });
 }
 
 /** Refuses operations whose estimated cost exceeds the limit, before any resolver runs. */
@@ -46,22 +52,14 @@ export function costLimitPlugin(maxCost: number): ApolloServerPlugin {
     requestDidStart(): Promise<GraphQLRequestListener<object>> {
       return Promise.resolve({
         didResolveOperation({ request, document, schema }) {
-          let cost: number;
-          try {
-            cost = getComplexity({
-              schema,
-              query: document,
-              operationName: request.operationName ?? undefined,
-              variables: request.variables ?? {},
-              estimators,
-            });
-          } catch {
-            // Variables that do not fit their types: execution refuses them next, as
-            // BAD_USER_INPUT, before any resolver runs.
-            return Promise.resolve();
-          }
-          if (cost > maxCost) throw tooCostly(cost, maxCost);
-          return Promise.resolve();
+          const error = operationCostError(
+            schema,
+            document,
+            request.operationName,
+            request.variables,
+            maxCost,
+          );
+          return error ? Promise.reject(error) : Promise.resolve();
         },
       });
     },
