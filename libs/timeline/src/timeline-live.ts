@@ -223,7 +223,11 @@ export class TimelineLive implements OnModuleInit, OnModuleDestroy {
           if (members.has(sink) && BigInt(row.id) > sink.last) deliveries.push([sink, row]);
         }
       }
-      await this.deliver(deliveries);
+      // In chunks, so the first subscribers hear while later ones are being resolved. Deliveries
+      // are in log order, so each subscriber's stay in order across chunks.
+      for (let i = 0; i < deliveries.length; i += PAGE) {
+        await this.deliver(deliveries.slice(i, i + PAGE));
+      }
       from = BigInt(rows[rows.length - 1].id);
       if (rows.length < PAGE) return;
     }
@@ -270,17 +274,15 @@ export class TimelineLive implements OnModuleInit, OnModuleDestroy {
     });
     const live = prepared.filter(({ row }) => row.kind !== TimelineUpdateKindModel.REMOVED);
     for (const kind of new Set(live.map(({ row }) => row.item_kind))) {
-      await this.sources
-        .get(kind)
-        .primeViewers?.(
-          live
-            .filter(({ row }) => row.item_kind === kind)
-            .map(({ sink, row, loaders }) => ({
-              itemId: row.item_id,
-              viewerId: sink.viewerId,
-              loaders,
-            })),
-        );
+      await this.sources.get(kind).primeViewers?.(
+        live
+          .filter(({ row }) => row.item_kind === kind)
+          .map(({ sink, row, loaders }) => ({
+            itemId: row.item_id,
+            viewerId: sink.viewerId,
+            loaders,
+          })),
+      );
     }
     await Promise.all(
       prepared.map(async ({ sink, row, loaders }) => {
