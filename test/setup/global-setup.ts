@@ -1,5 +1,6 @@
 /* eslint-disable no-restricted-imports -- jest loads this outside its module mapper */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
@@ -10,6 +11,15 @@ declare global {
   var seeitEmbeddedPostgres: RunningDatabase | undefined;
 }
 
+/**
+ * Under the system's temp folder, which the `postgres` system user can always reach (as root the
+ * embedded PostgreSQL runs as that user), one cluster per checkout, kept between runs.
+ */
+function testClusterDir(): string {
+  const checkout = createHash('sha256').update(process.cwd()).digest('hex').slice(0, 12);
+  return join(tmpdir(), `seeit-test-postgres-${checkout}`);
+}
+
 export function withDatabase(url: string, database: string): string {
   const parsed = new URL(url);
   parsed.pathname = `/${database}`;
@@ -17,21 +27,18 @@ export function withDatabase(url: string, database: string): string {
 }
 
 /**
- * PostgreSQL for the tests: DATABASE_URL when set, else the embedded one (kept in
- * .data/test-postgres between runs). A template database is migrated once per run; each test file
+ * PostgreSQL for the tests: DATABASE_URL when set, else the embedded one (see testClusterDir).
+ * A template database is migrated once per run; each test file
  * clones it (CREATE DATABASE … TEMPLATE), so files run in parallel on databases of their own.
  */
 export default async function globalSetup(): Promise<void> {
   let adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
     console.log('\n[seeit tests] DATABASE_URL is not set: starting the embedded PostgreSQL.');
-    globalThis.seeitEmbeddedPostgres = await startEmbeddedPostgres(
-      join(process.cwd(), '.data', 'test-postgres'),
-      {
-        database: 'seeit_admin',
-        quiet: true,
-      },
-    );
+    globalThis.seeitEmbeddedPostgres = await startEmbeddedPostgres(testClusterDir(), {
+      database: 'seeit_admin',
+      quiet: true,
+    });
     adminUrl = globalThis.seeitEmbeddedPostgres.url;
   }
   const template = `seeit_tpl_${randomBytes(4).toString('hex')}`;

