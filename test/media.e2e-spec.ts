@@ -13,7 +13,7 @@ import { AddressInfo, connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { playbackName } from '@app/broadcasts';
-import { TestApp, TestSubscription, TestUser } from '@app/testing';
+import { serviceAvailable, TestApp, TestSubscription, TestUser } from '@app/testing';
 
 /**
  * The media server's hooks (nginx-rtmp's on_publish / on_publish_done): first called directly
@@ -341,17 +341,12 @@ function findMediaTools(): MediaTools {
 }
 
 const tools = findMediaTools();
-const requireServices = process.env.SEEIT_REQUIRE_SERVICES === '1';
-if (tools.missing.length > 0 && !requireServices) {
-  console.warn(
-    `\n${'!'.repeat(78)}\n` +
-      `SKIPPED: the real media server test (nginx-rtmp + ffmpeg, test/media.e2e-spec.ts).\n` +
-      `Missing: ${tools.missing.join('; ')}.\n` +
-      `RTMP publishing, the hooks called by nginx and HLS playback were NOT tested.\n` +
-      `Install: apt-get install -y nginx libnginx-mod-rtmp ffmpeg. ` +
-      `SEEIT_REQUIRE_SERVICES=1 turns this skip into a failure.\n${'!'.repeat(78)}\n`,
-  );
-}
+const mediaAvailable = serviceAvailable(
+  'nginx-rtmp + ffmpeg',
+  tools.missing.length === 0,
+  `Missing: ${tools.missing.join('; ')}. RTMP publishing, the hooks called by nginx and HLS ` +
+    'playback are not tested without them. Install: apt-get install -y nginx libnginx-mod-rtmp ffmpeg.',
+);
 
 /** Every process this file starts, so afterAll (or process exit) can kill what is left. */
 const children = new Set<ChildProcess>();
@@ -472,7 +467,7 @@ http {
 `;
 }
 
-const mediaDescribe = tools.missing.length > 0 && !requireServices ? describe.skip : describe;
+const mediaDescribe = mediaAvailable ? describe : describe.skip;
 
 mediaDescribe('a real nginx-rtmp calling the hooks while ffmpeg publishes', () => {
   const grace = 2;
@@ -499,12 +494,6 @@ mediaDescribe('a real nginx-rtmp calling the hooks while ffmpeg publishes', () =
   };
 
   beforeAll(async () => {
-    if (tools.missing.length > 0) {
-      throw new Error(
-        `SEEIT_REQUIRE_SERVICES=1 and the media server test cannot run: missing ` +
-          `${tools.missing.join('; ')}. Install: apt-get install -y nginx libnginx-mod-rtmp ffmpeg`,
-      );
-    }
     rtmpPort = await freePort();
     pushPort = await freePort();
     const httpPort = await freePort();

@@ -21,7 +21,7 @@ import {
   Viewer,
 } from '@app/common';
 import { returningRows } from '@app/database';
-import { FollowService, RelationshipPolicy } from '@app/graph';
+import { FollowService, RelationshipPolicy, visibleToViewerSql } from '@app/graph';
 import { BroadcastPublisher } from './broadcast-publisher';
 import {
   BroadcastRecord,
@@ -376,11 +376,10 @@ export class BroadcastsService {
          SELECT ${broadcastColumns()},
                 (f.follower_id IS NOT NULL OR b.broadcaster_id = $1::bigint)::int AS followed
          FROM broadcasts b
-         JOIN users u ON u.id = b.broadcaster_id AND u.suspended_at IS NULL
          LEFT JOIN follows f ON f.followee_id = b.broadcaster_id AND f.follower_id = $1::bigint
          WHERE b.status = 'LIVE'
            AND (b.visibility = 'PUBLIC' OR f.follower_id IS NOT NULL OR b.broadcaster_id = $1::bigint)
-           AND NOT EXISTS (SELECT 1 FROM blocks x WHERE x.blocker_id = b.broadcaster_id AND x.blocked_id = $1::bigint)
+           AND ${visibleToViewerSql('b.broadcaster_id', '$1')}
            AND NOT EXISTS (SELECT 1 FROM broadcast_bans x WHERE x.broadcast_id = b.id AND x.user_id = $1::bigint)
        ) l
        WHERE true ${after && `AND ${after}`}
@@ -415,9 +414,8 @@ export class BroadcastsService {
     );
     const rows = await this.db.query<CommentRecord[]>(
       `SELECT ${COMMENT_COLUMNS} FROM broadcast_comments c
-       JOIN users u ON u.id = c.author_id AND u.suspended_at IS NULL
        WHERE c.broadcast_id = $1 ${after && `AND ${after}`}
-         AND NOT EXISTS (SELECT 1 FROM blocks x WHERE x.blocker_id = c.author_id AND x.blocked_id = $3::bigint)
+         AND ${visibleToViewerSql('c.author_id', '$3')}
        ORDER BY c.offset_ms, c.id
        LIMIT $2`,
       params,

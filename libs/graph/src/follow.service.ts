@@ -17,7 +17,7 @@ import {
 } from '@app/common';
 import { returningRows } from '@app/database';
 import { GraphEvents } from './graph.events';
-import { RelationshipPolicy } from './relationship.policy';
+import { RelationshipPolicy, visibleToViewerSql } from './relationship.policy';
 
 export interface FollowState {
   notify: boolean;
@@ -176,10 +176,8 @@ export class FollowService {
     );
     const rows = await this.db.query<{ other_id: string; created_at: Date }[]>(
       `SELECT f.${otherColumn} AS other_id, f.created_at FROM follows f
-       JOIN users u ON u.id = f.${otherColumn} AND u.suspended_at IS NULL
        WHERE f.${ownColumn} = $1 ${after && `AND ${after}`}
-         AND NOT EXISTS (
-           SELECT 1 FROM blocks b WHERE b.blocker_id = f.${otherColumn} AND b.blocked_id = $3::bigint)
+         AND ${visibleToViewerSql(`f.${otherColumn}`, '$3')}
        ORDER BY f.created_at DESC, f.${otherColumn} DESC
        LIMIT $2`,
       params,

@@ -11,6 +11,16 @@ import { defineLoader, NotFoundError, RequestLoaders } from '@app/common';
  * (its profile and content answer NOT_FOUND) and cannot be followed, mentioned, replied to or
  * joined by them. Mutes only filter the muter's timeline and notifications.
  */
+/**
+ * The same rule for lists, as a SQL condition: the account in `ownerColumn` is active and does
+ * not block the viewer whose id is the parameter `viewerParam` (e.g. '$3'; NULL when signed out).
+ */
+export function visibleToViewerSql(ownerColumn: string, viewerParam: string): string {
+  return `EXISTS (SELECT 1 FROM users vu WHERE vu.id = ${ownerColumn} AND vu.suspended_at IS NULL)
+    AND NOT EXISTS (SELECT 1 FROM blocks vb
+      WHERE vb.blocker_id = ${ownerColumn} AND vb.blocked_id = ${viewerParam}::bigint)`;
+}
+
 @Injectable()
 export class RelationshipPolicy {
   /** For a viewer: which of these accounts block them. */

@@ -18,7 +18,7 @@ import {
   Viewer,
 } from '@app/common';
 import { returningRows } from '@app/database';
-import { RelationshipPolicy } from '@app/graph';
+import { RelationshipPolicy, visibleToViewerSql } from '@app/graph';
 import { PostEntity } from './entities/post.entity';
 import { hashtagKey, parsePostText } from './post-text';
 import { PostEvents } from './posts.events';
@@ -301,9 +301,8 @@ export class PostsService {
     );
     const rows = await this.db.query<PostRecord[]>(
       `SELECT ${POST_COLUMNS} FROM posts p
-       JOIN users u ON u.id = p.author_id AND u.suspended_at IS NULL
        WHERE p.reply_to_id = $1 ${after && `AND ${after}`}
-         AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = p.author_id AND b.blocked_id = $3)
+         AND ${visibleToViewerSql('p.author_id', '$3')}
        ORDER BY p.created_at, p.id
        LIMIT $2`,
       params,

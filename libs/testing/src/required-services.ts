@@ -24,7 +24,3 @@ export function tcpReachable(host: string, port: number): boolean {
     setTimeout(() => process.exit(1), 2000);`;
   return spawnSync(process.execPath, ['-e', probe], { timeout: 5000 }).status === 0;
 }
-
-export function commandExists(command: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${command}`], { timeout: 5000 }).status === 0;
-}

@@ -44,9 +44,3 @@ export const CurrentViewer = createParamDecorator(
   (_data: unknown, execution: ExecutionContext): Viewer =>
     requireViewer(GqlExecutionContext.create(execution).getContext<RequestContext>()),
 );
-
-/** The viewer if signed in, for operations anyone may call. */
-export const OptionalViewer = createParamDecorator(
-  (_data: unknown, execution: ExecutionContext): Viewer | undefined =>
-    GqlExecutionContext.create(execution).getContext<RequestContext>().viewer,
-);

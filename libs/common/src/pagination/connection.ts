@@ -34,13 +34,6 @@ export class ConnectionArgs {
   after?: string | null;
 }
 
-export interface Page<T> {
-  /** Requested size, defaulted and bounded. */
-  size: number;
-  after?: string;
-  items: T[];
-}
-
 export interface Edge<T> {
   cursor: string;
   node: T;

@@ -15,6 +15,7 @@ import {
   Role,
   Viewer,
 } from '@app/common';
+import { visibleToViewerSql } from '@app/graph';
 import { ShowSchedule } from '../button/see-it-status';
 import { AiringEntity } from './airing.entity';
 import { AiringFields, NewShow, parseAiring, parseShowInput } from './show-rules';
@@ -295,9 +296,8 @@ export class ShowsService {
     const rows = await this.db.query<{ post_id: string; created_at: Date }[]>(
       `SELECT h.post_id, h.created_at FROM post_hashtags h
        JOIN posts p ON p.id = h.post_id
-       JOIN users u ON u.id = p.author_id AND u.suspended_at IS NULL
        WHERE h.tag = $1 ${after && `AND ${after}`}
-         AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = p.author_id AND b.blocked_id = $3::bigint)
+         AND ${visibleToViewerSql('p.author_id', '$3')}
        ORDER BY h.created_at DESC, h.post_id DESC
        LIMIT $2`,
       params,
