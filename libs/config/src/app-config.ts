@@ -13,6 +13,8 @@ export interface AppConfig {
   readonly databaseUrl?: string;
   readonly dataDir: string;
   readonly redisUrl?: string;
+  /** Prefix of every Redis key and channel, so several deployments (or test apps) can share one Redis. */
+  readonly redisKeyPrefix: string;
   readonly jwtSecret: string;
   readonly tokenTtlSeconds: number;
   readonly publicUrl: string;
@@ -156,6 +158,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     databaseUrl,
     dataDir,
     redisUrl,
+    redisKeyPrefix: read.string('REDIS_KEY_PREFIX') ?? 'seeit:',
     jwtSecret: '',
     tokenTtlSeconds: read.int('TOKEN_TTL_SECONDS', 30 * 24 * 3600, 60, 365 * 24 * 3600),
     publicUrl:

@@ -13,7 +13,7 @@ import { SocketRegistry } from './socket-registry';
       inject: [APP_CONFIG],
       useFactory: async (config: AppConfig): Promise<EventBus> => {
         if (!config.redisUrl) return new InProcessBus();
-        const bus = new RedisBus(config.redisUrl);
+        const bus = new RedisBus(config.redisUrl, config.redisKeyPrefix);
         await bus.ready();
         return bus;
       },

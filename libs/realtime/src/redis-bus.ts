@@ -2,8 +2,6 @@ import { Logger } from '@nestjs/common';
 import Redis from 'ioredis';
 import { BusHandler, BusMessage, EventBus, TopicHandlers } from './event-bus';
 
-const PREFIX = 'seeit:';
-
 /** Redis pub/sub: one connection publishes, one listens to the topics this process needs. */
 export class RedisBus extends EventBus {
   private readonly logger = new Logger('RedisBus');
@@ -11,7 +9,10 @@ export class RedisBus extends EventBus {
   private readonly listener: Redis;
   private readonly handlers: TopicHandlers;
 
-  constructor(url: string) {
+  constructor(
+    url: string,
+    private readonly prefix: string,
+  ) {
     super();
     const options = { maxRetriesPerRequest: 3, lazyConnect: false };
     this.publisher = new Redis(url, options);
@@ -22,20 +23,20 @@ export class RedisBus extends EventBus {
     this.handlers = new TopicHandlers(
       (topic) =>
         void this.listener
-          .subscribe(PREFIX + topic)
+          .subscribe(this.prefix + topic)
           .catch((e: Error) => this.logger.error(e.message)),
       (topic) =>
         void this.listener
-          .unsubscribe(PREFIX + topic)
+          .unsubscribe(this.prefix + topic)
           .catch((e: Error) => this.logger.error(e.message)),
     );
     this.listener.on('message', (channel: string, text: string) => {
-      this.handlers.deliver(channel.slice(PREFIX.length), JSON.parse(text) as BusMessage);
+      this.handlers.deliver(channel.slice(this.prefix.length), JSON.parse(text) as BusMessage);
     });
   }
 
   async publish(topic: string, message: BusMessage): Promise<void> {
-    await this.publisher.publish(PREFIX + topic, JSON.stringify(message));
+    await this.publisher.publish(this.prefix + topic, JSON.stringify(message));
   }
 
   subscribe(topic: string, handler: BusHandler): () => void {
@@ -43,7 +44,7 @@ export class RedisBus extends EventBus {
   }
 
   async tryAcquire(key: string, ttlMs: number): Promise<boolean> {
-    return (await this.publisher.set(`${PREFIX}lock:${key}`, '1', 'PX', ttlMs, 'NX')) === 'OK';
+    return (await this.publisher.set(`${this.prefix}lock:${key}`, '1', 'PX', ttlMs, 'NX')) === 'OK';
   }
 
   /** Resolves once both connections are ready, so the first events are not lost. */

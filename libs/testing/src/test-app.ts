@@ -64,6 +64,8 @@ export class TestApp {
       JWT_SECRET: 'test-secret-test-secret-test-secret-!!',
       MEDIA_HOOK_SECRET: 'test-media-hook-secret',
       DATABASE_URL: url,
+      // Test apps share the machine's Redis; ids start at 1 in every test database.
+      REDIS_KEY_PREFIX: `seeit-test-${database}:`,
       ...env,
     };
     const config = loadConfig(fullEnv);
