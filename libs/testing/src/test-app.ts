@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NestExpressApplication } from '@nestjs/platform-express';
@@ -108,6 +108,7 @@ export class TestApp {
   async close(): Promise<void> {
     await this.app.close();
     await admin((client) => client.query(`DROP DATABASE IF EXISTS ${this.database} WITH (FORCE)`));
+    rmSync(this.env.DATA_DIR, { recursive: true, force: true });
   }
 
   async gql<T = any>(
