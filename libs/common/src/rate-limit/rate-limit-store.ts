@@ -12,9 +12,10 @@ export abstract class RateLimitStore {
   abstract close(): Promise<void>;
 }
 
-/** Counters in this process's memory; expired windows are swept once there are many. */
+/** Counters in this process's memory. */
 export class MemoryRateLimitStore extends RateLimitStore {
   private readonly windows = new Map<string, { endsAt: number; count: number }>();
+  private nextSweepAt = 0;
 
   constructor(private readonly now: () => number = Date.now) {
     super();
@@ -46,8 +47,10 @@ export class MemoryRateLimitStore extends RateLimitStore {
     return Promise.resolve();
   }
 
+  /** Once there are many windows, drops the expired ones, at most once a second. */
   private sweep(now: number): void {
-    if (this.windows.size < 10_000) return;
+    if (this.windows.size < 10_000 || now < this.nextSweepAt) return;
+    this.nextSweepAt = now + 1000;
     for (const [key, window] of this.windows) {
       if (window.endsAt <= now) this.windows.delete(key);
     }
