@@ -22,10 +22,6 @@ export class MemoryRateLimitStore extends RateLimitStore {
   }
 
   hit(key: string, windowMs: number): Promise<WindowCount> {
-    return Promise.resolve(this.hitNow(key, windowMs));
-  }
-
-  hitNow(key: string, windowMs: number): WindowCount {
     const now = this.now();
     this.sweep(now);
     let window = this.windows.get(key);
@@ -34,7 +30,7 @@ export class MemoryRateLimitStore extends RateLimitStore {
       this.windows.set(key, window);
     }
     window.count += 1;
-    return { count: window.count, resetsInMs: window.endsAt - now };
+    return Promise.resolve({ count: window.count, resetsInMs: window.endsAt - now });
   }
 
   reset(key: string): Promise<void> {
