@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Client } from 'pg';
-import { AppConfig, loadConfig } from '@app/config';
+import { AppConfig, loadConfig, RATE_LIMITS } from '@app/config';
 import { QueryCounter } from '@app/database';
 import { createApp } from '../../../apps/api/src/create-app';
 import { TestSubscription } from './test-subscription';
@@ -66,6 +66,8 @@ export class TestApp {
       DATABASE_URL: url,
       // Test apps share the machine's Redis; ids start at 1 in every test database.
       REDIS_KEY_PREFIX: `seeit-test-${database}:`,
+      // Suites sign up and act many times from 127.0.0.1; those that test a limit set it.
+      ...Object.fromEntries(Object.values(RATE_LIMITS).map(({ env }) => [env, '1000000/1s'])),
       ...env,
     };
     const config = loadConfig(fullEnv);
