@@ -1,30 +1,16 @@
 import { Logger, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { GraphQLModule } from '@nestjs/graphql';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { WebSocketServer } from 'ws';
 import { AppConfig } from '@app/config';
 import { DatabaseOptions } from '@app/database';
 import { AppModule } from './app.module';
+import { limitWebsocketServer } from './graphql/websocket-server';
 
 export function logLevels(config: AppConfig): LogLevel[] {
   if (config.nodeEnv === 'test') return ['error'];
   return config.nodeEnv === 'production'
     ? ['log', 'warn', 'error']
     : ['log', 'warn', 'error', 'debug'];
-}
-
-/**
- * Nest creates the graphql-ws server without a frame limit (ws allows 100 MiB). The server reads
- * its options at each upgrade, so setting the limit after init applies to every connection.
- */
-function limitWebsocketMessages(app: NestExpressApplication, maxBytes: number): void {
-  const adapter = app.get(GraphQLModule).graphQlAdapter as unknown as {
-    _subscriptionService?: { wss?: WebSocketServer };
-  };
-  const server = adapter._subscriptionService?.wss;
-  if (!server) throw new Error('The graphql-ws server is missing; subscriptions would not work.');
-  server.options.maxPayload = maxBytes;
 }
 
 /** The one HTTP + websocket process, configured but not yet listening. */
@@ -44,7 +30,7 @@ export async function createApp(
   app.set('trust proxy', false);
   app.enableCors();
   await app.init();
-  limitWebsocketMessages(app, config.graphql.maxBodyBytes);
+  limitWebsocketServer(app, config);
   Logger.flush();
   return app;
 }

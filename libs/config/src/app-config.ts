@@ -25,6 +25,15 @@ export interface AppConfig {
   readonly graphql: {
     readonly maxDepth: number;
     readonly maxCost: number;
+    /** Tokens graphql's parser reads before giving up on a document. */
+    readonly maxTokens: number;
+    /** Top-level fields of a query or subscription, fragments expanded. */
+    readonly maxRootFields: number;
+    /** Top-level fields of a mutation: each is a write of its own. */
+    readonly maxMutations: number;
+    readonly maxAliases: number;
+    /** Fragment spreads of an operation counted as they expand (a fragment spread twice counts twice). */
+    readonly maxFragmentSpreads: number;
     readonly maxBodyBytes: number;
     /** Apollo's landing page at /graphql; on by default outside production. */
     readonly playground: boolean;
@@ -45,6 +54,12 @@ export interface AppConfig {
   /** Peers whose X-Forwarded-For is believed: a hop count, or their addresses and CIDR ranges. */
   readonly trustProxy: TrustProxy;
   readonly rateLimits: Readonly<Record<RateLimitName, RateLimitSetting>>;
+  /** What one client may hold open over websockets (counted per process). */
+  readonly websocket: {
+    readonly maxOperationsPerSocket: number;
+    readonly maxSocketsPerAccount: number;
+    readonly maxSocketsPerAddress: number;
+  };
   readonly timeline: {
     /** Accounts with more followers are merged into home timelines at read time. */
     readonly fanoutMaxFollowers: number;
@@ -264,6 +279,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
       // 15: graphql's standard introspection query (Apollo Sandbox, code generators) is 15 deep.
       maxDepth: read.int('GRAPHQL_MAX_DEPTH', 15, 2, 100),
       maxCost: read.int('GRAPHQL_MAX_COST', 20_000, 10, 10_000_000),
+      maxTokens: read.int('GRAPHQL_MAX_TOKENS', 5_000, 100, 1_000_000),
+      maxRootFields: read.int('GRAPHQL_MAX_ROOT_FIELDS', 20, 1, 10_000),
+      maxMutations: read.int('GRAPHQL_MAX_MUTATIONS', 5, 1, 10_000),
+      maxAliases: read.int('GRAPHQL_MAX_ALIASES', 100, 0, 100_000),
+      maxFragmentSpreads: read.int('GRAPHQL_MAX_FRAGMENT_SPREADS', 200, 0, 100_000),
       maxBodyBytes: read.int('MAX_BODY_BYTES', 100 * 1024, 1024, 16 * 1024 * 1024),
       playground: read.bool('GRAPHQL_PLAYGROUND', nodeEnv !== 'production'),
     },
@@ -280,6 +300,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
         read.rateLimit(env, fallback),
       ]),
     ) as Record<RateLimitName, RateLimitSetting>,
+    websocket: {
+      maxOperationsPerSocket: read.int('WS_MAX_OPERATIONS_PER_SOCKET', 50, 1, 100_000),
+      maxSocketsPerAccount: read.int('WS_MAX_SOCKETS_PER_ACCOUNT', 20, 1, 100_000),
+      maxSocketsPerAddress: read.int('WS_MAX_SOCKETS_PER_ADDRESS', 100, 1, 1_000_000),
+    },
     timeline: {
       fanoutMaxFollowers: read.int('FANOUT_MAX_FOLLOWERS', 10_000, 0, 10_000_000),
       backfillPerFollow: read.int('TIMELINE_BACKFILL_PER_FOLLOW', 50, 0, 1000),

@@ -7,6 +7,7 @@ import { Client } from 'pg';
 import { AppConfig, loadConfig, RATE_LIMITS } from '@app/config';
 import { QueryCounter } from '@app/database';
 import { createApp } from '../../../apps/api/src/create-app';
+import { TestSocket } from './test-socket';
 import { TestSubscription } from './test-subscription';
 
 export interface GraphQLResponse<T = any> {
@@ -154,6 +155,19 @@ export class TestApp {
       ...(token ? { authorization: `Bearer ${token}` } : {}),
       ...connectionParams,
     });
+  }
+
+  /** A graphql-ws connection for several operations at once; `token` goes in connection_init. */
+  openSocket(
+    token?: string,
+    connectionParams: Record<string, unknown> = {},
+    options?: Parameters<typeof TestSocket.open>[2],
+  ): TestSocket {
+    return TestSocket.open(
+      this.url,
+      { ...(token ? { authorization: `Bearer ${token}` } : {}), ...connectionParams },
+      options,
+    );
   }
 
   /** Signs up a new account (unique handle unless given). */
