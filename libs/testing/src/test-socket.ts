@@ -9,6 +9,8 @@ export class TestOperation<T = any> {
   errors?: GraphQLResponse['errors'];
   completed = false;
   private readonly changed: (() => void)[] = [];
+  /** Completes the operation from the client's side (graphql-ws's `complete` message). */
+  cancel: () => void = () => undefined;
 
   push(update: () => void): void {
     update();
@@ -81,7 +83,7 @@ export class TestSocket {
   /** Starts an operation on this connection; its messages collect in the returned TestOperation. */
   run<T = any>(query: string, variables: Record<string, unknown> = {}): TestOperation<T> {
     const operation = new TestOperation<T>();
-    this.client.subscribe<T>(
+    operation.cancel = this.client.subscribe<T>(
       { query, variables },
       {
         next: (result) =>

@@ -42,6 +42,8 @@ export interface WebsocketDependencies {
 
 const log = new Logger('Websocket');
 
+const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
 /**
  * Closes the socket with `code`. graphql-ws then closes it again with 4403, which ws ignores on a
  * socket already closing: the client sees `code`.
@@ -88,7 +90,7 @@ export function websocketOptions(deps: WebsocketDependencies): GraphQLWsSubscrip
       }
     } catch (error) {
       // The database is unreachable: a code the client retries, not graphql-ws's fatal 4500.
-      log.warn(`Refused a websocket for now: ${error instanceof Error ? error.message : error}`);
+      log.warn(`Refused a websocket for now: ${reasonOf(error)}`);
       return refuse(ctx, CloseCode.TryAgainLater, 'Try again later');
     }
     connection.viewer = viewer;
@@ -166,7 +168,7 @@ export function websocketOptions(deps: WebsocketDependencies): GraphQLWsSubscrip
       contextValue = await operationContext(ctx);
     } catch (error) {
       // As at connection: the client reconnects and subscribes again once the database is back.
-      log.warn(`Closed a websocket for now: ${error instanceof Error ? error.message : error}`);
+      log.warn(`Closed a websocket for now: ${reasonOf(error)}`);
       refuse(ctx, CloseCode.TryAgainLater, 'Try again later');
       return [
         new GraphQLError('The service is unavailable. Try again later.', {
@@ -208,5 +210,5 @@ export function websocketOptions(deps: WebsocketDependencies): GraphQLWsSubscrip
         );
       }),
   };
-  return { path: '/graphql', ...options } as GraphQLWsSubscriptionsConfig;
+  return { path: '/graphql', ...options };
 }

@@ -1,5 +1,6 @@
 import {
   ASTVisitor,
+  OperationTypeNode,
   FragmentDefinitionNode,
   GraphQLError,
   Kind,
@@ -103,13 +104,19 @@ export function operationShapeRule(limits: OperationShapeLimits) {
           // The other counts grow with the spreads: one error says it.
           return;
         }
-        if (operation.operation === 'mutation' && shape.fields > limits.maxMutations) {
+        if (
+          operation.operation === OperationTypeNode.MUTATION &&
+          shape.fields > limits.maxMutations
+        ) {
           refuse(
             operation,
             `The operation runs ${shape.fields} mutations; at most ${limits.maxMutations} are allowed in one request.`,
             limits.maxMutations,
           );
-        } else if (operation.operation !== 'mutation' && shape.fields > limits.maxRootFields) {
+        } else if (
+          operation.operation !== OperationTypeNode.MUTATION &&
+          shape.fields > limits.maxRootFields
+        ) {
           refuse(
             operation,
             `The operation asks for ${shape.fields} top-level fields; at most ${limits.maxRootFields} are allowed in one request.`,
