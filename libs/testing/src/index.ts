@@ -2,3 +2,4 @@ export * from './test-app';
 export * from './test-subscription';
 export * from './required-services';
 export * from './test-socket';
+export * from './postgres-process';
