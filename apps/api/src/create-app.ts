@@ -5,6 +5,7 @@ import { AppConfig } from '@app/config';
 import { DatabaseOptions } from '@app/database';
 import { AppModule } from './app.module';
 import { limitWebsocketServer } from './graphql/websocket-server';
+import { requestBodyErrors } from './http/request-body-errors';
 
 export function logLevels(config: AppConfig): LogLevel[] {
   if (config.nodeEnv === 'test') return ['error'];
@@ -26,6 +27,7 @@ export async function createApp(
     },
   );
   app.useBodyParser('json', { limit: config.graphql.maxBodyBytes });
+  app.use(requestBodyErrors(config.graphql.maxBodyBytes));
   // X-Forwarded-For is read by clientAddress, as TRUST_PROXY allows, not by express.
   app.set('trust proxy', false);
   app.enableCors();
