@@ -20,3 +20,4 @@ export * from './rate-limit/rate-limits';
 export * from './events/transactional-events';
 export * from './errors/safe-exception.filter';
 export * from './events/after-commit';
+export * from './logging/repeated-warnings';

@@ -218,4 +218,28 @@ describe('MediaHooksService', () => {
     expect(service.pendingEndCount).toBe(0);
     expect(jest.getTimerCount()).toBe(0);
   });
+
+  it('logs the first refusal of a kind, then one line per minute with how many more came', async () => {
+    const warnings: string[] = [];
+    const warn = jest
+      .spyOn(Logger.prototype, 'warn')
+      .mockImplementation((message: unknown) => void warnings.push(String(message)));
+    try {
+      const { service } = setup();
+      for (let i = 0; i < 20; i += 1) await service.publish({ ...call('key'), secret: 'wrong' });
+      await service.publish(call('../key'));
+      expect(warnings).toEqual([
+        'Refused publish hook from 203.0.113.7: wrong or missing secret',
+        'Refused publish hook from 203.0.113.7: malformed stream name',
+      ]);
+      await jest.advanceTimersByTimeAsync(60_000);
+      expect(warnings.slice(2)).toEqual([
+        'Refused publish hooks (wrong or missing secret): 19 more in the last 60 s',
+      ]);
+      await service.publish({ ...call('key'), secret: 'wrong' });
+      expect(warnings).toHaveLength(4);
+    } finally {
+      warn.mockRestore();
+    }
+  });
 });

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { DomainError } from '@app/common';
+import { DomainError, RepeatedWarnings } from '@app/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { BroadcastsService } from '../broadcasts.service';
 import { parsePlaybackName, playbackName } from '../playback-name';
@@ -28,6 +28,9 @@ export type PublishOutcome = { accepted: true; playbackName: string } | { accept
 const ACCEPTED: HookOutcome = { accepted: true };
 const REFUSED: { accepted: false } = { accepted: false };
 
+/** Refused calls are logged once per kind and then counted, one summary line per interval. */
+const REFUSAL_SUMMARY_MS = 60_000;
+
 /** Stream keys and playback names are ours (URL-safe); anything else is not worth a query. */
 const STREAM_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -49,6 +52,7 @@ const STREAM_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 @Injectable()
 export class MediaHooksService implements OnModuleDestroy {
   private readonly log = new Logger('MediaHooks');
+  private readonly refusals = new RepeatedWarnings(this.log, REFUSAL_SUMMARY_MS);
   /** Ends waiting out the grace period, by stream key. */
   private readonly pendingEnds = new Map<string, NodeJS.Timeout>();
   /** Ends running now: a publish arriving meanwhile waits for them, so ENDED stays final. */
@@ -84,7 +88,10 @@ export class MediaHooksService implements OnModuleDestroy {
       if (wasEnding) this.scheduleEnd(streamKey);
       // Unknown, ended or canceled (or a second live broadcast of the same account).
       if (!(error instanceof DomainError)) throw error;
-      this.log.warn(`Refused publish from ${addressOf(hook)}: ${error.message}`);
+      this.refusals.warn(
+        `Refused publishes (${error.message})`,
+        `Refused publish from ${addressOf(hook)}: ${error.message}`,
+      );
       return REFUSED;
     }
   }
@@ -117,17 +124,24 @@ export class MediaHooksService implements OnModuleDestroy {
   onModuleDestroy(): void {
     for (const timer of this.pendingEnds.values()) clearTimeout(timer);
     this.pendingEnds.clear();
+    this.refusals.flush();
   }
 
   /** The stream name of a call carrying the right secret; refusals are logged without the name. */
   private authorize(hook: string, call: MediaHook): string | undefined {
     if (!hookSecretMatches(call.secret, this.config.media.hookSecret)) {
-      this.log.warn(`Refused ${hook} hook from ${addressOf(call)}: wrong or missing secret`);
+      this.refusals.warn(
+        `Refused ${hook} hooks (wrong or missing secret)`,
+        `Refused ${hook} hook from ${addressOf(call)}: wrong or missing secret`,
+      );
       return undefined;
     }
     const name = call.fields.name;
     if (typeof name !== 'string' || !STREAM_NAME.test(name)) {
-      this.log.warn(`Refused ${hook} hook from ${addressOf(call)}: malformed stream name`);
+      this.refusals.warn(
+        `Refused ${hook} hooks (malformed stream name)`,
+        `Refused ${hook} hook from ${addressOf(call)}: malformed stream name`,
+      );
       return undefined;
     }
     return name;
