@@ -65,4 +65,27 @@ describe('loadConfig', () => {
   ])('refuses %s=%p', (name, value) => {
     expect(() => loadConfig({ DATA_DIR: dataDir(), [name]: value })).toThrow(name);
   });
+
+  it('has defaults for the operation and websocket limits, and validates them', () => {
+    const config = loadConfig({ DATA_DIR: dataDir() });
+    expect(config.graphql).toMatchObject({
+      maxTokens: 5000,
+      maxRootFields: 20,
+      maxMutations: 5,
+      maxAliases: 100,
+      maxFragmentSpreads: 200,
+    });
+    expect(config.websocket).toEqual({
+      maxOperationsPerSocket: 50,
+      maxSocketsPerAccount: 20,
+      maxSocketsPerAddress: 100,
+    });
+    expect(() =>
+      loadConfig({
+        DATA_DIR: dataDir(),
+        GRAPHQL_MAX_MUTATIONS: '0',
+        WS_MAX_SOCKETS_PER_ACCOUNT: 'x',
+      }),
+    ).toThrow(/GRAPHQL_MAX_MUTATIONS[\s\S]*WS_MAX_SOCKETS_PER_ACCOUNT/);
+  });
 });
