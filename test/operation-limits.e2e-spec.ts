@@ -1,5 +1,5 @@
 import { getIntrospectionQuery } from 'graphql';
-import { errorCode, TestApp } from '@app/testing';
+import { errorCode, GraphQLResponse, TestApp } from '@app/testing';
 
 /**
  * The limits every operation meets before it runs, the same over HTTP and websockets: tokens,
@@ -218,6 +218,26 @@ describe('operation limits: websocket errors per operation (production)', () => 
       const errors = await socket.run(query, variables).error();
       expect(errors).toEqual(overHttp.errors);
       expect(socket.closeCodes).toEqual([]);
+    } finally {
+      await socket.close();
+    }
+  });
+
+  it.each([
+    ['an unknown', 'C'],
+    ['no', undefined],
+  ])('answers %s operation name as over HTTP', async (_, operationName) => {
+    const query = 'query A { me { id } } query B { me { id } }';
+    const response = await fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, operationName }),
+    });
+    const overHttp = (await response.json()) as { errors: unknown[] };
+    expect(errorCode(overHttp as GraphQLResponse)).toBe('BAD_USER_INPUT');
+    const socket = t.openSocket();
+    try {
+      expect(await socket.run(query, {}, operationName).error()).toEqual(overHttp.errors);
     } finally {
       await socket.close();
     }

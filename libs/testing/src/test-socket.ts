@@ -81,10 +81,14 @@ export class TestSocket {
   }
 
   /** Starts an operation on this connection; its messages collect in the returned TestOperation. */
-  run<T = any>(query: string, variables: Record<string, unknown> = {}): TestOperation<T> {
+  run<T = any>(
+    query: string,
+    variables: Record<string, unknown> = {},
+    operationName?: string,
+  ): TestOperation<T> {
     const operation = new TestOperation<T>();
     operation.cancel = this.client.subscribe<T>(
-      { query, variables },
+      { query, variables, operationName },
       {
         next: (result) =>
           operation.push(() => operation.results.push(result as GraphQLResponse<T>)),

@@ -162,7 +162,7 @@ export function websocketOptions(deps: WebsocketDependencies): GraphQLWsSubscrip
       payload.operationName,
       payload.variables,
     );
-    if (inputErrors) return 'cost' in inputErrors ? [inputErrors.cost] : inputErrors.variables;
+    if (inputErrors) return 'cost' in inputErrors ? [inputErrors.cost] : inputErrors.input;
     let contextValue: RequestContext;
     try {
       contextValue = await operationContext(ctx);

@@ -1,13 +1,6 @@
 import { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
-import {
-  DocumentNode,
-  getOperationAST,
-  GraphQLError,
-  GraphQLSchema,
-  ParseOptions,
-  ValidationRule,
-} from 'graphql';
-import { getVariableValues } from 'graphql/execution/values';
+import { DocumentNode, GraphQLError, GraphQLSchema, ParseOptions, ValidationRule } from 'graphql';
+import { buildExecutionContext } from 'graphql/execution/execute';
 import { depthLimitRule } from './depth-limit';
 import { operationCostError } from './operation-cost';
 import { OperationShapeLimits, operationShapeRule } from './operation-shape';
@@ -33,28 +26,24 @@ export class OperationLimits {
   }
 
   /**
-   * The variables' errors as graphql-js words them (BAD_USER_INPUT), else the cost's, else none.
-   * Unknown operations are left to the caller's own "no operation" answer.
+   * The request's own errors, as graphql-js words them when it executes (an unknown or missing
+   * operation, variables that do not fit their types), as BAD_USER_INPUT; else the cost's.
    */
   inputErrors(
     schema: GraphQLSchema,
     document: DocumentNode,
     operationName: string | null | undefined,
     variables: Record<string, unknown> | null | undefined,
-  ): { variables: readonly GraphQLError[] } | { cost: GraphQLError } | undefined {
-    const operation = getOperationAST(document, operationName);
-    if (!operation) return undefined;
-    const coerced = getVariableValues(
+  ): { input: readonly GraphQLError[] } | { cost: GraphQLError } | undefined {
+    const execution = buildExecutionContext({
       schema,
-      operation.variableDefinitions ?? [],
-      variables ?? {},
-      {
-        maxErrors: 50,
-      },
-    );
-    if (coerced.errors) {
+      document,
+      operationName,
+      variableValues: variables,
+    });
+    if (Array.isArray(execution)) {
       return {
-        variables: coerced.errors.map(
+        input: (execution as readonly GraphQLError[]).map(
           (error) =>
             new GraphQLError(error.message, {
               nodes: error.nodes,
@@ -76,7 +65,7 @@ export class OperationLimits {
 
   /**
    * Apollo parses with `parseOptions` and validates with `validationRules`; this plugin adds the
-   * cost. Variables that do not fit are left to Apollo, which refuses them before any resolver
+   * cost. The request's own errors are left to Apollo, which refuses them before any resolver
    * with the same graphql-js messages.
    */
   apolloPlugin(): ApolloServerPlugin {
