@@ -1,13 +1,13 @@
 import {
   ASTVisitor,
   OperationTypeNode,
-  FragmentDefinitionNode,
   GraphQLError,
   Kind,
   OperationDefinitionNode,
   SelectionSetNode,
   ValidationContext,
 } from 'graphql';
+import { fragmentMeasure } from './fragment-measure';
 
 export interface OperationShapeLimits {
   /** Top-level fields of a query or subscription. */
@@ -36,26 +36,7 @@ const NONE: Shape = { fields: 0, aliases: 0, spreads: 0 };
  */
 export function operationShapeRule(limits: OperationShapeLimits) {
   return (context: ValidationContext): ASTVisitor => {
-    const fragments = new Map<string, FragmentDefinitionNode>();
-    for (const definition of context.getDocument().definitions) {
-      if (definition.kind === Kind.FRAGMENT_DEFINITION)
-        fragments.set(definition.name.value, definition);
-    }
-    const measured = new Map<string, Shape>();
-    const measuring = new Set<string>();
-
-    const fragmentShape = (name: string): Shape => {
-      const known = measured.get(name);
-      if (known) return known;
-      const fragment = fragments.get(name);
-      // Unknown fragments and cycles are reported by graphql's own rules.
-      if (!fragment || measuring.has(name)) return NONE;
-      measuring.add(name);
-      const shape = shapeOf(fragment.selectionSet);
-      measuring.delete(name);
-      measured.set(name, shape);
-      return shape;
-    };
+    const fragmentShape = fragmentMeasure(context, (set) => shapeOf(set), NONE);
 
     const shapeOf = (set: SelectionSetNode): Shape => {
       // Sums of doubling fragments outgrow any integer; a float that reaches Infinity still compares.
