@@ -49,7 +49,20 @@ export interface AppConfig {
     readonly backfillPerFollow: number;
     /** How long the update log keeps rows for `timelineUpdates(after:)` resumes. */
     readonly updatesRetentionHours: number;
+    /** Rows one `timelineUpdates(after:)` open may replay; with more pending it answers RESYNC. */
+    readonly maxReplayedUpdates: number;
   };
+}
+
+/**
+ * A start that cannot succeed however often it is retried (wrong password, unknown host, no such
+ * database): the process says so in one sentence and exits, without a stack.
+ */
+export class StartupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StartupError';
+  }
 }
 
 export class ConfigError extends Error {
@@ -186,6 +199,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       fanoutMaxFollowers: read.int('FANOUT_MAX_FOLLOWERS', 10_000, 0, 10_000_000),
       backfillPerFollow: read.int('TIMELINE_BACKFILL_PER_FOLLOW', 50, 0, 1000),
       updatesRetentionHours: read.int('TIMELINE_UPDATES_RETENTION_HOURS', 72, 1, 24 * 365),
+      // At most the subscription's queue (10,000), which would end the stream with RESYNC anyway.
+      maxReplayedUpdates: read.int('TIMELINE_UPDATES_MAX_REPLAY', 1000, 1, 10_000),
     },
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);

@@ -82,22 +82,36 @@ export class TimelineLive implements OnModuleInit, OnModuleDestroy {
     clearInterval(this.purgeTimer);
   }
 
-  /** Opens a subscription: RESYNC first when `after` is older than the kept log, then replay, then live. */
+  /**
+   * Opens a subscription: replay from `after`, then live. It starts with RESYNC, and goes on live
+   * from the log's head, when `after` cannot be resumed: older than the kept log, beyond its head
+   * (a cursor from before a restore, whose ids will be handed out again), or with more rows
+   * pending than one open may replay.
+   */
   async open(
     viewerId: string,
     after: string | null | undefined,
   ): Promise<AsyncIterableIterator<TimelineDelivery>> {
     const afterId = after ? BigInt(decodeCursor(after, ['int'])[0]) : undefined;
-    const [bounds] = await this.db.query<{ newest: string; purged: string }[]>(
-      `SELECT (SELECT COALESCE(max(id), 0) FROM timeline_updates) AS newest, purged_through AS purged
+    const pullAuthors = await this.pullAuthorsOf(viewerId);
+    // The head never falls below the horizon: a purge that empties the log leaves the horizon as
+    // the head, so a RESYNC cursor is always one a resume accepts.
+    const [bounds] = await this.db.query<{ head: string; purged: string }[]>(
+      `SELECT GREATEST((SELECT COALESCE(max(id), 0) FROM timeline_updates), purged_through) AS head,
+              purged_through AS purged
        FROM timeline_update_horizon`,
     );
-    const resync = afterId !== undefined && afterId < BigInt(bounds.purged);
-    const start = afterId === undefined || resync ? BigInt(bounds.newest) : afterId;
+    const head = BigInt(bounds.head);
+    const resync =
+      afterId !== undefined &&
+      (afterId < BigInt(bounds.purged) ||
+        afterId > head ||
+        (await this.backlogExceedsReplay(viewerId, pullAuthors, afterId)));
+    const start = afterId === undefined || resync ? head : afterId;
     const sink: TimelineSink = {
       viewerId,
       last: start,
-      pullAuthors: await this.pullAuthorsOf(viewerId),
+      pullAuthors,
       closed: false,
       queue: new AsyncQueue<TimelineDelivery>(
         () => {
@@ -113,6 +127,23 @@ export class TimelineLive implements OnModuleInit, OnModuleDestroy {
     this.register(sink);
     this.enqueue(() => this.pull([sink]));
     return sink.queue;
+  }
+
+  /** Whether more rows than one open may replay are pending for the viewer after `afterId`. */
+  private async backlogExceedsReplay(
+    viewerId: string,
+    pullAuthors: Set<string>,
+    afterId: bigint,
+  ): Promise<boolean> {
+    const cap = this.config.timeline.maxReplayedUpdates;
+    const [row] = await this.db.query<{ pending: number }[]>(
+      `SELECT count(*)::int AS pending FROM (
+         SELECT 1 FROM timeline_updates
+         WHERE id > $1 AND (owner_id = $2 OR (owner_id IS NULL AND author_id = ANY($3::bigint[])))
+         LIMIT $4) AS backlog`,
+      [afterId.toString(), viewerId, [...pullAuthors], cap + 1],
+    );
+    return row.pending > cap;
   }
 
   /** Deletes log rows past the retention and moves the horizon that triggers RESYNC. */
