@@ -284,7 +284,8 @@ describe('timelineUpdates with a replay cap', () => {
       reader.token,
     );
     const replayed: string[] = [];
-    for (let i = 0; i < 3; i += 1) replayed.push((await within.nextData()).timelineUpdates.item!.text);
+    for (let i = 0; i < 3; i += 1)
+      replayed.push((await within.nextData()).timelineUpdates.item!.text);
     expect(replayed).toEqual(['a', 'b', 'c']);
     await within.close();
 

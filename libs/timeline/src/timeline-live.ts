@@ -57,6 +57,7 @@ export class TimelineLive implements OnModuleInit, OnModuleDestroy {
   /** Reads run one at a time, so a sink's watermark only moves forward. */
   private chain: Promise<void> = Promise.resolve();
   private unsubscribe?: () => void;
+  private stopRecovering?: () => void;
   private purgeTimer?: NodeJS.Timeout;
 
   constructor(
@@ -70,6 +71,7 @@ export class TimelineLive implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     this.unsubscribe = this.bus.subscribe(TIMELINE_TOPIC, (message) => this.ring(message));
+    this.stopRecovering = this.bus.onRecover(() => this.catchUpAll());
     this.purgeTimer = setInterval(
       () => void this.purge().catch((e: Error) => this.logger.error(e.message)),
       10 * 60_000,
@@ -79,6 +81,7 @@ export class TimelineLive implements OnModuleInit, OnModuleDestroy {
 
   onModuleDestroy(): void {
     this.unsubscribe?.();
+    this.stopRecovering?.();
     clearInterval(this.purgeTimer);
   }
 
@@ -191,6 +194,24 @@ export class TimelineLive implements OnModuleInit, OnModuleDestroy {
       for (const sink of await this.followersOf(doorbell.authors)) batch.add(sink);
       for (const sink of refresh) batch.add(sink);
       await this.pull([...batch]);
+    });
+  }
+
+  /**
+   * Doorbells may have been lost (the bus was down): every local subscriber re-reads its log from
+   * its watermark, with the large accounts it follows read again, as a lost refresh would have.
+   */
+  private catchUpAll(): void {
+    this.enqueue(async () => {
+      const sinks = [...this.byOwner.values()].flatMap((set) => [...set]);
+      if (sinks.length === 0) return;
+      const pulled = await this.pullAuthorsOfMany(sinks.map((sink) => sink.viewerId));
+      for (const sink of sinks) {
+        this.unregister(sink);
+        sink.pullAuthors = pulled.get(sink.viewerId) ?? new Set();
+        if (!sink.closed) this.register(sink);
+      }
+      await this.pull(sinks);
     });
   }
 
@@ -348,12 +369,19 @@ export class TimelineLive implements OnModuleInit, OnModuleDestroy {
   }
 
   private async pullAuthorsOf(viewerId: string): Promise<Set<string>> {
-    const rows = await this.db.query<{ author_id: string }[]>(
-      `SELECT pa.author_id FROM timeline_pull_authors pa
-       JOIN follows f ON f.follower_id = $1 AND f.followee_id = pa.author_id`,
-      [viewerId],
+    return (await this.pullAuthorsOfMany([viewerId])).get(viewerId) ?? new Set();
+  }
+
+  /** The accounts above the fan-out limit each viewer follows, in one statement. */
+  private async pullAuthorsOfMany(viewerIds: string[]): Promise<Map<string, Set<string>>> {
+    const rows = await this.db.query<{ follower_id: string; author_id: string }[]>(
+      `SELECT f.follower_id, pa.author_id FROM timeline_pull_authors pa
+       JOIN follows f ON f.follower_id = ANY($1::bigint[]) AND f.followee_id = pa.author_id`,
+      [[...new Set(viewerIds)]],
     );
-    return new Set(rows.map((row) => row.author_id));
+    const byViewer = new Map<string, Set<string>>();
+    for (const row of rows) add(byViewer, row.follower_id, row.author_id);
+    return byViewer;
   }
 
   private register(sink: TimelineSink): void {
