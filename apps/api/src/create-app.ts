@@ -4,7 +4,8 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { WebSocketServer } from 'ws';
 import { AppConfig } from '@app/config';
-import { DatabaseOptions } from '@app/database';
+import { assertDatabaseUsable, DatabaseOptions } from '@app/database';
+import { assertRedisReachable } from '@app/realtime';
 import { AppModule } from './app.module';
 
 export function logLevels(config: AppConfig): LogLevel[] {
@@ -32,11 +33,17 @@ export async function createApp(
   config: AppConfig,
   database: DatabaseOptions,
 ): Promise<NestExpressApplication> {
+  await Promise.all([
+    assertDatabaseUsable(database.url),
+    config.redisUrl ? assertRedisReachable(config.redisUrl) : undefined,
+  ]);
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot(config, database),
     {
       bodyParser: false,
       logger: logLevels(config),
+      // A failed start rejects (the caller reports it and exits) instead of aborting the process.
+      abortOnError: false,
     },
   );
   app.useBodyParser('json', { limit: config.graphql.maxBodyBytes });

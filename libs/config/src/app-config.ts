@@ -54,17 +54,6 @@ export interface AppConfig {
   };
 }
 
-/**
- * A start that cannot succeed however often it is retried (wrong password, unknown host, no such
- * database): the process says so in one sentence and exits, without a stack.
- */
-export class StartupError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'StartupError';
-  }
-}
-
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);

@@ -154,6 +154,23 @@ export class RedisBus extends EventBus {
   }
 }
 
+/**
+ * Connects once before the service starts: a Redis that cannot be reached ends the start at once,
+ * with one sentence, rather than inside the module graph.
+ */
+export async function assertRedisReachable(url: string): Promise<void> {
+  const probe = new Redis(url, { lazyConnect: true, retryStrategy: () => null });
+  probe.on('error', () => undefined);
+  try {
+    await connectOnce(probe);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new StartupError(`Cannot reach Redis at ${redactedUrl(url)} (${reason}).`);
+  } finally {
+    probe.disconnect();
+  }
+}
+
 /** Resolves when the connection is ready; rejects at its first error or after the timeout. */
 function connectOnce(connection: Redis): Promise<void> {
   return new Promise((resolve, reject) => {
