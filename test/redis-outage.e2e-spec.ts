@@ -99,6 +99,14 @@ async function settlesWithin<T>(ms: number, work: Promise<T>): Promise<T> {
       { id: started.startBroadcast.id },
       { authorization: `Bearer ${reader.token}` },
     );
+    const notificationsOnB = await TestSubscription.open<{
+      notificationAdded: { kind: string; post: { text: string } | null };
+    }>(
+      `${b.url.replace('http', 'ws')}/graphql`,
+      `subscription { notificationAdded { kind post { text } } }`,
+      {},
+      { authorization: `Bearer ${reader.token}` },
+    );
     expect(await health(a.url)).toEqual({ code: 200, body: { status: 'ok' } });
 
     await redis.stop();
@@ -112,8 +120,8 @@ async function settlesWithin<T>(ms: number, work: Promise<T>): Promise<T> {
     await settlesWithin(
       2000,
       a.ok(
-        `mutation { createPost(input: { text: "during the outage" }) { id } }`,
-        {},
+        `mutation($text: String!) { createPost(input: { text: $text }) { id } }`,
+        { text: `during the outage @${reader.handle}` },
         writer.token,
       ),
     );
@@ -127,6 +135,7 @@ async function settlesWithin<T>(ms: number, work: Promise<T>): Promise<T> {
     );
     await onB.nothingFor(300);
     expect(eventsOnB.results).toEqual([]);
+    expect(notificationsOnB.results).toEqual([]);
 
     await redis.resume();
     await untilHealth(a.url, 'ok');
@@ -134,8 +143,15 @@ async function settlesWithin<T>(ms: number, work: Promise<T>): Promise<T> {
     // B re-read the log when the bus came back: the post committed in the outage arrives.
     expect((await onB.nextData(10_000)).timelineUpdates).toEqual({
       kind: 'ADDED',
-      item: { text: 'during the outage' },
+      item: { text: `during the outage @${reader.handle}` },
     });
+    // And so did its notifications: the mention made in the outage is pushed, once.
+    expect((await notificationsOnB.nextData()).notificationAdded).toEqual({
+      kind: 'MENTIONED',
+      post: { text: `during the outage @${reader.handle}` },
+    });
+    await notificationsOnB.nothingFor(300);
+    await notificationsOnB.close();
     await a.ok(
       `mutation { createPost(input: { text: "after the outage" }) { id } }`,
       {},

@@ -40,7 +40,10 @@ export interface AppConfig {
     readonly hookSecret: string;
     /** How long a dropped publish may come back before the broadcast ends. */
     readonly publishDoneGraceSeconds: number;
-    /** How often each process ends the broadcasts whose grace ran out, whoever got the hook. */
+    /**
+     * How often each process ends the broadcasts whose grace ran out, whoever got the hook. The
+     * process that got it also wakes up at the end of the grace: the sweep is for when it is gone.
+     */
     readonly pendingEndSweepSeconds: number;
   };
   readonly signIn: { readonly maxAttempts: number; readonly windowSeconds: number };
@@ -181,7 +184,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       hlsUrl: read.url('MEDIA_HLS_URL', ['http:', 'https:']) ?? 'http://localhost:8080/hls',
       hookSecret: hookSecret ?? 'dev-media-hook-secret',
       publishDoneGraceSeconds: read.int('MEDIA_PUBLISH_DONE_GRACE_SECONDS', 15, 0, 3600),
-      pendingEndSweepSeconds: read.int('MEDIA_PENDING_END_SWEEP_SECONDS', 5, 1, 3600),
+      pendingEndSweepSeconds: read.int('MEDIA_PENDING_END_SWEEP_SECONDS', 10, 1, 3600),
     },
     signIn: {
       maxAttempts: read.int('SIGNIN_MAX_ATTEMPTS', 10, 1, 10_000),

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nest
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '@app/common';
-import { returningRows } from '@app/database';
+import { BACKGROUND_SQL, returningRows } from '@app/database';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { BroadcastsService } from '../broadcasts.service';
 import { parsePlaybackName, playbackName } from '../playback-name';
@@ -73,10 +73,12 @@ export class MediaHooksService implements OnModuleInit, OnModuleDestroy {
     this.sweepTimer.unref();
   }
 
-  onModuleDestroy(): void {
+  /** Waits for a sweep under way: it must not outlive the database connection. */
+  async onModuleDestroy(): Promise<void> {
     clearInterval(this.sweepTimer);
     for (const timer of this.wakeUps) clearTimeout(timer);
     this.wakeUps.clear();
+    await this.sweeping;
   }
 
   /**
@@ -135,6 +137,11 @@ export class MediaHooksService implements OnModuleInit, OnModuleDestroy {
 
   private async endAllDue(): Promise<void> {
     try {
+      // One cheap statement when nothing is due, which is nearly always.
+      const [any] = await this.db.query<{ due: boolean }[]>(
+        `${BACKGROUND_SQL}SELECT EXISTS (SELECT 1 FROM media_pending_ends WHERE due_at <= now()) AS due`,
+      );
+      if (!any.due) return;
       while (await this.endDue()) {
         // One at a time: each end is its own transaction with its own events.
       }
