@@ -108,7 +108,7 @@ interface HookOptions {
 
 /** nginx-rtmp's form post, as it sends it (see docs/media-server.md); redirects are not followed. */
 function hookResponse(
-  t: TestApp,
+  t: Pick<TestApp, 'url'>,
   which: 'publish' | 'publish-done',
   name: string,
   options: HookOptions = {},
@@ -136,7 +136,7 @@ function hookResponse(
 
 /** The status a hook answers: 302 (publish under the playback name), 200 or 403. */
 function hook(
-  t: TestApp,
+  t: Pick<TestApp, 'url'>,
   which: 'publish' | 'publish-done',
   name: string,
   options: HookOptions = {},
@@ -290,6 +290,76 @@ describe('media server hooks over HTTP', () => {
     expect(await hook(t, 'publish-done', broadcast.streamKey, { secret: 'wrong' })).toBe(403);
     await sleep(1600);
     expect(await statusOf(t, user, broadcast.id)).toBe('LIVE');
+  });
+});
+
+describe('media hooks across API processes', () => {
+  let b: TestApp;
+  beforeAll(async () => {
+    b = await TestApp.start({
+      MEDIA_HOOK_SECRET: SECRET,
+      MEDIA_PUBLISH_DONE_GRACE_SECONDS: '1',
+      MEDIA_PENDING_END_SWEEP_SECONDS: '1',
+    });
+  });
+  afterAll(() => b.close());
+
+  it('ends the broadcast from another process when the one that got the publish-done is gone', async () => {
+    const user = await b.signUp();
+    const broadcast = await schedule(b, user);
+    const a = await b.startSibling();
+    try {
+      expect(await hook(a, 'publish', broadcast.streamKey)).toBe(302);
+      expect(await hook(a, 'publish-done', broadcast.streamKey)).toBe(200);
+    } finally {
+      await a.app.close();
+    }
+    expect(await statusOf(b, user, broadcast.id)).toBe('LIVE');
+    await eventually(
+      () => statusOf(b, user, broadcast.id),
+      (s) => s === 'ENDED',
+      5000,
+      'status',
+    );
+    expect(await b.sql('SELECT * FROM media_pending_ends')).toEqual([]);
+    expect(await hook(b, 'publish', broadcast.streamKey, { clientid: '2' })).toBe(403);
+  });
+
+  it('keeps the broadcast when the key publishes again through another process within the grace', async () => {
+    const user = await b.signUp();
+    const broadcast = await schedule(b, user);
+    const a = await b.startSibling();
+    try {
+      expect(await hook(a, 'publish', broadcast.streamKey, { clientid: '1' })).toBe(302);
+      expect(await hook(a, 'publish-done', broadcast.streamKey, { clientid: '1' })).toBe(200);
+      expect(await hook(b, 'publish', broadcast.streamKey, { clientid: '2' })).toBe(302);
+      await sleep(2500);
+      expect(await statusOf(b, user, broadcast.id)).toBe('LIVE');
+      // The second publisher was accepted on B; its done, on A, is the last one.
+      expect(await hook(a, 'publish-done', broadcast.streamKey, { clientid: '2' })).toBe(200);
+      await eventually(
+        () => statusOf(b, user, broadcast.id),
+        (s) => s === 'ENDED',
+        5000,
+        'status',
+      );
+    } finally {
+      await a.app.close();
+    }
+  });
+
+  it('ends at once without a grace', async () => {
+    const user = await b.signUp();
+    const broadcast = await schedule(b, user);
+    const noGrace = await b.startSibling({ MEDIA_PUBLISH_DONE_GRACE_SECONDS: '0' });
+    try {
+      expect(await hook(noGrace, 'publish', broadcast.streamKey)).toBe(302);
+      expect(await hook(noGrace, 'publish-done', broadcast.streamKey)).toBe(200);
+      expect(await statusOf(b, user, broadcast.id)).toBe('ENDED');
+      expect(await b.sql('SELECT * FROM media_publishers')).toEqual([]);
+    } finally {
+      await noGrace.app.close();
+    }
   });
 });
 

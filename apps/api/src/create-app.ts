@@ -2,7 +2,8 @@ import { Logger, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { AppConfig } from '@app/config';
-import { DatabaseOptions } from '@app/database';
+import { assertDatabaseUsable, DatabaseOptions } from '@app/database';
+import { assertRedisReachable } from '@app/realtime';
 import { AppModule } from './app.module';
 import { limitWebsocketServer } from './graphql/websocket-server';
 import { requestBodyErrors } from './http/request-body-errors';
@@ -19,11 +20,17 @@ export async function createApp(
   config: AppConfig,
   database: DatabaseOptions,
 ): Promise<NestExpressApplication> {
+  await Promise.all([
+    assertDatabaseUsable(database.url),
+    config.redisUrl ? assertRedisReachable(config.redisUrl) : undefined,
+  ]);
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot(config, database),
     {
       bodyParser: false,
       logger: logLevels(config),
+      // A failed start rejects (the caller reports it and exits) instead of aborting the process.
+      abortOnError: false,
     },
   );
   app.useBodyParser('json', { limit: config.graphql.maxBodyBytes });

@@ -229,12 +229,13 @@ export class BroadcastsResolver {
     nullable: true,
     description: 'Only the broadcaster sees this; null for everyone else.',
   })
-  ingest(
+  async ingest(
     @Parent() broadcast: BroadcastModel,
     @Context() context: RequestContext,
-  ): BroadcastIngestModel | null {
+  ): Promise<BroadcastIngestModel | null> {
     if (context.viewer?.id !== broadcast.broadcasterId) return null;
-    return { rtmpUrl: this.config.media.rtmpUrl, streamKey: broadcast.streamKey };
+    const streamKey = broadcast.streamKey ?? (await this.broadcasts.streamKeyOf(broadcast.rowId));
+    return streamKey === undefined ? null : { rtmpUrl: this.config.media.rtmpUrl, streamKey };
   }
 
   @ResolveField(() => BroadcastCommentConnection)

@@ -50,6 +50,11 @@ export interface AppConfig {
     readonly hookSecret: string;
     /** How long a dropped publish may come back before the broadcast ends. */
     readonly publishDoneGraceSeconds: number;
+    /**
+     * How often each process ends the broadcasts whose grace ran out, whoever got the hook. The
+     * process that got it also wakes up at the end of the grace: the sweep is for when it is gone.
+     */
+    readonly pendingEndSweepSeconds: number;
   };
   /** Peers whose X-Forwarded-For is believed: a hop count, or their addresses and CIDR ranges. */
   readonly trustProxy: TrustProxy;
@@ -67,6 +72,8 @@ export interface AppConfig {
     readonly backfillPerFollow: number;
     /** How long the update log keeps rows for `timelineUpdates(after:)` resumes. */
     readonly updatesRetentionHours: number;
+    /** Rows one `timelineUpdates(after:)` open may replay; with more pending it answers RESYNC. */
+    readonly maxReplayedUpdates: number;
   };
 }
 
@@ -292,6 +299,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       hlsUrl: read.url('MEDIA_HLS_URL', ['http:', 'https:']) ?? 'http://localhost:8080/hls',
       hookSecret: hookSecret ?? 'dev-media-hook-secret',
       publishDoneGraceSeconds: read.int('MEDIA_PUBLISH_DONE_GRACE_SECONDS', 15, 0, 3600),
+      pendingEndSweepSeconds: read.int('MEDIA_PENDING_END_SWEEP_SECONDS', 10, 1, 3600),
     },
     trustProxy: read.trustProxy('TRUST_PROXY'),
     rateLimits: Object.fromEntries(
@@ -309,6 +317,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       fanoutMaxFollowers: read.int('FANOUT_MAX_FOLLOWERS', 10_000, 0, 10_000_000),
       backfillPerFollow: read.int('TIMELINE_BACKFILL_PER_FOLLOW', 50, 0, 1000),
       updatesRetentionHours: read.int('TIMELINE_UPDATES_RETENTION_HOURS', 72, 1, 24 * 365),
+      // At most the subscription's queue (10,000), which would end the stream with RESYNC anyway.
+      maxReplayedUpdates: read.int('TIMELINE_UPDATES_MAX_REPLAY', 1000, 1, 10_000),
     },
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);

@@ -3,3 +3,4 @@ export * from './test-subscription';
 export * from './required-services';
 export * from './test-socket';
 export * from './postgres-process';
+export * from './redis-server';

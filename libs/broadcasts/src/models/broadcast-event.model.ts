@@ -1,5 +1,6 @@
 import { Field, GraphQLISODateTime, Int, ObjectType } from '@nestjs/graphql';
 import { BroadcastEntity } from '../entities/broadcast.entity';
+import type { PublicBroadcast } from '../broadcast-records';
 import { BroadcastCommentEntity } from '../entities/broadcast-comment.entity';
 import { BroadcastEventKind } from './broadcast-enums';
 import { BroadcastCommentModel } from './broadcast-comment.model';
@@ -34,7 +35,7 @@ export class BroadcastEventModel {
 
   static from(event: {
     kind: BroadcastEventKind;
-    broadcast: BroadcastEntity;
+    broadcast: BroadcastEntity | PublicBroadcast;
     comment: BroadcastCommentEntity | null;
     heartsDelta: number;
     at: Date;

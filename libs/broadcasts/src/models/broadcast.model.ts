@@ -1,6 +1,7 @@
 import { Field, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
 import { Connection, Node, toGlobalId } from '@app/common';
 import { BroadcastEntity } from '../entities/broadcast.entity';
+import type { PublicBroadcast } from '../broadcast-records';
 import { BroadcastStatus, BroadcastVisibility, ChatMode } from './broadcast-enums';
 
 @ObjectType('BroadcastIngest')
@@ -17,10 +18,13 @@ export class BroadcastModel implements Node {
   @Field(() => ID)
   id!: string;
 
-  /** Database ids and the stream key, for field resolvers; not exposed. */
+  /**
+   * Database ids and the stream key, for field resolvers; not exposed. A broadcast from a bus
+   * event has no stream key: `ingest` loads it.
+   */
   rowId!: string;
   broadcasterId!: string;
-  streamKey!: string;
+  streamKey?: string;
 
   @Field()
   title!: string;
@@ -58,7 +62,7 @@ export class BroadcastModel implements Node {
   @Field()
   replayAvailable!: boolean;
 
-  static from(entity: BroadcastEntity): BroadcastModel {
+  static from(entity: BroadcastEntity | PublicBroadcast): BroadcastModel {
     const live = entity.status === BroadcastStatus.LIVE;
     return Object.assign(new BroadcastModel(), {
       id: toGlobalId('Broadcast', entity.id),
