@@ -3,12 +3,13 @@ import { urlencoded } from 'express';
 import { BroadcastsModule } from '../broadcasts.module';
 import { MediaHooksController } from './media-hooks.controller';
 import { MediaHooksService } from './media-hooks.service';
+import { ReplayHooksService } from './replay-hooks.service';
 
 /** The media server's hooks: RTMP publishing starts and ends broadcasts. */
 @Module({
   imports: [BroadcastsModule],
   controllers: [MediaHooksController],
-  providers: [MediaHooksService],
+  providers: [MediaHooksService, ReplayHooksService],
 })
 export class MediaModule implements NestModule {
   /**

@@ -55,9 +55,6 @@ export class BroadcastModel implements Node {
   @Field(() => Int)
   commentsCount!: number;
 
-  @Field()
-  replayAvailable!: boolean;
-
   static from(entity: BroadcastEntity): BroadcastModel {
     const live = entity.status === BroadcastStatus.LIVE;
     return Object.assign(new BroadcastModel(), {
@@ -76,7 +73,6 @@ export class BroadcastModel implements Node {
       peakViewerCount: entity.peakViewerCount,
       heartCount: entity.heartCount,
       commentsCount: entity.commentsCount,
-      replayAvailable: entity.status === BroadcastStatus.ENDED,
     });
   }
 }
