@@ -43,9 +43,19 @@ export class Replays1796090000000 implements MigrationInterface {
     );
     const foreignKeys: [string, string, string, string][] = [
       ['broadcast_replays', 'broadcast_replays_broadcast_fk', 'broadcast_id', 'broadcasts'],
-      ['broadcast_replay_views', 'broadcast_replay_views_broadcast_fk', 'broadcast_id', 'broadcasts'],
+      [
+        'broadcast_replay_views',
+        'broadcast_replay_views_broadcast_fk',
+        'broadcast_id',
+        'broadcasts',
+      ],
       ['broadcast_replay_views', 'broadcast_replay_views_user_fk', 'user_id', 'users'],
-      ['broadcast_heart_bursts', 'broadcast_heart_bursts_broadcast_fk', 'broadcast_id', 'broadcasts'],
+      [
+        'broadcast_heart_bursts',
+        'broadcast_heart_bursts_broadcast_fk',
+        'broadcast_id',
+        'broadcasts',
+      ],
     ];
     for (const [table, name, column, target] of foreignKeys) {
       await q.query(
@@ -60,7 +70,9 @@ export class Replays1796090000000 implements MigrationInterface {
     }
     // PostgreSQL cannot drop an enum value: the type is rebuilt without it.
     await q.query(`DELETE FROM "timeline_updates" WHERE "kind" = 'UPDATED'`);
-    await q.query(`ALTER TYPE "public"."timeline_update_kind" RENAME TO "timeline_update_kind_old"`);
+    await q.query(
+      `ALTER TYPE "public"."timeline_update_kind" RENAME TO "timeline_update_kind_old"`,
+    );
     await q.query(
       `CREATE TYPE "public"."timeline_update_kind" AS ENUM('ADDED', 'NOW_LIVE', 'ENDED', 'REMOVED')`,
     );

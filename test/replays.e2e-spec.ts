@@ -38,8 +38,8 @@ const READ = `query($id: ID!) { broadcast(id: $id) {
   replay { playbackUrl durationMs availableAt }
   seeIt { status }
 } }`;
-const EVENTS = `query($id: ID!, $from: Int!, $to: Int!) { broadcast(id: $id) {
-  replayEvents(fromMs: $from, toMs: $to) {
+const EVENTS = `query($id: ID!, $from: Int!, $to: Int!, $first: Int) { broadcast(id: $id) {
+  replayEvents(fromMs: $from, toMs: $to, first: $first) {
     fromMs toMs truncated events { kind offsetMs hearts comment { text author { handle } } }
   }
 } }`;
@@ -120,7 +120,11 @@ describe('replays over HTTP', () => {
 
   it('a broadcast never published has no replay, and says so', async () => {
     const broadcaster = await t.signUp();
-    const { startBroadcast } = await t.ok(START, { input: { title: 'No video' } }, broadcaster.token);
+    const { startBroadcast } = await t.ok(
+      START,
+      { input: { title: 'No video' } },
+      broadcaster.token,
+    );
     await t.ok(END, { id: startBroadcast.id }, broadcaster.token);
     const { broadcast } = await t.ok(READ, { id: startBroadcast.id }, broadcaster.token);
     expect(broadcast).toMatchObject({
@@ -169,7 +173,9 @@ describe('replays over HTTP', () => {
       const { broadcast } = await t.ok(READ, { id: startBroadcast.id }, follower.token);
       const name = publicName(startBroadcast.id);
       expect(broadcast.replay.playbackUrl).toMatch(
-        new RegExp(`^http://localhost:8080/hls/replays/[A-Za-z0-9_-]{22}/\\d+/${name}/index\\.m3u8$`),
+        new RegExp(
+          `^http://localhost:8080/hls/replays/[A-Za-z0-9_-]{22}/\\d+/${name}/index\\.m3u8$`,
+        ),
       );
       expect(broadcast.playbackUrl).toBe(broadcast.replay.playbackUrl);
       expect(Date.parse(broadcast.replay.availableAt)).toBeGreaterThanOrEqual(before - 1000);
@@ -289,7 +295,8 @@ describe('replays over HTTP', () => {
       await t.sql('UPDATE users SET suspended_at = now() WHERE id = $1', [rowId(suspended.id)]);
       await t.ok(HEARTS, { id, count: 7 }, viewer.token);
       await eventually(
-        () => t.sql('SELECT hearts FROM broadcast_heart_bursts WHERE broadcast_id = $1', [rowId(id)]),
+        () =>
+          t.sql('SELECT hearts FROM broadcast_heart_bursts WHERE broadcast_id = $1', [rowId(id)]),
         (rows) => rows.length === 1,
         5000,
         'heart burst',
@@ -321,6 +328,10 @@ describe('replays over HTTP', () => {
           },
         ],
       });
+      const page = (await t.ok(EVENTS, { id, from: 0, to: 3000, first: 2 }, viewer.token))
+        .broadcast.replayEvents;
+      expect(page.truncated).toBe(true);
+      expect(page.events.map((e: any) => e.offsetMs)).toEqual([1000, 2000]);
       const next = (await t.ok(EVENTS, { id, from: 3000, to: 6000 }, viewer.token)).broadcast
         .replayEvents.events;
       expect(next.map((e: any) => e.comment?.text)).toEqual(['later']);
@@ -337,15 +348,17 @@ describe('replays over HTTP', () => {
     it('refuses bad windows with BAD_USER_INPUT naming the argument', async () => {
       const broadcaster = await t.signUp();
       const { id } = await endedWithReplay(broadcaster);
-      const cases: [number, number, string | undefined][] = [
-        [3000, 1000, 'toMs'],
-        [-1, 1000, 'fromMs'],
-        [0, 600_001, 'toMs'],
-        [0, 2 ** 31, undefined],
-        [1.5, 2, undefined],
+      const cases: [number, number, number | null, string | undefined][] = [
+        [3000, 1000, null, 'toMs'],
+        [-1, 1000, null, 'fromMs'],
+        [0, 600_001, null, 'toMs'],
+        [0, 2 ** 31, null, undefined],
+        [1.5, 2, null, undefined],
+        [0, 1000, 0, 'first'],
+        [0, 1000, 101, 'first'],
       ];
-      for (const [from, to, field] of cases) {
-        const result = await t.gql(EVENTS, { id, from, to }, broadcaster.token);
+      for (const [from, to, first, field] of cases) {
+        const result = await t.gql(EVENTS, { id, from, to, first }, broadcaster.token);
         expect(errorCode(result)).toBe('BAD_USER_INPUT');
         if (field) expect(result.errors![0].message).toContain(field);
       }
@@ -501,7 +514,9 @@ mediaDescribe('replays recorded by a real nginx-rtmp while ffmpeg publishes', ()
 
       // The chat in step.
       const window = async (from: number, to: number) =>
-        (await app.ok(EVENTS, { id: shown.id, from, to }, stranger.token)).broadcast.replayEvents.events
+        (
+          await app.ok(EVENTS, { id: shown.id, from, to }, stranger.token)
+        ).broadcast.replayEvents.events
           .filter((e: any) => e.kind === 'COMMENT')
           .map((e: any) => e.comment.text);
       expect(await window(0, 3000)).toEqual(['at one second']);

@@ -10,7 +10,12 @@ import {
   findBroadcast,
   toBroadcastEntity,
 } from './broadcast-records';
-import { MAX_COUNTED_HEARTS, offsetFromStartSql, parseHeartCount, requireLive } from './broadcast-rules';
+import {
+  MAX_COUNTED_HEARTS,
+  offsetFromStartSql,
+  parseHeartCount,
+  requireLive,
+} from './broadcast-rules';
 import { BroadcastEventKind } from './broadcast-topics';
 import { BroadcastsService } from './broadcasts.service';
 import { BroadcastEntity } from './entities/broadcast.entity';

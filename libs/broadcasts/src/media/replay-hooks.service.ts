@@ -28,7 +28,9 @@ export class ReplayHooksService {
     const id = parsePlaybackName(hook.fields.name, this.config.media.hookSecret);
     const durationMs = parseReplayDuration(hook.fields.duration_ms);
     if (id === undefined || durationMs === undefined) {
-      this.log.warn(`Refused replay-ready hook from ${hook.mediaServer}: malformed name or duration`);
+      this.log.warn(
+        `Refused replay-ready hook from ${hook.mediaServer}: malformed name or duration`,
+      );
       return 'refused';
     }
     const outcome = await this.replays.ready(id, durationMs);

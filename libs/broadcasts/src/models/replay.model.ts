@@ -51,7 +51,7 @@ export class ReplayEventWindowModel {
 
   @Field({
     description:
-      'True when the window held more events than one answer carries (1000): ask for narrower windows.',
+      'True when the window held more than `first` events: ask again from the last offset, or with narrower windows.',
   })
   truncated!: boolean;
 }

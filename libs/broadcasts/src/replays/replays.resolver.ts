@@ -1,21 +1,11 @@
 import { Inject } from '@nestjs/common';
 import { Args, Context, ID, Int, Mutation, Parent, ResolveField, Resolver } from '@nestjs/graphql';
-import {
-  Authenticated,
-  CurrentViewer,
-  GlobalIdPipe,
-  RequestContext,
-  Viewer,
-} from '@app/common';
+import { Authenticated, CurrentViewer, GlobalIdPipe, RequestContext, Viewer } from '@app/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { livePlaybackUrl } from '../broadcast-rules';
 import { BroadcastModel } from '../models/broadcast.model';
 import { BroadcastCommentModel } from '../models/broadcast-comment.model';
-import {
-  ReplayEventKind,
-  ReplayEventWindowModel,
-  ReplayModel,
-} from '../models/replay.model';
+import { ReplayEventKind, ReplayEventWindowModel, ReplayModel } from '../models/replay.model';
 import { parseReplayWindow } from './replay-rules';
 import { signedReplayUrl } from './replay-url';
 import { ReplaysService } from './replays.service';
@@ -89,22 +79,24 @@ export class ReplaysResolver {
 
   @ResolveField(() => ReplayEventWindowModel, {
     description:
-      'Comments and heart bursts with fromMs <= offsetMs < toMs (at most 10 minutes), in order, to play in step with the video.',
+      'Comments and heart bursts with fromMs <= offsetMs < toMs (at most 10 minutes), in order, to play in step with the video: the first `first` (default 20, at most 100).',
   })
   async replayEvents(
     @Parent() broadcast: BroadcastModel,
     @Args('fromMs', { type: () => Int }) fromMs: number,
     @Args('toMs', { type: () => Int }) toMs: number,
+    @Args('first', { type: () => Int, nullable: true }) first: number | null,
     @Context() context: RequestContext,
   ): Promise<ReplayEventWindowModel> {
-    const window = parseReplayWindow(fromMs, toMs);
+    const window = parseReplayWindow(fromMs, toMs, first);
     const { events, truncated } = await this.replays.events(
       broadcast.rowId,
       context.viewer?.id,
       window,
     );
     return {
-      ...window,
+      fromMs: window.fromMs,
+      toMs: window.toMs,
       truncated,
       events: events.map((event) =>
         event.kind === 'COMMENT'

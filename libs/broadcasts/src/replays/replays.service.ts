@@ -15,14 +15,19 @@ import {
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { returningRows } from '@app/database';
 import { visibleToViewerSql } from '@app/graph';
-import { CommentRecord, COMMENT_COLUMNS, findBroadcast, toCommentEntity } from '../broadcast-records';
+import {
+  CommentRecord,
+  COMMENT_COLUMNS,
+  findBroadcast,
+  toCommentEntity,
+} from '../broadcast-records';
 import { BroadcastsService } from '../broadcasts.service';
 import { BroadcastEvents } from '../broadcasts.events';
 import { BroadcastEntity, BroadcastStatus } from '../entities/broadcast.entity';
 import { BroadcastCommentEntity } from '../entities/broadcast-comment.entity';
 import { BroadcastReplayEntity } from '../entities/broadcast-replay.entity';
 import { playbackName } from '../playback-name';
-import { MAX_REPLAY_EVENTS, ReplayWindow } from './replay-rules';
+import { ReplayWindow } from './replay-rules';
 
 interface ReplayRecord {
   broadcast_id: string;
@@ -218,7 +223,7 @@ export class ReplaysService implements OnModuleInit, OnModuleDestroy {
 
   /**
    * Comments and heart bursts with `fromMs <= offsetMs < toMs`, in offset order (comments before
-   * hearts at the same offset), at most MAX_REPLAY_EVENTS plus one to tell truncation. Comments
+   * hearts at the same offset), at most `first` plus one to tell truncation. Comments
    * of suspended accounts and of accounts that block the viewer are left out, as in `comments`.
    */
   async events(
@@ -241,14 +246,16 @@ export class ReplaysService implements OnModuleInit, OnModuleDestroy {
        ) e
        ORDER BY e.offset_ms, e.kind, e.event_id
        LIMIT $5`,
-      [broadcastId, window.fromMs, window.toMs, viewerId ?? null, MAX_REPLAY_EVENTS + 1],
+      [broadcastId, window.fromMs, window.toMs, viewerId ?? null, window.first + 1],
     );
-    const events = rows.slice(0, MAX_REPLAY_EVENTS).map((row): ReplayEvent =>
-      row.kind === 'COMMENT'
-        ? { kind: 'COMMENT', offsetMs: row.offset_ms, comment: toCommentEntity(row) }
-        : { kind: 'HEARTS', offsetMs: row.offset_ms, hearts: row.hearts! },
-    );
-    return { events, truncated: rows.length > MAX_REPLAY_EVENTS };
+    const events = rows
+      .slice(0, MAX_REPLAY_EVENTS)
+      .map((row): ReplayEvent =>
+        row.kind === 'COMMENT'
+          ? { kind: 'COMMENT', offsetMs: row.offset_ms, comment: toCommentEntity(row) }
+          : { kind: 'HEARTS', offsetMs: row.offset_ms, hearts: row.hearts! },
+      );
+    return { events, truncated: rows.length > window.first };
   }
 
   /** An ENDED broadcast's card changes in place (UPDATED in the timeline log). */

@@ -19,7 +19,8 @@ registerEnumType(TimelineUpdateKindModel, {
     ENDED: { description: 'A broadcast in the timeline ended (its card becomes a replay card).' },
     REMOVED: { description: 'An item left the timeline (deleted, unfollowed, blocked).' },
     UPDATED: {
-      description: "An item changed in place: a broadcast's replay became available or was deleted.",
+      description:
+        "An item changed in place: a broadcast's replay became available or was deleted.",
     },
     RESYNC: {
       description:
