@@ -249,7 +249,7 @@ export class ReplaysService implements OnModuleInit, OnModuleDestroy {
       [broadcastId, window.fromMs, window.toMs, viewerId ?? null, window.first + 1],
     );
     const events = rows
-      .slice(0, MAX_REPLAY_EVENTS)
+      .slice(0, window.first)
       .map((row): ReplayEvent =>
         row.kind === 'COMMENT'
           ? { kind: 'COMMENT', offsetMs: row.offset_ms, comment: toCommentEntity(row) }
