@@ -250,6 +250,22 @@ describe('replays over HTTP', () => {
     });
   });
 
+  it("removes the replay files of a deleted account's broadcasts", async () => {
+    const broadcaster = await t.signUp();
+    const { name } = await endedWithReplay(broadcaster);
+    await t.ok(
+      `mutation($password: String!) { deleteAccount(password: $password) }`,
+      { password: 'correct horse battery' },
+      broadcaster.token,
+    );
+    await eventually(
+      () => Promise.resolve(existsSync(join(replayDir, name))),
+      (present) => !present,
+      5000,
+      'replay folder',
+    );
+  });
+
   it('retention: the sweep deletes replays older than REPLAY_RETENTION_DAYS with their files', async () => {
     const broadcaster = await t.signUp();
     const old = await endedWithReplay(broadcaster);
@@ -328,8 +344,8 @@ describe('replays over HTTP', () => {
           },
         ],
       });
-      const page = (await t.ok(EVENTS, { id, from: 0, to: 3000, first: 2 }, viewer.token))
-        .broadcast.replayEvents;
+      const page = (await t.ok(EVENTS, { id, from: 0, to: 3000, first: 2 }, viewer.token)).broadcast
+        .replayEvents;
       expect(page.truncated).toBe(true);
       expect(page.events.map((e: any) => e.offsetMs)).toEqual([1000, 2000]);
       const next = (await t.ok(EVENTS, { id, from: 3000, to: 6000 }, viewer.token)).broadcast

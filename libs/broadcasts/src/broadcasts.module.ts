@@ -63,6 +63,7 @@ export class BroadcastsModule implements OnModuleInit {
     private readonly nodes: NodeRegistry,
     private readonly broadcasts: BroadcastsService,
     private readonly presence: PresenceService,
+    private readonly replays: ReplaysService,
     private readonly accountEvents: AccountEvents,
     private readonly graphEvents: GraphEvents,
   ) {}
@@ -95,8 +96,9 @@ export class BroadcastsModule implements OnModuleInit {
     this.graphEvents.on('unfollowed', (manager, { followerId, followeeId }) =>
       this.presence.revokeFromLive(manager, followeeId, followerId, true),
     );
-    this.accountEvents.on('deleting', (manager, { userId }) =>
-      this.broadcasts.forgetAccount(manager, userId),
-    );
+    this.accountEvents.on('deleting', async (manager, { userId }) => {
+      await this.broadcasts.forgetAccount(manager, userId);
+      await this.replays.forgetAccount(manager, userId);
+    });
   }
 }

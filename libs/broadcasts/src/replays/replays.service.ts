@@ -258,6 +258,22 @@ export class ReplaysService implements OnModuleInit, OnModuleDestroy {
     return { events, truncated: rows.length > window.first };
   }
 
+  /**
+   * Before an account is deleted (its broadcasts and their replay rows then go by cascade): the
+   * files of its replays go once that has committed.
+   */
+  async forgetAccount(manager: EntityManager, userId: string): Promise<void> {
+    const rows = await manager.query<{ broadcast_id: string }[]>(
+      `SELECT r.broadcast_id FROM broadcast_replays r
+       JOIN broadcasts b ON b.id = r.broadcast_id
+       WHERE b.broadcaster_id = $1 AND r.deleted_at IS NULL`,
+      [userId],
+    );
+    afterCommit(manager, () =>
+      Promise.all(rows.map((row) => this.removeFiles(row.broadcast_id))).then(() => undefined),
+    );
+  }
+
   /** An ENDED broadcast's card changes in place (UPDATED in the timeline log). */
   private async changed(manager: EntityManager, broadcastId: string): Promise<void> {
     const broadcast = await findBroadcast(manager, broadcastId);
