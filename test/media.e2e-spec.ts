@@ -5,11 +5,11 @@ import {
   eventually,
   exitWithin,
   MediaServer,
+  nextTimelineUpdate,
   mediaToolsAvailable,
   sleep,
   stop,
   TestApp,
-  TestSubscription,
   TestUser,
 } from '@app/testing';
 
@@ -60,20 +60,6 @@ async function nextEvent(sub: TestSubscription, kind: string, timeoutMs: number)
   for (;;) {
     const data = await sub.nextData(Math.max(1, deadline - Date.now()));
     if (data.broadcastEvents.kind === kind) return data.broadcastEvents;
-  }
-}
-
-/** The next timelineUpdates update of `kind` about `itemId`, skipping others. */
-async function nextUpdate(
-  sub: TestSubscription,
-  kind: string,
-  itemId: string,
-  timeoutMs: number,
-): Promise<any> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { timelineUpdates: update } = await sub.nextData(Math.max(1, deadline - Date.now()));
-    if (update.kind === kind && update.item?.id === itemId) return update;
   }
 }
 
@@ -330,7 +316,7 @@ mediaDescribe('a real nginx-rtmp calling the hooks while ffmpeg publishes', () =
       });
       expect(started.broadcast).toEqual({ id: broadcast.id, status: 'LIVE' });
       // The follower's home timeline gets the "now live" card.
-      const nowLive = await nextUpdate(timeline, 'NOW_LIVE', broadcast.id, 5000);
+      const nowLive = await nextTimelineUpdate(timeline, 'NOW_LIVE', broadcast.id, 5000);
       expect(nowLive.item).toEqual({ id: broadcast.id, status: 'LIVE' });
       const live = (await app.ok(STATUS, { id: broadcast.id }, viewer.token)).broadcast;
       expect(live.status).toBe('LIVE');

@@ -7,11 +7,11 @@ import {
   errorCode,
   eventually,
   MediaServer,
+  nextTimelineUpdate,
   mediaToolsAvailable,
   sleep,
   stop,
   TestApp,
-  TestSubscription,
   TestUser,
 } from '@app/testing';
 
@@ -66,20 +66,6 @@ function replayReady(
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ name, duration_ms: durationMs }),
   }).then((response) => response.status);
-}
-
-/** The next timelineUpdates update of `kind` about `itemId`, skipping others. */
-async function nextUpdate(
-  sub: TestSubscription,
-  kind: string,
-  itemId: string,
-  timeoutMs: number,
-): Promise<any> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { timelineUpdates: update } = await sub.nextData(Math.max(1, deadline - Date.now()));
-    if (update.kind === kind && update.item?.id === itemId) return update;
-  }
 }
 
 describe('replays over HTTP', () => {
@@ -163,7 +149,7 @@ describe('replays over HTTP', () => {
     try {
       const before = Date.now();
       expect(await replayReady(t, publicName(startBroadcast.id), '6250')).toBe(200);
-      const updated = await nextUpdate(timeline, 'UPDATED', startBroadcast.id, 5000);
+      const updated = await nextTimelineUpdate(timeline, 'UPDATED', startBroadcast.id, 5000);
       expect(updated.item).toEqual({
         id: startBroadcast.id,
         status: 'ENDED',
@@ -230,7 +216,7 @@ describe('replays over HTTP', () => {
       try {
         const deleted = (await t.ok(DELETE, { id }, broadcaster.token)).deleteReplay;
         expect(deleted).toEqual({ id, replayAvailable: false, replay: null });
-        const updated = await nextUpdate(timeline, 'UPDATED', id, 5000);
+        const updated = await nextTimelineUpdate(timeline, 'UPDATED', id, 5000);
         expect(updated.item).toMatchObject({ replayAvailable: false, replay: null });
       } finally {
         await timeline.close();
