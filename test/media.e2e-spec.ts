@@ -10,6 +10,7 @@ import {
   sleep,
   stop,
   TestApp,
+  TestSubscription,
   TestUser,
 } from '@app/testing';
 

@@ -124,7 +124,7 @@ export async function nextTimelineUpdate(
 ): Promise<any> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const data = (await sub.nextData(Math.max(1, deadline - Date.now()))) as any;
+    const data = await sub.nextData(Math.max(1, deadline - Date.now()));
     const update = data.timelineUpdates;
     if (update.kind === kind && update.item?.id === itemId) return update;
   }
