@@ -201,6 +201,23 @@ describe('replays over HTTP', () => {
       expect(existsSync(join(replayDir, name, 'index.m3u8'))).toBe(true);
     });
 
+    it('refuses the same over a websocket', async () => {
+      const [broadcaster, stranger] = [await t.signUp(), await t.signUp()];
+      const { id } = await endedWithReplay(broadcaster);
+      for (const [token, code] of [
+        [undefined, 'UNAUTHENTICATED'],
+        [stranger.token, 'FORBIDDEN'],
+      ] as const) {
+        const socket = await t.subscribe(DELETE, { id }, token);
+        expect(errorCode(await socket.next())).toBe(code);
+        await socket.close();
+      }
+      const socket = await t.subscribe(EVENTS, { id, from: 5, to: 1 }, broadcaster.token);
+      expect(errorCode(await socket.next())).toBe('BAD_USER_INPUT');
+      await socket.close();
+      expect((await t.ok(READ, { id }, stranger.token)).broadcast.replayAvailable).toBe(true);
+    });
+
     it("hides a FOLLOWERS replay's broadcast from strangers (NOT_FOUND)", async () => {
       const [broadcaster, stranger] = [await t.signUp(), await t.signUp()];
       const { id } = await endedWithReplay(broadcaster, 'FOLLOWERS');
