@@ -6,6 +6,7 @@ import { Notifications1763700000004 } from './1763700000004-notifications';
 import { SeeIt1763700000005 } from './1763700000005-see-it';
 import { Reports1763700000006 } from './1763700000006-reports';
 import { MediaPendingEnds1763700000009 } from './1763700000009-media-pending-ends';
+import { Replays1796090000000 } from './1796090000000-replays';
 
 /** Every migration, in order. The service runs pending ones at start. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   SeeIt1763700000005,
   Reports1763700000006,
   MediaPendingEnds1763700000009,
+  Replays1796090000000,
 ];

@@ -517,7 +517,7 @@ describe('See it (e2e)', () => {
       expect(await seeItOfPost(plain)).toBeNull();
     });
 
-    it('shares a visible broadcast: Post.broadcast and a LIVE, then ON_DEMAND button', async () => {
+    it('shares a visible broadcast: Post.broadcast and a LIVE, ENDED, then ON_DEMAND (replay) button', async () => {
       const [broadcaster, author, reader] = [await t.signUp(), await t.signUp(), await t.signUp()];
       const live = await startBroadcast(broadcaster, { title: 'From the studio' });
       const partner = await withRole('PARTNER');
@@ -536,6 +536,11 @@ describe('See it (e2e)', () => {
       });
       expect((await t.ok(BROADCAST, { id: live })).broadcast.seeIt.status).toBe('LIVE');
       await t.ok(END, { id: live }, broadcaster.token);
+      // Nothing to watch until the media server reports the replay (test/replays.e2e-spec.ts).
+      expect((await seeItOfPost(id, reader)).status).toBe('ENDED');
+      await t.sql('INSERT INTO broadcast_replays (broadcast_id, duration_ms) VALUES ($1, 6000)', [
+        rowId(live),
+      ]);
       expect((await seeItOfPost(id, reader)).status).toBe('ON_DEMAND');
       expect((await t.ok(BROADCAST, { id: live })).broadcast.seeIt).toMatchObject({
         status: 'ON_DEMAND',

@@ -24,7 +24,7 @@ import {
   toBroadcastEntity,
   toCommentEntity,
 } from './broadcast-records';
-import { parseCommentText, requireLive } from './broadcast-rules';
+import { offsetFromStartSql, parseCommentText, requireLive } from './broadcast-rules';
 import { BroadcastEventKind } from './broadcast-topics';
 import { BroadcastsService } from './broadcasts.service';
 import { BroadcastEntity, ChatMode } from './entities/broadcast.entity';
@@ -75,8 +75,7 @@ export class ChatService {
       if (!counted) throw new NotFoundError('The live broadcast');
       const [row] = await manager.query<CommentRecord[]>(
         `INSERT INTO broadcast_comments AS c (broadcast_id, author_id, text, offset_ms)
-         VALUES ($1, $2, $3,
-                 LEAST(GREATEST(floor(extract(epoch FROM now() - $4::timestamptz) * 1000), 0), 2147483647)::int)
+         VALUES ($1, $2, $3, ${offsetFromStartSql('$4::timestamptz')})
          RETURNING ${COMMENT_COLUMNS}`,
         [broadcastId, viewer.id, text, counted.started_at],
       );

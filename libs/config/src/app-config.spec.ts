@@ -88,4 +88,36 @@ describe('loadConfig', () => {
       }),
     ).toThrow(/GRAPHQL_MAX_MUTATIONS[\s\S]*WS_MAX_SOCKETS_PER_ACCOUNT/);
   });
+
+  it('reads the replay settings: off by default, validated when set', () => {
+    const defaults = loadConfig({ DATA_DIR: dataDir() }).media;
+    expect(defaults).toMatchObject({ replayRetentionDays: 0, replayUrlTtlSeconds: 86_400 });
+    expect(defaults.replayDir).toBeUndefined();
+    const set = loadConfig({
+      DATA_DIR: dataDir(),
+      MEDIA_REPLAY_DIR: '/var/lib/seeit/replays/',
+      REPLAY_RETENTION_DAYS: '30',
+      REPLAY_URL_TTL_SECONDS: '3600',
+    }).media;
+    expect(set).toMatchObject({
+      replayDir: '/var/lib/seeit/replays',
+      replayRetentionDays: 30,
+      replayUrlTtlSeconds: 3600,
+    });
+    let error: unknown;
+    try {
+      loadConfig({
+        DATA_DIR: dataDir(),
+        MEDIA_REPLAY_DIR: 'replays',
+        REPLAY_RETENTION_DAYS: '-1',
+        REPLAY_URL_TTL_SECONDS: '10',
+      });
+    } catch (e) {
+      error = e;
+    }
+    const problems = (error as ConfigError).problems.join('\n');
+    for (const name of ['MEDIA_REPLAY_DIR', 'REPLAY_RETENTION_DAYS', 'REPLAY_URL_TTL_SECONDS']) {
+      expect(problems).toContain(name);
+    }
+  });
 });

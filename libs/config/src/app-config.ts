@@ -42,8 +42,9 @@ export interface AppConfig {
     /** Where encoders publish RTMP; the stream key is appended. */
     readonly rtmpUrl: string;
     /**
-     * HLS base: `<hlsUrl>/<playbackName>.m3u8` while live, `<hlsUrl>/replays/<playbackName>.m3u8`
-     * after (the public name from playback-name.ts, never the stream key).
+     * HLS base: `<hlsUrl>/<playbackName>.m3u8` while live, a signed
+     * `<hlsUrl>/replays/<token>/<expires>/<playbackName>/index.m3u8` for the replay (the public
+     * name from playback-name.ts, never the stream key).
      */
     readonly hlsUrl: string;
     /** Shared secret the media server sends to the publish hooks (?secret=…). */
@@ -55,6 +56,15 @@ export interface AppConfig {
      * process that got it also wakes up at the end of the grace: the sweep is for when it is gone.
      */
     readonly pendingEndSweepSeconds: number;
+    /**
+     * The media server's replays folder (`<replayDir>/<playbackName>/`), when this service can
+     * reach it: deleted replays' files are removed from it. Otherwise they stay on the media server.
+     */
+    readonly replayDir?: string;
+    /** How long a signed replay address stays valid (rounded up to the hour, for caches). */
+    readonly replayUrlTtlSeconds: number;
+    /** Replays older than this are deleted by the hourly sweep; 0 keeps them forever. */
+    readonly replayRetentionDays: number;
   };
   /** Peers whose X-Forwarded-For is believed: a hop count, or their addresses and CIDR ranges. */
   readonly trustProxy: TrustProxy;
@@ -268,6 +278,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     read.problems.push('MEDIA_HOOK_SECRET is required when NODE_ENV=production');
   }
 
+  const replayDir = read.string('MEDIA_REPLAY_DIR');
+  if (replayDir !== undefined && !replayDir.startsWith('/')) {
+    read.problems.push('MEDIA_REPLAY_DIR must be an absolute path');
+  }
+
   const config: AppConfig = {
     nodeEnv,
     host: read.string('HOST') ?? '0.0.0.0',
@@ -300,6 +315,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
       hookSecret: hookSecret ?? 'dev-media-hook-secret',
       publishDoneGraceSeconds: read.int('MEDIA_PUBLISH_DONE_GRACE_SECONDS', 15, 0, 3600),
       pendingEndSweepSeconds: read.int('MEDIA_PENDING_END_SWEEP_SECONDS', 10, 1, 3600),
+      replayDir: replayDir && resolve(replayDir),
+      replayUrlTtlSeconds: read.int('REPLAY_URL_TTL_SECONDS', 24 * 3600, 60, 30 * 24 * 3600),
+      replayRetentionDays: read.int('REPLAY_RETENTION_DAYS', 0, 0, 100 * 365),
     },
     trustProxy: read.trustProxy('TRUST_PROXY'),
     rateLimits: Object.fromEntries(

@@ -4,3 +4,4 @@ export * from './required-services';
 export * from './test-socket';
 export * from './postgres-process';
 export * from './redis-server';
+export * from './media-server';

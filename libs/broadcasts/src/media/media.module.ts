@@ -6,6 +6,7 @@ import { MediaPendingEndEntity } from './entities/media-pending-end.entity';
 import { MediaPublisherEntity } from './entities/media-publisher.entity';
 import { MediaHooksController } from './media-hooks.controller';
 import { MediaHooksService } from './media-hooks.service';
+import { ReplayHooksService } from './replay-hooks.service';
 
 /** The media server's hooks: RTMP publishing starts and ends broadcasts. */
 @Module({
@@ -14,7 +15,7 @@ import { MediaHooksService } from './media-hooks.service';
     TypeOrmModule.forFeature([MediaPublisherEntity, MediaPendingEndEntity]),
   ],
   controllers: [MediaHooksController],
-  providers: [MediaHooksService],
+  providers: [MediaHooksService, ReplayHooksService],
 })
 export class MediaModule implements NestModule {
   /**

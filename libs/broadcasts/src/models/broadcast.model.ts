@@ -59,9 +59,6 @@ export class BroadcastModel implements Node {
   @Field(() => Int)
   commentsCount!: number;
 
-  @Field()
-  replayAvailable!: boolean;
-
   static from(entity: BroadcastEntity | PublicBroadcast): BroadcastModel {
     const live = entity.status === BroadcastStatus.LIVE;
     return Object.assign(new BroadcastModel(), {
@@ -80,7 +77,6 @@ export class BroadcastModel implements Node {
       peakViewerCount: entity.peakViewerCount,
       heartCount: entity.heartCount,
       commentsCount: entity.commentsCount,
-      replayAvailable: entity.status === BroadcastStatus.ENDED,
     });
   }
 }
