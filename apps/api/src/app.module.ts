@@ -1,6 +1,6 @@
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
-import { DynamicModule, Module, ValidationPipe } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule, GraphQLWsSubscriptionsConfig } from '@nestjs/graphql';
 import { Request } from 'express';
@@ -22,14 +22,15 @@ import { MediaModule } from '@app/broadcasts/media';
 import {
   CommonModule,
   costLimitPlugin,
+  DateTimeScalar,
   operationCostError,
   depthLimitRule,
   DeviceIdentity,
   formatGraphQLError,
+  InputPipe,
   RequestContext,
   RequestLoaders,
   SafeExceptionFilter,
-  validationExceptionFactory,
   Viewer,
 } from '@app/common';
 import { APP_CONFIG, AppConfig, ConfigModule } from '@app/config';
@@ -143,7 +144,11 @@ function graphqlOptions(
     formatError: (formatted, error) => formatGraphQLError(formatted, error, production),
     // Guards sit on operations; enhancers on every field would cost 5x on nested lists.
     fieldResolverEnhancers: [],
-    buildSchemaOptions: { numberScalarMode: 'integer' },
+    // Every Date is the strict DateTime scalar, named as the contract says.
+    buildSchemaOptions: {
+      numberScalarMode: 'integer',
+      scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
+    },
     // Called with { req } for HTTP, and with graphql-ws's context for each websocket operation.
     context: (arg: { req?: Request } | WsContext): Promise<RequestContext> | RequestContext => {
       if ('req' in arg && arg.req) {
@@ -207,14 +212,7 @@ export class AppModule {
       controllers: [HealthController],
       providers: [
         { provide: APP_FILTER, useClass: SafeExceptionFilter },
-        {
-          provide: APP_PIPE,
-          useValue: new ValidationPipe({
-            transform: true,
-            forbidUnknownValues: false,
-            exceptionFactory: validationExceptionFactory,
-          }),
-        },
+        { provide: APP_PIPE, useValue: new InputPipe() },
       ],
     };
   }

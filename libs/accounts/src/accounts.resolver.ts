@@ -11,7 +11,7 @@ import {
 } from '@app/common';
 import { AccountsService } from './accounts.service';
 import { AuthService } from './auth.service';
-import { NUL, SignInInput, SignUpInput, UpdateProfileInput } from './dto/account.inputs';
+import { SignInInput, SignUpInput, UpdateProfileInput } from './dto/account.inputs';
 import { AuthPayloadModel, UserModel } from './models/user.model';
 
 @Resolver(() => UserModel)
@@ -70,8 +70,6 @@ export class AccountsResolver {
     }
     if (query.length > 100)
       throw InvalidInputError.field('query', 'must be at most 100 characters');
-    if (query.includes(NUL))
-      throw InvalidInputError.field('query', 'must not contain the NUL character');
     return (await this.accounts.search(query, limit)).map((user) => UserModel.from(user));
   }
 

@@ -15,7 +15,7 @@ import {
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { SocketRegistry } from '@app/realtime';
 import { AccountEvents } from './account.events';
-import { NUL, UpdateProfileInput } from './dto/account.inputs';
+import { UpdateProfileInput } from './dto/account.inputs';
 import { UserEntity } from './user.entity';
 
 const MAX_SUSPENSION_REASON = 500;
@@ -156,9 +156,6 @@ export class AccountsService implements OnApplicationBootstrap {
         'reason',
         `must be at most ${MAX_SUSPENSION_REASON} characters`,
       );
-    }
-    if (trimmed?.includes(NUL)) {
-      throw InvalidInputError.field('reason', 'must not contain the NUL character');
     }
     const user = await this.updateAnyState(userId, {
       suspendedAt: () => 'COALESCE(suspended_at, now())',

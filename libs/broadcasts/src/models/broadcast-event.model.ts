@@ -1,4 +1,5 @@
-import { Field, GraphQLISODateTime, Int, ObjectType } from '@nestjs/graphql';
+import { Field, Int, ObjectType } from '@nestjs/graphql';
+import { DateTimeScalar } from '@app/common';
 import { BroadcastEntity } from '../entities/broadcast.entity';
 import { BroadcastCommentEntity } from '../entities/broadcast-comment.entity';
 import { BroadcastEventKind } from './broadcast-enums';
@@ -29,7 +30,7 @@ export class BroadcastEventModel {
   @Field(() => BroadcastCommentModel, { nullable: true })
   comment!: BroadcastCommentModel | null;
 
-  @Field(() => GraphQLISODateTime)
+  @Field(() => DateTimeScalar)
   at!: Date;
 
   static from(event: {
