@@ -344,6 +344,41 @@ describe('accounts', () => {
     });
   });
 
+  describe('updateProfile with null', () => {
+    it('refuses displayName: null (it cannot be cleared) and changes nothing', async () => {
+      const user = await t.signUp();
+      await t.ok(UPDATE_PROFILE, { input: { displayName: 'Kept', bio: 'kept' } }, user.token);
+      for (const result of [
+        await t.gql(UPDATE_PROFILE, { input: { displayName: null, bio: 'new' } }, user.token),
+        await t.gql(
+          'mutation { updateProfile(input: { displayName: null }) { id } }',
+          {},
+          user.token,
+        ),
+      ]) {
+        expect(errorCode(result)).toBe('BAD_USER_INPUT');
+        expect(fieldsOf(result)).toEqual(['displayName']);
+      }
+      const [row] = await t.sql('SELECT display_name, bio FROM users WHERE id = $1', [rowId(user)]);
+      expect(row).toEqual({ display_name: 'Kept', bio: 'kept' });
+    });
+
+    it('clears bio and avatarUrl with null', async () => {
+      const user = await t.signUp();
+      await t.ok(
+        UPDATE_PROFILE,
+        { input: { bio: 'b', avatarUrl: 'https://example.com/a.png' } },
+        user.token,
+      );
+      const data = await t.ok(
+        UPDATE_PROFILE,
+        { input: { bio: null, avatarUrl: null } },
+        user.token,
+      );
+      expect(data.updateProfile).toMatchObject({ bio: null, avatarUrl: null });
+    });
+  });
+
   describe('searchUsers', () => {
     beforeAll(async () => {
       const exact = await t.signUp('scout');
@@ -522,6 +557,77 @@ describe('accounts', () => {
       }
       const [row] = await t.sql('SELECT bio, suspended_at FROM users WHERE id = $1', [rowId(user)]);
       expect(row).toEqual({ bio: null, suspended_at: null });
+    });
+  });
+
+  describe('text that is not valid Unicode', () => {
+    const LONE = ['\uD800', '\uDFFF', 'a\uDC00b', 'z\uDBFF'];
+
+    it.each(LONE)('refuses an email with the unpaired surrogate %j at sign-up', async (bad) => {
+      const before = await userCount();
+      const result = await t.gql(SIGN_UP, {
+        input: { handle: 'lone_mail', email: `lo${bad}ne@example.com`, password: PASSWORD },
+      });
+      expect(errorCode(result)).toBe('BAD_USER_INPUT');
+      expect(fieldsOf(result)).toEqual(['email']);
+      expect(await userCount()).toBe(before);
+    });
+
+    it('names every such field of a sign-up at once', async () => {
+      const result = await t.gql(SIGN_UP, {
+        input: {
+          handle: 'lone_all',
+          email: 'lone.all@example.com',
+          password: `${PASSWORD}\uD800`,
+          displayName: 'Lone\uDC00',
+        },
+      });
+      expect(errorCode(result)).toBe('BAD_USER_INPUT');
+      expect(fieldsOf(result).sort()).toEqual(['displayName', 'password']);
+    });
+
+    it('refuses it in a sign-in login and password, a profile, a search and a post', async () => {
+      const user = await t.signUp();
+      const login = await t.gql(SIGN_IN, { login: `${user.handle}\uD800`, password: PASSWORD });
+      expect(fieldsOf(login)).toEqual(['login']);
+      const password = await t.gql(SIGN_IN, { login: user.handle, password: 'x\uDFFFxxxxxxx' });
+      expect(fieldsOf(password)).toEqual(['password']);
+      const profile = await t.gql(UPDATE_PROFILE, { input: { bio: 'a\uD800b' } }, user.token);
+      expect(fieldsOf(profile)).toEqual(['bio']);
+      const search = await t.gql(SEARCH, { q: 'a\uDC00' });
+      expect(fieldsOf(search)).toEqual(['query']);
+      const post = await t.gql(CREATE_POST, { text: 'hi \uD83D there' }, user.token);
+      expect(fieldsOf(post)).toEqual(['text']);
+      for (const result of [login, password, profile, search, post]) {
+        expect(errorCode(result)).toBe('BAD_USER_INPUT');
+      }
+      const [row] = await t.sql(
+        'SELECT bio, (SELECT count(*) FROM posts WHERE author_id = users.id)::int AS posts FROM users WHERE id = $1',
+        [rowId(user)],
+      );
+      expect(row).toEqual({ bio: null, posts: 0 });
+    });
+
+    it('keeps surrogate pairs (emoji) as they are', async () => {
+      const user = await t.signUp();
+      const data = await t.ok(UPDATE_PROFILE, { input: { displayName: 'Rocket 🚀' } }, user.token);
+      expect(data.updateProfile.displayName).toBe('Rocket 🚀');
+    });
+
+    it('refuses it in a subscription argument over websockets too', async () => {
+      const user = await t.signUp();
+      const subscription = await t.subscribe(
+        'subscription($after: String) { timelineUpdates(after: $after) { kind } }',
+        { after: 'x\uD800' },
+        user.token,
+      );
+      try {
+        const result = await subscription.next();
+        expect(errorCode(result)).toBe('BAD_USER_INPUT');
+        expect(fieldsOf(result)).toEqual(['after']);
+      } finally {
+        await subscription.close();
+      }
     });
   });
 

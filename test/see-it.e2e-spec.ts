@@ -344,6 +344,21 @@ describe('See it (e2e)', () => {
       expect(await t.sql('SELECT 1 FROM airings WHERE show_id = $1', [rowId(show.id)])).toEqual([]);
     });
 
+    it.each([
+      ['a year before 1970', '-271821-04-20T00:00:00.000Z', 'startsAt'],
+      ['a year after 9999', '+275760-09-13T00:00:00.000Z', 'endsAt'],
+      ['a day that does not exist', '2099-02-30T00:00:00Z', 'startsAt'],
+      ['no time zone', '2099-02-01T00:00:00', 'endsAt'],
+    ])('refuses an airing time with %s: BAD_USER_INPUT naming it', async (_case, bad, field) => {
+      const partner = await withRole('PARTNER');
+      const show = await createShow(partner);
+      const input = { ...airingInput('NBC', 10, 20), [field]: bad };
+      const result = await addAiring(partner, show.id, input);
+      expect(errorCode(result)).toBe('BAD_USER_INPUT');
+      expect(result.errors?.[0].message).toContain(`input.${field}`);
+      expect(await t.sql('SELECT 1 FROM airings WHERE show_id = $1', [rowId(show.id)])).toEqual([]);
+    });
+
     it('refuses an airing that overlaps another on the same channel: CONFLICT', async () => {
       const partner = await withRole('PARTNER');
       const show = await createShow(partner);

@@ -49,9 +49,10 @@ describe('DateTime', () => {
       /DateTime must be/,
     );
     expect(
-      (
-        DateTimeScalar.parseLiteral({ kind: Kind.STRING, value: '2026-05-01T20:00:00Z' })
-      ).toISOString(),
+      DateTimeScalar.parseLiteral({
+        kind: Kind.STRING,
+        value: '2026-05-01T20:00:00Z',
+      }).toISOString(),
     ).toBe('2026-05-01T20:00:00.000Z');
   });
 

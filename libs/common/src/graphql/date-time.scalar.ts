@@ -37,9 +37,13 @@ export function parseDateTime(text: string): Date | undefined {
   return new Date(instant);
 }
 
+/**
+ * Throws a plain error, which graphql-js wraps with where the value sits: the variable's path
+ * ("input.scheduledFor") or, for a value written in the query, the value itself and its location.
+ */
 function parse(value: unknown): Date {
   const parsed = typeof value === 'string' ? parseDateTime(value) : undefined;
-  if (!parsed) throw new GraphQLError(`DateTime ${RULE}.`);
+  if (!parsed) throw new TypeError(`DateTime ${RULE}.`);
   return parsed;
 }
 
@@ -62,7 +66,6 @@ export const DateTimeScalar = new GraphQLScalarType<Date, string>({
   },
   parseValue: parse,
   parseLiteral(ast: ValueNode) {
-    if (ast.kind !== Kind.STRING) throw new GraphQLError(`DateTime ${RULE}.`);
-    return parse(ast.value);
+    return parse(ast.kind === Kind.STRING ? ast.value : undefined);
   },
 });

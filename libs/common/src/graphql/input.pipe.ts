@@ -26,13 +26,12 @@ function collectTextProblems(value: unknown, field: string, into: FieldProblem[]
 }
 
 /**
- * GraphQL arguments reach pipes as 'body', typed with their input class or scalar. The HTTP
- * controllers' bodies (the media server's form posts) are untyped and keep their own checks.
+ * GraphQL arguments reach pipes as 'body': `@Args('name')` with its name, `@Args()` with its
+ * ArgsType class. The HTTP controllers (the media server's form posts) take their whole body
+ * untyped, and keep their own checks.
  */
-function isGraphQLArgument(metadata: ArgumentMetadata): boolean {
-  return (
-    metadata.type === 'body' && metadata.metatype !== undefined && metadata.metatype !== Object
-  );
+function isGraphQLArgument({ type, data, metatype }: ArgumentMetadata): boolean {
+  return type === 'body' && (data !== undefined || (metatype !== undefined && metatype !== Object));
 }
 
 /**
