@@ -5,6 +5,7 @@ import { TimelineUpdates1763700000003 } from './1763700000003-timeline-updates';
 import { Notifications1763700000004 } from './1763700000004-notifications';
 import { SeeIt1763700000005 } from './1763700000005-see-it';
 import { Reports1763700000006 } from './1763700000006-reports';
+import { AdminBootstrapGrants1763700000007 } from './1763700000007-admin-bootstrap-grants';
 
 /** Every migration, in order. The service runs pending ones at start. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   Notifications1763700000004,
   SeeIt1763700000005,
   Reports1763700000006,
+  AdminBootstrapGrants1763700000007,
 ];

@@ -996,19 +996,50 @@ describe('accounts: sign-in rate limit', () => {
   });
 });
 
-describe('accounts: the first admin', () => {
+describe('accounts: the first admin (BOOTSTRAP_ADMIN)', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await TestApp.start({ BOOTSTRAP_ADMIN: 'boss' });
+    t = await TestApp.start({ BOOTSTRAP_ADMIN: 'admin1' });
   });
   afterAll(() => t.close());
 
-  it('comes from BOOTSTRAP_ADMIN: that handle signs up as ADMIN, others as MEMBER', async () => {
-    const signUp = (handle: string) =>
-      t.ok(SIGN_UP, { input: { handle, email: `${handle}@example.com`, password: PASSWORD } });
-    expect((await signUp('boss')).signUp.user.role).toBe('ADMIN');
-    expect((await signUp('bossy')).signUp.user.role).toBe('MEMBER');
-    const [row] = await t.sql(`SELECT role FROM users WHERE handle = 'boss'`);
-    expect(row.role).toBe('ADMIN');
+  const signUp = async (handle: string) =>
+    (
+      await t.ok(SIGN_UP, {
+        input: { handle, email: `${handle.toLowerCase()}@example.com`, password: PASSWORD },
+      })
+    ).signUp as { token: string; user: { id: string; role: string } };
+  const roleOf = async (handle: string) =>
+    (await t.sql('SELECT role FROM users WHERE lower(handle) = lower($1)', [handle]))[0]?.role;
+
+  it('is never granted at sign-up; the existing account gets it when the service starts', async () => {
+    const admin = await signUp('admin1');
+    expect(admin.user.role).toBe('MEMBER');
+    expect((await signUp('admin1x')).user.role).toBe('MEMBER');
+    await t.restart();
+    expect(await roleOf('admin1')).toBe('ADMIN');
+    expect(await roleOf('admin1x')).toBe('MEMBER');
+    const me = await t.ok('{ me { handle role } }', {}, admin.token);
+    expect(me.me).toEqual({ handle: 'admin1', role: 'ADMIN' });
+  });
+
+  it('is granted once: a demotion is not undone by a restart', async () => {
+    await t.sql(`UPDATE users SET role = 'MEMBER' WHERE handle = 'admin1'`);
+    await t.restart();
+    expect(await roleOf('admin1')).toBe('MEMBER');
+    await t.sql(`UPDATE users SET role = 'ADMIN' WHERE handle = 'admin1'`);
+  });
+
+  it('never passes to whoever signs up with the handle of the deleted admin', async () => {
+    const admin = await t.ok(SIGN_IN, { login: 'admin1', password: PASSWORD });
+    await t.ok(DELETE_ACCOUNT, { password: PASSWORD }, admin.signIn.token);
+    const taker = await signUp('ADMIN1');
+    expect(taker.user.role).toBe('MEMBER');
+    await t.restart();
+    expect(await roleOf('ADMIN1')).toBe('MEMBER');
+    const me = await t.ok('{ me { role } }', {}, taker.token);
+    expect(me.me.role).toBe('MEMBER');
+    const promote = await t.gql(SET_ROLE, { userId: taker.user.id, role: 'ADMIN' }, taker.token);
+    expect(errorCode(promote)).toBe('FORBIDDEN');
   });
 });

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, QueryDeepPartialEntity, Repository } from 'typeorm';
 import {
@@ -52,6 +52,8 @@ export class AccountsService implements OnApplicationBootstrap {
     { viewerIndependent: true },
   );
 
+  private readonly log = new Logger(AccountsService.name);
+
   constructor(
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -59,15 +61,32 @@ export class AccountsService implements OnApplicationBootstrap {
     private readonly sockets: SocketRegistry,
   ) {}
 
-  /** The configured first admin gets the role as soon as the service starts. */
+  /**
+   * BOOTSTRAP_ADMIN: when the service starts, the account with that handle becomes ADMIN, once per
+   * handle. Never at sign-up, and never again for that handle, so whoever signs up with the
+   * handle of a deleted admin gets nothing, and a demotion is not undone by a restart.
+   */
   async onApplicationBootstrap(): Promise<void> {
-    if (this.config.bootstrapAdmin) {
-      await this.users
-        .createQueryBuilder()
-        .update()
-        .set({ role: Role.ADMIN })
-        .where('lower(handle) = lower(:handle)', { handle: this.config.bootstrapAdmin })
-        .execute();
+    const handle = this.config.bootstrapAdmin;
+    if (!handle) return;
+    const [outcome] = await this.users.query<{ granted: boolean; exists: boolean }[]>(
+      `WITH target AS (
+         SELECT id FROM users WHERE lower(handle) = lower($1) AND suspended_at IS NULL
+       ), grant_once AS (
+         INSERT INTO admin_bootstrap_grants (handle) SELECT lower($1) FROM target
+         ON CONFLICT (handle) DO NOTHING RETURNING handle
+       ), promoted AS (
+         UPDATE users SET role = $2 WHERE id IN (SELECT id FROM target)
+           AND EXISTS (SELECT 1 FROM grant_once) RETURNING id
+       )
+       SELECT EXISTS (SELECT 1 FROM promoted) AS granted, EXISTS (SELECT 1 FROM target) AS exists`,
+      [handle, Role.ADMIN],
+    );
+    if (outcome.granted) this.log.log(`BOOTSTRAP_ADMIN: @${handle} is now ADMIN.`);
+    else if (!outcome.exists) {
+      this.log.warn(
+        `BOOTSTRAP_ADMIN: no active account @${handle} yet; it becomes ADMIN at the first start after it exists.`,
+      );
     }
   }
 

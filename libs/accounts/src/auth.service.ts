@@ -55,8 +55,6 @@ export class AuthService {
 
   async signUp(input: SignUpInput): Promise<Session> {
     await this.accounts.assertHandleFree(input.handle, input.email);
-    const isBootstrapAdmin =
-      this.config.bootstrapAdmin?.toLowerCase() === input.handle.toLowerCase();
     try {
       const user = await this.users.save(
         this.users.create({
@@ -64,7 +62,7 @@ export class AuthService {
           email: input.email.toLowerCase(),
           passwordHash: await hash(input.password, ARGON2),
           displayName: input.displayName ?? input.handle,
-          role: isBootstrapAdmin ? Role.ADMIN : Role.MEMBER,
+          role: Role.MEMBER,
         }),
       );
       const saved = await this.accounts.getActive(user.id);
