@@ -134,9 +134,14 @@ export class AccountsService implements OnApplicationBootstrap {
 
   /**
    * Handles and display names starting with `query`, case-insensitively, exact handle first.
-   * Served by the prefix indexes on lower(handle) and lower(display_name).
+   * Served by the prefix indexes on lower(handle) and lower(display_name). `visible` is the
+   * caller's rule of who may be listed, a condition on `u.id` with its named parameters.
    */
-  async search(query: string, limit: number): Promise<UserEntity[]> {
+  async search(
+    query: string,
+    limit: number,
+    visible: { condition: string; parameters: Record<string, unknown> },
+  ): Promise<UserEntity[]> {
     const prefix = query.trim().toLowerCase().replace(/^@/, '');
     if (prefix.length === 0) return [];
     const pattern = `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -146,6 +151,7 @@ export class AccountsService implements OnApplicationBootstrap {
       .andWhere('(lower(u.handle) LIKE :pattern OR lower(u.display_name) LIKE :pattern)', {
         pattern,
       })
+      .andWhere(visible.condition, visible.parameters)
       .orderBy('lower(u.handle) = :exact', 'DESC')
       .addOrderBy('u.followers_count', 'DESC')
       .addOrderBy('u.id', 'ASC')

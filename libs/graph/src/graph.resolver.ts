@@ -2,6 +2,7 @@ import {
   Args,
   Context,
   ID,
+  Int,
   Mutation,
   Parent,
   Query,
@@ -14,6 +15,7 @@ import {
   ConnectionArgs,
   CurrentViewer,
   GlobalIdPipe,
+  InvalidInputError,
   NotFoundError,
   pageSize,
   RequestContext,
@@ -23,7 +25,7 @@ import {
 import { BlockService } from './block.service';
 import { FollowListRow, FollowService } from './follow.service';
 import { UserConnection } from './models/user-connection.model';
-import { RelationshipPolicy } from './relationship.policy';
+import { RelationshipPolicy, visibleToViewerSql } from './relationship.policy';
 
 const userId = () => new GlobalIdPipe('User');
 /** What a handle can be (PRODUCT.md, Accounts). */
@@ -51,6 +53,28 @@ export class GraphResolver {
     await this.policy.assertVisible(context.loaders, user.id, context.viewer?.id, what);
     context.loaders.prime(this.accounts.byId, user.id, user);
     return UserModel.from(user);
+  }
+
+  @Query(() => [UserModel], {
+    description: 'Accounts whose handle or display name starts with the query.',
+  })
+  async searchUsers(
+    @Args('query') query: string,
+    @Args('first', { type: () => Int, nullable: true }) first: number | undefined,
+    @Context() context: RequestContext,
+  ): Promise<UserModel[]> {
+    const limit = first ?? 20;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
+      throw InvalidInputError.field('first', 'must be from 1 to 100');
+    }
+    if (query.length > 100)
+      throw InvalidInputError.field('query', 'must be at most 100 characters');
+    // Accounts that block the viewer are left out, as from every list.
+    const users = await this.accounts.search(query, limit, {
+      condition: visibleToViewerSql('u.id', ':viewerId'),
+      parameters: { viewerId: context.viewer?.id ?? null },
+    });
+    return users.map((user) => UserModel.from(user));
   }
 
   @Mutation(() => UserModel, {
