@@ -708,6 +708,19 @@ describe('social graph (e2e)', () => {
       expect((await seen(bystander)).sort()).toEqual([blocker.handle, blocked.handle].sort());
     });
 
+    it('unfollow, mute and unmute answer NOT_FOUND and change nothing, so they return no profile', async () => {
+      const [hider, seeker] = [await t.signUp(), await t.signUp()];
+      await t.ok(BLOCK, { id: seeker.id }, hider.token);
+      for (const mutation of [UNFOLLOW, MUTE, UNMUTE]) {
+        const result = await expectRejected(
+          () => t.gql(mutation, { id: hider.id }, seeker.token),
+          'NOT_FOUND',
+        );
+        expect(JSON.stringify(result)).not.toContain(hider.handle);
+      }
+      expect((await t.ok(MUTE, { id: seeker.id }, hider.token)).mute.viewerMutes).toBe(true);
+    });
+
     it('notifications whose actor is the blocker are left out, even those from before', async () => {
       const [liker, liked] = [await t.signUp(), await t.signUp()];
       const id = await post(liked, 'liked before the block');

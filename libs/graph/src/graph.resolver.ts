@@ -95,11 +95,14 @@ export class GraphResolver {
   async unfollow(
     @Args('userId', { type: () => ID }, userId()) id: string,
     @CurrentViewer() viewer: Viewer,
+    @Context() context: RequestContext,
   ): Promise<UserModel> {
+    await this.policy.assertVisible(context.loaders, id, viewer.id, 'The user');
     await this.follows.unfollow(viewer, id);
     return this.fresh(id);
   }
 
+  // Blocking back and lifting one's own block stay possible, whoever blocks whom.
   @Mutation(() => UserModel)
   @Authenticated()
   async block(
@@ -125,7 +128,9 @@ export class GraphResolver {
   async mute(
     @Args('userId', { type: () => ID }, userId()) id: string,
     @CurrentViewer() viewer: Viewer,
+    @Context() context: RequestContext,
   ): Promise<UserModel> {
+    await this.policy.assertVisible(context.loaders, id, viewer.id, 'The user');
     await this.blocks.mute(viewer, id);
     return this.fresh(id);
   }
@@ -135,7 +140,9 @@ export class GraphResolver {
   async unmute(
     @Args('userId', { type: () => ID }, userId()) id: string,
     @CurrentViewer() viewer: Viewer,
+    @Context() context: RequestContext,
   ): Promise<UserModel> {
+    await this.policy.assertVisible(context.loaders, id, viewer.id, 'The user');
     await this.blocks.unmute(viewer, id);
     return this.fresh(id);
   }
