@@ -708,10 +708,10 @@ describe('social graph (e2e)', () => {
       expect((await seen(bystander)).sort()).toEqual([blocker.handle, blocked.handle].sort());
     });
 
-    it('unfollow, mute and unmute answer NOT_FOUND and change nothing, so they return no profile', async () => {
+    it('unfollow, mute, unmute and a no-op unblock answer NOT_FOUND, so they return no profile', async () => {
       const [hider, seeker] = [await t.signUp(), await t.signUp()];
       await t.ok(BLOCK, { id: seeker.id }, hider.token);
-      for (const mutation of [UNFOLLOW, MUTE, UNMUTE]) {
+      for (const mutation of [UNFOLLOW, MUTE, UNMUTE, UNBLOCK]) {
         const result = await expectRejected(
           () => t.gql(mutation, { id: hider.id }, seeker.token),
           'NOT_FOUND',

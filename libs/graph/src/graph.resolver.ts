@@ -118,8 +118,17 @@ export class GraphResolver {
   async unblock(
     @Args('userId', { type: () => ID }, userId()) id: string,
     @CurrentViewer() viewer: Viewer,
+    @Context() context: RequestContext,
   ): Promise<UserModel> {
+    // With no block of one's own to lift, it would only read the profile of who blocks the viewer.
+    if (
+      (await this.policy.isHiddenFrom(context.loaders, id, viewer.id)) &&
+      !(await context.loaders.load(this.blocks.viewerBlocks, id))
+    ) {
+      throw new NotFoundError('The user');
+    }
     await this.blocks.unblock(viewer, id);
+    context.loaders.clear(this.blocks.viewerBlocks, id);
     return this.fresh(id);
   }
 
