@@ -960,7 +960,7 @@ describe('accounts: deleteAccount', () => {
 describe('accounts: sign-in rate limit', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await TestApp.start({ SIGNIN_MAX_ATTEMPTS: '3' });
+    t = await TestApp.start({ RATE_LIMIT_SIGN_IN: '3/15m', RATE_LIMIT_CONFIRM_PASSWORD: '3/15m' });
   });
   afterAll(() => t.close());
 
@@ -976,7 +976,7 @@ describe('accounts: sign-in rate limit', () => {
     expect(fourth.errors![0].extensions!.retryAfterSeconds).toBeGreaterThan(0);
     expect(fourth.data).toBeNull();
 
-    // The limit is per login: another account still signs in, and the limited one keeps its token.
+    // Per login (and address): another account still signs in; the limited one keeps its token.
     expect((await t.ok(SIGN_IN, { login: 'unlimited', password: PASSWORD })).signIn.user.id).toBe(
       other.id,
     );

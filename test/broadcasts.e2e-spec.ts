@@ -80,7 +80,7 @@ describe('broadcasts (e2e)', () => {
   const subscriptions: TestSubscription[] = [];
 
   beforeAll(async () => {
-    t = await TestApp.start();
+    t = await TestApp.start({ RATE_LIMIT_COMMENTS: '5/10s' });
     admin = await t.signUp();
     await t.sql(`UPDATE users SET role = 'ADMIN' WHERE id = $1`, [rowId(admin.id)]);
   });

@@ -116,7 +116,7 @@ async function websocketContext(auth: AuthService, ctx: WsContext): Promise<Requ
     device,
     closeConnection: (code, reason) => socket.close(code, reason),
     loaders: new RequestLoaders(viewer?.id),
-    ip: request.socket.remoteAddress ?? 'unknown',
+    ip: auth.clientAddress(request),
   };
 }
 
@@ -152,7 +152,7 @@ function graphqlOptions(
     // Called with { req } for HTTP, and with graphql-ws's context for each websocket operation.
     context: (arg: { req?: Request } | WsContext): Promise<RequestContext> | RequestContext => {
       if ('req' in arg && arg.req) {
-        return auth.createContext(arg.req.headers.authorization, arg.req.ip ?? 'unknown');
+        return auth.createContext(arg.req.headers.authorization, auth.clientAddress(arg.req));
       }
       return websocketContext(auth, arg as WsContext);
     },

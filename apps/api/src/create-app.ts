@@ -40,7 +40,8 @@ export async function createApp(
     },
   );
   app.useBodyParser('json', { limit: config.graphql.maxBodyBytes });
-  app.set('trust proxy', 'loopback');
+  // X-Forwarded-For is read by clientAddress, as TRUST_PROXY allows, not by express.
+  app.set('trust proxy', false);
   app.enableCors();
   await app.init();
   limitWebsocketMessages(app, config.graphql.maxBodyBytes);

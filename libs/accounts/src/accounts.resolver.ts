@@ -21,8 +21,11 @@ export class AccountsResolver {
   ) {}
 
   @Mutation(() => AuthPayloadModel)
-  async signUp(@Args('input') input: SignUpInput): Promise<AuthPayloadModel> {
-    const session = await this.auth.signUp(input);
+  async signUp(
+    @Args('input') input: SignUpInput,
+    @Context() context: RequestContext,
+  ): Promise<AuthPayloadModel> {
+    const session = await this.auth.signUp(input, context.ip);
     return { token: session.token, user: UserModel.from(session.user) };
   }
 

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { RequestLoaders, Viewer } from '@app/common';
+import { RateLimits, RequestLoaders, Viewer } from '@app/common';
 import { EventBus } from '@app/realtime';
 import { BroadcastPublisher } from './broadcast-publisher';
 import {
@@ -40,6 +40,7 @@ export class HeartsService implements OnModuleInit, OnModuleDestroy {
     private readonly broadcasts: BroadcastsService,
     private readonly publisher: BroadcastPublisher,
     private readonly bus: EventBus,
+    private readonly limits: RateLimits,
   ) {}
 
   onModuleInit(): void {
@@ -61,6 +62,11 @@ export class HeartsService implements OnModuleInit, OnModuleDestroy {
     loaders: RequestLoaders,
   ): Promise<void> {
     const hearts = parseHeartCount(count);
+    await this.limits.consume(
+      'hearts',
+      viewer.id,
+      'You are sending hearts too fast. Send several in one call (count) instead.',
+    );
     requireLive(await this.broadcasts.getVisible(loaders, broadcastId, viewer.id));
     this.buffer.add(broadcastId, viewer.id, hearts);
   }

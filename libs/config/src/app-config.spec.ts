@@ -40,4 +40,29 @@ describe('loadConfig', () => {
   it('rejects a short JWT secret', () => {
     expect(() => loadConfig({ DATA_DIR: dataDir(), JWT_SECRET: 'short' })).toThrow(/32 characters/);
   });
+
+  it('reads rate limits as count/window and TRUST_PROXY as hops or addresses', () => {
+    const config = loadConfig({
+      DATA_DIR: dataDir(),
+      RATE_LIMIT_POSTS: '5/90s',
+      RATE_LIMIT_SIGN_IN: '3 / 2h',
+      TRUST_PROXY: '10.0.0.1, 10.1.0.0/16, ::1',
+    });
+    expect(config.rateLimits.posts).toEqual({ max: 5, windowSeconds: 90 });
+    expect(config.rateLimits.signIn).toEqual({ max: 3, windowSeconds: 7200 });
+    expect(config.rateLimits.signUp).toEqual({ max: 20, windowSeconds: 3600 });
+    expect(config.trustProxy).toEqual(['10.0.0.1', '10.1.0.0/16', '::1']);
+    expect(loadConfig({ DATA_DIR: dataDir(), TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ DATA_DIR: dataDir() }).trustProxy).toEqual([]);
+  });
+
+  it.each([
+    ['RATE_LIMIT_POSTS', '0/1h'],
+    ['RATE_LIMIT_POSTS', '5'],
+    ['RATE_LIMIT_POSTS', '5/8d'],
+    ['TRUST_PROXY', 'loopback'],
+    ['TRUST_PROXY', '10.0.0.0/33'],
+  ])('refuses %s=%p', (name, value) => {
+    expect(() => loadConfig({ DATA_DIR: dataDir(), [name]: value })).toThrow(name);
+  });
 });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 
 export type NodeEnv = 'development' | 'production' | 'test';
@@ -44,7 +45,9 @@ export interface AppConfig {
     /** How long a dropped publish may come back before the broadcast ends. */
     readonly publishDoneGraceSeconds: number;
   };
-  readonly signIn: { readonly maxAttempts: number; readonly windowSeconds: number };
+  /** Peers whose X-Forwarded-For is believed: a hop count, or their addresses and CIDR ranges. */
+  readonly trustProxy: TrustProxy;
+  readonly rateLimits: Readonly<Record<RateLimitName, RateLimitSetting>>;
   readonly timeline: {
     /** Accounts with more followers are merged into home timelines at read time. */
     readonly fanoutMaxFollowers: number;
@@ -53,6 +56,62 @@ export interface AppConfig {
     /** How long the update log keeps rows for `timelineUpdates(after:)` resumes. */
     readonly updatesRetentionHours: number;
   };
+}
+
+/** How many proxies in front of the service (a number), or which addresses and ranges they use. */
+export type TrustProxy = number | readonly string[];
+
+export interface RateLimitSetting {
+  readonly max: number;
+  readonly windowSeconds: number;
+}
+
+/**
+ * Every rate limit: its variable, and its default as "count/window" (window in s, m, h or d).
+ * Counted in Redis when REDIS_URL is set, so the limit holds across processes.
+ */
+export const RATE_LIMITS = {
+  /** Sign-ups per client address. */
+  signUp: { env: 'RATE_LIMIT_SIGN_UP', fallback: '20/1h' },
+  /** Sign-in attempts per (login, client address); a successful sign-in resets it. */
+  signIn: { env: 'RATE_LIMIT_SIGN_IN', fallback: '10/15m' },
+  /** Sign-in attempts per client address, whatever the login. */
+  signInAddress: { env: 'RATE_LIMIT_SIGN_IN_ADDRESS', fallback: '100/15m' },
+  /** Password confirmations (deleteAccount) per account. */
+  confirmPassword: { env: 'RATE_LIMIT_CONFIRM_PASSWORD', fallback: '10/15m' },
+  /** Posts and replies per author. */
+  posts: { env: 'RATE_LIMIT_POSTS', fallback: '30/10m' },
+  /** MENTIONED notifications per (author, mentioned account); more are dropped, the post stays. */
+  mentions: { env: 'RATE_LIMIT_MENTIONS', fallback: '5/1h' },
+  /** follow calls per account. */
+  follows: { env: 'RATE_LIMIT_FOLLOWS', fallback: '100/1h' },
+  /** pairDevice calls per account. */
+  pairDevice: { env: 'RATE_LIMIT_PAIR_DEVICE', fallback: '10/1h' },
+  /** startBroadcast calls (live or scheduled) per account. */
+  startBroadcast: { env: 'RATE_LIMIT_START_BROADCAST', fallback: '10/1h' },
+  /** See it taps per account. */
+  seeItTaps: { env: 'RATE_LIMIT_SEE_IT_TAPS', fallback: '30/1m' },
+  /** Taps per (account, show, action) that count in seeItStats; more are recorded, not counted. */
+  seeItStats: { env: 'RATE_LIMIT_SEE_IT_STATS', fallback: '1/1h' },
+  /** Reports per reporter. */
+  reports: { env: 'RATE_LIMIT_REPORTS', fallback: '20/1h' },
+  /** Live chat comments per (viewer, broadcast). */
+  comments: { env: 'RATE_LIMIT_COMMENTS', fallback: '5/10s' },
+  /** sendHearts calls per viewer (each call carries up to 100 hearts). */
+  hearts: { env: 'RATE_LIMIT_HEARTS', fallback: '10/1s' },
+} as const;
+
+export type RateLimitName = keyof typeof RATE_LIMITS;
+
+const WINDOW_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+
+function parseRateLimit(raw: string): RateLimitSetting | undefined {
+  const match = /^(\d+)\s*\/\s*(\d+)\s*([smhd]?)$/.exec(raw);
+  if (!match) return undefined;
+  const max = Number(match[1]);
+  const windowSeconds = Number(match[2]) * WINDOW_UNITS[match[3] || 's'];
+  const valid = max >= 1 && max <= 1_000_000 && windowSeconds >= 1 && windowSeconds <= 7 * 86_400;
+  return valid ? { max, windowSeconds } : undefined;
 }
 
 export class ConfigError extends Error {
@@ -91,6 +150,42 @@ class EnvReader {
     if (['0', 'false', 'no', 'off'].includes(raw)) return false;
     this.problems.push(`${name} must be true or false (got "${raw}")`);
     return fallback;
+  }
+
+  /** "count/window", such as "10/15m": 1 to 1000000 per 1 second to 7 days. */
+  rateLimit(name: string, fallback: string): RateLimitSetting {
+    const raw = this.string(name);
+    const setting = parseRateLimit(raw ?? fallback);
+    if (setting) return setting;
+    this.problems.push(
+      `${name} must be "count/window" such as "10/15m": 1 to 1000000 per 1s to 7d (got "${raw}")`,
+    );
+    return parseRateLimit(fallback)!;
+  }
+
+  /** A hop count, or a comma-separated list of addresses and CIDR ranges; unset trusts nobody. */
+  trustProxy(name: string): TrustProxy {
+    const raw = this.string(name);
+    if (raw === undefined) return [];
+    if (/^\d+$/.test(raw)) return this.int(name, 0, 0, 10);
+    const entries = raw.split(',').map((entry) => entry.trim());
+    const invalid = entries.filter((entry) => {
+      const [address, prefix, ...rest] = entry.split('/');
+      const family = isIP(address);
+      const bits = family === 6 ? 128 : 32;
+      return (
+        family === 0 ||
+        rest.length > 0 ||
+        (prefix !== undefined && !(/^\d+$/.test(prefix) && Number(prefix) <= bits))
+      );
+    });
+    if (invalid.length > 0) {
+      this.problems.push(
+        `${name} must be a hop count or addresses and CIDR ranges separated by commas (not "${invalid.join('", "')}")`,
+      );
+      return [];
+    }
+    return entries;
   }
 
   url(name: string, protocols: string[]): string | undefined {
@@ -181,10 +276,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
       hookSecret: hookSecret ?? 'dev-media-hook-secret',
       publishDoneGraceSeconds: read.int('MEDIA_PUBLISH_DONE_GRACE_SECONDS', 15, 0, 3600),
     },
-    signIn: {
-      maxAttempts: read.int('SIGNIN_MAX_ATTEMPTS', 10, 1, 10_000),
-      windowSeconds: read.int('SIGNIN_WINDOW_SECONDS', 15 * 60, 1, 24 * 3600),
-    },
+    trustProxy: read.trustProxy('TRUST_PROXY'),
+    rateLimits: Object.fromEntries(
+      Object.entries(RATE_LIMITS).map(([name, { env, fallback }]) => [
+        name,
+        read.rateLimit(env, fallback),
+      ]),
+    ) as Record<RateLimitName, RateLimitSetting>,
     timeline: {
       fanoutMaxFollowers: read.int('FANOUT_MAX_FOLLOWERS', 10_000, 0, 10_000_000),
       backfillPerFollow: read.int('TIMELINE_BACKFILL_PER_FOLLOW', 50, 0, 1000),

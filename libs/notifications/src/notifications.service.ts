@@ -8,6 +8,7 @@ import {
   defineLoader,
   keysetCondition,
   pageSize,
+  RateLimits,
 } from '@app/common';
 import { FollowState } from '@app/graph';
 import { EventBus } from '@app/realtime';
@@ -102,7 +103,26 @@ export class NotificationsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly bus: EventBus,
+    private readonly limits: RateLimits,
   ) {}
+
+  /**
+   * Drops the MENTIONED targets over the `mentions` limit of (author, mentioned account): a run of
+   * posts naming one account notifies it a few times, not once per post. The posts still go out.
+   */
+  async withinMentionLimit(
+    authorId: string,
+    targets: NotificationTarget[],
+  ): Promise<NotificationTarget[]> {
+    const kept = await Promise.all(
+      targets.map(async (target) =>
+        target.kind !== NotificationKind.MENTIONED || target.recipientId === authorId
+          ? true
+          : this.limits.allow('mentions', `${authorId}:${target.recipientId}`),
+      ),
+    );
+    return targets.filter((_target, i) => kept[i]);
+  }
 
   /** Explicit recipients, each with its kind, in one statement. */
   async notifyEach(

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Client } from 'pg';
-import { AppConfig, loadConfig } from '@app/config';
+import { AppConfig, loadConfig, RATE_LIMITS } from '@app/config';
 import { QueryCounter } from '@app/database';
 import { createApp } from '../../../apps/api/src/create-app';
 import { TestSubscription } from './test-subscription';
@@ -71,6 +71,8 @@ export class TestApp {
       DATABASE_URL: url,
       // Test apps share the machine's Redis; ids start at 1 in every test database.
       REDIS_KEY_PREFIX: `seeit-test-${database}:`,
+      // Suites sign up and act many times from 127.0.0.1; those that test a limit set it.
+      ...Object.fromEntries(Object.values(RATE_LIMITS).map(({ env }) => [env, '1000000/1s'])),
       ...env,
     };
     const config = loadConfig(fullEnv);
@@ -113,6 +115,7 @@ export class TestApp {
   async close(): Promise<void> {
     await this.app.close();
     await admin((client) => client.query(`DROP DATABASE IF EXISTS ${this.database} WITH (FORCE)`));
+    rmSync(this.env.DATA_DIR, { recursive: true, force: true });
   }
 
   async gql<T = any>(
