@@ -1,11 +1,11 @@
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
-import { DynamicModule, Module, ValidationPipe } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule, GraphQLSchemaHost } from '@nestjs/graphql';
 import { AccountsModule, AuthService } from '@app/accounts';
 import { BroadcastsModule } from '@app/broadcasts';
 import { MediaModule } from '@app/broadcasts/media';
-import { CommonModule, SafeExceptionFilter, validationExceptionFactory } from '@app/common';
+import { CommonModule, InputPipe, SafeExceptionFilter } from '@app/common';
 import { APP_CONFIG, AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule, DatabaseOptions } from '@app/database';
 import { GraphModule } from '@app/graph';
@@ -47,14 +47,7 @@ export class AppModule {
       controllers: [HealthController],
       providers: [
         { provide: APP_FILTER, useClass: SafeExceptionFilter },
-        {
-          provide: APP_PIPE,
-          useValue: new ValidationPipe({
-            transform: true,
-            forbidUnknownValues: false,
-            exceptionFactory: validationExceptionFactory,
-          }),
-        },
+        { provide: APP_PIPE, useValue: new InputPipe() },
       ],
     };
   }

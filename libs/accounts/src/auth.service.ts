@@ -60,8 +60,6 @@ export class AuthService {
       'Too many accounts were created from your address. Try again later.',
     );
     await this.accounts.assertHandleFree(input.handle, input.email);
-    const isBootstrapAdmin =
-      this.config.bootstrapAdmin?.toLowerCase() === input.handle.toLowerCase();
     try {
       const user = await this.users.save(
         this.users.create({
@@ -69,7 +67,7 @@ export class AuthService {
           email: input.email.toLowerCase(),
           passwordHash: await hash(input.password, ARGON2),
           displayName: input.displayName ?? input.handle,
-          role: isBootstrapAdmin ? Role.ADMIN : Role.MEMBER,
+          role: Role.MEMBER,
         }),
       );
       const saved = await this.accounts.getActive(user.id);

@@ -9,12 +9,9 @@ export const MAX_HEARTS_PER_CALL = 100;
 /** Hearts of one viewer that count toward a broadcast's heartCount. */
 export const MAX_COUNTED_HEARTS = 500;
 
-/** Trimmed text of 1 to `max` Unicode code points (as PostgreSQL counts), without NUL. */
+/** Trimmed text of 1 to `max` Unicode code points (as PostgreSQL counts). */
 export function parseText(raw: string, field: string, max: number): string {
   const text = raw.trim();
-  // PostgreSQL text cannot hold U+0000: refuse it here rather than fail on the INSERT.
-  if (text.includes('\u0000'))
-    throw InvalidInputError.field(field, 'must not contain NUL characters');
   const length = [...text].length;
   if (length === 0) throw InvalidInputError.field(field, 'must not be empty');
   if (length > max) {

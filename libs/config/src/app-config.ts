@@ -20,7 +20,10 @@ export interface AppConfig {
   readonly tokenTtlSeconds: number;
   readonly publicUrl: string;
   readonly appScheme: string;
-  /** Handle that becomes ADMIN when it signs up or when the service starts. */
+  /**
+   * Handle whose existing account becomes ADMIN when the service starts: once per handle, recorded
+   * in the database, never at sign-up.
+   */
   readonly bootstrapAdmin?: string;
   readonly graphql: {
     readonly maxDepth: number;

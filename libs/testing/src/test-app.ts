@@ -12,7 +12,12 @@ import { TestSubscription } from './test-subscription';
 
 export interface GraphQLResponse<T = any> {
   data?: T;
-  errors?: { message: string; path?: string[]; extensions?: Record<string, any> }[];
+  errors?: {
+    message: string;
+    path?: string[];
+    locations?: { line: number; column: number }[];
+    extensions?: Record<string, any>;
+  }[];
 }
 
 export interface TestUser {

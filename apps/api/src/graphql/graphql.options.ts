@@ -3,7 +3,7 @@ import { ApolloDriverConfig } from '@nestjs/apollo';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { Request } from 'express';
 import { AuthService } from '@app/accounts';
-import { formatGraphQLError, OperationLimits, RequestContext } from '@app/common';
+import { DateTimeScalar, formatGraphQLError, OperationLimits, RequestContext } from '@app/common';
 import { AppConfig } from '@app/config';
 import { SocketRegistry } from '@app/realtime';
 import { DevicesService } from '@app/see-it';
@@ -37,7 +37,11 @@ export function graphqlOptions(
     formatError: (formatted, error) => formatGraphQLError(formatted, error, production),
     // Guards sit on operations; enhancers on every field would cost 5x on nested lists.
     fieldResolverEnhancers: [],
-    buildSchemaOptions: { numberScalarMode: 'integer' },
+    // Every Date is the strict DateTime scalar, named as the contract says.
+    buildSchemaOptions: {
+      numberScalarMode: 'integer',
+      scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
+    },
     // HTTP only: websocket operations get theirs from websocketOptions.
     context: ({ req }: { req: Request }): Promise<RequestContext> =>
       auth.createContext(req.headers.authorization, auth.clientAddress(req)),

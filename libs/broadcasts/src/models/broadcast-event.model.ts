@@ -1,4 +1,5 @@
-import { Field, GraphQLISODateTime, Int, ObjectType } from '@nestjs/graphql';
+import { Field, Int, ObjectType } from '@nestjs/graphql';
+import { DateTimeScalar } from '@app/common';
 import { BroadcastEntity } from '../entities/broadcast.entity';
 import type { PublicBroadcast } from '../broadcast-records';
 import { BroadcastCommentEntity } from '../entities/broadcast-comment.entity';
@@ -30,7 +31,7 @@ export class BroadcastEventModel {
   @Field(() => BroadcastCommentModel, { nullable: true })
   comment!: BroadcastCommentModel | null;
 
-  @Field(() => GraphQLISODateTime)
+  @Field(() => DateTimeScalar)
   at!: Date;
 
   static from(event: {

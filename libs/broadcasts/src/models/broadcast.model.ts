@@ -1,5 +1,5 @@
-import { Field, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
-import { Connection, Node, toGlobalId } from '@app/common';
+import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { Connection, DateTimeScalar, Node, toGlobalId } from '@app/common';
 import { BroadcastEntity } from '../entities/broadcast.entity';
 import type { PublicBroadcast } from '../broadcast-records';
 import { BroadcastStatus, BroadcastVisibility, ChatMode } from './broadcast-enums';
@@ -38,13 +38,13 @@ export class BroadcastModel implements Node {
   @Field(() => ChatMode)
   chatMode!: ChatMode;
 
-  @Field(() => GraphQLISODateTime, { nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true })
   scheduledFor!: Date | null;
 
-  @Field(() => GraphQLISODateTime, { nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true })
   startedAt!: Date | null;
 
-  @Field(() => GraphQLISODateTime, { nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true })
   endedAt!: Date | null;
 
   @Field(() => Int, { description: 'Viewers watching now; 0 once ended.' })

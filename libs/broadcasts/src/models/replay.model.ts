@@ -1,4 +1,5 @@
-import { Field, GraphQLISODateTime, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Field, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { DateTimeScalar } from '@app/common';
 import { BroadcastCommentModel } from './broadcast-comment.model';
 
 export enum ReplayEventKind {
@@ -19,7 +20,7 @@ export class ReplayModel {
   @Field(() => Int)
   durationMs!: number;
 
-  @Field(() => GraphQLISODateTime)
+  @Field(() => DateTimeScalar)
   availableAt!: Date;
 }
 

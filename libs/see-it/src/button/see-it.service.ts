@@ -74,7 +74,10 @@ export class SeeItService {
       if (broadcast) return this.forBroadcast(loaders, BroadcastModel.from(broadcast));
     }
     if (post.hashtags.length === 0) return null;
-    const shows = await loaders.loadMany(this.shows.byTag, post.hashtags.map(hashtagKey));
+    const tagged = await loaders.loadMany(this.shows.byTag, post.hashtags.map(hashtagKey));
+    const shows = await Promise.all(
+      tagged.map((show) => this.shows.visible(loaders, show, viewerId)),
+    );
     const show = shows.find((found) => found !== undefined);
     return show ? this.forShow(loaders, ShowModel.from(show)) : null;
   }
@@ -86,7 +89,11 @@ export class SeeItService {
     viewerId: string | undefined,
   ): Promise<SeeItModel | undefined> {
     if ('showId' in subject) {
-      const show = await loaders.load(this.shows.byId, subject.showId);
+      const show = await this.shows.visible(
+        loaders,
+        await loaders.load(this.shows.byId, subject.showId),
+        viewerId,
+      );
       return show && this.forShow(loaders, ShowModel.from(show));
     }
     const broadcast = await this.visibleBroadcast(loaders, subject.broadcastId, viewerId);

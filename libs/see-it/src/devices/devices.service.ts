@@ -43,7 +43,7 @@ function toDeviceEntity(row: DeviceRecord): DeviceEntity {
 function parseName(raw: string): string {
   const name = raw.trim();
   const length = [...name].length;
-  if (length === 0 || length > MAX_NAME_LENGTH || name.includes('\u0000')) {
+  if (length === 0 || length > MAX_NAME_LENGTH) {
     throw InvalidInputError.field('name', `must be 1 to ${MAX_NAME_LENGTH} characters`);
   }
   return name;
