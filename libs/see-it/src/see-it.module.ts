@@ -14,7 +14,7 @@ import { DevicesService } from './devices/devices.service';
 import { DeviceModel } from './devices/models/device.model';
 import { PlayCommands } from './devices/play-commands';
 import { AiringEntity } from './shows/airing.entity';
-import { ShowModel } from './shows/models/show.model';
+import { AiringModel, ShowModel } from './shows/models/show.model';
 import { ShowEntity } from './shows/show.entity';
 import { ShowsResolver } from './shows/shows.resolver';
 import { ShowsService } from './shows/shows.service';
@@ -23,6 +23,7 @@ import { SeeItTapEntity } from './taps/see-it-tap.entity';
 import { TapsResolver } from './taps/taps.resolver';
 import { TapsService } from './taps/taps.service';
 import { WatchLaterEntity } from './watch-later/watch-later.entity';
+import { WatchLaterEntryModel } from './watch-later/models/watch-later.model';
 import { WatchLaterResolver } from './watch-later/watch-later.resolver';
 import { WatchLaterService } from './watch-later/watch-later.service';
 
@@ -70,6 +71,8 @@ export class SeeItModule implements OnModuleInit {
     private readonly nodes: NodeRegistry,
     private readonly shows: ShowsService,
     private readonly devices: DevicesService,
+    private readonly watchLater: WatchLaterService,
+    private readonly buttons: SeeItService,
     private readonly conversation: ConversationFeed,
     private readonly postEvents: PostEvents,
   ) {}
@@ -79,6 +82,20 @@ export class SeeItModule implements OnModuleInit {
       const show = await context.loaders.load(this.shows.byId, id);
       const visible = await this.shows.visible(context.loaders, show, context.viewer?.id);
       return visible && ShowModel.from(visible);
+    });
+    // An airing is seen with its show.
+    this.nodes.register('Airing', async (id, context) => {
+      const airing = await context.loaders.load(this.shows.airingById, id);
+      const show = airing && (await context.loaders.load(this.shows.byId, airing.showId));
+      const visible = await this.shows.visible(context.loaders, show, context.viewer?.id);
+      return visible && airing && AiringModel.from(airing);
+    });
+    // A watch-later entry is its owner's alone, and shown only while its button is.
+    this.nodes.register('WatchLaterEntry', async (id, context) => {
+      const row = context.viewer && (await this.watchLater.ownedBy(context.viewer.id, id));
+      const seeIt =
+        row && (await this.buttons.forSubject(context.loaders, row.subject, context.viewer?.id));
+      return row && seeIt && WatchLaterEntryModel.from(row, seeIt);
     });
     // A device is its owner's alone.
     this.nodes.register('Device', async (id, context) => {

@@ -35,7 +35,12 @@ export class PostSeeItResolver {
 export class BroadcastSeeItResolver {
   constructor(private readonly buttons: SeeItService) {}
 
-  @ResolveField(() => SeeItModel)
+  // Nullable like Post.seeIt, so both members of TimelineItem can select it under one name.
+  @ResolveField(() => SeeItModel, {
+    nullable: true,
+    description:
+      'Where and how to watch this broadcast: live while it is on, then its replay. Never null today; nullable so that TimelineItem members agree on its type.',
+  })
   seeIt(
     @Parent() broadcast: BroadcastModel,
     @Context() context: RequestContext,

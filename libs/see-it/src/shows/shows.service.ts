@@ -170,6 +170,18 @@ export class ShowsService {
     { viewerIndependent: true },
   );
 
+  readonly airingById = defineLoader<string, AiringEntity | undefined>(
+    'airingsById',
+    async (ids) => {
+      const rows = await this.db.query<AiringRecord[]>(
+        'SELECT id, show_id, channel, starts_at, ends_at FROM airings WHERE id = ANY($1::bigint[])',
+        [ids],
+      );
+      return byKeys(ids, rows, (r) => r.id, toAiringEntity, undefined);
+    },
+    { viewerIndependent: true },
+  );
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly policy: RelationshipPolicy,

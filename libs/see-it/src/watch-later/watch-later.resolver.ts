@@ -7,11 +7,10 @@ import {
   pageSize,
   RequestContext,
   toConnection,
-  toGlobalId,
   Viewer,
 } from '@app/common';
 import { SeeItService } from '../button/see-it.service';
-import { WatchLaterConnection } from './models/watch-later.model';
+import { WatchLaterConnection, WatchLaterEntryModel } from './models/watch-later.model';
 import { WatchLaterService } from './watch-later.service';
 
 @Resolver()
@@ -21,7 +20,10 @@ export class WatchLaterResolver {
     private readonly buttons: SeeItService,
   ) {}
 
-  @Query(() => WatchLaterConnection)
+  @Query(() => WatchLaterConnection, {
+    description:
+      "The signed-in account's watch-later list, newest first; entries it can no longer see are left out. UNAUTHENTICATED when signed out.",
+  })
   @Authenticated()
   async watchLater(
     @Args() args: ConnectionArgs,
@@ -43,21 +45,25 @@ export class WatchLaterResolver {
       entries,
       entries.length,
       (entry) => entry.row.cursor,
-      (entry) => ({
-        id: toGlobalId('WatchLaterEntry', entry.row.id),
-        savedAt: entry.row.savedAt,
-        seeIt: entry.seeIt,
-      }),
+      (entry) => WatchLaterEntryModel.from(entry.row, entry.seeIt),
       !!args.after,
     );
     connection.pageInfo.hasNextPage = rows.length > page.length;
     return connection;
   }
 
-  @Mutation(() => Boolean)
+  @Mutation(() => Boolean, {
+    description:
+      'Removes one of your entries; true when done. NOT_FOUND for an entry that is not yours.',
+  })
   @Authenticated()
   async removeFromWatchLater(
-    @Args('id', { type: () => ID }, new GlobalIdPipe('WatchLaterEntry')) id: string,
+    @Args(
+      'id',
+      { description: 'Global id of the entry.', type: () => ID },
+      new GlobalIdPipe('WatchLaterEntry'),
+    )
+    id: string,
     @CurrentViewer() viewer: Viewer,
   ): Promise<boolean> {
     await this.service.remove(viewer, id);

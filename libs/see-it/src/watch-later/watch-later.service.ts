@@ -20,6 +20,22 @@ export interface WatchLaterRow {
   cursor: string;
 }
 
+interface WatchLaterRecord {
+  id: string;
+  show_id: string | null;
+  broadcast_id: string | null;
+  saved_at: Date;
+}
+
+function toWatchLaterRow(row: WatchLaterRecord): WatchLaterRow {
+  return {
+    id: row.id,
+    subject: row.show_id ? { showId: row.show_id } : { broadcastId: row.broadcast_id! },
+    savedAt: row.saved_at,
+    cursor: encodeCursor([row.id]),
+  };
+}
+
 /** The key savedByViewer loads by: "show:<id>" or "broadcast:<id>". */
 export function subjectKey(subject: SeeItSubjectRef): string {
   return 'showId' in subject ? `show:${subject.showId}` : `broadcast:${subject.broadcastId}`;
@@ -65,19 +81,21 @@ export class WatchLaterService {
   async list(viewerId: string, args: ConnectionArgs): Promise<WatchLaterRow[]> {
     const params: unknown[] = [viewerId, pageSize(args) + 1];
     const after = keysetCondition(args.after, [{ sql: 'id', part: 'int' }], 'DESC', params);
-    const rows = await this.db.query<
-      { id: string; show_id: string | null; broadcast_id: string | null; saved_at: Date }[]
-    >(
+    const rows = await this.db.query<WatchLaterRecord[]>(
       `SELECT id, show_id, broadcast_id, saved_at FROM watch_later
        WHERE user_id = $1 ${after && `AND ${after}`} ORDER BY id DESC LIMIT $2`,
       params,
     );
-    return rows.map((row) => ({
-      id: row.id,
-      subject: row.show_id ? { showId: row.show_id } : { broadcastId: row.broadcast_id! },
-      savedAt: row.saved_at,
-      cursor: encodeCursor([row.id]),
-    }));
+    return rows.map(toWatchLaterRow);
+  }
+
+  /** One of the viewer's own entries; another account's is undefined, as if it did not exist. */
+  async ownedBy(viewerId: string, id: string): Promise<WatchLaterRow | undefined> {
+    const [row] = await this.db.query<WatchLaterRecord[]>(
+      'SELECT id, show_id, broadcast_id, saved_at FROM watch_later WHERE id = $1 AND user_id = $2',
+      [id, viewerId],
+    );
+    return row && toWatchLaterRow(row);
   }
 
   /** Only the viewer's own entries; anything else is NOT_FOUND. */
