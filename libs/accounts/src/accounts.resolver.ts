@@ -20,18 +20,24 @@ export class AccountsResolver {
     private readonly auth: AuthService,
   ) {}
 
-  @Mutation(() => AuthPayloadModel)
+  @Mutation(() => AuthPayloadModel, {
+    description:
+      'Creates an account and signs it in. Invalid fields are BAD_USER_INPUT naming the field; a taken handle or email is CONFLICT; too many sign-ups from one address are RATE_LIMITED.',
+  })
   async signUp(
-    @Args('input') input: SignUpInput,
+    @Args('input', { description: 'The new account.' }) input: SignUpInput,
     @Context() context: RequestContext,
   ): Promise<AuthPayloadModel> {
     const session = await this.auth.signUp(input, context.ip);
     return { token: session.token, user: UserModel.from(session.user) };
   }
 
-  @Mutation(() => AuthPayloadModel)
+  @Mutation(() => AuthPayloadModel, {
+    description:
+      'Signs in with a handle or email and the password. A wrong login or password, or a suspended account, is UNAUTHENTICATED (without saying which); too many attempts are RATE_LIMITED.',
+  })
   async signIn(
-    @Args('input') input: SignInInput,
+    @Args('input', { description: 'The credentials.' }) input: SignInInput,
     @Context() context: RequestContext,
   ): Promise<AuthPayloadModel> {
     const session = await this.auth.signIn(input, context.ip);
@@ -50,10 +56,13 @@ export class AccountsResolver {
     return user ? UserModel.from(user) : null;
   }
 
-  @Mutation(() => UserModel)
+  @Mutation(() => UserModel, {
+    description:
+      "Changes the signed-in account's profile and returns it. Invalid fields are BAD_USER_INPUT naming the field; UNAUTHENTICATED when signed out.",
+  })
   @Authenticated()
   async updateProfile(
-    @Args('input') input: UpdateProfileInput,
+    @Args('input', { description: 'The fields to change.' }) input: UpdateProfileInput,
     @CurrentViewer() viewer: Viewer,
   ): Promise<UserModel> {
     return UserModel.from(await this.accounts.updateProfile(viewer, input));
@@ -62,8 +71,16 @@ export class AccountsResolver {
   @Mutation(() => UserModel, { description: 'Admins only.' })
   @Authenticated(Role.ADMIN)
   async setRole(
-    @Args('userId', { type: () => ID }, new GlobalIdPipe('User')) userId: string,
-    @Args('role', { type: () => Role }) role: Role,
+    @Args(
+      'userId',
+      {
+        description: 'Global id of the account; your own is FORBIDDEN, an unknown one NOT_FOUND.',
+        type: () => ID,
+      },
+      new GlobalIdPipe('User'),
+    )
+    userId: string,
+    @Args('role', { description: 'The new role.', type: () => Role }) role: Role,
     @CurrentViewer() viewer: Viewer,
   ): Promise<UserModel> {
     return UserModel.from(await this.accounts.setRole(viewer, userId, role));
@@ -74,8 +91,21 @@ export class AccountsResolver {
   })
   @Authenticated(Role.ADMIN)
   async suspendUser(
-    @Args('userId', { type: () => ID }, new GlobalIdPipe('User')) userId: string,
-    @Args('reason', { type: () => String, nullable: true }) reason: string | null | undefined,
+    @Args(
+      'userId',
+      {
+        description: 'Global id of the account; your own is FORBIDDEN, an unknown one NOT_FOUND.',
+        type: () => ID,
+      },
+      new GlobalIdPipe('User'),
+    )
+    userId: string,
+    @Args('reason', {
+      description: 'Why, for the moderation record; optional.',
+      type: () => String,
+      nullable: true,
+    })
+    reason: string | null | undefined,
     @CurrentViewer() viewer: Viewer,
   ): Promise<UserModel> {
     return UserModel.from(await this.accounts.suspend(viewer, userId, reason ?? undefined));
@@ -84,7 +114,12 @@ export class AccountsResolver {
   @Mutation(() => UserModel, { description: 'Admins only.' })
   @Authenticated(Role.ADMIN)
   async unsuspendUser(
-    @Args('userId', { type: () => ID }, new GlobalIdPipe('User')) userId: string,
+    @Args(
+      'userId',
+      { description: 'Global id of the account; an unknown one is NOT_FOUND.', type: () => ID },
+      new GlobalIdPipe('User'),
+    )
+    userId: string,
   ): Promise<UserModel> {
     return UserModel.from(await this.accounts.unsuspend(userId));
   }
@@ -92,7 +127,10 @@ export class AccountsResolver {
   @Mutation(() => Boolean, { description: 'Deletes the signed-in account and everything it made.' })
   @Authenticated()
   async deleteAccount(
-    @Args('password') password: string,
+    @Args('password', {
+      description: "The account's password, to confirm; a wrong one is BAD_USER_INPUT.",
+    })
+    password: string,
     @CurrentViewer() viewer: Viewer,
   ): Promise<boolean> {
     await this.auth.deleteAccount(viewer, password);

@@ -58,9 +58,14 @@ export class BroadcastsResolver {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  @Query(() => BroadcastModel, { nullable: true })
+  @Query(() => BroadcastModel, {
+    description:
+      'The broadcast with this id; null when it does not exist or is hidden from the viewer.',
+    nullable: true,
+  })
   async broadcast(
-    @Args('id', { type: () => ID }, broadcastId()) id: string,
+    @Args('id', { description: 'Global id of the broadcast.', type: () => ID }, broadcastId())
+    id: string,
     @Context() context: RequestContext,
   ): Promise<BroadcastModel> {
     return BroadcastModel.from(
@@ -86,40 +91,59 @@ export class BroadcastsResolver {
     );
   }
 
-  @Mutation(() => BroadcastModel)
+  @Mutation(() => BroadcastModel, {
+    description:
+      'Starts a broadcast as the signed-in account: LIVE now, or SCHEDULED when scheduledFor is in the future; read ingest for where to publish. A bad title is BAD_USER_INPUT; already live is CONFLICT; UNAUTHENTICATED when signed out; RATE_LIMITED when starting too often.',
+  })
   @Authenticated()
   async startBroadcast(
-    @Args('input') input: StartBroadcastInput,
+    @Args('input', { description: 'The broadcast.' }) input: StartBroadcastInput,
     @CurrentViewer() viewer: Viewer,
   ): Promise<BroadcastModel> {
     return BroadcastModel.from(await this.broadcasts.start(viewer, input));
   }
 
-  @Mutation(() => BroadcastModel)
+  @Mutation(() => BroadcastModel, {
+    description:
+      'The broadcaster or an admin ends a LIVE broadcast and returns it. NOT_FOUND when it does not exist or is hidden; FORBIDDEN for anyone else; CONFLICT when it is not LIVE.',
+  })
   @Authenticated()
   async endBroadcast(
-    @Args('id', { type: () => ID }, broadcastId()) id: string,
+    @Args('id', { description: 'Global id of the broadcast.', type: () => ID }, broadcastId())
+    id: string,
     @CurrentViewer() viewer: Viewer,
     @Context() context: RequestContext,
   ): Promise<BroadcastModel> {
     return BroadcastModel.from(await this.broadcasts.end(viewer, id, context.loaders));
   }
 
-  @Mutation(() => BroadcastModel)
+  @Mutation(() => BroadcastModel, {
+    description:
+      'The broadcaster or an admin calls off a SCHEDULED broadcast and returns it. NOT_FOUND when it does not exist or is hidden; FORBIDDEN for anyone else; CONFLICT when it is not SCHEDULED.',
+  })
   @Authenticated()
   async cancelBroadcast(
-    @Args('id', { type: () => ID }, broadcastId()) id: string,
+    @Args('id', { description: 'Global id of the broadcast.', type: () => ID }, broadcastId())
+    id: string,
     @CurrentViewer() viewer: Viewer,
     @Context() context: RequestContext,
   ): Promise<BroadcastModel> {
     return BroadcastModel.from(await this.broadcasts.cancel(viewer, id, context.loaders));
   }
 
-  @Mutation(() => BroadcastModel)
+  @Mutation(() => BroadcastModel, {
+    description:
+      'The broadcaster or an admin changes who may comment, and returns the broadcast. NOT_FOUND, FORBIDDEN as for endBroadcast; CONFLICT once it ended or was canceled.',
+  })
   @Authenticated()
   async setChatMode(
-    @Args('broadcastId', { type: () => ID }, broadcastId()) id: string,
-    @Args('mode', { type: () => ChatMode }) mode: ChatMode,
+    @Args(
+      'broadcastId',
+      { description: 'Global id of the broadcast.', type: () => ID },
+      broadcastId(),
+    )
+    id: string,
+    @Args('mode', { description: 'The new chat mode.', type: () => ChatMode }) mode: ChatMode,
     @CurrentViewer() viewer: Viewer,
     @Context() context: RequestContext,
   ): Promise<BroadcastModel> {
@@ -128,10 +152,14 @@ export class BroadcastsResolver {
     );
   }
 
-  @Mutation(() => BroadcastModel)
+  @Mutation(() => BroadcastModel, {
+    description:
+      'Counts the signed-in viewer as watching (call again within the presence interval to stay counted) and returns the broadcast; once ended, counts a replay view. NOT_FOUND when it does not exist, is hidden or has no replay; CONFLICT while still SCHEDULED.',
+  })
   @Authenticated()
   async joinBroadcast(
-    @Args('id', { type: () => ID }, broadcastId()) id: string,
+    @Args('id', { description: 'Global id of the broadcast.', type: () => ID }, broadcastId())
+    id: string,
     @CurrentViewer() viewer: Viewer,
     @Context() context: RequestContext,
   ): Promise<BroadcastModel> {
@@ -144,21 +172,38 @@ export class BroadcastsResolver {
     return BroadcastModel.from(await this.presence.join(viewer, id, context.loaders));
   }
 
-  @Mutation(() => BroadcastModel)
+  @Mutation(() => BroadcastModel, {
+    description:
+      'Stops counting the signed-in viewer as watching; idempotent. Returns the broadcast. NOT_FOUND when it does not exist or is hidden.',
+  })
   @Authenticated()
   async leaveBroadcast(
-    @Args('id', { type: () => ID }, broadcastId()) id: string,
+    @Args('id', { description: 'Global id of the broadcast.', type: () => ID }, broadcastId())
+    id: string,
     @CurrentViewer() viewer: Viewer,
     @Context() context: RequestContext,
   ): Promise<BroadcastModel> {
     return BroadcastModel.from(await this.presence.leave(viewer, id, context.loaders));
   }
 
-  @Mutation(() => Boolean)
+  @Mutation(() => Boolean, {
+    description:
+      'Sends hearts to a LIVE broadcast; they reach watchers batched in HEARTS events. True when accepted. BAD_USER_INPUT for a count outside 1 to 100; NOT_FOUND when it is not live or hidden; CONFLICT while SCHEDULED; RATE_LIMITED when sent too fast.',
+  })
   @Authenticated()
   async sendHearts(
-    @Args('broadcastId', { type: () => ID }, broadcastId()) id: string,
-    @Args('count', { type: () => Int, nullable: true }) count: number | null,
+    @Args(
+      'broadcastId',
+      { description: 'Global id of the broadcast.', type: () => ID },
+      broadcastId(),
+    )
+    id: string,
+    @Args('count', {
+      description: 'How many hearts: 1 to 100 (default 1).',
+      type: () => Int,
+      nullable: true,
+    })
+    count: number | null,
     @CurrentViewer() viewer: Viewer,
     @Context() context: RequestContext,
   ): Promise<boolean> {
@@ -166,21 +211,37 @@ export class BroadcastsResolver {
     return true;
   }
 
-  @Mutation(() => BroadcastCommentModel)
+  @Mutation(() => BroadcastCommentModel, {
+    description:
+      "Comments in a LIVE broadcast's chat and returns the comment. BAD_USER_INPUT for empty or longer than 200 characters; NOT_FOUND when it is not live or hidden; FORBIDDEN when its chat mode shuts you out; CONFLICT while SCHEDULED; RATE_LIMITED when commenting too fast.",
+  })
   @Authenticated()
   async postComment(
-    @Args('broadcastId', { type: () => ID }, broadcastId()) id: string,
-    @Args('text') text: string,
+    @Args(
+      'broadcastId',
+      { description: 'Global id of the broadcast.', type: () => ID },
+      broadcastId(),
+    )
+    id: string,
+    @Args('text', { description: '1 to 200 characters after trimming.' }) text: string,
     @CurrentViewer() viewer: Viewer,
     @Context() context: RequestContext,
   ): Promise<BroadcastCommentModel> {
     return BroadcastCommentModel.from(await this.chat.post(viewer, id, text, context.loaders));
   }
 
-  @Mutation(() => Boolean)
+  @Mutation(() => Boolean, {
+    description:
+      "The comment's author, the broadcaster or an admin removes a comment; watchers get COMMENT_REMOVED. True when done. NOT_FOUND when it does not exist or is hidden; FORBIDDEN for anyone else.",
+  })
   @Authenticated()
   async removeComment(
-    @Args('id', { type: () => ID }, new GlobalIdPipe('BroadcastComment')) id: string,
+    @Args(
+      'id',
+      { description: 'Global id of the comment.', type: () => ID },
+      new GlobalIdPipe('BroadcastComment'),
+    )
+    id: string,
     @CurrentViewer() viewer: Viewer,
     @Context() context: RequestContext,
   ): Promise<boolean> {
@@ -193,8 +254,26 @@ export class BroadcastsResolver {
   })
   @Authenticated()
   async banViewer(
-    @Args('broadcastId', { type: () => ID }, broadcastId()) id: string,
-    @Args('userId', { type: () => ID }, new GlobalIdPipe('User')) userId: string,
+    @Args(
+      'broadcastId',
+      {
+        description:
+          'Global id of the broadcast; NOT_FOUND when hidden, FORBIDDEN when not yours (admins may).',
+        type: () => ID,
+      },
+      broadcastId(),
+    )
+    id: string,
+    @Args(
+      'userId',
+      {
+        description:
+          'Global id of the viewer to ban; yourself or the broadcaster is BAD_USER_INPUT.',
+        type: () => ID,
+      },
+      new GlobalIdPipe('User'),
+    )
+    userId: string,
     @CurrentViewer() viewer: Viewer,
     @Context() context: RequestContext,
   ): Promise<boolean> {
@@ -204,17 +283,28 @@ export class BroadcastsResolver {
 
   /** Anyone who may see the broadcast may watch its events, signed in or not. */
   @Subscription(() => BroadcastEventModel, {
+    description:
+      'Everything that happens to a broadcast while you watch: viewers, hearts, comments, start and end. Open to anyone who may see the broadcast, signed in or not.',
     resolve: (event: BroadcastEventModel) => event,
   })
   async broadcastEvents(
-    @Args('broadcastId', { type: () => ID }, broadcastId()) id: string,
+    @Args(
+      'broadcastId',
+      {
+        description:
+          'Global id of the broadcast; NOT_FOUND when it does not exist or is hidden from the viewer.',
+        type: () => ID,
+      },
+      broadcastId(),
+    )
+    id: string,
     @Context() context: RequestContext,
   ): Promise<AsyncQueue<BroadcastEventModel>> {
     await this.broadcasts.getVisible(context.loaders, id, context.viewer?.id);
     return this.stream.open(id, context);
   }
 
-  @ResolveField(() => UserModel)
+  @ResolveField(() => UserModel, { description: 'The account broadcasting.' })
   async broadcaster(
     @Parent() broadcast: BroadcastModel,
     @Context() context: RequestContext,
@@ -237,7 +327,10 @@ export class BroadcastsResolver {
     return streamKey === undefined ? null : { rtmpUrl: this.config.media.rtmpUrl, streamKey };
   }
 
-  @ResolveField(() => BroadcastCommentConnection)
+  @ResolveField(() => BroadcastCommentConnection, {
+    description:
+      'The chat, oldest first; comments of accounts hidden from the viewer are left out.',
+  })
   async comments(
     @Parent() broadcast: BroadcastModel,
     @Args() args: ConnectionArgs,
@@ -261,7 +354,7 @@ export class BroadcastCommentResolver {
     private readonly accounts: AccountsService,
   ) {}
 
-  @ResolveField(() => UserModel)
+  @ResolveField(() => UserModel, { description: 'Who wrote it.' })
   async author(
     @Parent() comment: BroadcastCommentModel,
     @Context() context: RequestContext,
@@ -271,7 +364,7 @@ export class BroadcastCommentResolver {
     return UserModel.from(author!);
   }
 
-  @ResolveField(() => BroadcastModel)
+  @ResolveField(() => BroadcastModel, { description: 'The broadcast it was posted in.' })
   async broadcast(
     @Parent() comment: BroadcastCommentModel,
     @Context() context: RequestContext,

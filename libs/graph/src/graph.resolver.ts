@@ -40,9 +40,13 @@ export class GraphResolver {
     private readonly policy: RelationshipPolicy,
   ) {}
 
-  @Query(() => UserModel, { nullable: true })
+  @Query(() => UserModel, {
+    description:
+      'The account with this handle (any case); null when there is none, it is suspended, or it blocked the viewer.',
+    nullable: true,
+  })
   async user(
-    @Args('handle') handle: string,
+    @Args('handle', { description: "The handle, without '@'." }) handle: string,
     @Context() context: RequestContext,
   ): Promise<UserModel> {
     // Only something shaped like a handle is looked up or echoed back in the error message.
@@ -59,8 +63,16 @@ export class GraphResolver {
     description: 'Accounts whose handle or display name starts with the query.',
   })
   async searchUsers(
-    @Args('query') query: string,
-    @Args('first', { type: () => Int, nullable: true }) first: number | undefined,
+    @Args('query', {
+      description: 'Start of a handle or display name, in any case; at most 100 characters.',
+    })
+    query: string,
+    @Args('first', {
+      description: 'How many to return: 1 to 100 (default 20).',
+      type: () => Int,
+      nullable: true,
+    })
+    first: number | undefined,
     @Context() context: RequestContext,
   ): Promise<UserModel[]> {
     const limit = first ?? 20;
@@ -82,18 +94,40 @@ export class GraphResolver {
   })
   @Authenticated()
   async follow(
-    @Args('userId', { type: () => ID }, userId()) id: string,
-    @Args('notify', { nullable: true, type: () => Boolean }) notify: boolean | undefined,
+    @Args(
+      'userId',
+      {
+        description:
+          'Global id of the account to follow. Following yourself is BAD_USER_INPUT; an account that blocked you is NOT_FOUND; one you block is CONFLICT. Following again changes nothing but notify.',
+        type: () => ID,
+      },
+      userId(),
+    )
+    id: string,
+    @Args('notify', {
+      description: 'Whether to be notified when they go live (default true).',
+      nullable: true,
+      type: () => Boolean,
+    })
+    notify: boolean | undefined,
     @CurrentViewer() viewer: Viewer,
   ): Promise<UserModel> {
     await this.follows.follow(viewer, id, notify ?? undefined);
     return this.fresh(id);
   }
 
-  @Mutation(() => UserModel)
+  @Mutation(() => UserModel, {
+    description:
+      'Stops following the account; unfollowing one you do not follow changes nothing. Returns the account.',
+  })
   @Authenticated()
   async unfollow(
-    @Args('userId', { type: () => ID }, userId()) id: string,
+    @Args(
+      'userId',
+      { description: 'Global id of the account to unfollow.', type: () => ID },
+      userId(),
+    )
+    id: string,
     @CurrentViewer() viewer: Viewer,
     @Context() context: RequestContext,
   ): Promise<UserModel> {
@@ -103,20 +137,36 @@ export class GraphResolver {
   }
 
   // Blocking back and lifting one's own block stay possible, whoever blocks whom.
-  @Mutation(() => UserModel)
+  @Mutation(() => UserModel, {
+    description:
+      'Blocks the account: follows either way end, and you disappear from its view (NOT_FOUND when it acts on you). Idempotent. Returns the account.',
+  })
   @Authenticated()
   async block(
-    @Args('userId', { type: () => ID }, userId()) id: string,
+    @Args(
+      'userId',
+      {
+        description: 'Global id of the account to block; yourself is BAD_USER_INPUT.',
+        type: () => ID,
+      },
+      userId(),
+    )
+    id: string,
     @CurrentViewer() viewer: Viewer,
   ): Promise<UserModel> {
     await this.blocks.block(viewer, id);
     return this.fresh(id);
   }
 
-  @Mutation(() => UserModel)
+  @Mutation(() => UserModel, { description: 'Lifts a block; idempotent. Returns the account.' })
   @Authenticated()
   async unblock(
-    @Args('userId', { type: () => ID }, userId()) id: string,
+    @Args(
+      'userId',
+      { description: 'Global id of the account to unblock.', type: () => ID },
+      userId(),
+    )
+    id: string,
     @CurrentViewer() viewer: Viewer,
     @Context() context: RequestContext,
   ): Promise<UserModel> {
@@ -132,10 +182,21 @@ export class GraphResolver {
     return this.fresh(id);
   }
 
-  @Mutation(() => UserModel)
+  @Mutation(() => UserModel, {
+    description:
+      "Hides the account's posts and broadcasts from your timeline and its notifications from you; it is not told. Idempotent. Returns the account.",
+  })
   @Authenticated()
   async mute(
-    @Args('userId', { type: () => ID }, userId()) id: string,
+    @Args(
+      'userId',
+      {
+        description: 'Global id of the account to mute; yourself is BAD_USER_INPUT.',
+        type: () => ID,
+      },
+      userId(),
+    )
+    id: string,
     @CurrentViewer() viewer: Viewer,
     @Context() context: RequestContext,
   ): Promise<UserModel> {
@@ -144,10 +205,15 @@ export class GraphResolver {
     return this.fresh(id);
   }
 
-  @Mutation(() => UserModel)
+  @Mutation(() => UserModel, { description: 'Lifts a mute; idempotent. Returns the account.' })
   @Authenticated()
   async unmute(
-    @Args('userId', { type: () => ID }, userId()) id: string,
+    @Args(
+      'userId',
+      { description: 'Global id of the account to unmute.', type: () => ID },
+      userId(),
+    )
+    id: string,
     @CurrentViewer() viewer: Viewer,
     @Context() context: RequestContext,
   ): Promise<UserModel> {
@@ -180,17 +246,24 @@ export class GraphResolver {
     return context.loaders.load(this.follows.followsViewer, user.rowId);
   }
 
-  @ResolveField(() => Boolean)
+  @ResolveField(() => Boolean, {
+    description: 'True when the signed-in viewer blocks this user; false when signed out.',
+  })
   viewerBlocks(@Parent() user: UserModel, @Context() context: RequestContext): Promise<boolean> {
     return context.loaders.load(this.blocks.viewerBlocks, user.rowId);
   }
 
-  @ResolveField(() => Boolean)
+  @ResolveField(() => Boolean, {
+    description: 'True when the signed-in viewer mutes this user; false when signed out.',
+  })
   viewerMutes(@Parent() user: UserModel, @Context() context: RequestContext): Promise<boolean> {
     return context.loaders.load(this.blocks.viewerMutes, user.rowId);
   }
 
-  @ResolveField(() => UserConnection)
+  @ResolveField(() => UserConnection, {
+    description:
+      'Accounts following this user, most recent first. Accounts that blocked the viewer are left out.',
+  })
   async followers(
     @Parent() user: UserModel,
     @Args() args: ConnectionArgs,
@@ -202,7 +275,10 @@ export class GraphResolver {
     );
   }
 
-  @ResolveField(() => UserConnection)
+  @ResolveField(() => UserConnection, {
+    description:
+      'Accounts this user follows, most recent first. Accounts that blocked the viewer are left out.',
+  })
   async following(
     @Parent() user: UserModel,
     @Args() args: ConnectionArgs,

@@ -48,10 +48,13 @@ async function forAdmins<E, M>(
 export class ReportsResolver {
   constructor(private readonly service: ReportsService) {}
 
-  @Mutation(() => ReportModel)
+  @Mutation(() => ReportModel, {
+    description:
+      'Reports something to the admins and returns the report. BAD_USER_INPUT for a bad target or reason, or for reporting yourself or your own content; NOT_FOUND when the target does not exist or is hidden from you; RATE_LIMITED when reporting too often; UNAUTHENTICATED when signed out.',
+  })
   @Authenticated()
   async report(
-    @Args('input') input: ReportInput,
+    @Args('input', { description: 'The report.' }) input: ReportInput,
     @CurrentViewer() viewer: Viewer,
     @Context() context: RequestContext,
   ): Promise<ReportModel> {
@@ -79,8 +82,21 @@ export class ReportsResolver {
   @Mutation(() => ReportModel, { description: 'Admins only.' })
   @Authenticated(Role.ADMIN)
   async resolveReport(
-    @Args('id', { type: () => ID }, new GlobalIdPipe('Report')) id: string,
-    @Args('status', { type: () => ReportStatus }) status: ReportStatus,
+    @Args(
+      'id',
+      {
+        description:
+          'Global id of the report; NOT_FOUND when unknown, CONFLICT when already resolved.',
+        type: () => ID,
+      },
+      new GlobalIdPipe('Report'),
+    )
+    id: string,
+    @Args('status', {
+      description: 'ACTIONED or DISMISSED (OPEN is BAD_USER_INPUT).',
+      type: () => ReportStatus,
+    })
+    status: ReportStatus,
     @CurrentViewer() viewer: Viewer,
   ): Promise<ReportModel> {
     return ReportModel.from(await this.service.resolve(viewer, id, status));
@@ -102,7 +118,11 @@ export class ReportsResolver {
     );
   }
 
-  @ResolveField(() => UserModel, { nullable: true })
+  @ResolveField(() => UserModel, {
+    description:
+      'Admins only: the account reported; null otherwise, or when it reports something else.',
+    nullable: true,
+  })
   user(
     @Parent() report: ReportModel,
     @Context() context: RequestContext,
@@ -115,7 +135,11 @@ export class ReportsResolver {
     );
   }
 
-  @ResolveField(() => PostModel, { nullable: true })
+  @ResolveField(() => PostModel, {
+    description:
+      'Admins only: the post reported; null otherwise, or when it reports something else.',
+    nullable: true,
+  })
   post(
     @Parent() report: ReportModel,
     @Context() context: RequestContext,
@@ -128,7 +152,11 @@ export class ReportsResolver {
     );
   }
 
-  @ResolveField(() => BroadcastCommentModel, { nullable: true })
+  @ResolveField(() => BroadcastCommentModel, {
+    description:
+      'Admins only: the comment reported; null otherwise, or when it reports something else.',
+    nullable: true,
+  })
   comment(
     @Parent() report: ReportModel,
     @Context() context: RequestContext,
@@ -141,7 +169,11 @@ export class ReportsResolver {
     );
   }
 
-  @ResolveField(() => BroadcastModel, { nullable: true })
+  @ResolveField(() => BroadcastModel, {
+    description:
+      'Admins only: the broadcast reported; null otherwise, or when it reports something else.',
+    nullable: true,
+  })
   broadcast(
     @Parent() report: ReportModel,
     @Context() context: RequestContext,

@@ -39,7 +39,10 @@ export class NotificationsResolver {
     private readonly broadcasts: BroadcastsService,
   ) {}
 
-  @Query(() => NotificationConnection)
+  @Query(() => NotificationConnection, {
+    description:
+      "The signed-in account's notifications, newest first. UNAUTHENTICATED when signed out.",
+  })
   @Authenticated()
   async notifications(
     @Args() args: ConnectionArgs,
@@ -54,10 +57,22 @@ export class NotificationsResolver {
     );
   }
 
-  @Mutation(() => Int)
+  @Mutation(() => Int, {
+    description:
+      'Marks your notifications read, up to and including upTo (all when left out); returns how many changed. UNAUTHENTICATED when signed out.',
+  })
   @Authenticated()
   markNotificationsRead(
-    @Args('upTo', { type: () => ID, nullable: true }, new GlobalIdPipe('Notification'))
+    @Args(
+      'upTo',
+      {
+        description:
+          "Global id of the newest notification to mark; another type's id is BAD_USER_INPUT.",
+        type: () => ID,
+        nullable: true,
+      },
+      new GlobalIdPipe('Notification'),
+    )
     upTo: string | undefined,
     @CurrentViewer() viewer: Viewer,
   ): Promise<number> {
@@ -65,6 +80,8 @@ export class NotificationsResolver {
   }
 
   @Subscription(() => NotificationModel, {
+    description:
+      'Each new notification of the signed-in account, as it is made. UNAUTHENTICATED when signed out.',
     // A subscription's context lives as long as its socket: each event brings its own loaders,
     // set as the event is resolved, so nothing stays cached from one event to the next.
     resolve: (push: NotificationPush, _args: unknown, context: RequestContext) => {
@@ -77,7 +94,7 @@ export class NotificationsResolver {
     return this.feed.listen(viewer.id);
   }
 
-  @ResolveField(() => UserModel)
+  @ResolveField(() => UserModel, { description: 'Who did it.' })
   async actor(
     @Parent() notification: NotificationModel,
     @Context() context: RequestContext,
@@ -88,7 +105,11 @@ export class NotificationsResolver {
     return UserModel.from(user);
   }
 
-  @ResolveField(() => PostModel, { nullable: true })
+  @ResolveField(() => PostModel, {
+    description:
+      'The post concerned (LIKED, MENTIONED, REPLIED); null for other kinds, or when deleted or hidden.',
+    nullable: true,
+  })
   async post(
     @Parent() notification: NotificationModel,
     @Context() context: RequestContext,
@@ -101,7 +122,11 @@ export class NotificationsResolver {
     return PostModel.from(post);
   }
 
-  @ResolveField(() => BroadcastModel, { nullable: true })
+  @ResolveField(() => BroadcastModel, {
+    description:
+      'The broadcast concerned (WENT_LIVE); null for other kinds, or when deleted or hidden.',
+    nullable: true,
+  })
   async broadcast(
     @Parent() notification: NotificationModel,
     @Context() context: RequestContext,

@@ -37,18 +37,32 @@ export class PostsResolver {
     private readonly broadcasts: BroadcastsService,
   ) {}
 
-  @Query(() => PostModel, { nullable: true })
+  @Query(() => PostModel, {
+    description: 'The post with this id; null when it does not exist or is hidden from the viewer.',
+    nullable: true,
+  })
   async post(
-    @Args('id', { type: () => ID }, postId()) id: string,
+    @Args(
+      'id',
+      {
+        description: "Global id of the post; another type's id is BAD_USER_INPUT.",
+        type: () => ID,
+      },
+      postId(),
+    )
+    id: string,
     @Context() context: RequestContext,
   ): Promise<PostModel> {
     return PostModel.from(await this.posts.getVisible(context.loaders, id, context.viewer?.id));
   }
 
-  @Mutation(() => PostModel)
+  @Mutation(() => PostModel, {
+    description:
+      'Posts as the signed-in account and returns the post. Bad text is BAD_USER_INPUT naming input.text; a reply to or a share of what you cannot see is NOT_FOUND; UNAUTHENTICATED when signed out; RATE_LIMITED when posting too fast.',
+  })
   @Authenticated()
   async createPost(
-    @Args('input') input: CreatePostInput,
+    @Args('input', { description: 'The post.' }) input: CreatePostInput,
     @CurrentViewer() viewer: Viewer,
     @Context() context: RequestContext,
   ): Promise<PostModel> {
@@ -66,10 +80,13 @@ export class PostsResolver {
     return PostModel.from(post);
   }
 
-  @Mutation(() => Boolean)
+  @Mutation(() => Boolean, {
+    description:
+      "The author or an admin deletes the post (and its replies' link to it); true when done. NOT_FOUND when it does not exist or is hidden; FORBIDDEN for anyone else.",
+  })
   @Authenticated()
   async deletePost(
-    @Args('id', { type: () => ID }, postId()) id: string,
+    @Args('id', { description: 'Global id of the post.', type: () => ID }, postId()) id: string,
     @CurrentViewer() viewer: Viewer,
     @Context() context: RequestContext,
   ): Promise<boolean> {
@@ -77,10 +94,13 @@ export class PostsResolver {
     return true;
   }
 
-  @Mutation(() => PostModel)
+  @Mutation(() => PostModel, {
+    description:
+      'Likes the post (idempotent) and returns it. NOT_FOUND when it does not exist or is hidden from you.',
+  })
   @Authenticated()
   async likePost(
-    @Args('id', { type: () => ID }, postId()) id: string,
+    @Args('id', { description: 'Global id of the post.', type: () => ID }, postId()) id: string,
     @CurrentViewer() viewer: Viewer,
     @Context() context: RequestContext,
   ): Promise<PostModel> {
@@ -88,10 +108,13 @@ export class PostsResolver {
     return this.reload(id, context);
   }
 
-  @Mutation(() => PostModel)
+  @Mutation(() => PostModel, {
+    description:
+      'Takes back a like (idempotent) and returns the post. NOT_FOUND when it does not exist or is hidden from you.',
+  })
   @Authenticated()
   async unlikePost(
-    @Args('id', { type: () => ID }, postId()) id: string,
+    @Args('id', { description: 'Global id of the post.', type: () => ID }, postId()) id: string,
     @CurrentViewer() viewer: Viewer,
     @Context() context: RequestContext,
   ): Promise<PostModel> {
@@ -99,14 +122,18 @@ export class PostsResolver {
     return this.reload(id, context);
   }
 
-  @ResolveField(() => UserModel)
+  @ResolveField(() => UserModel, { description: 'Who posted it.' })
   async author(@Parent() post: PostModel, @Context() context: RequestContext): Promise<UserModel> {
     const author = await context.loaders.load(this.accounts.byId, post.authorId);
     // Posts of suspended authors are filtered before they get here; a race lands as null data.
     return UserModel.from(author!);
   }
 
-  @ResolveField(() => PostModel, { nullable: true })
+  @ResolveField(() => PostModel, {
+    description:
+      'The post this replies to; null for a post that is no reply, or when that post is deleted or hidden from the viewer.',
+    nullable: true,
+  })
   async replyTo(
     @Parent() post: PostModel,
     @Context() context: RequestContext,
@@ -137,7 +164,10 @@ export class PostsResolver {
     return BroadcastModel.from(broadcast);
   }
 
-  @ResolveField(() => [UserModel])
+  @ResolveField(() => [UserModel], {
+    description:
+      'Accounts @mentioned in the text that exist and are visible to the viewer, each once.',
+  })
   async mentions(
     @Parent() post: PostModel,
     @Context() context: RequestContext,
@@ -153,12 +183,16 @@ export class PostsResolver {
     return users.flatMap((user, i) => (user && !hidden[i] ? [UserModel.from(user)] : []));
   }
 
-  @ResolveField(() => Boolean)
+  @ResolveField(() => Boolean, {
+    description: 'True when the signed-in viewer likes this post; false when signed out.',
+  })
   viewerHasLiked(@Parent() post: PostModel, @Context() context: RequestContext): Promise<boolean> {
     return context.loaders.load(this.posts.viewerHasLiked, post.rowId);
   }
 
-  @ResolveField(() => PostConnection)
+  @ResolveField(() => PostConnection, {
+    description: 'Replies to this post, oldest first; those hidden from the viewer are left out.',
+  })
   async replies(
     @Parent() post: PostModel,
     @Args() args: ConnectionArgs,

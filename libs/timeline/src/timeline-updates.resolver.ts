@@ -18,7 +18,13 @@ export class TimelineUpdatesResolver {
   })
   @Authenticated()
   timelineUpdates(
-    @Args('after', { type: () => String, nullable: true }) after: string | null | undefined,
+    @Args('after', {
+      description:
+        'The cursor of the last TimelineUpdate received (TimelineUpdate.cursor, not a TimelineEdge.cursor, which is BAD_USER_INPUT here); left out, only what happens from now on is sent.',
+      type: () => String,
+      nullable: true,
+    })
+    after: string | null | undefined,
     @CurrentViewer() viewer: Viewer,
   ): Promise<AsyncIterableIterator<TimelineDelivery>> {
     return this.live.open(viewer.id, after);

@@ -7,6 +7,7 @@ import { DateTimeScalar, formatGraphQLError, OperationLimits, RequestContext } f
 import { AppConfig } from '@app/config';
 import { SocketRegistry } from '@app/realtime';
 import { DevicesService } from '@app/see-it';
+import { describeRootTypes } from './root-types';
 import { websocketOptions } from './websocket.options';
 
 /** The GraphQL server over HTTP (Apollo) and websockets (graphql-ws), with the same limits on both. */
@@ -42,6 +43,7 @@ export function graphqlOptions(
       numberScalarMode: 'integer',
       scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     },
+    transformSchema: describeRootTypes,
     // HTTP only: websocket operations get theirs from websocketOptions.
     context: ({ req }: { req: Request }): Promise<RequestContext> =>
       auth.createContext(req.headers.authorization, auth.clientAddress(req)),

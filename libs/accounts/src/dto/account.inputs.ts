@@ -16,44 +16,53 @@ const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? val
 export const HANDLE_PATTERN = /^[A-Za-z0-9_]{3,30}$/;
 const HANDLE_RULE = 'must be 3 to 30 letters, digits or underscores';
 
-@InputType()
+@InputType({
+  description:
+    'A new account. Invalid fields are BAD_USER_INPUT naming the field; a taken handle or email is CONFLICT.',
+})
 export class SignUpInput {
-  @Field()
+  @Field({ description: '3 to 30 letters, digits or underscores, unique in any case; trimmed.' })
   @Transform(trim)
   @Matches(HANDLE_PATTERN, { message: HANDLE_RULE })
   handle!: string;
 
-  @Field()
+  @Field({
+    description:
+      'A valid email address, at most 254 characters, unique in any case; trimmed. Never shown to others.',
+  })
   @Transform(trim)
   @MaxLength(254, { message: 'must be at most 254 characters' })
   @IsEmail({}, { message: 'must be a valid email address' })
   email!: string;
 
-  @Field()
+  @Field({ description: '8 to 256 characters.' })
   @MinLength(8, { message: 'must be at least 8 characters' })
   @MaxLength(256, { message: 'must be at most 256 characters' })
   password!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, {
+    description: '1 to 50 characters after trimming; the handle when left out.',
+    nullable: true,
+  })
   @IsOptional()
   @Transform(trim)
   @Length(1, 50, { message: 'must be 1 to 50 characters' })
   displayName?: string;
 }
 
-@InputType()
+@InputType({ description: 'Credentials for signIn.' })
 export class SignInInput {
   @Field({ description: 'A handle or an email address.' })
   @Transform(trim)
   @Length(1, 254, { message: 'must be 1 to 254 characters' })
   login!: string;
 
-  @Field()
+  @Field({ description: '1 to 256 characters.' })
   @Length(1, 256, { message: 'must be 1 to 256 characters' })
   password!: string;
 }
 
-@InputType()
+@InputType({ description: 'The profile fields to change; fields left out stay as they are.' })
 export class UpdateProfileInput {
   @Field(() => String, {
     nullable: true,

@@ -3,15 +3,24 @@ import { DateTimeScalar } from '@app/common';
 import { BroadcastVisibility, ChatMode } from '../models/broadcast-enums';
 
 /** Checked by the service (title length in code points, as PostgreSQL counts). */
-@InputType('StartBroadcastInput')
+@InputType('StartBroadcastInput', {
+  description:
+    'A new broadcast, live now or scheduled. A bad title is BAD_USER_INPUT naming input.title.',
+})
 export class StartBroadcastInput {
-  @Field()
+  @Field({ description: '1 to 140 characters after trimming.' })
   title!: string;
 
-  @Field(() => BroadcastVisibility, { nullable: true })
+  @Field(() => BroadcastVisibility, {
+    description: 'Who may see it; PUBLIC when left out.',
+    nullable: true,
+  })
   visibility?: BroadcastVisibility | null;
 
-  @Field(() => ChatMode, { nullable: true })
+  @Field(() => ChatMode, {
+    description: 'Who may comment; EVERYONE when left out.',
+    nullable: true,
+  })
   chatMode?: ChatMode | null;
 
   @Field(() => DateTimeScalar, {

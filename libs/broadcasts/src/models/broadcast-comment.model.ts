@@ -3,9 +3,13 @@ import { Connection, DateTimeScalar, Node, toGlobalId } from '@app/common';
 import { BroadcastCommentEntity } from '../entities/broadcast-comment.entity';
 import { BroadcastModel } from './broadcast.model';
 
-@ObjectType('BroadcastComment', { implements: () => [Node] })
+@ObjectType('BroadcastComment', {
+  description:
+    "A comment in a broadcast's live chat. Invisible to whoever cannot see the broadcast or its author.",
+  implements: () => [Node],
+})
 export class BroadcastCommentModel implements Node {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Global id; node(id:) returns this comment.' })
   id!: string;
 
   /** Database ids, for field resolvers; not exposed. */
@@ -15,10 +19,10 @@ export class BroadcastCommentModel implements Node {
   /** The broadcast when already in hand (an event carries it), so it is not loaded again. */
   broadcast?: BroadcastModel;
 
-  @Field()
+  @Field({ description: '1 to 200 characters.' })
   text!: string;
 
-  @Field(() => DateTimeScalar)
+  @Field(() => DateTimeScalar, { description: 'When it was posted.' })
   createdAt!: Date;
 
   @Field(() => Int, {
@@ -41,7 +45,9 @@ export class BroadcastCommentModel implements Node {
   }
 }
 
-@ObjectType('BroadcastCommentConnection')
+@ObjectType('BroadcastCommentConnection', {
+  description: 'A page of chat comments (Relay connection).',
+})
 export class BroadcastCommentConnection extends Connection(
   BroadcastCommentModel,
   'BroadcastComment',

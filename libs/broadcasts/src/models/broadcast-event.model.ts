@@ -11,16 +11,16 @@ import { BroadcastModel } from './broadcast.model';
   description: 'One change to a broadcast, pushed to everyone watching it.',
 })
 export class BroadcastEventModel {
-  @Field(() => BroadcastEventKind)
+  @Field(() => BroadcastEventKind, { description: 'What happened.' })
   kind!: BroadcastEventKind;
 
-  @Field(() => BroadcastModel)
+  @Field(() => BroadcastModel, { description: 'The broadcast as it is after this event.' })
   broadcast!: BroadcastModel;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Viewers watching now.' })
   viewerCount!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Hearts received in all so far.' })
   heartCount!: number;
 
   @Field(() => Int, {
@@ -28,10 +28,13 @@ export class BroadcastEventModel {
   })
   heartsDelta!: number;
 
-  @Field(() => BroadcastCommentModel, { nullable: true })
+  @Field(() => BroadcastCommentModel, {
+    description: 'The comment posted (COMMENT) or removed (COMMENT_REMOVED); null for other kinds.',
+    nullable: true,
+  })
   comment!: BroadcastCommentModel | null;
 
-  @Field(() => DateTimeScalar)
+  @Field(() => DateTimeScalar, { description: 'When it happened.' })
   at!: Date;
 
   static from(event: {

@@ -4,18 +4,28 @@ import { BroadcastEntity } from '../entities/broadcast.entity';
 import type { PublicBroadcast } from '../broadcast-records';
 import { BroadcastStatus, BroadcastVisibility, ChatMode } from './broadcast-enums';
 
-@ObjectType('BroadcastIngest')
+@ObjectType('BroadcastIngest', {
+  description:
+    "Where and with which key the broadcaster's encoder sends the stream. Secret: only the broadcaster sees it.",
+})
 export class BroadcastIngestModel {
   @Field({ description: "Where the broadcaster's encoder publishes (RTMP)." })
   rtmpUrl!: string;
 
-  @Field()
+  @Field({
+    description:
+      "Secret key for the encoder's stream name; whoever has it can publish as this broadcast.",
+  })
   streamKey!: string;
 }
 
-@ObjectType('Broadcast', { implements: () => [Node] })
+@ObjectType('Broadcast', {
+  description:
+    'A live video broadcast: scheduled, live, then ended with an optional replay. Invisible (null, or left out of lists) to an account the broadcaster blocked, to non-followers when FOLLOWERS only, and to banned viewers.',
+  implements: () => [Node],
+})
 export class BroadcastModel implements Node {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Global id; node(id:) returns this broadcast.' })
   id!: string;
 
   /**
@@ -26,37 +36,43 @@ export class BroadcastModel implements Node {
   broadcasterId!: string;
   streamKey?: string;
 
-  @Field()
+  @Field({ description: '1 to 140 characters.' })
   title!: string;
 
-  @Field(() => BroadcastStatus)
+  @Field(() => BroadcastStatus, { description: 'SCHEDULED, LIVE, ENDED or CANCELED.' })
   status!: BroadcastStatus;
 
-  @Field(() => BroadcastVisibility)
+  @Field(() => BroadcastVisibility, { description: 'Who may see and watch it.' })
   visibility!: BroadcastVisibility;
 
-  @Field(() => ChatMode)
+  @Field(() => ChatMode, { description: 'Who may comment.' })
   chatMode!: ChatMode;
 
-  @Field(() => DateTimeScalar, { nullable: true })
+  @Field(() => DateTimeScalar, {
+    description: 'When a scheduled broadcast is announced for; null when it went live at once.',
+    nullable: true,
+  })
   scheduledFor!: Date | null;
 
-  @Field(() => DateTimeScalar, { nullable: true })
+  @Field(() => DateTimeScalar, { description: 'When it went live; null before.', nullable: true })
   startedAt!: Date | null;
 
-  @Field(() => DateTimeScalar, { nullable: true })
+  @Field(() => DateTimeScalar, {
+    description: 'When it ended or was canceled; null before.',
+    nullable: true,
+  })
   endedAt!: Date | null;
 
   @Field(() => Int, { description: 'Viewers watching now; 0 once ended.' })
   viewerCount!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'The most viewers watching at once.' })
   peakViewerCount!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Hearts received in all.' })
   heartCount!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Chat comments, not counting removed ones.' })
   commentsCount!: number;
 
   static from(entity: BroadcastEntity | PublicBroadcast): BroadcastModel {
@@ -81,5 +97,5 @@ export class BroadcastModel implements Node {
   }
 }
 
-@ObjectType('BroadcastConnection')
+@ObjectType('BroadcastConnection', { description: 'A page of broadcasts (Relay connection).' })
 export class BroadcastConnection extends Connection(BroadcastModel, 'Broadcast') {}

@@ -7,7 +7,14 @@ export enum ReplayEventKind {
   HEARTS = 'HEARTS',
 }
 
-registerEnumType(ReplayEventKind, { name: 'ReplayEventKind' });
+registerEnumType(ReplayEventKind, {
+  name: 'ReplayEventKind',
+  description: 'What a ReplayEvent holds.',
+  valuesMap: {
+    COMMENT: { description: 'A chat comment: see comment.' },
+    HEARTS: { description: 'A burst of hearts: see hearts.' },
+  },
+});
 
 @ObjectType('Replay', { description: 'The recording of an ended broadcast.' })
 export class ReplayModel {
@@ -17,16 +24,16 @@ export class ReplayModel {
   })
   playbackUrl!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Length of the recording in milliseconds.' })
   durationMs!: number;
 
-  @Field(() => DateTimeScalar)
+  @Field(() => DateTimeScalar, { description: 'When the replay became available.' })
   availableAt!: Date;
 }
 
 @ObjectType('ReplayEvent', { description: 'A comment or a burst of hearts, at its offset.' })
 export class ReplayEventModel {
-  @Field(() => ReplayEventKind)
+  @Field(() => ReplayEventKind, { description: 'COMMENT or HEARTS.' })
   kind!: ReplayEventKind;
 
   @Field(() => Int, { description: 'Milliseconds after the broadcast started.' })
@@ -39,12 +46,17 @@ export class ReplayEventModel {
   hearts!: number | null;
 }
 
-@ObjectType('ReplayEventWindow')
+@ObjectType('ReplayEventWindow', {
+  description: 'The chat and hearts of a replay between two offsets.',
+})
 export class ReplayEventWindowModel {
-  @Field(() => Int)
+  @Field(() => Int, {
+    description:
+      "The window's start in milliseconds after the broadcast started (inclusive), as asked.",
+  })
   fromMs!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: "The window's end in milliseconds (exclusive), as asked." })
   toMs!: number;
 
   @Field(() => [ReplayEventModel], { description: 'In offset order.' })

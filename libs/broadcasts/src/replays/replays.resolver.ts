@@ -22,7 +22,16 @@ export class ReplaysResolver {
   })
   @Authenticated()
   async deleteReplay(
-    @Args('broadcastId', { type: () => ID }, new GlobalIdPipe('Broadcast')) id: string,
+    @Args(
+      'broadcastId',
+      {
+        description:
+          'Global id of the broadcast. NOT_FOUND when it does not exist, is hidden or has no replay; FORBIDDEN when not yours.',
+        type: () => ID,
+      },
+      new GlobalIdPipe('Broadcast'),
+    )
+    id: string,
     @CurrentViewer() viewer: Viewer,
     @Context() context: RequestContext,
   ): Promise<BroadcastModel> {
@@ -46,7 +55,9 @@ export class ReplaysResolver {
     };
   }
 
-  @ResolveField(() => Boolean)
+  @ResolveField(() => Boolean, {
+    description: 'True when replay is not null: the recording can be played.',
+  })
   async replayAvailable(
     @Parent() broadcast: BroadcastModel,
     @Context() context: RequestContext,
@@ -83,9 +94,22 @@ export class ReplaysResolver {
   })
   async replayEvents(
     @Parent() broadcast: BroadcastModel,
-    @Args('fromMs', { type: () => Int }) fromMs: number,
-    @Args('toMs', { type: () => Int }) toMs: number,
-    @Args('first', { type: () => Int, nullable: true }) first: number | null,
+    @Args('fromMs', {
+      description: 'Start offset in milliseconds (inclusive), 0 or more.',
+      type: () => Int,
+    })
+    fromMs: number,
+    @Args('toMs', {
+      description: 'End offset in milliseconds (exclusive): after fromMs, at most 600000 after it.',
+      type: () => Int,
+    })
+    toMs: number,
+    @Args('first', {
+      description: 'At most this many events: 1 to 100 (default 20).',
+      type: () => Int,
+      nullable: true,
+    })
+    first: number | null,
     @Context() context: RequestContext,
   ): Promise<ReplayEventWindowModel> {
     const window = parseReplayWindow(fromMs, toMs, first);

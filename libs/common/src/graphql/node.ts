@@ -6,10 +6,12 @@ import { InvalidInputError } from '../errors/domain-errors';
 
 /** Relay's Node. API models are classes, so the GraphQL type is the value's class. */
 @InterfaceType('Node', {
+  description:
+    'An object with a global id: every type with an id implements it, and node(id:) fetches any of them.',
   resolveType: (value: object) => value.constructor,
 })
 export abstract class Node {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Opaque global id, stable for the life of the object.' })
   id!: string;
 }
 
@@ -37,9 +39,17 @@ export class NodeRegistry {
 export class NodeResolver {
   constructor(private readonly registry: NodeRegistry) {}
 
-  @Query(() => Node, { nullable: true, description: 'Any object by its global id.' })
+  @Query(() => Node, {
+    nullable: true,
+    description:
+      'Any object by its global id, with the same visibility as its own query: null when it does not exist or the viewer may not see it.',
+  })
   async node(
-    @Args('id', { type: () => ID }) id: string,
+    @Args('id', {
+      type: () => ID,
+      description: 'A global id from any type; one that is not a global id is BAD_USER_INPUT.',
+    })
+    id: string,
     @Context() context: RequestContext,
   ): Promise<object | null> {
     return (await this.registry.fetch(id, context)) ?? null;

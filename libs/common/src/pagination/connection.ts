@@ -5,31 +5,44 @@ import { IsOptional, Max, Min } from 'class-validator';
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 
-@ObjectType()
+@ObjectType({ description: 'Where a page of a Relay connection sits in its list.' })
 export class PageInfo {
-  @Field()
+  @Field({ description: 'True when more items follow: ask again with after: endCursor.' })
   hasNextPage!: boolean;
 
-  @Field()
+  @Field({ description: 'True when this page was asked for with `after` (items come before it).' })
   hasPreviousPage!: boolean;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, {
+    nullable: true,
+    description: "The first edge's cursor; null when the page is empty.",
+  })
   startCursor!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, {
+    nullable: true,
+    description: "The last edge's cursor, to pass as `after` for the next page; null when empty.",
+  })
   endCursor!: string | null;
 }
 
 /** `first`/`after` of every forward Relay connection; `first` is 1 to 100 (default 20). */
 @ArgsType()
 export class ConnectionArgs {
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, {
+    nullable: true,
+    description: `How many items: 1 to ${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE}); others are BAD_USER_INPUT.`,
+  })
   @IsOptional()
   @Min(1, { message: 'must be at least 1' })
   @Max(MAX_PAGE_SIZE, { message: `must be at most ${MAX_PAGE_SIZE}` })
   first?: number | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Start after this cursor: an edge cursor (or endCursor) of this same list; left out, from the start. A cursor of another list is BAD_USER_INPUT.',
+  })
   @IsOptional()
   after?: string | null;
 }
@@ -75,21 +88,26 @@ export function toConnection<R, T>(
 /** Declares the `<Name>Edge` and `<Name>Connection` object types for a node type. */
 /** `nodeType` is an object type's class or a union made with createUnionType. */
 export function Connection<T>(nodeType: Type<T> | object, name: string) {
-  @ObjectType(`${name}Edge`)
+  @ObjectType(`${name}Edge`, { description: `One ${name} in a page, with its position.` })
   class EdgeType {
-    @Field()
+    @Field({
+      description:
+        'Opaque position of this item in this list: pass it as `after` to the same field to continue after it. Valid only for the list it came from; it is not a TimelineUpdate.cursor, which resumes the timelineUpdates subscription instead.',
+    })
     cursor!: string;
 
-    @Field(() => nodeType)
+    @Field(() => nodeType, { description: 'The item.' })
     node!: T;
   }
 
   @ObjectType(`${name}Connection`, { isAbstract: true })
   abstract class ConnectionType implements ConnectionShape<T> {
-    @Field(() => [EdgeType])
+    @Field(() => [EdgeType], { description: "The items of this page, in the list's order." })
     edges!: Edge<T>[];
 
-    @Field(() => PageInfo)
+    @Field(() => PageInfo, {
+      description: 'Whether more pages follow, and the cursors to get them.',
+    })
     pageInfo!: PageInfo;
   }
   return ConnectionType;

@@ -2,12 +2,26 @@ import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Connection, DateTimeScalar, Node, toGlobalId } from '@app/common';
 import { ReportEntity, ReportStatus } from '../entities/report.entity';
 
-registerEnumType(ReportStatus, { name: 'ReportStatus' });
+registerEnumType(ReportStatus, {
+  name: 'ReportStatus',
+  description: 'Where a report stands.',
+  valuesMap: {
+    OPEN: { description: 'Filed, waiting for an admin.' },
+    ACTIONED: { description: 'An admin acted on it.' },
+    DISMISSED: { description: 'An admin found nothing to act on.' },
+  },
+});
 
 /** A report as the API shows it; who reported and what are field resolvers, for admins only. */
-@ObjectType('Report', { implements: () => [Node] })
+@ObjectType('Report', {
+  description:
+    'A report of an account, post, comment or broadcast to the admins. Seen by admins and by its reporter.',
+  implements: () => [Node],
+})
 export class ReportModel implements Node {
-  @Field(() => ID)
+  @Field(() => ID, {
+    description: 'Global id; node(id:) returns it to admins and its reporter only.',
+  })
   id!: string;
 
   /** Database ids, for field resolvers; not exposed. */
@@ -18,13 +32,13 @@ export class ReportModel implements Node {
   commentId!: string | null;
   broadcastId!: string | null;
 
-  @Field()
+  @Field({ description: 'Why it was reported, 1 to 500 characters.' })
   reason!: string;
 
-  @Field(() => ReportStatus)
+  @Field(() => ReportStatus, { description: 'OPEN until an admin resolves it.' })
   status!: ReportStatus;
 
-  @Field(() => DateTimeScalar)
+  @Field(() => DateTimeScalar, { description: 'When it was filed.' })
   createdAt!: Date;
 
   static from(entity: ReportEntity): ReportModel {
@@ -43,5 +57,5 @@ export class ReportModel implements Node {
   }
 }
 
-@ObjectType('ReportConnection')
+@ObjectType('ReportConnection', { description: 'A page of reports (Relay connection).' })
 export class ReportConnection extends Connection(ReportModel, 'Report') {}

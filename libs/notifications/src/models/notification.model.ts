@@ -2,11 +2,27 @@ import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Connection, DateTimeScalar, Node, toGlobalId } from '@app/common';
 import { NotificationEntity, NotificationKind } from '../entities/notification.entity';
 
-registerEnumType(NotificationKind, { name: 'NotificationKind' });
+registerEnumType(NotificationKind, {
+  name: 'NotificationKind',
+  description: 'Why a notification was sent.',
+  valuesMap: {
+    FOLLOWED: { description: 'The actor followed you.' },
+    LIKED: { description: 'The actor liked your post: see post.' },
+    MENTIONED: { description: 'The actor @mentioned you in a post: see post.' },
+    REPLIED: { description: 'The actor replied to your post: see post.' },
+    WENT_LIVE: {
+      description: 'The actor, whom you follow with notify, went live: see broadcast.',
+    },
+  },
+});
 
-@ObjectType('Notification', { implements: () => [Node] })
+@ObjectType('Notification', {
+  description:
+    'Something another account did that concerns the signed-in viewer. Only its recipient sees it.',
+  implements: () => [Node],
+})
 export class NotificationModel implements Node {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Global id; node(id:) returns it to its recipient only.' })
   id!: string;
 
   /** Database ids, for field resolvers; not exposed. */
@@ -16,13 +32,13 @@ export class NotificationModel implements Node {
   postId!: string | null;
   broadcastId!: string | null;
 
-  @Field(() => NotificationKind)
+  @Field(() => NotificationKind, { description: 'What happened.' })
   kind!: NotificationKind;
 
-  @Field(() => DateTimeScalar)
+  @Field(() => DateTimeScalar, { description: 'When it happened.' })
   createdAt!: Date;
 
-  @Field()
+  @Field({ description: 'True once markNotificationsRead covered it.' })
   read!: boolean;
 
   static from(entity: NotificationEntity): NotificationModel {
@@ -40,5 +56,7 @@ export class NotificationModel implements Node {
   }
 }
 
-@ObjectType('NotificationConnection')
+@ObjectType('NotificationConnection', {
+  description: 'A page of notifications (Relay connection).',
+})
 export class NotificationConnection extends Connection(NotificationModel, 'Notification') {}

@@ -2,9 +2,13 @@ import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { Connection, DateTimeScalar, Node, toGlobalId } from '@app/common';
 import { PostEntity } from '../entities/post.entity';
 
-@ObjectType('Post', { implements: () => [Node] })
+@ObjectType('Post', {
+  description:
+    'A post of up to 280 characters, or a reply to one. Invisible (null, or left out of lists) to an account its author blocked, and to everyone once its author is suspended.',
+  implements: () => [Node],
+})
 export class PostModel implements Node {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Global id; node(id:) returns this post.' })
   id!: string;
 
   /** Database ids, for field resolvers; not exposed. */
@@ -13,19 +17,21 @@ export class PostModel implements Node {
   replyToId!: string | null;
   broadcastId!: string | null;
 
-  @Field()
+  @Field({ description: 'The text as posted (trimmed), 1 to 280 characters.' })
   text!: string;
 
-  @Field(() => DateTimeScalar)
+  @Field(() => DateTimeScalar, { description: 'When it was posted.' })
   createdAt!: Date;
 
-  @Field(() => [String])
+  @Field(() => [String], {
+    description: "The #hashtags in the text, without '#', as written, each once.",
+  })
   hashtags!: string[];
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'How many accounts like it.' })
   likesCount!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'How many replies it has.' })
   repliesCount!: number;
 
   static from(entity: PostEntity): PostModel {
@@ -44,5 +50,5 @@ export class PostModel implements Node {
   }
 }
 
-@ObjectType('PostConnection')
+@ObjectType('PostConnection', { description: 'A page of posts (Relay connection).' })
 export class PostConnection extends Connection(PostModel, 'Post') {}

@@ -21,7 +21,16 @@ export class ConversationResolver {
     },
   })
   async showConversation(
-    @Args('showId', { type: () => ID }, new GlobalIdPipe('Show')) showId: string,
+    @Args(
+      'showId',
+      {
+        description:
+          'Global id of the show; NOT_FOUND when it does not exist or is hidden from the viewer.',
+        type: () => ID,
+      },
+      new GlobalIdPipe('Show'),
+    )
+    showId: string,
     @Context() context: RequestContext,
   ): Promise<AsyncIterator<ConversationPush>> {
     const show = await this.shows.visible(

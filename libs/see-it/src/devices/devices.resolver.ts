@@ -37,27 +37,42 @@ export class DevicesResolver {
     private readonly commands: PlayCommands,
   ) {}
 
-  @Query(() => [DeviceModel])
+  @Query(() => [DeviceModel], {
+    description:
+      "The signed-in account's paired screens, oldest first. UNAUTHENTICATED when signed out.",
+  })
   @Authenticated()
   async devices(@CurrentViewer() viewer: Viewer): Promise<DeviceModel[]> {
     return (await this.service.list(viewer.id)).map((device) => DeviceModel.from(device));
   }
 
-  @Mutation(() => DevicePairingModel)
+  @Mutation(() => DevicePairingModel, {
+    description:
+      'Pairs a screen with the signed-in account; the screen then connects with the returned deviceToken to receive playCommands. BAD_USER_INPUT for a bad name; CONFLICT with 50 paired devices already; RATE_LIMITED when pairing too often.',
+  })
   @Authenticated()
   async pairDevice(
-    @Args('name') name: string,
-    @Args('kind', { type: () => SeeItTarget }) kind: SeeItTarget,
+    @Args('name', { description: 'A name for the screen, 1 to 60 characters.' }) name: string,
+    @Args('kind', { description: 'What kind of screen it is.', type: () => SeeItTarget })
+    kind: SeeItTarget,
     @CurrentViewer() viewer: Viewer,
   ): Promise<DevicePairingModel> {
     const { device, token } = await this.service.pair(viewer, name, kind);
     return { device: DeviceModel.from(device), deviceToken: token };
   }
 
-  @Mutation(() => Boolean)
+  @Mutation(() => Boolean, {
+    description:
+      'Unpairs one of your screens; its token stops working. True when done; NOT_FOUND for a device that is not yours.',
+  })
   @Authenticated()
   async unpairDevice(
-    @Args('id', { type: () => ID }, new GlobalIdPipe('Device')) id: string,
+    @Args(
+      'id',
+      { description: 'Global id of the device.', type: () => ID },
+      new GlobalIdPipe('Device'),
+    )
+    id: string,
     @CurrentViewer() viewer: Viewer,
   ): Promise<boolean> {
     await this.service.unpair(viewer, id);
@@ -98,7 +113,10 @@ export class PlayCommandResolver {
     private readonly broadcasts: BroadcastsService,
   ) {}
 
-  @ResolveField(() => ShowModel, { nullable: true })
+  @ResolveField(() => ShowModel, {
+    description: 'The show to play; null when it is a broadcast (or hidden now).',
+    nullable: true,
+  })
   async show(
     @Parent() command: PlayCommandModel,
     @Context() context: RequestContext,
@@ -112,7 +130,10 @@ export class PlayCommandResolver {
     return show ? ShowModel.from(show) : null;
   }
 
-  @ResolveField(() => BroadcastModel, { nullable: true })
+  @ResolveField(() => BroadcastModel, {
+    description: 'The broadcast to play; null when it is a show (or hidden now).',
+    nullable: true,
+  })
   async broadcast(
     @Parent() command: PlayCommandModel,
     @Context() context: RequestContext,

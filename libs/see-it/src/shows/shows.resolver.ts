@@ -42,8 +42,15 @@ export class ShowsResolver {
     private readonly posts: PostsService,
   ) {}
 
-  @Query(() => ShowModel, { nullable: true })
-  async show(@Args('slug') slug: string, @Context() context: RequestContext): Promise<ShowModel> {
+  @Query(() => ShowModel, {
+    description:
+      'The show with this slug; null when there is none or its owner blocked the viewer.',
+    nullable: true,
+  })
+  async show(
+    @Args('slug', { description: "The show's slug, in any case." }) slug: string,
+    @Context() context: RequestContext,
+  ): Promise<ShowModel> {
     const show = await this.service.bySlug(slug, context.viewer?.id);
     if (!show) throw new NotFoundError('The show');
     return ShowModel.from(show);
@@ -65,20 +72,31 @@ export class ShowsResolver {
     );
   }
 
-  @Mutation(() => ShowModel)
+  @Mutation(() => ShowModel, {
+    description:
+      'A partner (or an admin) creates a show it owns. Invalid fields are BAD_USER_INPUT naming the field; a taken slug or hashtag is CONFLICT; FORBIDDEN for members; UNAUTHENTICATED when signed out.',
+  })
   @Authenticated(Role.PARTNER, Role.ADMIN)
   async createShow(
-    @Args('input') input: CreateShowInput,
+    @Args('input', { description: 'The show.' }) input: CreateShowInput,
     @CurrentViewer() viewer: Viewer,
   ): Promise<ShowModel> {
     return ShowModel.from(await this.service.create(viewer, input));
   }
 
-  @Mutation(() => ShowModel)
+  @Mutation(() => ShowModel, {
+    description:
+      "The show's owner or an admin adds an airing and returns the show. BAD_USER_INPUT when it ends before it starts or a field is invalid; CONFLICT when it overlaps another airing of the show on the same channel; NOT_FOUND for an unknown show; FORBIDDEN for anyone else.",
+  })
   @Authenticated(Role.PARTNER, Role.ADMIN)
   async addAiring(
-    @Args('showId', { type: () => ID }, new GlobalIdPipe('Show')) showId: string,
-    @Args('input') input: AiringInput,
+    @Args(
+      'showId',
+      { description: 'Global id of the show.', type: () => ID },
+      new GlobalIdPipe('Show'),
+    )
+    showId: string,
+    @Args('input', { description: 'The airing.' }) input: AiringInput,
     @CurrentViewer() viewer: Viewer,
     @Context() context: RequestContext,
   ): Promise<ShowModel> {
@@ -86,14 +104,14 @@ export class ShowsResolver {
     return ShowModel.from(show);
   }
 
-  @ResolveField(() => UserModel)
+  @ResolveField(() => UserModel, { description: 'The partner account that publishes the show.' })
   async owner(@Parent() show: ShowModel, @Context() context: RequestContext): Promise<UserModel> {
     const owner = await context.loaders.load(this.accounts.byId, show.ownerId);
     // Shows of suspended owners are filtered when read; a race lands as null data.
     return UserModel.from(owner!);
   }
 
-  @ResolveField(() => [AiringModel])
+  @ResolveField(() => [AiringModel], { description: 'Every airing, in the order they start.' })
   async airings(
     @Parent() show: ShowModel,
     @Context() context: RequestContext,
@@ -103,12 +121,15 @@ export class ShowsResolver {
     );
   }
 
-  @ResolveField(() => Boolean)
+  @ResolveField(() => Boolean, { description: 'True while one of its airings is on.' })
   async onNow(@Parent() show: ShowModel, @Context() context: RequestContext): Promise<boolean> {
     return (await context.loaders.load(this.service.schedule, show.rowId)).current !== null;
   }
 
-  @ResolveField(() => AiringModel, { nullable: true })
+  @ResolveField(() => AiringModel, {
+    description: 'The next airing to start; null when none is scheduled.',
+    nullable: true,
+  })
   async nextAiring(
     @Parent() show: ShowModel,
     @Context() context: RequestContext,
@@ -117,7 +138,7 @@ export class ShowsResolver {
     return next && AiringModel.from(next);
   }
 
-  @ResolveField(() => SeeItModel)
+  @ResolveField(() => SeeItModel, { description: 'Where and how to watch the show.' })
   seeIt(@Parent() show: ShowModel, @Context() context: RequestContext): Promise<SeeItModel> {
     return this.buttons.forShow(context.loaders, show);
   }

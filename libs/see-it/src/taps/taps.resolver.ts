@@ -8,10 +8,13 @@ import { TapsService } from './taps.service';
 export class TapsResolver {
   constructor(private readonly taps: TapsService) {}
 
-  @Mutation(() => SeeItResultModel)
+  @Mutation(() => SeeItResultModel, {
+    description:
+      'Taps a See it button: returns the link for the action, sends it to a paired screen with deviceId, or saves it with LATER. BAD_USER_INPUT for a bad combination; NOT_FOUND when the show, broadcast or device is unknown or hidden; RATE_LIMITED when tapping too fast; UNAUTHENTICATED when signed out.',
+  })
   @Authenticated()
   seeIt(
-    @Args('input') input: SeeItInput,
+    @Args('input', { description: 'The tap.' }) input: SeeItInput,
     @CurrentViewer() viewer: Viewer,
     @Context() context: RequestContext,
   ): Promise<SeeItResultModel> {

@@ -13,6 +13,7 @@ export enum TimelineUpdateKindModel {
 
 registerEnumType(TimelineUpdateKindModel, {
   name: 'TimelineUpdateKind',
+  description: 'What a TimelineUpdate says happened.',
   valuesMap: {
     ADDED: { description: 'A new post or broadcast entered the timeline.' },
     NOW_LIVE: { description: "A followed account went live: the 'now live' card." },
@@ -29,18 +30,24 @@ registerEnumType(TimelineUpdateKindModel, {
   },
 });
 
-@ObjectType('TimelineUpdate')
+@ObjectType('TimelineUpdate', {
+  description: "One change to the signed-in viewer's home timeline, pushed by timelineUpdates.",
+})
 export class TimelineUpdateModel {
-  @Field(() => TimelineUpdateKindModel)
+  @Field(() => TimelineUpdateKindModel, { description: 'What happened.' })
   kind!: TimelineUpdateKindModel;
 
   @Field({
     description:
-      'Resume point: pass it as `after` to timelineUpdates to miss nothing after a reconnect.',
+      'Resume point: pass it as `after` to timelineUpdates to miss nothing after a reconnect. A position in the stream of updates, not in the list: it is not a TimelineEdge.cursor, and homeTimeline(after:) does not take it (nor does timelineUpdates take an edge cursor).',
   })
   cursor!: string;
 
-  @Field(() => TimelineItemUnion, { nullable: true })
+  @Field(() => TimelineItemUnion, {
+    description:
+      'The post or broadcast as it is now; null for RESYNC, and when it is gone or hidden from the viewer (as for REMOVED).',
+    nullable: true,
+  })
   item!: object | null;
 
   @Field(() => ID, { nullable: true, description: "The item's id; null only for RESYNC." })

@@ -3,12 +3,14 @@ import { BroadcastModel } from '@app/broadcasts';
 import { SeeItStatus, SeeItTarget } from '../../see-it.enums';
 import { ShowModel } from '../../shows/models/show.model';
 
-@ObjectType('DeepLink')
+@ObjectType('DeepLink', {
+  description: 'A link that opens what a See it button refers to on one kind of screen.',
+})
 export class DeepLinkModel {
-  @Field(() => SeeItTarget)
+  @Field(() => SeeItTarget, { description: 'The kind of screen it opens on.' })
   target!: SeeItTarget;
 
-  @Field()
+  @Field({ description: "The link, in the app's scheme for apps and https for the web." })
   url!: string;
 }
 
@@ -22,18 +24,26 @@ export class SeeItModel {
   /** For savedByViewer; not exposed. */
   subject!: SeeItSubjectRef;
 
-  @Field()
+  @Field({ description: "The show's or the broadcast's title." })
   title!: string;
 
-  @Field(() => SeeItStatus)
+  @Field(() => SeeItStatus, { description: 'Whether it can be watched now.' })
   status!: SeeItStatus;
 
-  @Field(() => ShowModel, { nullable: true })
+  @Field(() => ShowModel, {
+    description: 'The show it refers to; null when it refers to a broadcast.',
+    nullable: true,
+  })
   show!: ShowModel | null;
 
-  @Field(() => BroadcastModel, { nullable: true })
+  @Field(() => BroadcastModel, {
+    description: 'The broadcast it refers to; null when it refers to a show.',
+    nullable: true,
+  })
   broadcast!: BroadcastModel | null;
 
-  @Field(() => [DeepLinkModel])
+  @Field(() => [DeepLinkModel], {
+    description: 'One link per kind of screen (TV, TABLET, MOBILE, WEB).',
+  })
   links!: DeepLinkModel[];
 }

@@ -3,18 +3,22 @@ import { DateTimeScalar, Node, toGlobalId } from '@app/common';
 import { SeeItTarget } from '../../see-it.enums';
 import { DeviceEntity } from '../device.entity';
 
-@ObjectType('Device', { implements: () => [Node] })
+@ObjectType('Device', {
+  description:
+    'A screen paired to the signed-in account, that See it can send play commands to. Only its owner sees it.',
+  implements: () => [Node],
+})
 export class DeviceModel implements Node {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Global id; node(id:) returns it to its owner only.' })
   id!: string;
 
-  @Field()
+  @Field({ description: 'The name given at pairing, 1 to 60 characters.' })
   name!: string;
 
-  @Field(() => SeeItTarget)
+  @Field(() => SeeItTarget, { description: 'What kind of screen it is.' })
   kind!: SeeItTarget;
 
-  @Field(() => DateTimeScalar)
+  @Field(() => DateTimeScalar, { description: 'When it was paired.' })
   createdAt!: Date;
 
   static from(entity: DeviceEntity): DeviceModel {
@@ -27,9 +31,9 @@ export class DeviceModel implements Node {
   }
 }
 
-@ObjectType('DevicePairing')
+@ObjectType('DevicePairing', { description: 'The result of pairing a screen.' })
 export class DevicePairingModel {
-  @Field(() => DeviceModel)
+  @Field(() => DeviceModel, { description: 'The new device.' })
   device!: DeviceModel;
 
   @Field({
@@ -39,18 +43,18 @@ export class DevicePairingModel {
   deviceToken!: string;
 }
 
-@ObjectType('PlayCommand')
+@ObjectType('PlayCommand', { description: 'A command to a paired screen: play this now.' })
 export class PlayCommandModel {
   /** Database ids of what to play, for the show and broadcast fields; not exposed. */
   showId!: string | null;
   broadcastId!: string | null;
 
-  @Field()
+  @Field({ description: 'The link to open.' })
   url!: string;
 
-  @Field()
+  @Field({ description: 'What is played, for display.' })
   title!: string;
 
-  @Field(() => DateTimeScalar)
+  @Field(() => DateTimeScalar, { description: 'When the command was sent.' })
   at!: Date;
 }

@@ -2,17 +2,20 @@ import { Field, InputType } from '@nestjs/graphql';
 import { DateTimeScalar } from '@app/common';
 import { IsOptional, IsString } from 'class-validator';
 
-@InputType()
+@InputType({
+  description:
+    'A new show. Invalid fields are BAD_USER_INPUT naming the field; a taken slug or hashtag is CONFLICT.',
+})
 export class CreateShowInput {
   @Field({ description: "2 to 60 of a-z, 0-9 and '-'; part of the show's links." })
   @IsString()
   slug!: string;
 
-  @Field()
+  @Field({ description: '1 to 140 characters after trimming.' })
   @IsString()
   title!: string;
 
-  @Field()
+  @Field({ description: 'The network or channel brand, 1 to 100 characters.' })
   @IsString()
   network!: string;
 
@@ -20,19 +23,19 @@ export class CreateShowInput {
   @IsString()
   hashtag!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: 'Up to 1000 characters; optional.', nullable: true })
   @IsOptional()
   @IsString()
   description?: string | null;
 }
 
-@InputType()
+@InputType({ description: 'One airing of a show.' })
 export class AiringInput {
-  @Field()
+  @Field({ description: 'Where it airs, 1 to 60 characters.' })
   @IsString()
   channel!: string;
 
-  @Field(() => DateTimeScalar)
+  @Field(() => DateTimeScalar, { description: 'When it starts.' })
   startsAt!: Date;
 
   @Field(() => DateTimeScalar, {

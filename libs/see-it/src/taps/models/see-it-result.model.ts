@@ -1,6 +1,6 @@
 import { Field, ObjectType } from '@nestjs/graphql';
 
-@ObjectType('SeeItResult')
+@ObjectType('SeeItResult', { description: 'What a See it tap did.' })
 export class SeeItResultModel {
   @Field(() => String, {
     nullable: true,
@@ -8,7 +8,9 @@ export class SeeItResultModel {
   })
   url!: string | null;
 
-  @Field()
+  @Field({
+    description: 'True for LATER: it is on the watch-later list (saving twice keeps one entry).',
+  })
   savedForLater!: boolean;
 
   @Field({ description: 'True when a paired screen was told to start playing.' })
