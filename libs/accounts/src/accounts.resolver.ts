@@ -68,7 +68,10 @@ export class AccountsResolver {
     return UserModel.from(await this.accounts.updateProfile(viewer, input));
   }
 
-  @Mutation(() => UserModel, { description: 'Admins only.' })
+  @Mutation(() => UserModel, {
+    description:
+      'Admins only: gives an account a role and returns it. FORBIDDEN for anyone else; UNAUTHENTICATED when signed out.',
+  })
   @Authenticated(Role.ADMIN)
   async setRole(
     @Args(
@@ -111,7 +114,10 @@ export class AccountsResolver {
     return UserModel.from(await this.accounts.suspend(viewer, userId, reason ?? undefined));
   }
 
-  @Mutation(() => UserModel, { description: 'Admins only.' })
+  @Mutation(() => UserModel, {
+    description:
+      'Admins only: lets a suspended account sign in again and shows its content again; returns it. FORBIDDEN for anyone else.',
+  })
   @Authenticated(Role.ADMIN)
   async unsuspendUser(
     @Args(
@@ -128,7 +134,8 @@ export class AccountsResolver {
   @Authenticated()
   async deleteAccount(
     @Args('password', {
-      description: "The account's password, to confirm; a wrong one is BAD_USER_INPUT.",
+      description:
+        "The account's password, to confirm; a wrong one is BAD_USER_INPUT, too many wrong ones RATE_LIMITED.",
     })
     password: string,
     @CurrentViewer() viewer: Viewer,

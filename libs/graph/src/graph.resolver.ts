@@ -124,7 +124,11 @@ export class GraphResolver {
   async unfollow(
     @Args(
       'userId',
-      { description: 'Global id of the account to unfollow.', type: () => ID },
+      {
+        description:
+          'Global id of the account to unfollow; an unknown or suspended one is NOT_FOUND.',
+        type: () => ID,
+      },
       userId(),
     )
     id: string,
@@ -146,7 +150,8 @@ export class GraphResolver {
     @Args(
       'userId',
       {
-        description: 'Global id of the account to block; yourself is BAD_USER_INPUT.',
+        description:
+          'Global id of the account to block; yourself is BAD_USER_INPUT, an unknown or suspended one NOT_FOUND.',
         type: () => ID,
       },
       userId(),
@@ -163,7 +168,11 @@ export class GraphResolver {
   async unblock(
     @Args(
       'userId',
-      { description: 'Global id of the account to unblock.', type: () => ID },
+      {
+        description:
+          'Global id of the account to unblock; an unknown or suspended one is NOT_FOUND.',
+        type: () => ID,
+      },
       userId(),
     )
     id: string,
@@ -191,7 +200,8 @@ export class GraphResolver {
     @Args(
       'userId',
       {
-        description: 'Global id of the account to mute; yourself is BAD_USER_INPUT.',
+        description:
+          'Global id of the account to mute; yourself is BAD_USER_INPUT, an unknown or suspended one NOT_FOUND.',
         type: () => ID,
       },
       userId(),
@@ -210,7 +220,11 @@ export class GraphResolver {
   async unmute(
     @Args(
       'userId',
-      { description: 'Global id of the account to unmute.', type: () => ID },
+      {
+        description:
+          'Global id of the account to unmute; an unknown or suspended one is NOT_FOUND.',
+        type: () => ID,
+      },
       userId(),
     )
     id: string,

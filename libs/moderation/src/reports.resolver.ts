@@ -67,7 +67,10 @@ export class ReportsResolver {
     return ReportModel.from(report);
   }
 
-  @Query(() => ReportConnection, { description: 'Admins only.' })
+  @Query(() => ReportConnection, {
+    description:
+      'Admins only: reports, newest first. FORBIDDEN for anyone else; UNAUTHENTICATED when signed out.',
+  })
   @Authenticated(Role.ADMIN)
   async reports(@Args() args: ReportsArgs): Promise<ReportConnection> {
     return toConnection(
@@ -79,7 +82,9 @@ export class ReportsResolver {
     );
   }
 
-  @Mutation(() => ReportModel, { description: 'Admins only.' })
+  @Mutation(() => ReportModel, {
+    description: 'Admins only: decides an OPEN report and returns it. FORBIDDEN for anyone else.',
+  })
   @Authenticated(Role.ADMIN)
   async resolveReport(
     @Args(
