@@ -24,7 +24,8 @@ export class PostModel implements Node {
   createdAt!: Date;
 
   @Field(() => [String], {
-    description: "The #hashtags in the text, without '#', as written, each once.",
+    description:
+      "The #hashtags in the text, without '#', in order: each once (in any case), as first written.",
   })
   hashtags!: string[];
 

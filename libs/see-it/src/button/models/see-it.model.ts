@@ -10,7 +10,10 @@ export class DeepLinkModel {
   @Field(() => SeeItTarget, { description: 'The kind of screen it opens on.' })
   target!: SeeItTarget;
 
-  @Field({ description: "The link, in the app's scheme for apps and https for the web." })
+  @Field({
+    description:
+      "The link: the app's URL scheme for TV, TABLET and MOBILE; the service's public web address for WEB.",
+  })
   url!: string;
 }
 
