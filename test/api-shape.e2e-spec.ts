@@ -21,6 +21,19 @@ import { TestApp, TestUser } from '@app/testing';
 
 const NODE = `query($id: ID!) { node(id: $id) { __typename id } }`;
 const MINUTE = 60_000;
+/** Each is fetched below for an allowed and a denied viewer; checked against the schema's. */
+const NODE_TYPES = [
+  'User',
+  'Post',
+  'Broadcast',
+  'BroadcastComment',
+  'Show',
+  'Airing',
+  'Device',
+  'WatchLaterEntry',
+  'Notification',
+  'Report',
+];
 
 /** Object types with an `id: ID!` field, by name. */
 function typesWithId(schema: GraphQLSchema): GraphQLObjectType[] {
@@ -62,6 +75,14 @@ describe('API shape (e2e)', () => {
   afterAll(() => t.close());
 
   describe('TimelineItem', () => {
+    /** Checks one timeline item selected with sharedSelection. */
+    function expectSharedFields(node: any): void {
+      expect(['Broadcast', 'Post']).toContain(node.__typename);
+      expect(node.id).toEqual(expect.any(String));
+      // Post.seeIt is null for a post with no show or broadcast; a broadcast always has one.
+      if (node.__typename === 'Broadcast') expect(node.seeIt).toEqual({ __typename: 'SeeIt' });
+    }
+
     it('has members that agree on every shared field: one selection, no aliases, gets data', async () => {
       const owner = await t.signUp();
       await t.ok(`mutation { createPost(input: { text: "a post" }) { id } }`, {}, owner.token);
@@ -78,10 +99,38 @@ describe('API shape (e2e)', () => {
       expect(result.errors).toBeUndefined();
       const nodes = result.data.homeTimeline.edges.map((edge: any) => edge.node);
       expect(nodes.map((node: any) => node.__typename).sort()).toEqual(['Broadcast', 'Post']);
-      for (const node of nodes) {
-        expect(node.id).toEqual(expect.any(String));
-        // Post.seeIt is null for a post with no show or broadcast; a broadcast always has one.
-        if (node.__typename === 'Broadcast') expect(node.seeIt).toEqual({ __typename: 'SeeIt' });
+      nodes.forEach(expectSharedFields);
+    });
+
+    it('takes the same selection in timelineUpdates over a websocket', async () => {
+      const [reader, writer] = [await t.signUp(), await t.signUp()];
+      await t.ok(
+        `mutation($id: ID!) { follow(userId: $id) { id } }`,
+        { id: writer.id },
+        reader.token,
+      );
+      const selection = sharedSelection(schema, 'TimelineItem');
+      const sub = await t.subscribe(
+        `subscription { timelineUpdates { kind item { __typename ${selection} } } }`,
+        {},
+        reader.token,
+      );
+      try {
+        await t.ok(`mutation { createPost(input: { text: "pushed" }) { id } }`, {}, writer.token);
+        await t.ok(
+          `mutation { startBroadcast(input: { title: "pushed live" }) { id } }`,
+          {},
+          writer.token,
+        );
+        const items = [];
+        while (items.length < 2) {
+          const { kind, item } = (await sub.nextData()).timelineUpdates;
+          if (kind === 'ADDED' || kind === 'NOW_LIVE') items.push(item);
+        }
+        expect(items.map((item) => item.__typename).sort()).toEqual(['Broadcast', 'Post']);
+        items.forEach(expectSharedFields);
+      } finally {
+        await sub.close();
       }
     });
   });
@@ -194,28 +243,21 @@ describe('API shape (e2e)', () => {
       const nodeTypes = schema
         .getPossibleTypes(assertInterfaceType(schema.getType('Node')))
         .map((type) => type.name);
+      expect([...NODE_TYPES].sort()).toEqual(nodeTypes.sort());
       expect([...cases.keys()].sort()).toEqual(nodeTypes.sort());
     });
 
-    it.each([
-      'User',
-      'Post',
-      'Broadcast',
-      'BroadcastComment',
-      'Show',
-      'Airing',
-      'Device',
-      'WatchLaterEntry',
-      'Notification',
-      'Report',
-    ])('fetches a %s for a viewer who may see it, and null for one who may not', async (type) => {
-      const { id, allowed, denied } = cases.get(type)!;
+    it.each(NODE_TYPES)(
+      'fetches a %s for a viewer who may see it, and null for one who may not',
+      async (type) => {
+        const { id, allowed, denied } = cases.get(type)!;
 
-      const seen = await t.gql(NODE, { id }, allowed.token);
-      const hidden = await t.gql(NODE, { id }, denied.token);
+        const seen = await t.gql(NODE, { id }, allowed.token);
+        const hidden = await t.gql(NODE, { id }, denied.token);
 
-      expect(seen).toEqual({ data: { node: { __typename: type, id } } });
-      expect(hidden).toEqual({ data: { node: null } });
-    });
+        expect(seen).toEqual({ data: { node: { __typename: type, id } } });
+        expect(hidden).toEqual({ data: { node: null } });
+      },
+    );
   });
 });
