@@ -39,7 +39,7 @@ export class BroadcastSeeItResolver {
   @ResolveField(() => SeeItModel, {
     nullable: true,
     description:
-      'Where and how to watch this broadcast: live while it is on, then its replay. Never null today; nullable so that TimelineItem members agree on its type.',
+      'Where and how to watch this broadcast: live while it is on, then its replay. Always present; nullable like Post.seeIt, so one selection on TimelineItem can ask both members for it.',
   })
   seeIt(
     @Parent() broadcast: BroadcastModel,
