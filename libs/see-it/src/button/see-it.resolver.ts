@@ -35,7 +35,6 @@ export class PostSeeItResolver {
 export class BroadcastSeeItResolver {
   constructor(private readonly buttons: SeeItService) {}
 
-  // Nullable like Post.seeIt, so both members of TimelineItem can select it under one name.
   @ResolveField(() => SeeItModel, {
     nullable: true,
     description:
