@@ -23,7 +23,7 @@ export class TimelineResolver {
 
   @Query(() => TimelineConnection, {
     description:
-      'Posts and broadcasts of the viewer and everyone the viewer follows, newest first; live cards included.',
+      'Posts and broadcasts of the viewer and everyone the viewer follows, newest first; live cards included. UNAUTHENTICATED when signed out.',
   })
   @Authenticated()
   async homeTimeline(

@@ -41,7 +41,7 @@ export class ConnectionArgs {
   @Field(() => String, {
     nullable: true,
     description:
-      'Start after this cursor: an edge cursor (or endCursor) of this same list; left out, from the start. A cursor of another list is BAD_USER_INPUT.',
+      'Start after this cursor: an edge cursor (or endCursor) got from this same field; left out, from the start. A malformed cursor is BAD_USER_INPUT; cursors of other lists, and TimelineUpdate.cursor, are not valid here.',
   })
   @IsOptional()
   after?: string | null;
