@@ -11,6 +11,7 @@ const sources = [
   'libs',
   'migrations',
   'bench',
+  'tour',
   'tsconfig.json',
   'tsconfig.build.json',
   'package.json',
