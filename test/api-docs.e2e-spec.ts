@@ -69,7 +69,7 @@ function readSteps(markdown: string): Step[] {
       const after = nextFence(fence.end + 1);
       const hasVariables = after?.lang === 'json' && isBlank(fence.end + 1, after.line - 1);
       steps.push({
-        kind,
+        kind: 'example',
         line,
         options: parseOptions(rest),
         query: fence.body,
