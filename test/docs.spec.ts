@@ -42,12 +42,27 @@ describe('README.md', () => {
   });
 });
 
+/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
+const anchorOf = (heading: string) =>
+  heading
+    .toLowerCase()
+    .replace(/[^\w\- ]/g, '')
+    .replace(/ /g, '-');
+
+function anchorsIn(path: string): string[] {
+  return [...readFileSync(path, 'utf8').matchAll(/^#+ (.+)$/gm)].map((match) => anchorOf(match[1]));
+}
+
 describe('links', () => {
-  it.each(DOCS)('every relative link in %s points at a file that exists', (doc) => {
-    const targets = [...read(doc).matchAll(/\]\(([^)#\s]+)(#[^)]*)?\)/g)]
-      .map((match) => match[1])
-      .filter((target) => !/^[a-z]+:/.test(target));
-    const missing = targets.filter((target) => !existsSync(join(ROOT, dirname(doc), target)));
-    expect(missing).toEqual([]);
+  it.each(DOCS)('every relative link in %s points at a file and heading that exist', (doc) => {
+    const broken = [...read(doc).matchAll(/\]\(([^)#\s]*)(?:#([^)\s]+))?\)/g)]
+      .filter(([, target]) => !/^[a-z]+:/.test(target))
+      .filter(([, target, anchor]) => {
+        const path = target ? join(ROOT, dirname(doc), target) : join(ROOT, doc);
+        if (!existsSync(path)) return true;
+        return anchor !== undefined && path.endsWith('.md') && !anchorsIn(path).includes(anchor);
+      })
+      .map(([link]) => link);
+    expect(broken).toEqual([]);
   });
 });
