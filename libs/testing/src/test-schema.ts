@@ -16,11 +16,16 @@ export async function fetchSchema(app: TestApp): Promise<GraphQLSchema> {
   return buildClientSchema(introspection);
 }
 
-/** Every field of the schema's Mutation or Subscription type, by name. */
+/** Every field of one of the schema's root types. */
 export function rootFields(
   schema: GraphQLSchema,
-  root: 'Mutation' | 'Subscription',
+  root: 'Query' | 'Mutation' | 'Subscription',
 ): GraphQLField<unknown, unknown>[] {
-  const type = root === 'Mutation' ? schema.getMutationType() : schema.getSubscriptionType();
+  const types = {
+    Query: schema.getQueryType(),
+    Mutation: schema.getMutationType(),
+    Subscription: schema.getSubscriptionType(),
+  };
+  const type = types[root];
   return Object.values(type?.getFields() ?? {});
 }

@@ -1,0 +1,516 @@
+import fc from 'fast-check';
+import { getNamedType, GraphQLField, GraphQLSchema, isCompositeType } from 'graphql';
+import { createClient } from 'graphql-ws';
+import { Client } from 'pg';
+import WebSocket from 'ws';
+import { fetchSchema, rootFields, TestApp, TestUser } from '@app/testing';
+import { MUTATIONS } from './authorization-matrix.table';
+import { argumentsArbitrary, FuzzContext, IdPools, invalidValues } from './support/fuzz-inputs';
+import { World } from './support/world';
+
+/**
+ * Property-based fuzzing of every mutation, query and subscription, with arguments derived from
+ * the running app's schema (test/support/fuzz-inputs.ts), as a signed-in account with real things
+ * around it so calls get past authorization and exercise their inputs. For every call:
+ * - the answer is a GraphQL response, and every error code is a documented one (never
+ *   INTERNAL_SERVER_ERROR);
+ * - no message carries a stack, SQL, an email, a password hash, a token or a stream key;
+ * - a mutation that failed changed nothing in the database (a hash of every row of every table);
+ * - the process still answers /health afterwards.
+ *
+ * SEEIT_FUZZ_RUNS (runs per field) and SEEIT_FUZZ_SEED make a long run, e.g.
+ *   SEEIT_FUZZ_RUNS=2000 SEEIT_FUZZ_SEED=$RANDOM npx jest test/fuzz.e2e-spec.ts
+ * A failure prints the seed and path that replay it.
+ */
+
+const RUNS = Number(process.env.SEEIT_FUZZ_RUNS ?? 15);
+const SEED = Number(process.env.SEEIT_FUZZ_SEED ?? 7);
+/** Jest's time per root type: generous for long runs (a call takes milliseconds). */
+const TIMEOUT_MS = 120_000 + RUNS * 60 * 100;
+
+/** High limits: the fuzzer checks what inputs do, not how often they may be sent. */
+const FUZZ_ENV = { SIGNIN_MAX_ATTEMPTS: '10000' };
+
+const DOCUMENTED_CODES = new Set([
+  'BAD_USER_INPUT',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'RATE_LIMITED',
+]);
+
+/** What must never reach a client, whatever it sent (checked once its own input is taken out). */
+const LEAKS: [string, RegExp][] = [
+  ['a stack trace', /\n\s+at |\bat \S+ \(|node_modules|\.[jt]s:\d+/],
+  [
+    'SQL',
+    /\b(SELECT|INSERT INTO|UPDATE \w+ SET|DELETE FROM)\b|violates|relation "|syntax error at or near|duplicate key|invalid input syntax|out of range for type|QueryFailedError|\bpg_/,
+  ],
+  ['an email address', /[\w.+-]+@[\w-]+\.(com|org|net)\b/i],
+  ['a password hash', /\$argon2/],
+  ['a token', /eyJ[\w-]{8,}\.[\w-]{8,}\./],
+];
+
+/** Mutations whose success leaves work that writes later (hearts are counted every 250 ms). */
+const SETTLE_AFTER_SUCCESS_MS: Record<string, number> = { sendHearts: 400 };
+
+interface Answer {
+  status: number;
+  text: string;
+  body?: {
+    data?: Record<string, unknown> | null;
+    errors?: { message?: unknown; extensions?: Record<string, unknown> }[];
+  };
+}
+
+/** Every string a request carried, so an error that echoes the client's own input is not a leak. */
+function sentStrings(value: unknown, into: string[] = []): string[] {
+  if (typeof value === 'string' && value.length > 0)
+    into.push(value, JSON.stringify(value).slice(1, -1));
+  else if (Array.isArray(value)) value.forEach((item) => sentStrings(item, into));
+  else if (value && typeof value === 'object')
+    Object.values(value).forEach((item) => sentStrings(item, into));
+  return into;
+}
+
+function withoutEcho(text: string, sent: string[]): string {
+  let rest = text;
+  for (const echo of [...sent].sort((a, b) => b.length - a.length))
+    rest = rest.split(echo).join('');
+  return rest;
+}
+
+/** A short, exact rendering of the variables for a failure message (huge strings summarized). */
+function preview(variables: unknown): string {
+  return JSON.stringify(variables, (_key, value: unknown) =>
+    typeof value === 'string' && value.length > 200
+      ? `<${value.length} × ${JSON.stringify(value.slice(0, 2))}…>`
+      : value,
+  );
+}
+
+/** The selection a field needs to be valid: __typename for objects, nothing for leaves. */
+function selection(field: GraphQLField<unknown, unknown>): string {
+  return isCompositeType(getNamedType(field.type)) ? '{ __typename }' : '';
+}
+
+function documentFor(
+  operation: 'mutation' | 'query' | 'subscription',
+  field: GraphQLField<unknown, unknown>,
+): string {
+  const definitions = field.args.map((arg) => `$${arg.name}: ${arg.type.toString()}`).join(', ');
+  const args = field.args.map((arg) => `${arg.name}: $${arg.name}`).join(', ');
+  return `${operation} Fuzz${definitions ? `(${definitions})` : ''} { ${field.name}${args ? `(${args})` : ''} ${selection(field)} }`;
+}
+
+/** Checks one answer; the problems found, each a sentence. */
+function inspect(answer: Answer, sent: string[], secrets: string[]): string[] {
+  const problems: string[] = [];
+  const body = answer.body;
+  if (!body || typeof body !== 'object' || (!('data' in body) && !Array.isArray(body.errors))) {
+    return [`not a GraphQL response: HTTP ${answer.status} ${answer.text.slice(0, 300)}`];
+  }
+  for (const error of body.errors ?? []) {
+    const code = error.extensions?.code;
+    if (typeof code !== 'string' || !DOCUMENTED_CODES.has(code)) {
+      problems.push(`undocumented code ${String(code)}: ${String(error.message).slice(0, 300)}`);
+    }
+    if (error.extensions && ('stacktrace' in error.extensions || 'exception' in error.extensions)) {
+      problems.push(`a stack trace in extensions: ${String(error.message).slice(0, 300)}`);
+    }
+  }
+  const visible = withoutEcho(answer.text, sent);
+  for (const [what, pattern] of LEAKS) {
+    const found = pattern.exec(visible);
+    if (found) problems.push(`${what} in the answer ("${found[0]}"): ${visible.slice(0, 400)}`);
+  }
+  for (const secret of secrets) {
+    if (visible.includes(secret))
+      problems.push(`a secret of a fixture in the answer: ${visible.slice(0, 400)}`);
+  }
+  return problems;
+}
+
+/** A hash of every row of every table, per table, to show that a failed call changed nothing. */
+class DatabaseFingerprint {
+  private constructor(
+    private readonly client: Client,
+    private readonly query: string,
+  ) {}
+
+  static async open(url: string): Promise<DatabaseFingerprint> {
+    const client = new Client({ connectionString: url });
+    await client.connect();
+    const { rows } = await client.query<{ name: string }>(
+      `SELECT table_name AS name FROM information_schema.tables
+       WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name <> 'migrations'
+       ORDER BY table_name`,
+    );
+    const query = rows
+      .map(
+        ({ name }) =>
+          `SELECT '${name}' AS name, count(*) || ':' || coalesce(md5(string_agg(md5(to_jsonb(t)::text), ',' ORDER BY md5(to_jsonb(t)::text))), '') AS sum FROM "${name}" t`,
+      )
+      .join('\nUNION ALL\n');
+    return new DatabaseFingerprint(client, query);
+  }
+
+  async take(): Promise<Map<string, string>> {
+    const { rows } = await this.client.query<{ name: string; sum: string }>(this.query);
+    return new Map(rows.map((row) => [row.name, row.sum]));
+  }
+
+  static changed(before: Map<string, string>, after: Map<string, string>): string[] {
+    return [...before.keys()].filter((name) => before.get(name) !== after.get(name));
+  }
+
+  close(): Promise<void> {
+    return this.client.end();
+  }
+}
+
+describe('Fuzzing every operation’s inputs', () => {
+  let app: TestApp;
+  let world: World;
+  let schema: GraphQLSchema;
+  let fingerprint: DatabaseFingerprint;
+  let context: FuzzContext;
+  const secrets: string[] = [];
+  /** Fixtures that stay for the whole file; the rest are made again for each field. */
+  const lasting: IdPools = {};
+
+  beforeAll(async () => {
+    app = await TestApp.start(FUZZ_ENV);
+    world = await World.create(app);
+    schema = await fetchSchema(app);
+    fingerprint = await DatabaseFingerprint.open(app.databaseUrl);
+    const show = await world.show();
+    const withAiring = await app.ok(
+      `mutation($id: ID!, $input: AiringInput!) { addAiring(showId: $id, input: $input) { airings { id } } }`,
+      {
+        id: show.id,
+        input: {
+          channel: 'one',
+          startsAt: new Date(Date.now() + 3600_000).toISOString(),
+          endsAt: new Date(Date.now() + 7200_000).toISOString(),
+        },
+      },
+      world.owner.token,
+    );
+    lasting.Airing = [withAiring.addAiring.airings[0].id];
+    lasting.Report = [await world.report()];
+    lasting.Notification = [await world.notification()];
+    const { owner } = world.shared;
+    lasting.User = [
+      world.shared.stranger,
+      world.shared.follower,
+      world.shared.blocked,
+      world.bystander,
+      world.admin,
+    ].map((user) => user.id);
+    const hidden = await app.ok(`{ me { id } }`, {}, world.bystander.token);
+    expect(hidden.me.id).toBe(world.bystander.id);
+    secrets.push(world.bystander.token, world.admin.token);
+    context = {
+      field: '',
+      pools: {},
+      knownHandle: world.bystander.handle,
+      cursors: await realCursors(owner),
+    };
+  });
+
+  afterAll(async () => {
+    await fingerprint?.close();
+    await app?.close();
+  });
+
+  /** First-page cursors of the owner's lists, to alter into near misses. */
+  async function realCursors(owner: TestUser): Promise<string[]> {
+    await world.post();
+    const data = await app.ok(
+      `{ homeTimeline(first: 1) { pageInfo { endCursor } } notifications(first: 1) { pageInfo { endCursor } }
+         shows(first: 1) { pageInfo { endCursor } } liveNow(first: 1) { pageInfo { endCursor } } }`,
+      {},
+      owner.token,
+    );
+    return Object.values(data)
+      .map((connection: any) => connection.pageInfo.endCursor)
+      .filter((cursor): cursor is string => typeof cursor === 'string');
+  }
+
+  /** Fresh things of the owner's for one field's runs: a run may delete or end them. */
+  async function freshPools(): Promise<IdPools> {
+    const live = await world.liveBroadcast();
+    const ingest = await app.ok(
+      `query($id: ID!) { broadcast(id: $id) { ingest { streamKey } } }`,
+      { id: live },
+      world.owner.token,
+    );
+    secrets.push(ingest.broadcast.ingest.streamKey);
+    const device = await freshDevice();
+    return {
+      ...lasting,
+      Post: [await world.post(), await world.post(world.bystander)],
+      Broadcast: [live, await world.scheduledBroadcast()],
+      BroadcastComment: [await world.comment(live, world.owner)],
+      Show: [(await world.show()).id],
+      Device: [device.id],
+      WatchLaterEntry: [await world.watchLaterEntry()],
+    };
+  }
+
+  /** The owner's only paired screen: the runs of pairDevice fill the list up to its cap. */
+  async function freshDevice(): Promise<{ id: string; token: string }> {
+    const paired = await app.ok(`{ devices { id } }`, {}, world.owner.token);
+    for (const { id } of paired.devices) {
+      await app.ok(`mutation($id: ID!) { unpairDevice(id: $id) }`, { id }, world.owner.token);
+    }
+    const device = await world.device();
+    secrets.push(device.token);
+    return device;
+  }
+
+  /**
+   * Runs a property; when it fails, throws what went wrong, the exact input (huge strings
+   * summarized) and the seed and path that replay it.
+   */
+  async function check<T>(property: fc.IAsyncProperty<T>, numRuns: number): Promise<void> {
+    const details = await fc.check(property, { seed: SEED, numRuns });
+    if (!details.failed) return;
+    const error = details.errorInstance;
+    throw new Error(
+      `${error instanceof Error ? error.message : String(error)}\n  replay: SEEIT_FUZZ_SEED=${details.seed} (path ${details.counterexamplePath}), failed after ${details.numRuns} runs, shrunk ${details.numShrinks} times`,
+    );
+  }
+
+  /** Undoes what runs did to the fixtures' accounts (a garbage id can be a real one). */
+  async function restoreAccounts(): Promise<void> {
+    const admin = world.admin.token;
+    for (const id of [world.owner.id, ...(lasting.User ?? [])]) {
+      await app.ok(`mutation($id: ID!) { unsuspendUser(userId: $id) { id } }`, { id }, admin);
+      if (id === world.admin.id) continue;
+      const role = id === world.owner.id ? 'PARTNER' : 'MEMBER';
+      await app.ok(
+        `mutation($id: ID!, $role: Role!) { setRole(userId: $id, role: $role) { id } }`,
+        { id, role },
+        admin,
+      );
+    }
+  }
+
+  /** The owner (a PARTNER), or the admin for fields only admins may call (per the matrix). */
+  function callerFor(field: string): TestUser {
+    const rows = MUTATIONS.filter((row) => row.field === field);
+    const adminOnly =
+      rows.length > 0 &&
+      rows.every((row) => row.expect.owner !== 'ok' && row.expect.admin === 'ok');
+    return adminOnly ? world.admin : world.owner;
+  }
+
+  async function post(
+    document: string,
+    variables: Record<string, unknown>,
+    token: string,
+  ): Promise<Answer> {
+    const response = await fetch(`${app.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: document, variables }),
+    });
+    const text = await response.text();
+    try {
+      return { status: response.status, text, body: JSON.parse(text) };
+    } catch {
+      return { status: response.status, text };
+    }
+  }
+
+  async function assertHealthy(): Promise<void> {
+    const response = await fetch(`${app.url}/health`);
+    expect(response.status).toBe(200);
+  }
+
+  function fail(field: string, variables: Record<string, unknown>, problems: string[]): never {
+    throw new Error(`${field}(${preview(variables)}):\n  ${problems.join('\n  ')}`);
+  }
+
+  /**
+   * Runs `property` for every field of a root type of the running app's schema, so a new field is
+   * fuzzed without a change here, and reports every field that failed, each with its shrunk
+   * counterexample, rather than only the first.
+   */
+  async function everyField(
+    root: 'Mutation' | 'Query' | 'Subscription',
+    property: (field: GraphQLField<unknown, unknown>, pools: IdPools) => Promise<void>,
+  ): Promise<string[]> {
+    const failures: string[] = [];
+    for (const field of rootFields(schema, root)) {
+      const pools = await freshPools();
+      try {
+        await property(field, pools);
+      } catch (error) {
+        failures.push(`${root}.${field.name}: ${(error as Error).message.slice(0, 3000)}`);
+      }
+      await assertHealthy();
+      await restoreAccounts();
+    }
+    return failures;
+  }
+
+  it(
+    'fuzzes every mutation: documented codes only, no leaks, nothing changed when it failed',
+    async () => {
+      const failures = await everyField('Mutation', async (field, pools) => {
+        const name = field.name;
+        const caller = callerFor(name);
+        const document = documentFor('mutation', field);
+        await check(
+          fc.asyncProperty(
+            argumentsArbitrary(field.args, { ...context, field: name, pools }),
+            async (variables) => {
+              const before = await fingerprint.take();
+              const answer = await post(document, variables, caller.token);
+              const problems = inspect(answer, sentStrings(variables), secrets);
+              const succeeded = answer.body?.data?.[name] != null && !answer.body.errors?.length;
+              if (!succeeded) {
+                const changed = DatabaseFingerprint.changed(before, await fingerprint.take());
+                if (changed.length > 0)
+                  problems.push(`failed, yet changed the tables ${changed.join(', ')}`);
+              } else {
+                for (const value of invalidValues(field.args, variables)) {
+                  problems.push(`accepted ${value}`);
+                }
+                if (SETTLE_AFTER_SUCCESS_MS[name]) {
+                  await new Promise((resolve) =>
+                    setTimeout(resolve, SETTLE_AFTER_SUCCESS_MS[name]),
+                  );
+                }
+              }
+              if (problems.length > 0) fail(name, variables, problems);
+            },
+          ),
+          RUNS,
+        );
+      });
+      expect(failures).toEqual([]);
+    },
+    TIMEOUT_MS,
+  );
+
+  it('answers a request body over the cap as a GraphQL error, and stays up', async () => {
+    const variables = { input: { text: 'x'.repeat(200_000) } };
+    const answer = await post(
+      `mutation($input: CreatePostInput!) { createPost(input: $input) { id } }`,
+      variables,
+      world.owner.token,
+    );
+    expect(inspect(answer, sentStrings(variables), secrets)).toEqual([]);
+    expect(answer.body?.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    await assertHealthy();
+  });
+
+  it(
+    'fuzzes every query (cursors, page sizes, ids, search text): documented codes only, no leaks',
+    async () => {
+      const failures = await everyField('Query', async (field, pools) => {
+        const document = documentFor('query', field);
+        await check(
+          fc.asyncProperty(
+            argumentsArbitrary(field.args, { ...context, field: field.name, pools }),
+            async (variables) => {
+              const answer = await post(document, variables, world.admin.token);
+              const problems = inspect(answer, sentStrings(variables), secrets);
+              if (problems.length > 0) fail(field.name, variables, problems);
+            },
+          ),
+          RUNS,
+        );
+      });
+      expect(failures).toEqual([]);
+    },
+    TIMEOUT_MS,
+  );
+
+  /** The first message of a subscription over a real websocket, or nothing within `waitMs`. */
+  function subscribeOnce(
+    document: string,
+    variables: Record<string, unknown>,
+    connectionParams: Record<string, unknown>,
+    waitMs = 300,
+  ): Promise<Answer> {
+    return new Promise((resolve) => {
+      const client = createClient({
+        url: `${app.url.replace('http', 'ws')}/graphql`,
+        webSocketImpl: WebSocket,
+        connectionParams,
+        retryAttempts: 0,
+        lazy: true,
+      });
+      const finish = (answer: Answer) => {
+        clearTimeout(timer);
+        void client.dispose();
+        resolve(answer);
+      };
+      const timer = setTimeout(
+        () => finish({ status: 0, text: '{"data":null}', body: { data: null } }),
+        waitMs,
+      );
+      client.subscribe(
+        { query: document, variables },
+        {
+          next: (result) =>
+            finish({ status: 0, text: JSON.stringify(result), body: result as Answer['body'] }),
+          error: (error: unknown) => {
+            if (Array.isArray(error)) {
+              finish({
+                status: 0,
+                text: JSON.stringify({ errors: error }),
+                body: { errors: error },
+              });
+            } else {
+              const close = error as { code?: number; reason?: string };
+              finish({
+                status: 0,
+                text: `socket closed ${close.code} ${close.reason ?? String(error)}`,
+              });
+            }
+          },
+          complete: () => finish({ status: 0, text: '{"data":null}', body: { data: null } }),
+        },
+      );
+    });
+  }
+
+  it(
+    'fuzzes every subscription over websockets: documented codes only, no leaks',
+    async () => {
+      // playCommands takes no arguments: it answers UNAUTHENTICATED to a socket without a screen.
+      const connectionParams = { authorization: `Bearer ${world.owner.token}` };
+      const failures = await everyField('Subscription', async (field, pools) => {
+        const document = documentFor('subscription', field);
+        const batches = fc.array(
+          argumentsArbitrary(field.args, { ...context, field: field.name, pools }),
+          {
+            minLength: 4,
+            maxLength: 4,
+          },
+        );
+        await check(
+          fc.asyncProperty(batches, async (batch) => {
+            const answers = await Promise.all(
+              batch.map((variables) => subscribeOnce(document, variables, connectionParams)),
+            );
+            answers.forEach((answer, i) => {
+              const problems = inspect(answer, sentStrings(batch[i]), secrets);
+              if (problems.length > 0) fail(field.name, batch[i], problems);
+            });
+          }),
+          Math.max(2, Math.ceil(RUNS / 4)),
+        );
+      });
+      expect(failures).toEqual([]);
+    },
+    TIMEOUT_MS,
+  );
+});
