@@ -385,6 +385,86 @@ export function argumentsArbitrary(
     );
 }
 
+/** One well-formed value of a type, the same every time: the base the edge cases vary. */
+function baseline(type: GraphQLInputType, name: string, context: FuzzContext): unknown {
+  if (isNonNullType(type)) return baseline(type.ofType, name, context);
+  if (isListType(type)) return [baseline(type.ofType, name, context)];
+  if (isEnumType(type)) return type.getValues()[0].name;
+  if (isInputObjectType(type)) {
+    return Object.fromEntries(
+      Object.values(type.getFields()).map((field) => [
+        field.name,
+        baseline(field.type, field.name, context),
+      ]),
+    );
+  }
+  switch (type.name) {
+    case 'ID':
+      return likelyTypes(context.field, name).flatMap((t) => context.pools[t] ?? [])[0] ?? 'x';
+    case 'Int':
+    case 'Float':
+      return 1;
+    case 'Boolean':
+      return true;
+    case 'DateTime':
+      return new Date(Date.now() + 3 * DAY).toISOString();
+    default:
+      return fc.sample(plausibleString(name, context), { numRuns: 1, seed: 1 })[0];
+  }
+}
+
+/** Values that no field of this scalar or enum may take: each edge case puts one in one place. */
+function edgeValues(type: GraphQLNamedType): unknown[] {
+  if (isEnumType(type)) return ['INVALID'];
+  switch (type.name) {
+    case 'ID':
+      return ['', 'garbage'];
+    case 'Int':
+      return [2147483648, -1];
+    case 'DateTime':
+      return ['garbage', '2099-02-30T00:00:00Z', '-271821-04-20T00:00:00Z'];
+    case 'Boolean':
+    case 'Float':
+      return [];
+    default:
+      return ['a\u0000b', 'a\uD800b', ''];
+  }
+}
+
+/**
+ * Deterministic cases run before the random ones: well-formed arguments with, in one place at a
+ * time, null, or a value that no field of its type may take. So every input position meets
+ * null, NUL, an unpaired surrogate, an impossible date and an invalid enum in every run.
+ */
+export function edgeCases(
+  args: readonly GraphQLArgument[],
+  context: FuzzContext,
+): Record<string, unknown>[] {
+  const base: Record<string, unknown> = Object.fromEntries(
+    args.map((arg) => [arg.name, baseline(arg.type, arg.name, context)]),
+  );
+  const cases: Record<string, unknown>[] = [];
+  const visit = (
+    type: GraphQLInputType,
+    name: string,
+    replace: (value: unknown) => Record<string, unknown>,
+  ): void => {
+    cases.push(replace(null));
+    const inner = isNonNullType(type) ? type.ofType : type;
+    if (isListType(inner)) return;
+    if (isInputObjectType(inner)) {
+      const current = baseline(inner, name, context) as Record<string, unknown>;
+      for (const field of Object.values(inner.getFields())) {
+        visit(field.type, field.name, (value) => replace({ ...current, [field.name]: value }));
+      }
+      return;
+    }
+    for (const value of edgeValues(inner)) cases.push(replace(value));
+  };
+  for (const arg of args) visit(arg.type, arg.name, (value) => ({ ...base, [arg.name]: value }));
+  return cases;
+}
+
 /** Keyset cursors: base64url JSON of every shape, real ones altered, and plain garbage. */
 export function cursorArbitrary(realCursors: string[]): fc.Arbitrary<unknown> {
   const part = fc.oneof(
@@ -456,16 +536,26 @@ function isStrictDateTime(value: string): boolean {
   );
 }
 
-/** Why a scalar value is not valid input whatever the field, or undefined. */
-function invalidScalar(scalar: string, value: unknown): string | undefined {
+/** A value no field may accept; `refusedAsInput` when only BAD_USER_INPUT may refuse it. */
+export interface InvalidValue {
+  description: string;
+  /** Ids and date-times are parsed before anything else: nothing but their parse may refuse them. */
+  refusedAsInput: boolean;
+}
+
+function invalidScalar(scalar: string, value: unknown): InvalidValue | undefined {
   if (scalar === 'ID' && (typeof value === 'string' || typeof value === 'number')) {
-    return decodeGlobalId(String(value)) ? undefined : `the id ${JSON.stringify(value)}`;
+    if (decodeGlobalId(String(value))) return undefined;
+    return { description: `the id ${JSON.stringify(value)}`, refusedAsInput: true };
   }
   if (typeof value !== 'string') return undefined;
-  if (scalar === 'DateTime' && !isStrictDateTime(value))
-    return `the date-time ${JSON.stringify(value)}`;
-  if (value.includes('\u0000')) return 'a NUL character';
-  if (LONE_SURROGATE.test(value)) return 'an unpaired surrogate';
+  if (scalar === 'DateTime' && !isStrictDateTime(value)) {
+    return { description: `the date-time ${JSON.stringify(value)}`, refusedAsInput: true };
+  }
+  if (value.includes('\u0000')) return { description: 'a NUL character', refusedAsInput: false };
+  if (LONE_SURROGATE.test(value)) {
+    return { description: 'an unpaired surrogate', refusedAsInput: false };
+  }
   return undefined;
 }
 
@@ -477,8 +567,8 @@ function invalidScalar(scalar: string, value: unknown): string | undefined {
 export function invalidValues(
   args: readonly GraphQLArgument[],
   variables: Record<string, unknown>,
-): string[] {
-  const found: string[] = [];
+): InvalidValue[] {
+  const found: InvalidValue[] = [];
   const walk = (type: GraphQLInputType, value: unknown, path: string): void => {
     if (value === null || value === undefined) return;
     if (isNonNullType(type)) return walk(type.ofType, value, path);
@@ -495,8 +585,8 @@ export function invalidValues(
       return;
     }
     if (isScalarType(type)) {
-      const problem = invalidScalar(type.name, value);
-      if (problem) found.push(`${path}: ${problem}`);
+      const invalid = invalidScalar(type.name, value);
+      if (invalid) found.push({ ...invalid, description: `${path}: ${invalid.description}` });
     }
   };
   for (const arg of args) walk(arg.type, variables[arg.name], arg.name);
