@@ -311,6 +311,9 @@ export async function nowLiveBurstBench(options: NowLiveOptions): Promise<string
       DATABASE_URL: database.url,
       JWT_SECRET: randomBytes(32).toString('hex'),
       MEDIA_HOOK_SECRET: randomBytes(16).toString('hex'),
+      // Each round starts a broadcast and warm-ups post: the bench measures delivery, not limits.
+      RATE_LIMIT_START_BROADCAST: '1000000/1s',
+      RATE_LIMIT_POSTS: '1000000/1s',
       ...(options.fanoutMax !== undefined
         ? { FANOUT_MAX_FOLLOWERS: String(options.fanoutMax) }
         : {}),

@@ -5,6 +5,9 @@ import { TimelineUpdates1763700000003 } from './1763700000003-timeline-updates';
 import { Notifications1763700000004 } from './1763700000004-notifications';
 import { SeeIt1763700000005 } from './1763700000005-see-it';
 import { Reports1763700000006 } from './1763700000006-reports';
+import { AdminBootstrapGrants1763700000007 } from './1763700000007-admin-bootstrap-grants';
+import { MediaPendingEnds1763700000009 } from './1763700000009-media-pending-ends';
+import { Replays1796090000000 } from './1796090000000-replays';
 
 /** Every migration, in order. The service runs pending ones at start. */
 export const migrations = [
@@ -15,4 +18,7 @@ export const migrations = [
   Notifications1763700000004,
   SeeIt1763700000005,
   Reports1763700000006,
+  AdminBootstrapGrants1763700000007,
+  MediaPendingEnds1763700000009,
+  Replays1796090000000,
 ];

@@ -1,7 +1,8 @@
 // Builds the service when dist/ is missing or older than any source file, so `npm start` works on
-// a fresh clone and after a pull without a separate build step.
+// a fresh clone and after a pull without a separate build step. Only the source folders are
+// walked: node_modules and the data folder are not, and an unreadable folder counts as unchanged.
 import { execSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const output = 'dist/apps/api/src/main.js';
@@ -15,21 +16,29 @@ const sources = [
   'package.json',
 ];
 
-function newest(path) {
-  if (!existsSync(path)) return 0;
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return readdirSync(path).reduce(
-    (max, entry) => Math.max(max, newest(join(path, entry))),
-    stat.mtimeMs,
-  );
+function modifiedAt(path) {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
 }
 
-if (
-  !existsSync(output) ||
-  newest('.', 0) === 0 ||
-  sources.some((s) => newest(s) > statSync(output).mtimeMs)
-) {
+function newest(path) {
+  const stat = modifiedAt(path);
+  if (!stat) return 0;
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let entries = [];
+  try {
+    entries = readdirSync(path);
+  } catch {
+    return stat.mtimeMs;
+  }
+  return entries.reduce((max, entry) => Math.max(max, newest(join(path, entry))), stat.mtimeMs);
+}
+
+const built = modifiedAt(output);
+if (!built || sources.some((source) => newest(source) > built.mtimeMs)) {
   console.log('Building the service (npm run build)...');
   execSync('npm run build --silent', { stdio: 'inherit' });
 }

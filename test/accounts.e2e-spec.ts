@@ -344,6 +344,41 @@ describe('accounts', () => {
     });
   });
 
+  describe('updateProfile with null', () => {
+    it('refuses displayName: null (it cannot be cleared) and changes nothing', async () => {
+      const user = await t.signUp();
+      await t.ok(UPDATE_PROFILE, { input: { displayName: 'Kept', bio: 'kept' } }, user.token);
+      for (const result of [
+        await t.gql(UPDATE_PROFILE, { input: { displayName: null, bio: 'new' } }, user.token),
+        await t.gql(
+          'mutation { updateProfile(input: { displayName: null }) { id } }',
+          {},
+          user.token,
+        ),
+      ]) {
+        expect(errorCode(result)).toBe('BAD_USER_INPUT');
+        expect(fieldsOf(result)).toEqual(['displayName']);
+      }
+      const [row] = await t.sql('SELECT display_name, bio FROM users WHERE id = $1', [rowId(user)]);
+      expect(row).toEqual({ display_name: 'Kept', bio: 'kept' });
+    });
+
+    it('clears bio and avatarUrl with null', async () => {
+      const user = await t.signUp();
+      await t.ok(
+        UPDATE_PROFILE,
+        { input: { bio: 'b', avatarUrl: 'https://example.com/a.png' } },
+        user.token,
+      );
+      const data = await t.ok(
+        UPDATE_PROFILE,
+        { input: { bio: null, avatarUrl: null } },
+        user.token,
+      );
+      expect(data.updateProfile).toMatchObject({ bio: null, avatarUrl: null });
+    });
+  });
+
   describe('searchUsers', () => {
     beforeAll(async () => {
       const exact = await t.signUp('scout');
@@ -522,6 +557,77 @@ describe('accounts', () => {
       }
       const [row] = await t.sql('SELECT bio, suspended_at FROM users WHERE id = $1', [rowId(user)]);
       expect(row).toEqual({ bio: null, suspended_at: null });
+    });
+  });
+
+  describe('text that is not valid Unicode', () => {
+    const LONE = ['\uD800', '\uDFFF', 'a\uDC00b', 'z\uDBFF'];
+
+    it.each(LONE)('refuses an email with the unpaired surrogate %j at sign-up', async (bad) => {
+      const before = await userCount();
+      const result = await t.gql(SIGN_UP, {
+        input: { handle: 'lone_mail', email: `lo${bad}ne@example.com`, password: PASSWORD },
+      });
+      expect(errorCode(result)).toBe('BAD_USER_INPUT');
+      expect(fieldsOf(result)).toEqual(['email']);
+      expect(await userCount()).toBe(before);
+    });
+
+    it('names every such field of a sign-up at once', async () => {
+      const result = await t.gql(SIGN_UP, {
+        input: {
+          handle: 'lone_all',
+          email: 'lone.all@example.com',
+          password: `${PASSWORD}\uD800`,
+          displayName: 'Lone\uDC00',
+        },
+      });
+      expect(errorCode(result)).toBe('BAD_USER_INPUT');
+      expect(fieldsOf(result).sort()).toEqual(['displayName', 'password']);
+    });
+
+    it('refuses it in a sign-in login and password, a profile, a search and a post', async () => {
+      const user = await t.signUp();
+      const login = await t.gql(SIGN_IN, { login: `${user.handle}\uD800`, password: PASSWORD });
+      expect(fieldsOf(login)).toEqual(['login']);
+      const password = await t.gql(SIGN_IN, { login: user.handle, password: 'x\uDFFFxxxxxxx' });
+      expect(fieldsOf(password)).toEqual(['password']);
+      const profile = await t.gql(UPDATE_PROFILE, { input: { bio: 'a\uD800b' } }, user.token);
+      expect(fieldsOf(profile)).toEqual(['bio']);
+      const search = await t.gql(SEARCH, { q: 'a\uDC00' });
+      expect(fieldsOf(search)).toEqual(['query']);
+      const post = await t.gql(CREATE_POST, { text: 'hi \uD83D there' }, user.token);
+      expect(fieldsOf(post)).toEqual(['text']);
+      for (const result of [login, password, profile, search, post]) {
+        expect(errorCode(result)).toBe('BAD_USER_INPUT');
+      }
+      const [row] = await t.sql(
+        'SELECT bio, (SELECT count(*) FROM posts WHERE author_id = users.id)::int AS posts FROM users WHERE id = $1',
+        [rowId(user)],
+      );
+      expect(row).toEqual({ bio: null, posts: 0 });
+    });
+
+    it('keeps surrogate pairs (emoji) as they are', async () => {
+      const user = await t.signUp();
+      const data = await t.ok(UPDATE_PROFILE, { input: { displayName: 'Rocket 🚀' } }, user.token);
+      expect(data.updateProfile.displayName).toBe('Rocket 🚀');
+    });
+
+    it('refuses it in a subscription argument over websockets too', async () => {
+      const user = await t.signUp();
+      const subscription = await t.subscribe(
+        'subscription($after: String) { timelineUpdates(after: $after) { kind } }',
+        { after: 'x\uD800' },
+        user.token,
+      );
+      try {
+        const result = await subscription.next();
+        expect(errorCode(result)).toBe('BAD_USER_INPUT');
+        expect(fieldsOf(result)).toEqual(['after']);
+      } finally {
+        await subscription.close();
+      }
     });
   });
 
@@ -854,7 +960,7 @@ describe('accounts: deleteAccount', () => {
 describe('accounts: sign-in rate limit', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await TestApp.start({ SIGNIN_MAX_ATTEMPTS: '3' });
+    t = await TestApp.start({ RATE_LIMIT_SIGN_IN: '3/15m', RATE_LIMIT_CONFIRM_PASSWORD: '3/15m' });
   });
   afterAll(() => t.close());
 
@@ -870,7 +976,7 @@ describe('accounts: sign-in rate limit', () => {
     expect(fourth.errors![0].extensions!.retryAfterSeconds).toBeGreaterThan(0);
     expect(fourth.data).toBeNull();
 
-    // The limit is per login: another account still signs in, and the limited one keeps its token.
+    // Per login (and address): another account still signs in; the limited one keeps its token.
     expect((await t.ok(SIGN_IN, { login: 'unlimited', password: PASSWORD })).signIn.user.id).toBe(
       other.id,
     );
@@ -890,19 +996,50 @@ describe('accounts: sign-in rate limit', () => {
   });
 });
 
-describe('accounts: the first admin', () => {
+describe('accounts: the first admin (BOOTSTRAP_ADMIN)', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await TestApp.start({ BOOTSTRAP_ADMIN: 'boss' });
+    t = await TestApp.start({ BOOTSTRAP_ADMIN: 'admin1' });
   });
   afterAll(() => t.close());
 
-  it('comes from BOOTSTRAP_ADMIN: that handle signs up as ADMIN, others as MEMBER', async () => {
-    const signUp = (handle: string) =>
-      t.ok(SIGN_UP, { input: { handle, email: `${handle}@example.com`, password: PASSWORD } });
-    expect((await signUp('boss')).signUp.user.role).toBe('ADMIN');
-    expect((await signUp('bossy')).signUp.user.role).toBe('MEMBER');
-    const [row] = await t.sql(`SELECT role FROM users WHERE handle = 'boss'`);
-    expect(row.role).toBe('ADMIN');
+  const signUp = async (handle: string) =>
+    (
+      await t.ok(SIGN_UP, {
+        input: { handle, email: `${handle.toLowerCase()}@example.com`, password: PASSWORD },
+      })
+    ).signUp as { token: string; user: { id: string; role: string } };
+  const roleOf = async (handle: string) =>
+    (await t.sql('SELECT role FROM users WHERE lower(handle) = lower($1)', [handle]))[0]?.role;
+
+  it('is never granted at sign-up; the existing account gets it when the service starts', async () => {
+    const admin = await signUp('admin1');
+    expect(admin.user.role).toBe('MEMBER');
+    expect((await signUp('admin1x')).user.role).toBe('MEMBER');
+    await t.restart();
+    expect(await roleOf('admin1')).toBe('ADMIN');
+    expect(await roleOf('admin1x')).toBe('MEMBER');
+    const me = await t.ok('{ me { handle role } }', {}, admin.token);
+    expect(me.me).toEqual({ handle: 'admin1', role: 'ADMIN' });
+  });
+
+  it('is granted once: a demotion is not undone by a restart', async () => {
+    await t.sql(`UPDATE users SET role = 'MEMBER' WHERE handle = 'admin1'`);
+    await t.restart();
+    expect(await roleOf('admin1')).toBe('MEMBER');
+    await t.sql(`UPDATE users SET role = 'ADMIN' WHERE handle = 'admin1'`);
+  });
+
+  it('never passes to whoever signs up with the handle of the deleted admin', async () => {
+    const admin = await t.ok(SIGN_IN, { login: 'admin1', password: PASSWORD });
+    await t.ok(DELETE_ACCOUNT, { password: PASSWORD }, admin.signIn.token);
+    const taker = await signUp('ADMIN1');
+    expect(taker.user.role).toBe('MEMBER');
+    await t.restart();
+    expect(await roleOf('ADMIN1')).toBe('MEMBER');
+    const me = await t.ok('{ me { role } }', {}, taker.token);
+    expect(me.me.role).toBe('MEMBER');
+    const promote = await t.gql(SET_ROLE, { userId: taker.user.id, role: 'ADMIN' }, taker.token);
+    expect(errorCode(promote)).toBe('FORBIDDEN');
   });
 });

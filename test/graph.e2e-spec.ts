@@ -651,6 +651,92 @@ describe('social graph (e2e)', () => {
     });
   });
 
+  describe('what a blocked account sees of the blocker: nothing, path by path', () => {
+    const SEARCH = `query($q: String!) { searchUsers(query: $q, first: 100) { handle bio followersCount } }`;
+    const MENTIONS = `query($id: ID!) { post(id: $id) { id mentions { handle } } }`;
+    const NOTIFICATIONS = `{ notifications(first: 50) { edges { node { kind actor { handle } } } } }`;
+    const searched = async (query: string, viewer?: TestUser) =>
+      ((await t.ok(SEARCH, { q: query }, viewer?.token)).searchUsers as { handle: string }[]).map(
+        (user) => user.handle,
+      );
+
+    let blocker: TestUser;
+    let blocked: TestUser;
+    let bystander: TestUser;
+    beforeAll(async () => {
+      [blocker, blocked, bystander] = [await t.signUp(), await t.signUp(), await t.signUp()];
+      await t.ok(
+        'mutation { updateProfile(input: { displayName: "Zed Blocker", bio: "private-ish" }) { id } }',
+        {},
+        blocker.token,
+      );
+      await follow(bystander, blocker);
+    });
+
+    it('searchUsers leaves the blocker out, by handle and by display name', async () => {
+      expect(await searched(blocker.handle, blocked)).toEqual([blocker.handle]);
+      await t.ok(BLOCK, { id: blocked.id }, blocker.token);
+      expect(await searched(blocker.handle, blocked)).toEqual([]);
+      expect(await searched('Zed Block', blocked)).toEqual([]);
+      // Everyone else, signed in or not, and the blocker, still find whom they look for.
+      expect(await searched(blocker.handle, bystander)).toEqual([blocker.handle]);
+      expect(await searched('Zed Block')).toEqual([blocker.handle]);
+      expect(await searched(blocked.handle, blocker)).toEqual([blocked.handle]);
+    });
+
+    it('followers and following lists leave the blocker out', async () => {
+      const list = async (field: 'followers' | 'following', of: TestUser, viewer: TestUser) =>
+        (
+          (await t.ok(CONNECTION(field), { handle: of.handle, first: 100 }, viewer.token))['user'][
+            field
+          ].edges as { node: { handle: string } }[]
+        ).map((edge) => edge.node.handle);
+      expect(await list('following', bystander, blocked)).toEqual([]);
+      expect(await list('following', bystander, bystander)).toEqual([blocker.handle]);
+      await follow(blocker, bystander);
+      expect(await list('followers', bystander, blocked)).toEqual([]);
+      expect(await list('followers', bystander, bystander)).toEqual([blocker.handle]);
+    });
+
+    it('a post by someone else leaves the blocker out of its mentions', async () => {
+      const id = await post(bystander, `hello @${blocker.handle} and @${blocked.handle}`);
+      const seen = async (viewer: TestUser) =>
+        ((await t.ok(MENTIONS, { id }, viewer.token)).post.mentions as { handle: string }[]).map(
+          (user) => user.handle,
+        );
+      expect(await seen(blocked)).toEqual([blocked.handle]);
+      expect((await seen(bystander)).sort()).toEqual([blocker.handle, blocked.handle].sort());
+    });
+
+    it('unfollow, mute, unmute and a no-op unblock answer NOT_FOUND, so they return no profile', async () => {
+      const [hider, seeker] = [await t.signUp(), await t.signUp()];
+      await t.ok(BLOCK, { id: seeker.id }, hider.token);
+      for (const mutation of [UNFOLLOW, MUTE, UNMUTE, UNBLOCK]) {
+        const result = await expectRejected(
+          () => t.gql(mutation, { id: hider.id }, seeker.token),
+          'NOT_FOUND',
+        );
+        expect(JSON.stringify(result)).not.toContain(hider.handle);
+      }
+      expect((await t.ok(MUTE, { id: seeker.id }, hider.token)).mute.viewerMutes).toBe(true);
+    });
+
+    it('notifications whose actor is the blocker are left out, even those from before', async () => {
+      const [liker, liked] = [await t.signUp(), await t.signUp()];
+      const id = await post(liked, 'liked before the block');
+      await t.ok(LIKE, { id }, liker.token);
+      const actors = async () =>
+        (
+          (await t.ok(NOTIFICATIONS, {}, liked.token)).notifications.edges as {
+            node: { actor: { handle: string } };
+          }[]
+        ).map((edge) => edge.node.actor.handle);
+      expect(await actors()).toEqual([liker.handle]);
+      await t.ok(BLOCK, { id: liked.id }, liker.token);
+      expect(await actors()).toEqual([]);
+    });
+  });
+
   describe('mute', () => {
     it('hides the muted account from the muter’s home only; unmute brings it back', async () => {
       const [muter, loud, other] = [await t.signUp(), await t.signUp(), await t.signUp()];

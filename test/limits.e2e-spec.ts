@@ -132,7 +132,7 @@ describe('limits: configured cost and body size', () => {
     expect(data.me.handle).toBe(user.handle);
   });
 
-  it('refuses a request body over MAX_BODY_BYTES with HTTP 413', async () => {
+  it('refuses a request body over MAX_BODY_BYTES with HTTP 413 and a GraphQL error', async () => {
     const post = (padding: number) =>
       fetch(`${t.url}/graphql`, {
         method: 'POST',
@@ -144,6 +144,7 @@ describe('limits: configured cost and body size', () => {
     expect(await small.json()).toEqual({ data: { me: null } });
     const large = await post(3000);
     expect(large.status).toBe(413);
+    expect(errorCode((await large.json()) as GraphQLResponse)).toBe('BAD_USER_INPUT');
   });
 });
 

@@ -1,4 +1,5 @@
 import { NestExpressApplication } from '@nestjs/platform-express';
+import Redis from 'ioredis';
 import { serviceAvailable, tcpReachable, TestApp, TestSubscription, TestUser } from '@app/testing';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -72,5 +73,58 @@ const UPDATES = `subscription { timelineUpdates { kind item { ... on Post { text
       item: { title: 'live from A' },
     });
     await onB.close();
+  });
+
+  it('carries ids and public fields only: no stream key nor any private field on the wire', async () => {
+    const [fan, host]: TestUser[] = [await a.signUp(), await a.signUp()];
+    const prefix = `seeit-test-${new URL(a.databaseUrl).pathname.slice(1)}:`;
+    const wire = new Redis(REDIS_URL);
+    const seen: string[] = [];
+    wire.on('pmessage', (_pattern: string, channel: string, text: string) =>
+      seen.push(`${channel} ${text}`),
+    );
+    await wire.psubscribe(`${prefix}*`);
+
+    const started = await a.ok(
+      `mutation { startBroadcast(input: { title: "on the wire" }) { id ingest { streamKey } } }`,
+      {},
+      host.token,
+    );
+    const { id, ingest } = started.startBroadcast;
+    const events = await TestSubscription.open<{
+      broadcastEvents: { kind: string; broadcast: { ingest: { streamKey: string } | null } };
+    }>(
+      `${b.url.replace('http', 'ws')}/graphql`,
+      `subscription($id: ID!) { broadcastEvents(broadcastId: $id) { kind broadcast { ingest { streamKey } } } }`,
+      { id },
+      { authorization: `Bearer ${host.token}` },
+    );
+    await a.ok(`mutation($id: ID!) { joinBroadcast(id: $id) { id } }`, { id }, fan.token);
+    await a.ok(
+      `mutation($id: ID!) { postComment(broadcastId: $id, text: "hi") { id } }`,
+      { id },
+      fan.token,
+    );
+    await a.ok(`mutation($id: ID!) { sendHearts(broadcastId: $id, count: 3) }`, { id }, fan.token);
+    await a.ok(`mutation($id: ID!) { endBroadcast(id: $id) { id } }`, { id }, host.token);
+    // The broadcaster still gets the key, loaded on the receiving side.
+    let event = (await events.nextData()).broadcastEvents;
+    while (event.kind !== 'ENDED') event = (await events.nextData()).broadcastEvents;
+    expect(event.broadcast.ingest).toEqual({ streamKey: ingest.streamKey });
+    await events.close();
+    await wire.quit();
+
+    const broadcastMessages = seen.filter((line) => line.includes(`broadcast:`));
+    expect(broadcastMessages.length).toBeGreaterThanOrEqual(3);
+    const [account] = await a.sql<{ email: string; password_hash: string }>(
+      'SELECT email, password_hash FROM users WHERE handle = $1',
+      [host.handle],
+    );
+    for (const line of seen) {
+      expect(line).not.toContain(ingest.streamKey);
+      expect(line).not.toMatch(/stream_?key|password|email/i);
+      expect(line).not.toContain(account.email);
+      expect(line).not.toContain(account.password_hash);
+    }
   });
 });

@@ -52,7 +52,7 @@ describe('reports (e2e)', () => {
   let admin: TestUser;
 
   beforeAll(async () => {
-    t = await TestApp.start();
+    t = await TestApp.start({ RATE_LIMIT_REPORTS: '20/1h' });
     admin = await t.signUp();
     await t.sql(`UPDATE users SET role = 'ADMIN' WHERE handle = $1`, [admin.handle]);
   });

@@ -344,6 +344,21 @@ describe('See it (e2e)', () => {
       expect(await t.sql('SELECT 1 FROM airings WHERE show_id = $1', [rowId(show.id)])).toEqual([]);
     });
 
+    it.each([
+      ['a year before 1970', '-271821-04-20T00:00:00.000Z', 'startsAt'],
+      ['a year after 9999', '+275760-09-13T00:00:00.000Z', 'endsAt'],
+      ['a day that does not exist', '2099-02-30T00:00:00Z', 'startsAt'],
+      ['no time zone', '2099-02-01T00:00:00', 'endsAt'],
+    ])('refuses an airing time with %s: BAD_USER_INPUT naming it', async (_case, bad, field) => {
+      const partner = await withRole('PARTNER');
+      const show = await createShow(partner);
+      const input = { ...airingInput('NBC', 10, 20), [field]: bad };
+      const result = await addAiring(partner, show.id, input);
+      expect(errorCode(result)).toBe('BAD_USER_INPUT');
+      expect(result.errors?.[0].message).toContain(`input.${field}`);
+      expect(await t.sql('SELECT 1 FROM airings WHERE show_id = $1', [rowId(show.id)])).toEqual([]);
+    });
+
     it('refuses an airing that overlaps another on the same channel: CONFLICT', async () => {
       const partner = await withRole('PARTNER');
       const show = await createShow(partner);
@@ -517,7 +532,7 @@ describe('See it (e2e)', () => {
       expect(await seeItOfPost(plain)).toBeNull();
     });
 
-    it('shares a visible broadcast: Post.broadcast and a LIVE, then ON_DEMAND button', async () => {
+    it('shares a visible broadcast: Post.broadcast and a LIVE, ENDED, then ON_DEMAND (replay) button', async () => {
       const [broadcaster, author, reader] = [await t.signUp(), await t.signUp(), await t.signUp()];
       const live = await startBroadcast(broadcaster, { title: 'From the studio' });
       const partner = await withRole('PARTNER');
@@ -536,6 +551,11 @@ describe('See it (e2e)', () => {
       });
       expect((await t.ok(BROADCAST, { id: live })).broadcast.seeIt.status).toBe('LIVE');
       await t.ok(END, { id: live }, broadcaster.token);
+      // Nothing to watch until the media server reports the replay (test/replays.e2e-spec.ts).
+      expect((await seeItOfPost(id, reader)).status).toBe('ENDED');
+      await t.sql('INSERT INTO broadcast_replays (broadcast_id, duration_ms) VALUES ($1, 6000)', [
+        rowId(live),
+      ]);
       expect((await seeItOfPost(id, reader)).status).toBe('ON_DEMAND');
       expect((await t.ok(BROADCAST, { id: live })).broadcast.seeIt).toMatchObject({
         status: 'ON_DEMAND',
@@ -969,6 +989,61 @@ describe('See it (e2e)', () => {
       const result = await t.gql(PAIR, { name: 'one too many', kind: 'TV' }, owner.token);
       expect(errorCode(result)).toBe('CONFLICT');
       expect((await t.ok(DEVICES, {}, owner.token)).devices).toHaveLength(50);
+    });
+  });
+
+  describe('a show is its owner’s content: hidden from the accounts the owner blocks', () => {
+    const OWNER = `query($slug: String!) { show(slug: $slug) { slug owner { handle bio } } }`;
+    const ALL_SHOWS = `{ shows(first: 100) { edges { node { slug owner { handle } } } } }`;
+    let partner: TestUser;
+    let blocked: TestUser;
+    let bystander: TestUser;
+    let show: { id: string; slug: string; hashtag: string };
+    let postId: string;
+    beforeAll(async () => {
+      partner = await withRole('PARTNER');
+      [blocked, bystander] = [await t.signUp(), await t.signUp()];
+      show = await createShow(partner);
+      await addAiring(partner, show.id, airingInput('NBC', -5, 55));
+      postId = await post(bystander, `watching #${show.hashtag}`);
+      await t.ok(BLOCK, { id: blocked.id }, partner.token);
+    });
+    const slugs = async (viewer?: TestUser) =>
+      ((await t.ok(ALL_SHOWS, {}, viewer?.token)).shows.edges as { node: { slug: string } }[]).map(
+        (edge) => edge.node.slug,
+      );
+
+    it('show(slug) answers NOT_FOUND, and Show.owner is never reached', async () => {
+      const result = await t.gql(OWNER, { slug: show.slug }, blocked.token);
+      expect(errorCode(result)).toBe('NOT_FOUND');
+      expect(result.data?.show).toBeNull();
+      expect(JSON.stringify(result)).not.toContain(partner.handle);
+      const seen = await t.ok(OWNER, { slug: show.slug }, bystander.token);
+      expect(seen.show.owner.handle).toBe(partner.handle);
+    });
+
+    it('shows leaves it out; node(id) is null', async () => {
+      expect(await slugs(blocked)).not.toContain(show.slug);
+      expect(await slugs(bystander)).toContain(show.slug);
+      expect(await slugs()).toContain(show.slug);
+      expect((await t.ok(NODE, { id: show.id }, blocked.token)).node).toBeNull();
+      expect((await t.ok(NODE, { id: show.id }, bystander.token)).node.slug).toBe(show.slug);
+    });
+
+    it('a post with its hashtag carries no button for them', async () => {
+      expect(await seeItOfPost(postId, blocked)).toBeNull();
+      expect((await seeItOfPost(postId, bystander)).show.slug).toBe(show.slug);
+    });
+
+    it('its conversation cannot be followed, and it cannot be tapped or saved (NOT_FOUND)', async () => {
+      const sub = await t.subscribe(CONVERSATION_ADDED, { showId: show.id }, blocked.token);
+      subscriptions.push(sub);
+      expect(errorCode(await sub.next())).toBe('NOT_FOUND');
+      const before = await tapState();
+      for (const action of ['TV', 'LATER']) {
+        expect(errorCode(await tap(blocked, { showId: show.id, action }))).toBe('NOT_FOUND');
+      }
+      expect(await tapState()).toEqual(before);
     });
   });
 

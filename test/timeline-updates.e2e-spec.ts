@@ -1,3 +1,4 @@
+import { encodeCursor } from '@app/common';
 import { errorCode, TestApp, TestUser } from '@app/testing';
 
 const UPDATES = `subscription($after: String) {
@@ -130,6 +131,66 @@ describe('timelineUpdates', () => {
     await resumed.close();
   });
 
+  it('hands out a RESYNC cursor that resumes when the purge emptied the whole log', async () => {
+    const [reader, writer] = [await t.signUp(), await t.signUp()];
+    await follow(t, reader, writer);
+    const sub = await t.subscribe<{ timelineUpdates: Update }>(UPDATES, {}, reader.token);
+    await post(t, writer, 'before the purge');
+    const old = (await sub.nextData()).timelineUpdates;
+    await sub.close();
+    await post(t, writer, 'missed, then purged');
+    await t.sql(`UPDATE timeline_updates SET created_at = now() - interval '1000 hours'`);
+    const { TimelineLive } = await import('@app/timeline');
+    await t.app.get(TimelineLive).purge();
+    expect(await t.sql('SELECT id FROM timeline_updates')).toEqual([]);
+
+    const first = await t.subscribe<{ timelineUpdates: Update }>(
+      UPDATES,
+      { after: old.cursor },
+      reader.token,
+    );
+    const resync = (await first.nextData()).timelineUpdates;
+    expect(resync.kind).toBe('RESYNC');
+    await first.close();
+    await post(t, writer, 'after the purge');
+    const resumed = await t.subscribe<{ timelineUpdates: Update }>(
+      UPDATES,
+      { after: resync.cursor },
+      reader.token,
+    );
+    expect((await resumed.nextData()).timelineUpdates).toMatchObject({
+      kind: 'ADDED',
+      item: { text: 'after the purge' },
+    });
+    await resumed.nothingFor(200);
+    await resumed.close();
+  });
+
+  it('answers RESYNC for a cursor beyond the newest row (one from before a restore)', async () => {
+    const [reader, writer] = [await t.signUp(), await t.signUp()];
+    await follow(t, reader, writer);
+    const [{ head }] = await t.sql<{ head: string }>(
+      `SELECT GREATEST((SELECT COALESCE(max(id), 0) FROM timeline_updates), purged_through) AS head
+       FROM timeline_update_horizon`,
+    );
+    const future = encodeCursor([(BigInt(head) + 1000n).toString()]);
+    const sub = await t.subscribe<{ timelineUpdates: Update }>(
+      UPDATES,
+      { after: future },
+      reader.token,
+    );
+    const resync = (await sub.nextData()).timelineUpdates;
+    expect(resync.kind).toBe('RESYNC');
+    expect(resync.cursor).toBe(encodeCursor([head]));
+    // The rows written next have ids below the stale cursor, and still arrive.
+    await post(t, writer, 'below the stale cursor');
+    expect((await sub.nextData()).timelineUpdates).toMatchObject({
+      kind: 'ADDED',
+      item: { text: 'below the stale cursor' },
+    });
+    await sub.close();
+  });
+
   it('refuses a garbage cursor, a missing token and a forged one', async () => {
     const reader = await t.signUp();
     const garbage = await t.subscribe(UPDATES, { after: 'garbage!' }, reader.token);
@@ -198,5 +259,55 @@ describe('timelineUpdates from accounts above the fan-out limit', () => {
     );
     expect((await resumed.nextData()).timelineUpdates.item!.text).toBe('while you were away');
     await resumed.close();
+  });
+});
+
+describe('timelineUpdates with a replay cap', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await TestApp.start({ TIMELINE_UPDATES_MAX_REPLAY: '3' });
+  });
+  afterAll(() => t.close());
+
+  it('replays up to the cap, and answers RESYNC from the head beyond it', async () => {
+    const [reader, writer] = [await t.signUp(), await t.signUp()];
+    await follow(t, reader, writer);
+    const sub = await t.subscribe<{ timelineUpdates: Update }>(UPDATES, {}, reader.token);
+    await post(t, writer, 'seen');
+    const seen = (await sub.nextData()).timelineUpdates;
+    await sub.close();
+
+    for (const text of ['a', 'b', 'c']) await post(t, writer, text);
+    const within = await t.subscribe<{ timelineUpdates: Update }>(
+      UPDATES,
+      { after: seen.cursor },
+      reader.token,
+    );
+    const replayed: string[] = [];
+    for (let i = 0; i < 3; i += 1)
+      replayed.push((await within.nextData()).timelineUpdates.item!.text);
+    expect(replayed).toEqual(['a', 'b', 'c']);
+    await within.close();
+
+    await post(t, writer, 'd');
+    const beyond = await t.subscribe<{ timelineUpdates: Update }>(
+      UPDATES,
+      { after: seen.cursor },
+      reader.token,
+    );
+    const resync = (await beyond.nextData()).timelineUpdates;
+    expect(resync).toMatchObject({ kind: 'RESYNC', item: null });
+    await beyond.nothingFor(200);
+    await post(t, writer, 'e');
+    expect((await beyond.nextData()).timelineUpdates).toMatchObject({ item: { text: 'e' } });
+    await beyond.close();
+
+    const fromResync = await t.subscribe<{ timelineUpdates: Update }>(
+      UPDATES,
+      { after: resync.cursor },
+      reader.token,
+    );
+    expect((await fromResync.nextData()).timelineUpdates).toMatchObject({ item: { text: 'e' } });
+    await fromResync.close();
   });
 });

@@ -5,7 +5,7 @@ import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { DataSource } from 'typeorm';
 import { AccountsService } from '@app/accounts';
 import { printSortedSchema, Role } from '@app/common';
-import { AppConfig, loadConfig } from '@app/config';
+import { AppConfig, ConfigError, loadConfig, StartupError } from '@app/config';
 import { RunningDatabase, startEmbeddedPostgres } from '@app/database';
 import { createApp } from './create-app';
 
@@ -82,7 +82,8 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(error);
+    const plain = error instanceof StartupError || error instanceof ConfigError;
+    console.error(plain ? error.message : error);
     process.exit(1);
   },
 );

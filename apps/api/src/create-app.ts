@@ -1,11 +1,12 @@
 import { Logger, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { GraphQLModule } from '@nestjs/graphql';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { WebSocketServer } from 'ws';
 import { AppConfig } from '@app/config';
-import { DatabaseOptions } from '@app/database';
+import { assertDatabaseUsable, DatabaseOptions } from '@app/database';
+import { assertRedisReachable } from '@app/realtime';
 import { AppModule } from './app.module';
+import { limitWebsocketServer } from './graphql/websocket-server';
+import { requestBodyErrors } from './http/request-body-errors';
 
 export function logLevels(config: AppConfig): LogLevel[] {
   if (config.nodeEnv === 'test') return ['error'];
@@ -14,36 +15,31 @@ export function logLevels(config: AppConfig): LogLevel[] {
     : ['log', 'warn', 'error', 'debug'];
 }
 
-/**
- * Nest creates the graphql-ws server without a frame limit (ws allows 100 MiB). The server reads
- * its options at each upgrade, so setting the limit after init applies to every connection.
- */
-function limitWebsocketMessages(app: NestExpressApplication, maxBytes: number): void {
-  const adapter = app.get(GraphQLModule).graphQlAdapter as unknown as {
-    _subscriptionService?: { wss?: WebSocketServer };
-  };
-  const server = adapter._subscriptionService?.wss;
-  if (!server) throw new Error('The graphql-ws server is missing; subscriptions would not work.');
-  server.options.maxPayload = maxBytes;
-}
-
 /** The one HTTP + websocket process, configured but not yet listening. */
 export async function createApp(
   config: AppConfig,
   database: DatabaseOptions,
 ): Promise<NestExpressApplication> {
+  await Promise.all([
+    assertDatabaseUsable(database.url),
+    config.redisUrl ? assertRedisReachable(config.redisUrl) : undefined,
+  ]);
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot(config, database),
     {
       bodyParser: false,
       logger: logLevels(config),
+      // A failed start rejects (the caller reports it and exits) instead of aborting the process.
+      abortOnError: false,
     },
   );
   app.useBodyParser('json', { limit: config.graphql.maxBodyBytes });
-  app.set('trust proxy', 'loopback');
+  app.use(requestBodyErrors(config.graphql.maxBodyBytes));
+  // X-Forwarded-For is read by clientAddress, as TRUST_PROXY allows, not by express.
+  app.set('trust proxy', false);
   app.enableCors();
   await app.init();
-  limitWebsocketMessages(app, config.graphql.maxBodyBytes);
+  limitWebsocketServer(app, config);
   Logger.flush();
   return app;
 }

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { AppConfig, ConfigError, loadConfig } from '@app/config';
+import { AppConfig, ConfigError, loadConfig, StartupError } from '@app/config';
 import { RunningDatabase, startEmbeddedPostgres } from '@app/database';
 import { createApp } from './create-app';
 
@@ -41,6 +41,7 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
-  console.error(error);
+  // What the operator must fix is said in a sentence; anything else is a bug, with its stack.
+  console.error(error instanceof StartupError ? error.message : error);
   process.exit(1);
 });

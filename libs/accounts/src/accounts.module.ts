@@ -3,11 +3,12 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountEvents } from './account.events';
 import { AccountsResolver } from './accounts.resolver';
 import { AccountsService } from './accounts.service';
+import { AdminGrantEntity } from './admin-grant.entity';
 import { AuthService } from './auth.service';
 import { UserEntity } from './user.entity';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([UserEntity])],
+  imports: [TypeOrmModule.forFeature([UserEntity, AdminGrantEntity])],
   providers: [AccountsService, AuthService, AccountEvents, AccountsResolver],
   exports: [AccountsService, AuthService, AccountEvents],
 })

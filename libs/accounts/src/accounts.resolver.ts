@@ -1,9 +1,8 @@
-import { Args, Context, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import {
   Authenticated,
   CurrentViewer,
   GlobalIdPipe,
-  InvalidInputError,
   RequestContext,
   Role,
   UnauthenticatedError,
@@ -11,7 +10,7 @@ import {
 } from '@app/common';
 import { AccountsService } from './accounts.service';
 import { AuthService } from './auth.service';
-import { NUL, SignInInput, SignUpInput, UpdateProfileInput } from './dto/account.inputs';
+import { SignInInput, SignUpInput, UpdateProfileInput } from './dto/account.inputs';
 import { AuthPayloadModel, UserModel } from './models/user.model';
 
 @Resolver(() => UserModel)
@@ -22,8 +21,11 @@ export class AccountsResolver {
   ) {}
 
   @Mutation(() => AuthPayloadModel)
-  async signUp(@Args('input') input: SignUpInput): Promise<AuthPayloadModel> {
-    const session = await this.auth.signUp(input);
+  async signUp(
+    @Args('input') input: SignUpInput,
+    @Context() context: RequestContext,
+  ): Promise<AuthPayloadModel> {
+    const session = await this.auth.signUp(input, context.ip);
     return { token: session.token, user: UserModel.from(session.user) };
   }
 
@@ -55,24 +57,6 @@ export class AccountsResolver {
     @CurrentViewer() viewer: Viewer,
   ): Promise<UserModel> {
     return UserModel.from(await this.accounts.updateProfile(viewer, input));
-  }
-
-  @Query(() => [UserModel], {
-    description: 'Accounts whose handle or display name starts with the query.',
-  })
-  async searchUsers(
-    @Args('query') query: string,
-    @Args('first', { type: () => Int, nullable: true }) first: number | undefined,
-  ): Promise<UserModel[]> {
-    const limit = first ?? 20;
-    if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
-      throw InvalidInputError.field('first', 'must be from 1 to 100');
-    }
-    if (query.length > 100)
-      throw InvalidInputError.field('query', 'must be at most 100 characters');
-    if (query.includes(NUL))
-      throw InvalidInputError.field('query', 'must not contain the NUL character');
-    return (await this.accounts.search(query, limit)).map((user) => UserModel.from(user));
   }
 
   @Mutation(() => UserModel, { description: 'Admins only.' })

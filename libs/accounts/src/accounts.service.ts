@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, QueryDeepPartialEntity, Repository } from 'typeorm';
 import {
@@ -15,7 +15,7 @@ import {
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { SocketRegistry } from '@app/realtime';
 import { AccountEvents } from './account.events';
-import { NUL, UpdateProfileInput } from './dto/account.inputs';
+import { UpdateProfileInput } from './dto/account.inputs';
 import { UserEntity } from './user.entity';
 
 const MAX_SUSPENSION_REASON = 500;
@@ -52,6 +52,8 @@ export class AccountsService implements OnApplicationBootstrap {
     { viewerIndependent: true },
   );
 
+  private readonly log = new Logger(AccountsService.name);
+
   constructor(
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -59,15 +61,32 @@ export class AccountsService implements OnApplicationBootstrap {
     private readonly sockets: SocketRegistry,
   ) {}
 
-  /** The configured first admin gets the role as soon as the service starts. */
+  /**
+   * BOOTSTRAP_ADMIN: when the service starts, the account with that handle becomes ADMIN, once per
+   * handle. Never at sign-up, and never again for that handle, so whoever signs up with the
+   * handle of a deleted admin gets nothing, and a demotion is not undone by a restart.
+   */
   async onApplicationBootstrap(): Promise<void> {
-    if (this.config.bootstrapAdmin) {
-      await this.users
-        .createQueryBuilder()
-        .update()
-        .set({ role: Role.ADMIN })
-        .where('lower(handle) = lower(:handle)', { handle: this.config.bootstrapAdmin })
-        .execute();
+    const handle = this.config.bootstrapAdmin;
+    if (!handle) return;
+    const [outcome] = await this.users.query<{ granted: boolean; exists: boolean }[]>(
+      `WITH target AS (
+         SELECT id FROM users WHERE lower(handle) = lower($1) AND suspended_at IS NULL
+       ), grant_once AS (
+         INSERT INTO admin_bootstrap_grants (handle) SELECT lower($1) FROM target
+         ON CONFLICT (handle) DO NOTHING RETURNING handle
+       ), promoted AS (
+         UPDATE users SET role = $2 WHERE id IN (SELECT id FROM target)
+           AND EXISTS (SELECT 1 FROM grant_once) RETURNING id
+       )
+       SELECT EXISTS (SELECT 1 FROM promoted) AS granted, EXISTS (SELECT 1 FROM target) AS exists`,
+      [handle, Role.ADMIN],
+    );
+    if (outcome.granted) this.log.log(`BOOTSTRAP_ADMIN: @${handle} is now ADMIN.`);
+    else if (!outcome.exists) {
+      this.log.warn(
+        `BOOTSTRAP_ADMIN: no active account @${handle} yet; it becomes ADMIN at the first start after it exists.`,
+      );
     }
   }
 
@@ -115,9 +134,14 @@ export class AccountsService implements OnApplicationBootstrap {
 
   /**
    * Handles and display names starting with `query`, case-insensitively, exact handle first.
-   * Served by the prefix indexes on lower(handle) and lower(display_name).
+   * Served by the prefix indexes on lower(handle) and lower(display_name). `visible` is the
+   * caller's rule of who may be listed, a condition on `u.id` with its named parameters.
    */
-  async search(query: string, limit: number): Promise<UserEntity[]> {
+  async search(
+    query: string,
+    limit: number,
+    visible: { condition: string; parameters: Record<string, unknown> },
+  ): Promise<UserEntity[]> {
     const prefix = query.trim().toLowerCase().replace(/^@/, '');
     if (prefix.length === 0) return [];
     const pattern = `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -127,6 +151,7 @@ export class AccountsService implements OnApplicationBootstrap {
       .andWhere('(lower(u.handle) LIKE :pattern OR lower(u.display_name) LIKE :pattern)', {
         pattern,
       })
+      .andWhere(visible.condition, visible.parameters)
       .orderBy('lower(u.handle) = :exact', 'DESC')
       .addOrderBy('u.followers_count', 'DESC')
       .addOrderBy('u.id', 'ASC')
@@ -156,9 +181,6 @@ export class AccountsService implements OnApplicationBootstrap {
         'reason',
         `must be at most ${MAX_SUSPENSION_REASON} characters`,
       );
-    }
-    if (trimmed?.includes(NUL)) {
-      throw InvalidInputError.field('reason', 'must not contain the NUL character');
     }
     const user = await this.updateAnyState(userId, {
       suspendedAt: () => 'COALESCE(suspended_at, now())',

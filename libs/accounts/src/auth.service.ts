@@ -2,11 +2,15 @@ import { type Algorithm, hash, verify } from '@node-rs/argon2';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import jwt from 'jsonwebtoken';
+import { IncomingMessage } from 'node:http';
 import { QueryFailedError, Repository } from 'typeorm';
 import {
+  clientAddress,
   ConflictError,
   InvalidInputError,
-  RateLimiter,
+  ProxyTrust,
+  proxyTrust,
+  RateLimits,
   RequestContext,
   RequestLoaders,
   Role,
@@ -21,6 +25,7 @@ import { UserEntity } from './user.entity';
 // Argon2id (the package's const enum value 2), with OWASP's recommended minimum cost.
 const ARGON2 = { algorithm: 2 as Algorithm, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
 const WRONG_LOGIN = 'That login and password do not match an account.';
+const TOO_MANY_SIGN_INS = 'Too many sign-in attempts. Wait a few minutes and try again.';
 
 interface TokenClaims {
   sub: string;
@@ -34,29 +39,27 @@ export interface Session {
 /** Sign-up, sign-in and bearer tokens; the same token works over HTTP and websockets. */
 @Injectable()
 export class AuthService {
-  private readonly loginAttempts: RateLimiter;
-  private readonly addressAttempts: RateLimiter;
-  /** Password confirmations by a signed-in account, so a stolen token cannot guess the password. */
-  private readonly confirmAttempts: RateLimiter;
+  private readonly proxies: ProxyTrust;
   /** Verified against when the login matches nobody, so timing does not tell which half was wrong. */
   private readonly decoyHash: Promise<string>;
 
   constructor(
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
     private readonly accounts: AccountsService,
+    private readonly limits: RateLimits,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    const windowMs = config.signIn.windowSeconds * 1000;
-    this.loginAttempts = new RateLimiter(config.signIn.maxAttempts, windowMs);
-    this.addressAttempts = new RateLimiter(config.signIn.maxAttempts * 10, windowMs);
-    this.confirmAttempts = new RateLimiter(config.signIn.maxAttempts, windowMs);
+    this.proxies = proxyTrust(config.trustProxy);
     this.decoyHash = hash('decoy password for unknown logins', ARGON2);
   }
 
-  async signUp(input: SignUpInput): Promise<Session> {
+  async signUp(input: SignUpInput, ip: string): Promise<Session> {
+    await this.limits.consume(
+      'signUp',
+      ip,
+      'Too many accounts were created from your address. Try again later.',
+    );
     await this.accounts.assertHandleFree(input.handle, input.email);
-    const isBootstrapAdmin =
-      this.config.bootstrapAdmin?.toLowerCase() === input.handle.toLowerCase();
     try {
       const user = await this.users.save(
         this.users.create({
@@ -64,7 +67,7 @@ export class AuthService {
           email: input.email.toLowerCase(),
           passwordHash: await hash(input.password, ARGON2),
           displayName: input.displayName ?? input.handle,
-          role: isBootstrapAdmin ? Role.ADMIN : Role.MEMBER,
+          role: Role.MEMBER,
         }),
       );
       const saved = await this.accounts.getActive(user.id);
@@ -83,9 +86,9 @@ export class AuthService {
 
   async signIn(input: SignInInput, ip: string): Promise<Session> {
     const login = input.login.toLowerCase();
-    const message = 'Too many sign-in attempts. Wait a few minutes and try again.';
-    this.loginAttempts.consume(login, message);
-    this.addressAttempts.consume(ip, message);
+    // Per login and address, so a stranger's guesses elsewhere never lock the owner out.
+    await this.limits.consume('signIn', `${login}|${ip}`, TOO_MANY_SIGN_INS);
+    await this.limits.consume('signInAddress', ip, TOO_MANY_SIGN_INS);
     const found = await this.users
       .createQueryBuilder('u')
       .addSelect('u.passwordHash')
@@ -95,14 +98,16 @@ export class AuthService {
       .getOne();
     const valid = await verify(found?.passwordHash ?? (await this.decoyHash), input.password);
     if (!found || !valid || found.suspendedAt !== null) throw new UnauthenticatedError(WRONG_LOGIN);
-    this.loginAttempts.reset(login);
+    await this.limits.reset('signIn', `${login}|${ip}`);
     const { passwordHash: _hidden, ...user } = found;
     return { token: this.issueToken(found.id), user: user as UserEntity };
   }
 
   /** Deletes the viewer's account and everything it made, once they confirm their password. */
   async deleteAccount(viewer: Viewer, password: string): Promise<void> {
-    this.confirmAttempts.consume(
+    // Per account, so a stolen token cannot guess the password.
+    await this.limits.consume(
+      'confirmPassword',
       viewer.id,
       'Too many wrong passwords. Wait a few minutes and try again.',
     );
@@ -154,6 +159,11 @@ export class AuthService {
       typeof claims.sub === 'string' ? await this.accounts.findActive(claims.sub) : undefined;
     if (!user) return { problem: 'This account is no longer active. Sign in again.' };
     return { viewer: { id: user.id, role: user.role } };
+  }
+
+  /** The client address of an HTTP request or websocket upgrade, as TRUST_PROXY allows. */
+  clientAddress(request: IncomingMessage): string {
+    return clientAddress(request, this.proxies);
   }
 
   /** The GraphQL context of one HTTP request or websocket connection. */

@@ -2,7 +2,7 @@ import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { EventBus } from '@app/realtime';
-import { findBroadcast } from './broadcast-records';
+import { findBroadcast, publicBroadcast } from './broadcast-records';
 import { BroadcastBusMessage, BroadcastEventKind, broadcastTopic } from './broadcast-topics';
 import { BroadcastEntity, BroadcastStatus } from './entities/broadcast.entity';
 import { BroadcastCommentEntity } from './entities/broadcast-comment.entity';
@@ -36,7 +36,7 @@ export class BroadcastPublisher implements OnModuleDestroy {
     await this.send(broadcast.id, {
       type: 'event',
       kind,
-      broadcast,
+      broadcast: publicBroadcast(broadcast),
       heartsDelta: extra.heartsDelta ?? 0,
       comment: extra.comment ?? null,
       at: new Date(),

@@ -9,12 +9,9 @@ export const MAX_HEARTS_PER_CALL = 100;
 /** Hearts of one viewer that count toward a broadcast's heartCount. */
 export const MAX_COUNTED_HEARTS = 500;
 
-/** Trimmed text of 1 to `max` Unicode code points (as PostgreSQL counts), without NUL. */
+/** Trimmed text of 1 to `max` Unicode code points (as PostgreSQL counts). */
 export function parseText(raw: string, field: string, max: number): string {
   const text = raw.trim();
-  // PostgreSQL text cannot hold U+0000: refuse it here rather than fail on the INSERT.
-  if (text.includes('\u0000'))
-    throw InvalidInputError.field(field, 'must not contain NUL characters');
   const length = [...text].length;
   if (length === 0) throw InvalidInputError.field(field, 'must not be empty');
   if (length > max) {
@@ -49,22 +46,20 @@ export function countableHearts(counted: number, sent: number): number {
 }
 
 /**
- * The HLS address: the live stream while LIVE, the replay once ENDED, none otherwise. Both are
- * named after the public playback name, never the stream key.
+ * The live HLS address while LIVE (named after the public playback name, never the stream key);
+ * none otherwise. Replays have signed addresses of their own (replays/replay-url.ts).
  */
-export function playbackUrl(
+export function livePlaybackUrl(
   media: { hlsUrl: string; hookSecret: string },
   broadcast: { id: string; status: BroadcastStatus },
 ): string | null {
-  const name = playbackName(broadcast.id, media.hookSecret);
-  switch (broadcast.status) {
-    case BroadcastStatus.LIVE:
-      return `${media.hlsUrl}/${name}.m3u8`;
-    case BroadcastStatus.ENDED:
-      return `${media.hlsUrl}/replays/${name}.m3u8`;
-    default:
-      return null;
-  }
+  if (broadcast.status !== BroadcastStatus.LIVE) return null;
+  return `${media.hlsUrl}/${playbackName(broadcast.id, media.hookSecret)}.m3u8`;
+}
+
+/** SQL: milliseconds from `startedAt` (an SQL timestamp) to now, as a non-negative int4. */
+export function offsetFromStartSql(startedAt: string): string {
+  return `LEAST(GREATEST(floor(extract(epoch FROM now() - ${startedAt}) * 1000), 0), 2147483647)::int`;
 }
 
 /** A past (or absent) scheduledFor starts the broadcast now; a future one schedules it. */

@@ -1,8 +1,19 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { RequestContext, RequestLoaders } from '@app/common';
 import { AsyncQueue, EventBus } from '@app/realtime';
-import { broadcastFromJson, commentFromJson } from './broadcast-records';
-import { broadcastTopic, ReceivedBusMessage } from './broadcast-topics';
+import {
+  broadcastColumns,
+  BroadcastRecord,
+  broadcastFromJson,
+  commentFromJson,
+  publicBroadcast,
+  PublicBroadcast,
+  toBroadcastEntity,
+} from './broadcast-records';
+import { BroadcastEventKind, broadcastTopic, ReceivedBusMessage } from './broadcast-topics';
+import { BroadcastStatus } from './entities/broadcast.entity';
 import { BroadcastEventModel } from './models/broadcast-event.model';
 import { PresenceService } from './presence.service';
 
@@ -29,14 +40,26 @@ const MAX_QUEUED_EVENTS = 1000;
  * watcher (no per-subscriber filter or payload).
  */
 @Injectable()
-export class BroadcastStream {
+export class BroadcastStream implements OnModuleInit, OnModuleDestroy {
   private readonly log = new Logger('BroadcastStream');
   private readonly audiences = new Map<string, Audience>();
+  private stopRecovering?: () => void;
 
   constructor(
     private readonly bus: EventBus,
     private readonly presence: PresenceService,
+    @InjectDataSource() private readonly db: DataSource,
   ) {}
+
+  onModuleInit(): void {
+    this.stopRecovering = this.bus.onRecover(() => {
+      this.catchUp().catch((error: Error) => this.log.error(`Catching up: ${error.message}`));
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.stopRecovering?.();
+  }
 
   /** A subscription to one broadcast's events; the caller checked that the viewer may see it. */
   open(broadcastId: string, context: RequestContext): AsyncQueue<BroadcastEventModel> {
@@ -72,13 +95,51 @@ export class BroadcastStream {
       }
       return;
     }
-    const event = BroadcastEventModel.from({
-      kind: message.kind,
-      broadcast: broadcastFromJson(message.broadcast),
-      comment: message.comment ? commentFromJson(message.comment) : null,
-      heartsDelta: message.heartsDelta,
-      at: new Date(message.at),
-    });
+    this.push(
+      watchers,
+      BroadcastEventModel.from({
+        kind: message.kind,
+        broadcast: broadcastFromJson(message.broadcast),
+        comment: message.comment ? commentFromJson(message.comment) : null,
+        heartsDelta: message.heartsDelta,
+        at: new Date(message.at),
+      }),
+    );
+  }
+
+  /**
+   * Events may have been lost (the bus was down): each watched broadcast is read again and its
+   * watchers get it as it is now, ENDED when it ended meanwhile, else VIEWERS with the current
+   * counts. Comments and hearts of the gap are in `comments` and `heartCount`.
+   */
+  private async catchUp(): Promise<void> {
+    if (this.audiences.size === 0) return;
+    const rows = await this.db.query<BroadcastRecord[]>(
+      `SELECT ${broadcastColumns()} FROM broadcasts b WHERE b.id = ANY($1::bigint[])`,
+      [[...this.audiences.keys()]],
+    );
+    for (const row of rows) {
+      const audience = this.audiences.get(row.id);
+      if (!audience) continue;
+      const broadcast: PublicBroadcast = publicBroadcast(toBroadcastEntity(row));
+      const kind =
+        broadcast.status === BroadcastStatus.ENDED
+          ? BroadcastEventKind.ENDED
+          : BroadcastEventKind.VIEWERS;
+      this.push(
+        audience.watchers,
+        BroadcastEventModel.from({
+          kind,
+          broadcast,
+          comment: null,
+          heartsDelta: 0,
+          at: new Date(),
+        }),
+      );
+    }
+  }
+
+  private push(watchers: Set<Watcher>, event: BroadcastEventModel): void {
     // Rows that do not depend on the viewer (the broadcaster, a comment's author) are then
     // loaded once for every watcher of the event.
     const shared = new RequestLoaders(undefined);

@@ -1,6 +1,5 @@
-import { BroadcastEntity } from './entities/broadcast.entity';
 import { BroadcastCommentEntity } from './entities/broadcast-comment.entity';
-import { Jsonified } from './broadcast-records';
+import { Jsonified, PublicBroadcast } from './broadcast-records';
 
 /** What happened, as the broadcastEvents subscription names it. */
 export enum BroadcastEventKind {
@@ -15,11 +14,14 @@ export enum BroadcastEventKind {
 /** The bus topic of one broadcast: every process with a subscriber to it listens there. */
 export const broadcastTopic = (broadcastId: string) => `broadcast:${broadcastId}`;
 
-/** An event for everyone watching, with the broadcast as it is after the change. */
+/**
+ * An event for everyone watching, with the broadcast as it is after the change: its public fields
+ * only. The bus is not the place for secrets (the stream key), whoever listens to Redis.
+ */
 export interface BroadcastEventMessage {
   type: 'event';
   kind: BroadcastEventKind;
-  broadcast: BroadcastEntity;
+  broadcast: PublicBroadcast;
   heartsDelta: number;
   comment: BroadcastCommentEntity | null;
   at: Date;
@@ -36,7 +38,7 @@ export type BroadcastBusMessage = BroadcastEventMessage | ViewerRemovedMessage;
 /** A message as subscribers receive it, after the bus's JSON round trip. */
 export type ReceivedBusMessage =
   | (Omit<Jsonified<BroadcastEventMessage>, 'broadcast' | 'comment'> & {
-      broadcast: Jsonified<BroadcastEntity>;
+      broadcast: Jsonified<PublicBroadcast>;
       comment: Jsonified<BroadcastCommentEntity> | null;
     })
   | ViewerRemovedMessage;

@@ -27,6 +27,8 @@ export interface BroadcastEventMap {
   ended: BroadcastFinished;
   /** SCHEDULED -> CANCELED: the card leaves timelines. */
   canceled: BroadcastFinished;
+  /** An ENDED broadcast's replay became available or was deleted: its card changes in place. */
+  replayChanged: BroadcastFinished;
 }
 
 /** Broadcast state changes, delivered inside their transaction (see TransactionalEvents). */

@@ -18,10 +18,15 @@ import { BroadcastCommentEntity } from './entities/broadcast-comment.entity';
 import { BroadcastHeartEntity } from './entities/broadcast-heart.entity';
 import { BroadcastViewerEntity } from './entities/broadcast-viewer.entity';
 import { BroadcastEntity } from './entities/broadcast.entity';
+import { BroadcastHeartBurstEntity } from './entities/broadcast-heart-burst.entity';
+import { BroadcastReplayEntity } from './entities/broadcast-replay.entity';
+import { BroadcastReplayViewEntity } from './entities/broadcast-replay-view.entity';
 import { HeartsService } from './hearts.service';
 import { BroadcastCommentModel } from './models/broadcast-comment.model';
 import { BroadcastModel } from './models/broadcast.model';
 import { PresenceService } from './presence.service';
+import { ReplaysResolver } from './replays/replays.resolver';
+import { ReplaysService } from './replays/replays.service';
 
 @Module({
   imports: [
@@ -32,6 +37,9 @@ import { PresenceService } from './presence.service';
       BroadcastHeartEntity,
       BroadcastCommentEntity,
       BroadcastBanEntity,
+      BroadcastReplayEntity,
+      BroadcastReplayViewEntity,
+      BroadcastHeartBurstEntity,
     ]),
   ],
   providers: [
@@ -45,14 +53,17 @@ import { PresenceService } from './presence.service';
     BroadcastsResolver,
     BroadcastCommentResolver,
     BroadcasterResolver,
+    ReplaysService,
+    ReplaysResolver,
   ],
-  exports: [BroadcastsService, BroadcastEvents, PresenceService],
+  exports: [BroadcastsService, BroadcastEvents, PresenceService, ReplaysService],
 })
 export class BroadcastsModule implements OnModuleInit {
   constructor(
     private readonly nodes: NodeRegistry,
     private readonly broadcasts: BroadcastsService,
     private readonly presence: PresenceService,
+    private readonly replays: ReplaysService,
     private readonly accountEvents: AccountEvents,
     private readonly graphEvents: GraphEvents,
   ) {}
@@ -85,8 +96,9 @@ export class BroadcastsModule implements OnModuleInit {
     this.graphEvents.on('unfollowed', (manager, { followerId, followeeId }) =>
       this.presence.revokeFromLive(manager, followeeId, followerId, true),
     );
-    this.accountEvents.on('deleting', (manager, { userId }) =>
-      this.broadcasts.forgetAccount(manager, userId),
-    );
+    this.accountEvents.on('deleting', async (manager, { userId }) => {
+      await this.broadcasts.forgetAccount(manager, userId);
+      await this.replays.forgetAccount(manager, userId);
+    });
   }
 }

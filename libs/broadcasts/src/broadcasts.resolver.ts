@@ -24,13 +24,12 @@ import {
 } from '@app/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { AsyncQueue } from '@app/realtime';
-import { playbackUrl } from './broadcast-rules';
 import { BroadcastStream } from './broadcast-stream';
 import { BroadcastsService } from './broadcasts.service';
 import { ChatService } from './chat.service';
 import { StartBroadcastInput } from './dto/start-broadcast.input';
 import { HeartsService } from './hearts.service';
-import { ChatMode } from './models/broadcast-enums';
+import { BroadcastStatus, ChatMode } from './models/broadcast-enums';
 import {
   BroadcastCommentConnection,
   BroadcastCommentModel,
@@ -42,6 +41,7 @@ import {
   BroadcastModel,
 } from './models/broadcast.model';
 import { PresenceService } from './presence.service';
+import { ReplaysService } from './replays/replays.service';
 
 const broadcastId = () => new GlobalIdPipe('Broadcast');
 
@@ -54,6 +54,7 @@ export class BroadcastsResolver {
     private readonly chat: ChatService,
     private readonly stream: BroadcastStream,
     private readonly accounts: AccountsService,
+    private readonly replays: ReplaysService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -134,6 +135,12 @@ export class BroadcastsResolver {
     @CurrentViewer() viewer: Viewer,
     @Context() context: RequestContext,
   ): Promise<BroadcastModel> {
+    // Opening an ended broadcast plays its replay: that viewer counts toward replayViewCount.
+    const broadcast = await this.broadcasts.getVisible(context.loaders, id, viewer.id);
+    if (broadcast.status === BroadcastStatus.ENDED) {
+      await this.replays.watch(viewer, broadcast);
+      return BroadcastModel.from(broadcast);
+    }
     return BroadcastModel.from(await this.presence.join(viewer, id, context.loaders));
   }
 
@@ -217,24 +224,17 @@ export class BroadcastsResolver {
     return UserModel.from(user!);
   }
 
-  @ResolveField(() => String, {
-    nullable: true,
-    description: 'HLS playback address while live, and of the replay once ended.',
-  })
-  playbackUrl(@Parent() broadcast: BroadcastModel): string | null {
-    return playbackUrl(this.config.media, { id: broadcast.rowId, status: broadcast.status });
-  }
-
   @ResolveField(() => BroadcastIngestModel, {
     nullable: true,
     description: 'Only the broadcaster sees this; null for everyone else.',
   })
-  ingest(
+  async ingest(
     @Parent() broadcast: BroadcastModel,
     @Context() context: RequestContext,
-  ): BroadcastIngestModel | null {
+  ): Promise<BroadcastIngestModel | null> {
     if (context.viewer?.id !== broadcast.broadcasterId) return null;
-    return { rtmpUrl: this.config.media.rtmpUrl, streamKey: broadcast.streamKey };
+    const streamKey = broadcast.streamKey ?? (await this.broadcasts.streamKeyOf(broadcast.rowId));
+    return streamKey === undefined ? null : { rtmpUrl: this.config.media.rtmpUrl, streamKey };
   }
 
   @ResolveField(() => BroadcastCommentConnection)

@@ -15,6 +15,7 @@ import {
   LoaderDefinition,
   NotFoundError,
   pageSize,
+  RateLimits,
   RequestLoaders,
   Role,
   runInTransaction,
@@ -149,6 +150,7 @@ export class BroadcastsService {
     private readonly policy: RelationshipPolicy,
     private readonly events: BroadcastEvents,
     private readonly publisher: BroadcastPublisher,
+    private readonly limits: RateLimits,
   ) {}
 
   /**
@@ -228,6 +230,11 @@ export class BroadcastsService {
   async start(viewer: Viewer, input: NewBroadcast): Promise<BroadcastEntity> {
     const title = parseTitle(input.title);
     const scheduled = isScheduledLater(input.scheduledFor, new Date());
+    await this.limits.consume(
+      'startBroadcast',
+      viewer.id,
+      'You are starting broadcasts too fast. Wait a while and try again.',
+    );
     try {
       return await runInTransaction(this.db, async (manager) => {
         const [row] = await manager.query<BroadcastRecord[]>(

@@ -7,7 +7,7 @@ import {
   ForbiddenError,
   InvalidInputError,
   NotFoundError,
-  RateLimiter,
+  RateLimits,
   RequestLoaders,
   Role,
   runInTransaction,
@@ -24,22 +24,16 @@ import {
   toBroadcastEntity,
   toCommentEntity,
 } from './broadcast-records';
-import { parseCommentText, requireLive } from './broadcast-rules';
+import { offsetFromStartSql, parseCommentText, requireLive } from './broadcast-rules';
 import { BroadcastEventKind } from './broadcast-topics';
 import { BroadcastsService } from './broadcasts.service';
 import { BroadcastEntity, ChatMode } from './entities/broadcast.entity';
 import { BroadcastCommentEntity } from './entities/broadcast-comment.entity';
 import { PresenceService } from './presence.service';
 
-/** Comments per viewer per broadcast within COMMENT_WINDOW_MS. */
-export const COMMENT_LIMIT = 5;
-export const COMMENT_WINDOW_MS = 10_000;
-
 /** The live chat: comments, their removal, and bans. */
 @Injectable()
 export class ChatService {
-  private readonly commentRate = new RateLimiter(COMMENT_LIMIT, COMMENT_WINDOW_MS);
-
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly accounts: AccountsService,
@@ -47,9 +41,10 @@ export class ChatService {
     private readonly follows: FollowService,
     private readonly presence: PresenceService,
     private readonly publisher: BroadcastPublisher,
+    private readonly limits: RateLimits,
   ) {}
 
-  /** A comment on a LIVE broadcast, as its chat mode allows, at most 5 per 10 s per viewer. */
+  /** A comment on a LIVE broadcast, as its chat mode allows and the `comments` rate limit. */
   async post(
     viewer: Viewer,
     broadcastId: string,
@@ -61,7 +56,8 @@ export class ChatService {
       await this.broadcasts.getVisible(loaders, broadcastId, viewer.id),
     );
     await this.assertMayComment(loaders, viewer, broadcast);
-    this.commentRate.consume(
+    await this.limits.consume(
+      'comments',
       `${viewer.id}:${broadcastId}`,
       'You are commenting too fast. Wait a few seconds and try again.',
     );
@@ -79,8 +75,7 @@ export class ChatService {
       if (!counted) throw new NotFoundError('The live broadcast');
       const [row] = await manager.query<CommentRecord[]>(
         `INSERT INTO broadcast_comments AS c (broadcast_id, author_id, text, offset_ms)
-         VALUES ($1, $2, $3,
-                 LEAST(GREATEST(floor(extract(epoch FROM now() - $4::timestamptz) * 1000), 0), 2147483647)::int)
+         VALUES ($1, $2, $3, ${offsetFromStartSql('$4::timestamptz')})
          RETURNING ${COMMENT_COLUMNS}`,
         [broadcastId, viewer.id, text, counted.started_at],
       );

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { RequestLoaders, Viewer } from '@app/common';
+import { RateLimits, RequestLoaders, Viewer } from '@app/common';
 import { EventBus } from '@app/realtime';
 import { BroadcastPublisher } from './broadcast-publisher';
 import {
@@ -10,7 +10,12 @@ import {
   findBroadcast,
   toBroadcastEntity,
 } from './broadcast-records';
-import { MAX_COUNTED_HEARTS, parseHeartCount, requireLive } from './broadcast-rules';
+import {
+  MAX_COUNTED_HEARTS,
+  offsetFromStartSql,
+  parseHeartCount,
+  requireLive,
+} from './broadcast-rules';
 import { BroadcastEventKind } from './broadcast-topics';
 import { BroadcastsService } from './broadcasts.service';
 import { BroadcastEntity } from './entities/broadcast.entity';
@@ -23,8 +28,8 @@ const HEARTS_EVENT_INTERVAL_MS = 250;
 /**
  * Hearts arrive many per second per viewer. They are summed in memory and written every 250 ms
  * in one statement for every broadcast and viewer, which caps each viewer at 500 counted hearts
- * per broadcast and adds what counted to heart_count. HEARTS events then carry the hearts counted
- * since the previous event.
+ * per broadcast, adds what counted to heart_count and keeps it as a burst at its offset from the
+ * start (for replays). HEARTS events then carry the hearts counted since the previous event.
  */
 @Injectable()
 export class HeartsService implements OnModuleInit, OnModuleDestroy {
@@ -40,6 +45,7 @@ export class HeartsService implements OnModuleInit, OnModuleDestroy {
     private readonly broadcasts: BroadcastsService,
     private readonly publisher: BroadcastPublisher,
     private readonly bus: EventBus,
+    private readonly limits: RateLimits,
   ) {}
 
   onModuleInit(): void {
@@ -61,6 +67,11 @@ export class HeartsService implements OnModuleInit, OnModuleDestroy {
     loaders: RequestLoaders,
   ): Promise<void> {
     const hearts = parseHeartCount(count);
+    await this.limits.consume(
+      'hearts',
+      viewer.id,
+      'You are sending hearts too fast. Send several in one call (count) instead.',
+    );
     requireLive(await this.broadcasts.getVisible(loaders, broadcastId, viewer.id));
     this.buffer.add(broadcastId, viewer.id, hearts);
   }
@@ -110,6 +121,9 @@ export class HeartsService implements OnModuleInit, OnModuleDestroy {
            UPDATE broadcasts b SET heart_count = b.heart_count + p.added
            FROM per_broadcast p WHERE b.id = p.broadcast_id
            RETURNING ${broadcastColumns()}, p.added
+         ), bursts AS (
+           INSERT INTO broadcast_heart_bursts (broadcast_id, offset_ms, hearts)
+           SELECT u.id, ${offsetFromStartSql('u.started_at')}, u.added FROM updated u
          )
          SELECT * FROM updated`,
         [batch.broadcastIds, batch.userIds, batch.hearts, MAX_COUNTED_HEARTS],

@@ -9,3 +9,6 @@ export * from './models/broadcast.model';
 export * from './models/broadcast-comment.model';
 export * from './playback-name';
 export * from './presence.service';
+export * from './models/replay.model';
+export * from './replays/replay-url';
+export * from './replays/replays.service';

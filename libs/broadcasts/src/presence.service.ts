@@ -2,7 +2,7 @@ import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/commo
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { afterCommit, NotFoundError, RequestLoaders, Viewer } from '@app/common';
-import { returningRows } from '@app/database';
+import { BACKGROUND_SQL, returningRows } from '@app/database';
 import { BroadcastPublisher } from './broadcast-publisher';
 import { BroadcastRecord, broadcastColumns, toBroadcastEntity } from './broadcast-records';
 import { requireLive } from './broadcast-rules';
@@ -136,7 +136,7 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     this.sweeping = true;
     try {
       const due = await this.db.query<{ broadcast_id: string }[]>(
-        'SELECT DISTINCT broadcast_id FROM broadcast_viewers WHERE expires_at < now()',
+        `${BACKGROUND_SQL}SELECT DISTINCT broadcast_id FROM broadcast_viewers WHERE expires_at < now()`,
       );
       // One broadcast per statement: each locks its broadcast row first, like every other change.
       for (const { broadcast_id: id } of due) {

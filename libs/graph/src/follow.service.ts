@@ -12,6 +12,7 @@ import {
   keysetCondition,
   NotFoundError,
   pageSize,
+  RateLimits,
   runInTransaction,
   Viewer,
 } from '@app/common';
@@ -69,6 +70,7 @@ export class FollowService {
     private readonly accounts: AccountsService,
     private readonly policy: RelationshipPolicy,
     private readonly events: GraphEvents,
+    private readonly limits: RateLimits,
   ) {}
 
   /**
@@ -77,6 +79,11 @@ export class FollowService {
    */
   async follow(viewer: Viewer, userId: string, notify: boolean | undefined): Promise<void> {
     if (userId === viewer.id) throw InvalidInputError.field('userId', 'you cannot follow yourself');
+    await this.limits.consume(
+      'follows',
+      viewer.id,
+      'You are following accounts too fast. Wait a while and try again.',
+    );
     await runInTransaction(this.db, async (manager) => {
       await this.lockPair(manager, viewer.id, userId);
       if (await this.policy.blocks(manager, userId, viewer.id)) throw new NotFoundError('The user');

@@ -2,6 +2,7 @@ import {
   Args,
   Context,
   ID,
+  Int,
   Mutation,
   Parent,
   Query,
@@ -14,6 +15,7 @@ import {
   ConnectionArgs,
   CurrentViewer,
   GlobalIdPipe,
+  InvalidInputError,
   NotFoundError,
   pageSize,
   RequestContext,
@@ -23,7 +25,7 @@ import {
 import { BlockService } from './block.service';
 import { FollowListRow, FollowService } from './follow.service';
 import { UserConnection } from './models/user-connection.model';
-import { RelationshipPolicy } from './relationship.policy';
+import { RelationshipPolicy, visibleToViewerSql } from './relationship.policy';
 
 const userId = () => new GlobalIdPipe('User');
 /** What a handle can be (PRODUCT.md, Accounts). */
@@ -53,6 +55,28 @@ export class GraphResolver {
     return UserModel.from(user);
   }
 
+  @Query(() => [UserModel], {
+    description: 'Accounts whose handle or display name starts with the query.',
+  })
+  async searchUsers(
+    @Args('query') query: string,
+    @Args('first', { type: () => Int, nullable: true }) first: number | undefined,
+    @Context() context: RequestContext,
+  ): Promise<UserModel[]> {
+    const limit = first ?? 20;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
+      throw InvalidInputError.field('first', 'must be from 1 to 100');
+    }
+    if (query.length > 100)
+      throw InvalidInputError.field('query', 'must be at most 100 characters');
+    // Accounts that block the viewer are left out, as from every list.
+    const users = await this.accounts.search(query, limit, {
+      condition: visibleToViewerSql('u.id', ':viewerId'),
+      parameters: { viewerId: context.viewer?.id ?? null },
+    });
+    return users.map((user) => UserModel.from(user));
+  }
+
   @Mutation(() => UserModel, {
     description: 'notify (default true): also get a WENT_LIVE notification when they go live.',
   })
@@ -71,11 +95,14 @@ export class GraphResolver {
   async unfollow(
     @Args('userId', { type: () => ID }, userId()) id: string,
     @CurrentViewer() viewer: Viewer,
+    @Context() context: RequestContext,
   ): Promise<UserModel> {
+    await this.policy.assertVisible(context.loaders, id, viewer.id, 'The user');
     await this.follows.unfollow(viewer, id);
     return this.fresh(id);
   }
 
+  // Blocking back and lifting one's own block stay possible, whoever blocks whom.
   @Mutation(() => UserModel)
   @Authenticated()
   async block(
@@ -91,8 +118,17 @@ export class GraphResolver {
   async unblock(
     @Args('userId', { type: () => ID }, userId()) id: string,
     @CurrentViewer() viewer: Viewer,
+    @Context() context: RequestContext,
   ): Promise<UserModel> {
+    // With no block of one's own to lift, it would only read the profile of who blocks the viewer.
+    if (
+      (await this.policy.isHiddenFrom(context.loaders, id, viewer.id)) &&
+      !(await context.loaders.load(this.blocks.viewerBlocks, id))
+    ) {
+      throw new NotFoundError('The user');
+    }
     await this.blocks.unblock(viewer, id);
+    context.loaders.clear(this.blocks.viewerBlocks, id);
     return this.fresh(id);
   }
 
@@ -101,7 +137,9 @@ export class GraphResolver {
   async mute(
     @Args('userId', { type: () => ID }, userId()) id: string,
     @CurrentViewer() viewer: Viewer,
+    @Context() context: RequestContext,
   ): Promise<UserModel> {
+    await this.policy.assertVisible(context.loaders, id, viewer.id, 'The user');
     await this.blocks.mute(viewer, id);
     return this.fresh(id);
   }
@@ -111,7 +149,9 @@ export class GraphResolver {
   async unmute(
     @Args('userId', { type: () => ID }, userId()) id: string,
     @CurrentViewer() viewer: Viewer,
+    @Context() context: RequestContext,
   ): Promise<UserModel> {
+    await this.policy.assertVisible(context.loaders, id, viewer.id, 'The user');
     await this.blocks.unmute(viewer, id);
     return this.fresh(id);
   }

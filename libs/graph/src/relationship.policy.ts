@@ -8,8 +8,10 @@ import { defineLoader, NotFoundError, RequestLoaders } from '@app/common';
  * content to another, or lets one account act on another, asks here.
  *
  * Rules (PRODUCT.md, Social graph): an account that blocked the viewer is invisible to the viewer
- * (its profile and content answer NOT_FOUND) and cannot be followed, mentioned, replied to or
- * joined by them. Mutes only filter the muter's timeline and notifications.
+ * and cannot be followed, mentioned, replied to or joined by them. Its profile and content (posts,
+ * broadcasts, comments, shows) answer NOT_FOUND when asked for, are left out of lists, and are
+ * null where a nullable field points at them. Mutes only filter the muter's timeline and
+ * notifications.
  */
 /**
  * The same rule for lists, as a SQL condition: the account in `ownerColumn` is active and does

@@ -62,7 +62,7 @@ describe('parseReason', () => {
     expect(() => parseReason(`${emoji}!`)).toThrow('at most 500 characters (got 501)');
   });
 
-  it.each(['', '   \t\n', 'nul \u0000 inside'])('refuses %p', (reason) => {
+  it.each(['', '   \t\n'])('refuses %p', (reason) => {
     expect(fieldsOf(() => parseReason(reason))).toEqual(['reason']);
   });
 });

@@ -49,10 +49,6 @@ export const MAX_REASON_LENGTH = 500;
 /** 1 to 500 Unicode code points after trimming (PostgreSQL's char_length counts the same). */
 export function parseReason(raw: string): string {
   const reason = raw.trim();
-  // PostgreSQL text cannot hold U+0000: refuse it here rather than fail on the INSERT.
-  if (reason.includes('\u0000')) {
-    throw InvalidInputError.field('reason', 'must not contain NUL characters');
-  }
   const length = [...reason].length;
   if (length === 0) throw InvalidInputError.field('reason', 'must not be empty');
   if (length > MAX_REASON_LENGTH) {

@@ -12,7 +12,7 @@ import {
   keysetCondition,
   NotFoundError,
   pageSize,
-  RateLimiter,
+  RateLimits,
   RequestLoaders,
   Role,
   Viewer,
@@ -66,9 +66,6 @@ const NOUN: Record<ReportTargetKind, string> = {
   [ReportTargetKind.BROADCAST]: 'broadcast',
 };
 
-/** Generous for a person, and a ceiling on what one spam account can pile onto the admins. */
-const REPORTS_PER_HOUR = 20;
-
 const isForeignKeyViolation = (error: unknown) =>
   error instanceof QueryFailedError &&
   (error.driverError as { code?: string } | undefined)?.code === '23503';
@@ -95,15 +92,13 @@ export class ReportsService {
     { viewerIndependent: true },
   );
 
-  /** Per reporter, counted before any lookup: probing for hidden targets costs quota too. */
-  private readonly attempts = new RateLimiter(REPORTS_PER_HOUR, 60 * 60 * 1000);
-
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly accounts: AccountsService,
     private readonly policy: RelationshipPolicy,
     private readonly posts: PostsService,
     private readonly broadcasts: BroadcastsService,
+    private readonly limits: RateLimits,
   ) {}
 
   /**
@@ -118,9 +113,11 @@ export class ReportsService {
     loaders: RequestLoaders,
   ): Promise<ReportEntity> {
     const reason = parseReason(rawReason);
-    this.attempts.consume(
+    // Per reporter, counted before any lookup: probing for hidden targets costs quota too.
+    await this.limits.consume(
+      'reports',
       viewer.id,
-      'You have sent many reports in the last hour. Wait a while before sending more.',
+      'You have sent many reports recently. Wait a while before sending more.',
     );
     if ((await this.visibleOwner(loaders, viewer.id, target)) === viewer.id) {
       const what =

@@ -1,4 +1,10 @@
-import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnModuleDestroy,
+  OnModuleInit,
+} from '@nestjs/common';
 import { RequestLoaders } from '@app/common';
 import { BroadcastsService } from '@app/broadcasts';
 import { FollowService, RelationshipPolicy } from '@app/graph';
@@ -14,16 +20,31 @@ export interface NotificationPush {
   loaders: RequestLoaders;
 }
 
+/** Notifications one catch-up after a bus outage pushes at most; the rest are in the list. */
+const CATCH_UP_LIMIT = 1000;
+/** How long after a catch-up pushes are remembered, so the bus does not push one again. */
+const CATCH_UP_OVERLAP_MS = 60_000;
+
 /**
  * `notificationAdded` in this process: its subscribers by recipient, fed from the bus. A message
  * costs one lookup per recipient it names and, when any of them is connected here, one query for
  * their rows, however many sockets are open.
+ *
+ * After a bus outage, the local recipients' notifications above the highest id heard on the bus
+ * are read and pushed. A row whose id is below that but that committed during the outage (its
+ * transaction began before the last message heard) is not pushed; it is in the list.
  */
 @Injectable()
-export class NotificationFeed implements OnModuleInit, OnModuleDestroy {
+export class NotificationFeed implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(NotificationFeed.name);
   private readonly subscribers = new LocalRecipients<NotificationPush>();
   private unsubscribe: () => void = () => undefined;
+  private stopRecovering: () => void = () => undefined;
+  /** The highest notification id heard of on the bus. */
+  private heardUpTo = 0n;
+  /** Ids pushed around a catch-up, when the bus and the catch-up may both bring one. */
+  private readonly pushedAround = new Set<string>();
+  private rememberUntil = 0;
 
   constructor(
     private readonly bus: EventBus,
@@ -35,12 +56,20 @@ export class NotificationFeed implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     this.unsubscribe = this.bus.subscribe(NOTIFICATIONS_TOPIC, (message) => {
-      void this.deliver(message);
+      this.hear(message);
+      void this.deliver(localIds(message, (recipientId) => this.subscribers.has(recipientId)));
     });
+    this.stopRecovering = this.bus.onRecover(() => void this.catchUp());
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const newest = await this.notifications.newestId();
+    if (newest > this.heardUpTo) this.heardUpTo = newest;
   }
 
   onModuleDestroy(): void {
     this.unsubscribe();
+    this.stopRecovering();
   }
 
   /** The viewer's new notifications, until the client goes (the queue's cleanup). */
@@ -51,14 +80,42 @@ export class NotificationFeed implements OnModuleInit, OnModuleDestroy {
     return queue;
   }
 
-  private async deliver(message: BusMessage): Promise<void> {
-    const ids = localIds(message, (recipientId) => this.subscribers.has(recipientId));
+  private hear(message: BusMessage): void {
+    for (const id of localIds(message, () => true)) {
+      if (BigInt(id) > this.heardUpTo) this.heardUpTo = BigInt(id);
+    }
+  }
+
+  /** Pushes what the local recipients were sent while the bus was down. */
+  private async catchUp(): Promise<void> {
+    const since = this.heardUpTo;
+    this.pushedAround.clear();
+    this.rememberUntil = Date.now() + CATCH_UP_OVERLAP_MS;
+    const recipients = this.subscribers.recipients();
+    if (recipients.length === 0) return;
+    try {
+      await this.deliver(await this.notifications.idsAfter(since, recipients, CATCH_UP_LIMIT));
+    } catch (error) {
+      this.logger.error(`Could not catch up on notifications: ${(error as Error).message}`);
+    }
+  }
+
+  /** Whether `id` may be pushed: around a catch-up, each id once. */
+  private firstPush(id: string): boolean {
+    if (Date.now() > this.rememberUntil) return true;
+    if (this.pushedAround.has(id)) return false;
+    this.pushedAround.add(id);
+    return true;
+  }
+
+  private async deliver(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
     try {
       // Viewer-independent rows (the actor, the post, the broadcast) load once for the whole
       // message: a go-live pushed to many followers here loads its broadcaster once.
       const shared = new RequestLoaders(undefined);
       for (const { notification, follow, banned } of await this.notifications.forDelivery(ids)) {
+        if (!this.firstPush(notification.id)) continue;
         const loaders = new RequestLoaders(notification.recipientId, shared);
         // What the post and broadcast fields check, read with the rows rather than once per
         // recipient: no block stands between recipient and actor (forDelivery filters on it), and

@@ -41,12 +41,12 @@ export class NotificationsModule implements OnModuleInit {
         { recipientId: followeeId, kind: NotificationKind.FOLLOWED },
       ]),
     );
-    this.postEvents.on('created', (manager, event) =>
+    this.postEvents.on('created', async (manager, event) =>
       this.notifications.notifyEach(
         manager,
         event.post.authorId,
         { postId: event.post.id },
-        postCreatedTargets(event),
+        await this.notifications.withinMentionLimit(event.post.authorId, postCreatedTargets(event)),
       ),
     );
     this.postEvents.on('liked', (manager, { post, userId }) =>

@@ -8,6 +8,7 @@ import {
   defineLoader,
   keysetCondition,
   pageSize,
+  RateLimits,
 } from '@app/common';
 import { FollowState } from '@app/graph';
 import { EventBus } from '@app/realtime';
@@ -102,7 +103,26 @@ export class NotificationsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly bus: EventBus,
+    private readonly limits: RateLimits,
   ) {}
+
+  /**
+   * Drops the MENTIONED targets over the `mentions` limit of (author, mentioned account): a run of
+   * posts naming one account notifies it a few times, not once per post. The posts still go out.
+   */
+  async withinMentionLimit(
+    authorId: string,
+    targets: NotificationTarget[],
+  ): Promise<NotificationTarget[]> {
+    const kept = await Promise.all(
+      targets.map(async (target) =>
+        target.kind !== NotificationKind.MENTIONED || target.recipientId === authorId
+          ? true
+          : this.limits.allow('mentions', `${authorId}:${target.recipientId}`),
+      ),
+    );
+    return targets.filter((_target, i) => kept[i]);
+  }
 
   /** Explicit recipients, each with its kind, in one statement. */
   async notifyEach(
@@ -155,6 +175,24 @@ export class NotificationsService {
    * The rows of one bus message that this process delivers, whoever their recipients, with the
    * facts their field resolvers would otherwise read once per recipient.
    */
+  /** The newest notification id, where a catch-up after a bus outage starts. */
+  async newestId(): Promise<bigint> {
+    const [row] = await this.db.query<{ newest: string }[]>(
+      'SELECT COALESCE(max(id), 0) AS newest FROM notifications',
+    );
+    return BigInt(row.newest);
+  }
+
+  /** Ids of the recipients' notifications above `afterId`, oldest first, at most `limit`. */
+  async idsAfter(afterId: bigint, recipients: string[], limit: number): Promise<string[]> {
+    const rows = await this.db.query<{ id: string }[]>(
+      `SELECT id FROM notifications WHERE id > $1 AND recipient_id = ANY($2::bigint[])
+       ORDER BY id LIMIT $3`,
+      [afterId.toString(), recipients, limit],
+    );
+    return rows.map((row) => row.id);
+  }
+
   async forDelivery(ids: string[]): Promise<DeliveryRow[]> {
     const rows = await this.db.query<
       (NotificationRecord & { follow_notify: boolean | null; banned: boolean })[]

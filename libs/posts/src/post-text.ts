@@ -44,9 +44,6 @@ export function hashtagKey(tag: string): string {
 /** The post rules: 1-280 Unicode code points after trimming; tags and mentions extracted. */
 export function parsePostText(raw: string, field = 'text'): ParsedPostText {
   const text = raw.trim();
-  // PostgreSQL text cannot hold U+0000: refuse it here rather than fail on the INSERT.
-  if (text.includes('\u0000'))
-    throw InvalidInputError.field(field, 'must not contain NUL characters');
   const length = [...text].length;
   if (length === 0) throw InvalidInputError.field(field, 'must not be empty');
   if (length > MAX_POST_LENGTH) {

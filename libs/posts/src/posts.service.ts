@@ -12,6 +12,7 @@ import {
   keysetCondition,
   NotFoundError,
   pageSize,
+  RateLimits,
   RequestLoaders,
   Role,
   runInTransaction,
@@ -118,10 +119,16 @@ export class PostsService {
     private readonly policy: RelationshipPolicy,
     private readonly events: PostEvents,
     private readonly broadcasts: BroadcastsService,
+    private readonly limits: RateLimits,
   ) {}
 
   async create(viewer: Viewer, input: NewPost, loaders: RequestLoaders): Promise<PostEntity> {
     const parsed = parsePostText(input.text);
+    await this.limits.consume(
+      'posts',
+      viewer.id,
+      'You are posting too fast. Wait a few minutes and try again.',
+    );
     const parent = input.replyToId
       ? await this.getVisible(loaders, input.replyToId, viewer.id, 'The post replied to')
       : undefined;

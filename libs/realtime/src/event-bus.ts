@@ -1,18 +1,44 @@
 /** A message on the bus: plain JSON, serialized once per publish whatever the audience. */
 export type BusMessage = Record<string, unknown>;
 export type BusHandler = (message: BusMessage) => void;
+/** Whether messages flow now; `down` while Redis is away (pushes then wait for recovery). */
+export type BusState = 'up' | 'down';
 
 /**
  * The pub/sub bus behind every subscription. In one process it is in memory; with REDIS_URL it
  * is Redis pub/sub, so an event published by any API process reaches subscribers on all of them.
  */
 export abstract class EventBus {
+  private readonly recoverHandlers = new Set<() => void>();
+
+  abstract get state(): BusState;
+  /** Never waits on the transport: a message that cannot go now is dropped (see `onRecover`). */
   abstract publish(topic: string, message: BusMessage): Promise<void>;
   /** Local handler for a topic; returns the function that removes it. */
   abstract subscribe(topic: string, handler: BusHandler): () => void;
   /** True for exactly one caller per key per `ttlMs`, across processes: for rate-limited events. */
   abstract tryAcquire(key: string, ttlMs: number): Promise<boolean>;
   abstract close(): Promise<void>;
+
+  /**
+   * Runs `handler` when messages may have been lost and flow again (Redis came back): each
+   * subscriber then re-reads from PostgreSQL what its clients may have missed. Returns the
+   * function that removes it.
+   */
+  onRecover(handler: () => void): () => void {
+    this.recoverHandlers.add(handler);
+    return () => this.recoverHandlers.delete(handler);
+  }
+
+  protected recovered(): void {
+    for (const handler of this.recoverHandlers) {
+      try {
+        handler();
+      } catch (error) {
+        console.error('A bus recovery handler failed:', error);
+      }
+    }
+  }
 }
 
 /** Keeps the handlers of each topic and tells the transport when a topic gains or loses its last one. */
@@ -40,6 +66,10 @@ export class TopicHandlers {
     };
   }
 
+  topicNames(): string[] {
+    return [...this.topics.keys()];
+  }
+
   deliver(topic: string, message: BusMessage): void {
     for (const handler of this.topics.get(topic) ?? []) {
       try {
@@ -57,6 +87,7 @@ export class InProcessBus extends EventBus {
     () => undefined,
   );
   private readonly locks = new Map<string, number>();
+  readonly state: BusState = 'up';
 
   publish(topic: string, message: BusMessage): Promise<void> {
     // The same JSON round trip as Redis, so code behaves the same on either bus.

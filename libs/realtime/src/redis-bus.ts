@@ -1,58 +1,202 @@
 import { Logger } from '@nestjs/common';
-import Redis from 'ioredis';
-import { BusHandler, BusMessage, EventBus, TopicHandlers } from './event-bus';
+import Redis, { RedisOptions } from 'ioredis';
+import { StartupError } from '@app/config';
+import { BusHandler, BusMessage, BusState, EventBus, TopicHandlers } from './event-bus';
 
-/** Redis pub/sub: one connection publishes, one listens to the topics this process needs. */
+/** Every process listens here: a publisher that dropped messages says it is back. */
+const RECOVERED_TOPIC = '_bus:recovered';
+
+/** How long a start waits for Redis before giving up. */
+const CONNECT_TIMEOUT_MS = 5000;
+
+/**
+ * Redis pub/sub: one connection publishes, one listens to the topics this process needs.
+ *
+ * Redis is not the record of anything: every push is also in PostgreSQL (the update log, the
+ * notifications), so a lost message delays, it does not lose. A publish therefore never waits:
+ * while Redis is away, messages are dropped at once (no offline queue a mutation would wait on)
+ * and, once it is back, every process is told to recover (`onRecover`), which re-reads what its
+ * subscribers may have missed.
+ */
 export class RedisBus extends EventBus {
   private readonly logger = new Logger('RedisBus');
   private readonly publisher: Redis;
   private readonly listener: Redis;
   private readonly handlers: TopicHandlers;
+  /** Set while the publisher is away and has dropped a message: its return is announced. */
+  private dropped = false;
+  private listenerWasReady = false;
+  private listenerUp = false;
+  private closing = false;
 
   constructor(
-    url: string,
+    private readonly url: string,
     private readonly prefix: string,
   ) {
     super();
-    const options = { maxRetriesPerRequest: 3, lazyConnect: false };
+    const options: RedisOptions = {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      commandTimeout: 2000,
+      // Resubscribed by hand on reconnect, so recovery runs once the subscriptions are back.
+      autoResubscribe: false,
+      retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+    };
     this.publisher = new Redis(url, options);
-    this.listener = new Redis(url, options);
+    this.listener = new Redis(url, { ...options, commandTimeout: undefined });
     for (const connection of [this.publisher, this.listener]) {
-      connection.on('error', (error: Error) => this.logger.warn(`Redis: ${error.message}`));
+      connection.on('error', (error: Error) => this.logger.debug(`Redis: ${error.message}`));
     }
+    this.publisher.on('ready', () => this.publisherReady());
+    this.listener.on('ready', () => void this.listenerReady());
+    this.listener.on('close', () => {
+      if (this.listenerUp && !this.closing) {
+        this.logger.warn('Lost Redis: pushes to subscribers wait until it is back');
+      }
+      this.listenerUp = false;
+    });
     this.handlers = new TopicHandlers(
-      (topic) =>
-        void this.listener
-          .subscribe(this.prefix + topic)
-          .catch((e: Error) => this.logger.error(e.message)),
-      (topic) =>
-        void this.listener
-          .unsubscribe(this.prefix + topic)
-          .catch((e: Error) => this.logger.error(e.message)),
+      (topic) => this.listen(topic),
+      (topic) => {
+        if (this.listener.status === 'ready') {
+          this.listener.unsubscribe(this.prefix + topic).catch(() => undefined);
+        }
+      },
     );
     this.listener.on('message', (channel: string, text: string) => {
-      this.handlers.deliver(channel.slice(this.prefix.length), JSON.parse(text) as BusMessage);
+      const topic = channel.slice(this.prefix.length);
+      if (topic === RECOVERED_TOPIC) this.recovered();
+      else this.handlers.deliver(topic, JSON.parse(text) as BusMessage);
     });
   }
 
-  async publish(topic: string, message: BusMessage): Promise<void> {
-    await this.publisher.publish(this.prefix + topic, JSON.stringify(message));
+  get state(): BusState {
+    return this.publisher.status === 'ready' && this.listener.status === 'ready' ? 'up' : 'down';
+  }
+
+  publish(topic: string, message: BusMessage): Promise<void> {
+    if (this.publisher.status !== 'ready') {
+      this.dropped = true;
+      return Promise.resolve();
+    }
+    this.publisher.publish(this.prefix + topic, JSON.stringify(message)).catch(() => {
+      this.dropped = true;
+    });
+    return Promise.resolve();
   }
 
   subscribe(topic: string, handler: BusHandler): () => void {
     return this.handlers.add(topic, handler);
   }
 
+  /** While Redis is away nobody acquires: throttled events wait for it, as other pushes do. */
   async tryAcquire(key: string, ttlMs: number): Promise<boolean> {
-    return (await this.publisher.set(`${this.prefix}lock:${key}`, '1', 'PX', ttlMs, 'NX')) === 'OK';
+    if (this.publisher.status !== 'ready') return false;
+    try {
+      const result = await this.publisher.set(`${this.prefix}lock:${key}`, '1', 'PX', ttlMs, 'NX');
+      return result === 'OK';
+    } catch {
+      return false;
+    }
   }
 
-  /** Resolves once both connections are ready, so the first events are not lost. */
+  /** Connects both, or fails the start with one sentence: nothing works without the bus. */
   async ready(): Promise<void> {
-    await Promise.all([this.publisher.ping(), this.listener.ping()]);
+    try {
+      await Promise.all([connectOnce(this.publisher), connectOnce(this.listener)]);
+    } catch (error) {
+      await this.close();
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new StartupError(`Cannot reach Redis at ${redactedUrl(this.url)} (${reason}).`);
+    }
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([this.publisher.quit(), this.listener.quit()]);
+    this.closing = true;
+    for (const connection of [this.publisher, this.listener]) {
+      if (connection.status === 'ready') await connection.quit().catch(() => undefined);
+      connection.disconnect();
+    }
   }
+
+  private listen(topic: string): void {
+    if (this.listener.status !== 'ready') return; // subscribed with the others once it is back
+    this.listener.subscribe(this.prefix + topic).catch((error: Error) => {
+      this.logger.warn(`Subscribing to ${topic}: ${error.message}`);
+    });
+  }
+
+  private publisherReady(): void {
+    if (!this.dropped) return;
+    this.dropped = false;
+    this.publish(RECOVERED_TOPIC, {}).catch(() => undefined);
+  }
+
+  /**
+   * (Re)subscribes every topic; after a reconnect, recovery runs once Redis has confirmed them,
+   * so a message published after the re-read cannot fall between the two.
+   */
+  private async listenerReady(): Promise<void> {
+    const channels = [RECOVERED_TOPIC, ...this.handlers.topicNames()].map((t) => this.prefix + t);
+    try {
+      await this.listener.subscribe(...channels);
+    } catch (error) {
+      this.logger.warn(`Resubscribing: ${(error as Error).message}`);
+      return;
+    }
+    this.listenerUp = true;
+    if (this.listenerWasReady) {
+      this.logger.log('Redis is back: re-reading what subscribers may have missed');
+      this.recovered();
+    }
+    this.listenerWasReady = true;
+  }
+}
+
+/**
+ * Connects once before the service starts: a Redis that cannot be reached ends the start at once,
+ * with one sentence, rather than inside the module graph.
+ */
+export async function assertRedisReachable(url: string): Promise<void> {
+  const probe = new Redis(url, { lazyConnect: true, retryStrategy: () => null });
+  probe.on('error', () => undefined);
+  try {
+    await connectOnce(probe);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new StartupError(`Cannot reach Redis at ${redactedUrl(url)} (${reason}).`);
+  } finally {
+    probe.disconnect();
+  }
+}
+
+/** Resolves when the connection is ready; rejects at its first error or after the timeout. */
+function connectOnce(connection: Redis): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => fail(new Error(`no answer within ${CONNECT_TIMEOUT_MS / 1000} s`)),
+      CONNECT_TIMEOUT_MS,
+    );
+    const fail = (error: Error) => {
+      clearTimeout(timer);
+      connection.off('ready', done);
+      reject(error);
+    };
+    const done = () => {
+      clearTimeout(timer);
+      connection.off('error', fail);
+      resolve();
+    };
+    connection.once('ready', done);
+    connection.once('error', fail);
+    connection.connect().catch(() => undefined);
+  });
+}
+
+/** The URL without its password, for messages. */
+function redactedUrl(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString().replace(/\/$/, '');
 }

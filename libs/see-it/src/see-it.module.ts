@@ -77,7 +77,8 @@ export class SeeItModule implements OnModuleInit {
   onModuleInit(): void {
     this.nodes.register('Show', async (id, context) => {
       const show = await context.loaders.load(this.shows.byId, id);
-      return show && ShowModel.from(show);
+      const visible = await this.shows.visible(context.loaders, show, context.viewer?.id);
+      return visible && ShowModel.from(visible);
     });
     // A device is its owner's alone.
     this.nodes.register('Device', async (id, context) => {

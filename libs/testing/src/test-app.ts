@@ -1,17 +1,23 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Client } from 'pg';
-import { AppConfig, loadConfig } from '@app/config';
+import { AppConfig, loadConfig, RATE_LIMITS } from '@app/config';
 import { QueryCounter } from '@app/database';
 import { createApp } from '../../../apps/api/src/create-app';
+import { TestSocket } from './test-socket';
 import { TestSubscription } from './test-subscription';
 
 export interface GraphQLResponse<T = any> {
   data?: T;
-  errors?: { message: string; path?: string[]; extensions?: Record<string, any> }[];
+  errors?: {
+    message: string;
+    path?: string[];
+    locations?: { line: number; column: number }[];
+    extensions?: Record<string, any>;
+  }[];
 }
 
 export interface TestUser {
@@ -66,6 +72,8 @@ export class TestApp {
       DATABASE_URL: url,
       // Test apps share the machine's Redis; ids start at 1 in every test database.
       REDIS_KEY_PREFIX: `seeit-test-${database}:`,
+      // Suites sign up and act many times from 127.0.0.1; those that test a limit set it.
+      ...Object.fromEntries(Object.values(RATE_LIMITS).map(({ env }) => [env, '1000000/1s'])),
       ...env,
     };
     const config = loadConfig(fullEnv);
@@ -108,6 +116,7 @@ export class TestApp {
   async close(): Promise<void> {
     await this.app.close();
     await admin((client) => client.query(`DROP DATABASE IF EXISTS ${this.database} WITH (FORCE)`));
+    rmSync(this.env.DATA_DIR, { recursive: true, force: true });
   }
 
   async gql<T = any>(
@@ -151,6 +160,19 @@ export class TestApp {
       ...(token ? { authorization: `Bearer ${token}` } : {}),
       ...connectionParams,
     });
+  }
+
+  /** A graphql-ws connection for several operations at once; `token` goes in connection_init. */
+  openSocket(
+    token?: string,
+    connectionParams: Record<string, unknown> = {},
+    options?: Parameters<typeof TestSocket.open>[2],
+  ): TestSocket {
+    return TestSocket.open(
+      this.url,
+      { ...(token ? { authorization: `Bearer ${token}` } : {}), ...connectionParams },
+      options,
+    );
   }
 
   /** Signs up a new account (unique handle unless given). */

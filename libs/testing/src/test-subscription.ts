@@ -114,3 +114,18 @@ export class TestSubscription<T = any> {
     await this.client.dispose();
   }
 }
+
+/** The next timelineUpdates update of `kind` about `itemId`, skipping others. */
+export async function nextTimelineUpdate(
+  sub: TestSubscription,
+  kind: string,
+  itemId: string,
+  timeoutMs: number,
+): Promise<any> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const data = await sub.nextData(Math.max(1, deadline - Date.now()));
+    const update = data.timelineUpdates;
+    if (update.kind === kind && update.item?.id === itemId) return update;
+  }
+}

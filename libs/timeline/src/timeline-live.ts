@@ -57,6 +57,7 @@ export class TimelineLive implements OnModuleInit, OnModuleDestroy {
   /** Reads run one at a time, so a sink's watermark only moves forward. */
   private chain: Promise<void> = Promise.resolve();
   private unsubscribe?: () => void;
+  private stopRecovering?: () => void;
   private purgeTimer?: NodeJS.Timeout;
 
   constructor(
@@ -70,6 +71,7 @@ export class TimelineLive implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     this.unsubscribe = this.bus.subscribe(TIMELINE_TOPIC, (message) => this.ring(message));
+    this.stopRecovering = this.bus.onRecover(() => this.catchUpAll());
     this.purgeTimer = setInterval(
       () => void this.purge().catch((e: Error) => this.logger.error(e.message)),
       10 * 60_000,
@@ -79,25 +81,40 @@ export class TimelineLive implements OnModuleInit, OnModuleDestroy {
 
   onModuleDestroy(): void {
     this.unsubscribe?.();
+    this.stopRecovering?.();
     clearInterval(this.purgeTimer);
   }
 
-  /** Opens a subscription: RESYNC first when `after` is older than the kept log, then replay, then live. */
+  /**
+   * Opens a subscription: replay from `after`, then live. It starts with RESYNC, and goes on live
+   * from the log's head, when `after` cannot be resumed: older than the kept log, beyond its head
+   * (a cursor from before a restore, whose ids will be handed out again), or with more rows
+   * pending than one open may replay.
+   */
   async open(
     viewerId: string,
     after: string | null | undefined,
   ): Promise<AsyncIterableIterator<TimelineDelivery>> {
     const afterId = after ? BigInt(decodeCursor(after, ['int'])[0]) : undefined;
-    const [bounds] = await this.db.query<{ newest: string; purged: string }[]>(
-      `SELECT (SELECT COALESCE(max(id), 0) FROM timeline_updates) AS newest, purged_through AS purged
+    const pullAuthors = await this.pullAuthorsOf(viewerId);
+    // The head never falls below the horizon: a purge that empties the log leaves the horizon as
+    // the head, so a RESYNC cursor is always one a resume accepts.
+    const [bounds] = await this.db.query<{ head: string; purged: string }[]>(
+      `SELECT GREATEST((SELECT COALESCE(max(id), 0) FROM timeline_updates), purged_through) AS head,
+              purged_through AS purged
        FROM timeline_update_horizon`,
     );
-    const resync = afterId !== undefined && afterId < BigInt(bounds.purged);
-    const start = afterId === undefined || resync ? BigInt(bounds.newest) : afterId;
+    const head = BigInt(bounds.head);
+    const resync =
+      afterId !== undefined &&
+      (afterId < BigInt(bounds.purged) ||
+        afterId > head ||
+        (await this.backlogExceedsReplay(viewerId, pullAuthors, afterId)));
+    const start = afterId === undefined || resync ? head : afterId;
     const sink: TimelineSink = {
       viewerId,
       last: start,
-      pullAuthors: await this.pullAuthorsOf(viewerId),
+      pullAuthors,
       closed: false,
       queue: new AsyncQueue<TimelineDelivery>(
         () => {
@@ -113,6 +130,23 @@ export class TimelineLive implements OnModuleInit, OnModuleDestroy {
     this.register(sink);
     this.enqueue(() => this.pull([sink]));
     return sink.queue;
+  }
+
+  /** Whether more rows than one open may replay are pending for the viewer after `afterId`. */
+  private async backlogExceedsReplay(
+    viewerId: string,
+    pullAuthors: Set<string>,
+    afterId: bigint,
+  ): Promise<boolean> {
+    const cap = this.config.timeline.maxReplayedUpdates;
+    const [row] = await this.db.query<{ pending: number }[]>(
+      `SELECT count(*)::int AS pending FROM (
+         SELECT 1 FROM timeline_updates
+         WHERE id > $1 AND (owner_id = $2 OR (owner_id IS NULL AND author_id = ANY($3::bigint[])))
+         LIMIT $4) AS backlog`,
+      [afterId.toString(), viewerId, [...pullAuthors], cap + 1],
+    );
+    return row.pending > cap;
   }
 
   /** Deletes log rows past the retention and moves the horizon that triggers RESYNC. */
@@ -160,6 +194,24 @@ export class TimelineLive implements OnModuleInit, OnModuleDestroy {
       for (const sink of await this.followersOf(doorbell.authors)) batch.add(sink);
       for (const sink of refresh) batch.add(sink);
       await this.pull([...batch]);
+    });
+  }
+
+  /**
+   * Doorbells may have been lost (the bus was down): every local subscriber re-reads its log from
+   * its watermark, with the large accounts it follows read again, as a lost refresh would have.
+   */
+  private catchUpAll(): void {
+    this.enqueue(async () => {
+      const sinks = [...this.byOwner.values()].flatMap((set) => [...set]);
+      if (sinks.length === 0) return;
+      const pulled = await this.pullAuthorsOfMany(sinks.map((sink) => sink.viewerId));
+      for (const sink of sinks) {
+        this.unregister(sink);
+        sink.pullAuthors = pulled.get(sink.viewerId) ?? new Set();
+        if (!sink.closed) this.register(sink);
+      }
+      await this.pull(sinks);
     });
   }
 
@@ -317,12 +369,19 @@ export class TimelineLive implements OnModuleInit, OnModuleDestroy {
   }
 
   private async pullAuthorsOf(viewerId: string): Promise<Set<string>> {
-    const rows = await this.db.query<{ author_id: string }[]>(
-      `SELECT pa.author_id FROM timeline_pull_authors pa
-       JOIN follows f ON f.follower_id = $1 AND f.followee_id = pa.author_id`,
-      [viewerId],
+    return (await this.pullAuthorsOfMany([viewerId])).get(viewerId) ?? new Set();
+  }
+
+  /** The accounts above the fan-out limit each viewer follows, in one statement. */
+  private async pullAuthorsOfMany(viewerIds: string[]): Promise<Map<string, Set<string>>> {
+    const rows = await this.db.query<{ follower_id: string; author_id: string }[]>(
+      `SELECT f.follower_id, pa.author_id FROM timeline_pull_authors pa
+       JOIN follows f ON f.follower_id = ANY($1::bigint[]) AND f.followee_id = pa.author_id`,
+      [[...new Set(viewerIds)]],
     );
-    return new Set(rows.map((row) => row.author_id));
+    const byViewer = new Map<string, Set<string>>();
+    for (const row of rows) add(byViewer, row.follower_id, row.author_id);
+    return byViewer;
   }
 
   private register(sink: TimelineSink): void {

@@ -38,6 +38,9 @@ export class TimelineProjector {
     broadcasts.on('ended', (manager, { broadcast }) =>
       this.touch(manager, TimelineUpdateKind.ENDED, broadcastItem(broadcast)),
     );
+    broadcasts.on('replayChanged', (manager, { broadcast }) =>
+      this.touch(manager, TimelineUpdateKind.UPDATED, broadcastItem(broadcast)),
+    );
     broadcasts.on('canceled', (manager, { broadcast }) =>
       this.remove(manager, broadcastItem(broadcast)),
     );
@@ -87,7 +90,7 @@ export class TimelineProjector {
     await this.updates.record(manager, kind, item, owners, pulled);
   }
 
-  /** Records `kind` (ENDED) for every timeline holding the item. */
+  /** Records `kind` (ENDED, UPDATED) for every timeline holding the item. */
   async touch(
     manager: EntityManager,
     kind: TimelineUpdateKind,

@@ -8,18 +8,10 @@ import {
   Matches,
   MaxLength,
   MinLength,
-  NotContains,
   ValidateIf,
 } from 'class-validator';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-
-/**
- * PostgreSQL cannot store U+0000. Refused here, such text never reaches a query: a failed query's
- * parameters (emails, password hashes) would otherwise end up in the error log.
- */
-export const NUL = '\u0000';
-const noNul = () => NotContains(NUL, { message: 'must not contain the NUL character' });
 
 export const HANDLE_PATTERN = /^[A-Za-z0-9_]{3,30}$/;
 const HANDLE_RULE = 'must be 3 to 30 letters, digits or underscores';
@@ -46,7 +38,6 @@ export class SignUpInput {
   @IsOptional()
   @Transform(trim)
   @Length(1, 50, { message: 'must be 1 to 50 characters' })
-  @noNul()
   displayName?: string;
 }
 
@@ -55,7 +46,6 @@ export class SignInInput {
   @Field({ description: 'A handle or an email address.' })
   @Transform(trim)
   @Length(1, 254, { message: 'must be 1 to 254 characters' })
-  @noNul()
   login!: string;
 
   @Field()
@@ -65,18 +55,19 @@ export class SignInInput {
 
 @InputType()
 export class UpdateProfileInput {
-  @Field(() => String, { nullable: true })
-  @IsOptional()
+  @Field(() => String, {
+    nullable: true,
+    description: 'Left out, it stays as it is; it cannot be cleared, so null is refused.',
+  })
+  @ValidateIf((_input: UpdateProfileInput, value: unknown) => value !== undefined)
   @Transform(trim)
   @Length(1, 50, { message: 'must be 1 to 50 characters' })
-  @noNul()
   displayName?: string;
 
   @Field(() => String, { nullable: true, description: 'An empty string clears it.' })
   @IsOptional()
   @Transform(trim)
   @MaxLength(160, { message: 'must be at most 160 characters' })
-  @noNul()
   bio?: string;
 
   @Field(() => String, {

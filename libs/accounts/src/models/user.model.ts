@@ -1,5 +1,5 @@
-import { Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { Node, Role, toGlobalId } from '@app/common';
+import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { DateTimeScalar, Node, Role, toGlobalId } from '@app/common';
 import { UserEntity } from '../user.entity';
 
 registerEnumType(Role, { name: 'Role' });
@@ -31,7 +31,7 @@ export class UserModel implements Node {
   @Field()
   suspended!: boolean;
 
-  @Field(() => GraphQLISODateTime)
+  @Field(() => DateTimeScalar)
   createdAt!: Date;
 
   @Field(() => Int)

@@ -1,4 +1,5 @@
-import { Field, GraphQLISODateTime, InputType } from '@nestjs/graphql';
+import { Field, InputType } from '@nestjs/graphql';
+import { DateTimeScalar } from '@app/common';
 import { BroadcastVisibility, ChatMode } from '../models/broadcast-enums';
 
 /** Checked by the service (title length in code points, as PostgreSQL counts). */
@@ -13,7 +14,7 @@ export class StartBroadcastInput {
   @Field(() => ChatMode, { nullable: true })
   chatMode?: ChatMode | null;
 
-  @Field(() => GraphQLISODateTime, {
+  @Field(() => DateTimeScalar, {
     nullable: true,
     description: 'When set in the future, the broadcast is SCHEDULED and goes LIVE later.',
   })

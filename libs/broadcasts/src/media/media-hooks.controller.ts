@@ -2,6 +2,7 @@ import {
   Body,
   Controller,
   ForbiddenException,
+  GoneException,
   HttpCode,
   HttpStatus,
   Ip,
@@ -10,6 +11,7 @@ import {
   Redirect,
 } from '@nestjs/common';
 import { HookOutcome, MediaHooksService } from './media-hooks.service';
+import { ReplayHooksService } from './replay-hooks.service';
 
 /**
  * nginx-rtmp's HTTP callbacks (on_publish, on_publish_done). They arrive form-encoded, with the
@@ -18,7 +20,10 @@ import { HookOutcome, MediaHooksService } from './media-hooks.service';
  */
 @Controller('media/hooks')
 export class MediaHooksController {
-  constructor(private readonly hooks: MediaHooksService) {}
+  constructor(
+    private readonly hooks: MediaHooksService,
+    private readonly replayHooks: ReplayHooksService,
+  ) {}
 
   /** Accepted: 302 to the playback name, so viewers never see the stream key. */
   @Post('publish')
@@ -41,6 +46,22 @@ export class MediaHooksController {
     @Ip() mediaServer: string,
   ): Promise<void> {
     answer(await this.hooks.publishDone({ secret, fields: formFields(body), mediaServer }));
+  }
+
+  /**
+   * The replay's VOD playlist is written. 200: stored. 410: the broadcast or its replay is gone
+   * (deleted, or never was), and the media server removes the files.
+   */
+  @Post('replay-ready')
+  @HttpCode(HttpStatus.OK)
+  async replayReady(
+    @Query('secret') secret: unknown,
+    @Body() body: unknown,
+    @Ip() mediaServer: string,
+  ): Promise<void> {
+    const outcome = await this.replayHooks.ready({ secret, fields: formFields(body), mediaServer });
+    if (outcome === 'refused') throw new ForbiddenException('Refused.');
+    if (outcome === 'gone') throw new GoneException('No such replay.');
   }
 }
 

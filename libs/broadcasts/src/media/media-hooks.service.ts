@@ -1,5 +1,8 @@
-import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { DomainError } from '@app/common';
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { DomainError, RepeatedWarnings } from '@app/common';
+import { BACKGROUND_SQL, returningRows } from '@app/database';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { BroadcastsService } from '../broadcasts.service';
 import { parsePlaybackName, playbackName } from '../playback-name';
@@ -28,6 +31,9 @@ export type PublishOutcome = { accepted: true; playbackName: string } | { accept
 const ACCEPTED: HookOutcome = { accepted: true };
 const REFUSED: { accepted: false } = { accepted: false };
 
+/** Refused calls are logged once per kind and then counted, one summary line per interval. */
+const REFUSAL_SUMMARY_MS = 60_000;
+
 /** Stream keys and playback names are ours (URL-safe); anything else is not worth a query. */
 const STREAM_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -38,28 +44,47 @@ const STREAM_NAME = /^[A-Za-z0-9_-]{1,64}$/;
  *
  * nginx-rtmp asks on_publish before its live module checks that nobody else publishes the name,
  * and sends on_publish_done for a second publisher it then turns away ("already publishing"). So
- * the publishers accepted per key are tracked, and only the last one leaving ends the broadcast:
- * otherwise anyone knowing the key could end a running broadcast by publishing to it once.
+ * the publishers accepted per broadcast are tracked, and only the last one leaving ends the
+ * broadcast: otherwise anyone knowing the key could end a running broadcast by publishing to it once.
  *
- * This state lives in the process: with several API processes behind one hook URL, a re-publish
- * reaching another process does not cancel a pending end. A media server that dies without
- * calling on_publish_done leaves its publishers here (and its broadcasts LIVE) until the
- * broadcaster ends the broadcast.
+ * That state is in PostgreSQL (`media_publishers`, `media_pending_ends`), so with several API
+ * processes behind one hook URL a re-publish reaching any of them cancels a pending end, and any
+ * of them ends the broadcast when the grace runs out: each sweeps the due ends periodically, and
+ * the process that got the publish-done also wakes up when its grace ends, for promptness. A media
+ * server that dies without calling on_publish_done leaves its publishers recorded (and its
+ * broadcasts LIVE) until the broadcaster ends the broadcast.
  */
 @Injectable()
-export class MediaHooksService implements OnModuleDestroy {
+export class MediaHooksService implements OnModuleInit, OnModuleDestroy {
   private readonly log = new Logger('MediaHooks');
-  /** Ends waiting out the grace period, by stream key. */
-  private readonly pendingEnds = new Map<string, NodeJS.Timeout>();
-  /** Ends running now: a publish arriving meanwhile waits for them, so ENDED stays final. */
-  private readonly runningEnds = new Map<string, Promise<void>>();
-  /** Publishers accepted and not yet done, by stream key. */
-  private readonly publishers = new Map<string, Set<string>>();
+  private readonly refusals = new RepeatedWarnings(this.log, REFUSAL_SUMMARY_MS);
+  /** Wake-ups at the end of the graces this process started; the sweep is what ends them. */
+  private readonly wakeUps = new Set<NodeJS.Timeout>();
+  private sweepTimer?: NodeJS.Timeout;
+  private sweeping?: Promise<void>;
 
   constructor(
     private readonly broadcasts: BroadcastsService,
+    @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  onModuleInit(): void {
+    this.sweepTimer = setInterval(
+      () => void this.sweep(),
+      this.config.media.pendingEndSweepSeconds * 1000,
+    );
+    this.sweepTimer.unref();
+  }
+
+  /** Waits for a sweep under way: it must not outlive the database connection. */
+  async onModuleDestroy(): Promise<void> {
+    clearInterval(this.sweepTimer);
+    for (const timer of this.wakeUps) clearTimeout(timer);
+    this.wakeUps.clear();
+    this.refusals.flush();
+    await this.sweeping;
+  }
 
   /**
    * on_publish: accepted means the encoder may publish, under the broadcast's playback name, and
@@ -68,12 +93,12 @@ export class MediaHooksService implements OnModuleDestroy {
   async publish(hook: MediaHook): Promise<PublishOutcome> {
     const streamKey = this.authorize('publish', hook);
     if (streamKey === undefined) return REFUSED;
-    // Cancelled before the start, or the timer could end the broadcast while it is restarting.
-    const wasEnding = this.cancelPendingEnd(streamKey);
-    await this.runningEnds.get(streamKey);
+    // Cancelled before the start. An end being carried out holds this row: the delete waits for
+    // it, and the start then finds the broadcast ENDED, which is final.
+    const wasEnding = await this.cancelPendingEnd(streamKey);
     try {
       const broadcast = await this.broadcasts.startByStreamKey(streamKey);
-      this.publishersOf(streamKey).add(publisherOf(hook));
+      await this.addPublisher(broadcast.id, publisherOf(hook));
       this.log.log(`Broadcast ${broadcast.id} is publishing from ${addressOf(hook)}`);
       return {
         accepted: true,
@@ -81,10 +106,13 @@ export class MediaHooksService implements OnModuleDestroy {
       };
     } catch (error) {
       // The encoder did not come back after all: the end it escaped is due again.
-      if (wasEnding) this.scheduleEnd(streamKey);
+      if (wasEnding) await this.scheduleEnd(wasEnding);
       // Unknown, ended or canceled (or a second live broadcast of the same account).
       if (!(error instanceof DomainError)) throw error;
-      this.log.warn(`Refused publish from ${addressOf(hook)}: ${error.message}`);
+      this.refusals.warn(
+        `Refused publishes (${error.message})`,
+        `Refused publish from ${addressOf(hook)}: ${error.message}`,
+      );
       return REFUSED;
     }
   }
@@ -93,105 +121,183 @@ export class MediaHooksService implements OnModuleDestroy {
   async publishDone(hook: MediaHook): Promise<HookOutcome> {
     const name = this.authorize('publish-done', hook);
     if (name === undefined) return REFUSED;
-    const streamKey = await this.streamKeyOf(name);
-    // The playback name of a broadcast that is gone: nothing to end.
-    if (streamKey === undefined) return ACCEPTED;
-    const publishers = this.publishersOf(streamKey);
-    publishers.delete(publisherOf(hook));
-    if (publishers.size > 0) return ACCEPTED;
-    this.publishers.delete(streamKey);
+    const broadcastId = await this.broadcastOf(name);
+    // The playback name of a broadcast that is gone, or an unknown key: nothing to end.
+    if (broadcastId === undefined) return ACCEPTED;
+    const last = await this.removePublisher(broadcastId, publisherOf(hook));
+    if (!last) return ACCEPTED;
     if (this.config.media.publishDoneGraceSeconds === 0) {
-      this.cancelPendingEnd(streamKey);
-      await this.end(streamKey);
+      await this.endByKeyOf(broadcastId);
     } else {
-      this.scheduleEnd(streamKey);
+      await this.scheduleEnd(broadcastId);
     }
     return ACCEPTED;
   }
 
-  /** Stream keys with an end waiting out the grace (for tests and diagnostics). */
-  get pendingEndCount(): number {
-    return this.pendingEnds.size;
+  /**
+   * Ends every broadcast whose grace has run out, whichever process scheduled it. Each is claimed
+   * with SKIP LOCKED, so processes sweeping together end each broadcast once.
+   */
+  sweep(): Promise<void> {
+    this.sweeping ??= this.endAllDue().finally(() => (this.sweeping = undefined));
+    return this.sweeping;
   }
 
-  onModuleDestroy(): void {
-    for (const timer of this.pendingEnds.values()) clearTimeout(timer);
-    this.pendingEnds.clear();
+  private async endAllDue(): Promise<void> {
+    try {
+      // One cheap statement when nothing is due, which is nearly always.
+      const [any] = await this.db.query<{ due: boolean }[]>(
+        `${BACKGROUND_SQL}SELECT EXISTS (SELECT 1 FROM media_pending_ends WHERE due_at <= now()) AS due`,
+      );
+      if (!any.due) return;
+      while (await this.endDue()) {
+        // One at a time: each end is its own transaction with its own events.
+      }
+    } catch (error) {
+      this.log.error(`Could not end a broadcast after publish-done: ${(error as Error).message}`);
+    }
+  }
+
+  /**
+   * Ends one broadcast whose grace is over, holding its pending row until the end has committed:
+   * a publish arriving meanwhile waits, then finds it ENDED. Whether there was one.
+   */
+  private async endDue(): Promise<boolean> {
+    return this.db.transaction(async (manager) => {
+      const [due] = await manager.query<{ broadcast_id: string; stream_key: string }[]>(
+        `SELECT p.broadcast_id, b.stream_key FROM media_pending_ends p
+         JOIN broadcasts b ON b.id = p.broadcast_id
+         WHERE p.due_at <= now()
+         ORDER BY p.due_at LIMIT 1 FOR UPDATE OF p SKIP LOCKED`,
+      );
+      if (!due) return false;
+      await this.endByKey(due.stream_key);
+      await manager.query('DELETE FROM media_pending_ends WHERE broadcast_id = $1', [
+        due.broadcast_id,
+      ]);
+      return true;
+    });
+  }
+
+  private async endByKeyOf(broadcastId: string): Promise<void> {
+    const streamKey = await this.broadcasts.streamKeyOf(broadcastId);
+    if (streamKey !== undefined) await this.endByKey(streamKey);
+  }
+
+  private async endByKey(streamKey: string): Promise<void> {
+    try {
+      const broadcast = await this.broadcasts.endByStreamKey(streamKey);
+      await this.db.query('DELETE FROM media_publishers WHERE broadcast_id = $1', [broadcast.id]);
+      this.log.log(`Broadcast ${broadcast.id} ended: its encoder stopped publishing`);
+    } catch (error) {
+      // A broadcast that never went live: nothing to end.
+      if (!(error instanceof DomainError)) throw error;
+    }
   }
 
   /** The stream name of a call carrying the right secret; refusals are logged without the name. */
   private authorize(hook: string, call: MediaHook): string | undefined {
     if (!hookSecretMatches(call.secret, this.config.media.hookSecret)) {
-      this.log.warn(`Refused ${hook} hook from ${addressOf(call)}: wrong or missing secret`);
+      this.refusals.warn(
+        `Refused ${hook} hooks (wrong or missing secret)`,
+        `Refused ${hook} hook from ${addressOf(call)}: wrong or missing secret`,
+      );
       return undefined;
     }
     const name = call.fields.name;
     if (typeof name !== 'string' || !STREAM_NAME.test(name)) {
-      this.log.warn(`Refused ${hook} hook from ${addressOf(call)}: malformed stream name`);
+      this.refusals.warn(
+        `Refused ${hook} hooks (malformed stream name)`,
+        `Refused ${hook} hook from ${addressOf(call)}: malformed stream name`,
+      );
       return undefined;
     }
     return name;
   }
 
   /**
-   * The stream key a publish-done names. nginx-rtmp sends the name it asked on_publish about (the
+   * The broadcast a publish-done names. nginx-rtmp sends the name it asked on_publish about (the
    * key) even after renaming the stream; a playback name is mapped back as well, should one come.
    */
-  private async streamKeyOf(name: string): Promise<string | undefined> {
+  private async broadcastOf(name: string): Promise<string | undefined> {
     const id = parsePlaybackName(name, this.config.media.hookSecret);
-    return id === undefined ? name : this.broadcasts.streamKeyOf(id);
+    const [row] = await this.db.query<{ id: string }[]>(
+      id === undefined
+        ? 'SELECT id FROM broadcasts WHERE stream_key = $1'
+        : 'SELECT id FROM broadcasts WHERE id = $1',
+      [id ?? name],
+    );
+    return row?.id;
   }
 
-  private publishersOf(streamKey: string): Set<string> {
-    let publishers = this.publishers.get(streamKey);
-    if (publishers === undefined) {
-      publishers = new Set();
-      this.publishers.set(streamKey, publishers);
-    }
-    return publishers;
+  /** Records the publisher; an end scheduled meanwhile by an earlier publisher's done is off. */
+  private async addPublisher(broadcastId: string, publisher: string): Promise<void> {
+    await this.db.transaction(async (manager) => {
+      await lockPublishers(manager, broadcastId);
+      await manager.query(
+        `INSERT INTO media_publishers (broadcast_id, publisher) VALUES ($1, $2)
+         ON CONFLICT DO NOTHING`,
+        [broadcastId, publisher],
+      );
+      await manager.query('DELETE FROM media_pending_ends WHERE broadcast_id = $1', [broadcastId]);
+    });
+  }
+
+  /** Forgets the publisher; whether it was the last one of the broadcast. */
+  private async removePublisher(broadcastId: string, publisher: string): Promise<boolean> {
+    return this.db.transaction(async (manager) => {
+      await lockPublishers(manager, broadcastId);
+      await manager.query(
+        'DELETE FROM media_publishers WHERE broadcast_id = $1 AND publisher = $2',
+        [broadcastId, publisher],
+      );
+      const [left] = await manager.query<{ any: boolean }[]>(
+        'SELECT EXISTS (SELECT 1 FROM media_publishers WHERE broadcast_id = $1) AS any',
+        [broadcastId],
+      );
+      return !left.any;
+    });
   }
 
   /** Ends the broadcast after the grace, from now (a pending end restarts its wait). */
-  private scheduleEnd(streamKey: string): void {
-    this.cancelPendingEnd(streamKey);
-    const timer = setTimeout(() => {
-      this.pendingEnds.delete(streamKey);
-      void this.end(streamKey);
-    }, this.config.media.publishDoneGraceSeconds * 1000);
-    // A pending end must not keep a stopping process alive; onModuleDestroy drops them anyway.
+  private async scheduleEnd(broadcastId: string): Promise<void> {
+    const grace = this.config.media.publishDoneGraceSeconds;
+    await this.db.query(
+      `INSERT INTO media_pending_ends (broadcast_id, due_at)
+       VALUES ($1, now() + make_interval(secs => $2))
+       ON CONFLICT (broadcast_id) DO UPDATE SET due_at = EXCLUDED.due_at`,
+      [broadcastId, grace],
+    );
+    const timer = setTimeout(
+      () => {
+        this.wakeUps.delete(timer);
+        void this.sweep();
+      },
+      grace * 1000 + 50,
+    );
+    // A wake-up must not keep a stopping process alive: another process's sweep ends it anyway.
     timer.unref();
-    this.pendingEnds.set(streamKey, timer);
+    this.wakeUps.add(timer);
   }
 
-  /** Whether an end was pending. */
-  private cancelPendingEnd(streamKey: string): boolean {
-    const timer = this.pendingEnds.get(streamKey);
-    if (timer === undefined) return false;
-    clearTimeout(timer);
-    this.pendingEnds.delete(streamKey);
-    return true;
+  /** Cancels the pending end of the key's broadcast; its id when there was one. */
+  private async cancelPendingEnd(streamKey: string): Promise<string | undefined> {
+    const rows = await returningRows<{ broadcast_id: string }>(
+      this.db.manager,
+      `DELETE FROM media_pending_ends p USING broadcasts b
+       WHERE b.id = p.broadcast_id AND b.stream_key = $1 RETURNING p.broadcast_id`,
+      [streamKey],
+    );
+    return rows[0]?.broadcast_id;
   }
+}
 
-  private end(streamKey: string): Promise<void> {
-    const running = this.endNow(streamKey).finally(() => {
-      if (this.runningEnds.get(streamKey) === running) this.runningEnds.delete(streamKey);
-    });
-    this.runningEnds.set(streamKey, running);
-    return running;
-  }
-
-  /** Never rejects: it runs from a timer, where nobody would see a rejection. */
-  private async endNow(streamKey: string): Promise<void> {
-    try {
-      const broadcast = await this.broadcasts.endByStreamKey(streamKey);
-      this.log.log(`Broadcast ${broadcast.id} ended: its encoder stopped publishing`);
-    } catch (error) {
-      // Unknown key, or a broadcast that never went live: nothing to end.
-      if (error instanceof DomainError) return;
-      const failure = error instanceof Error ? error : new Error(String(error));
-      this.log.error(`Could not end a broadcast after publish-done: ${failure.message}`);
-    }
-  }
+/** Serializes the changes to one broadcast's publishers, across processes. */
+async function lockPublishers(manager: EntityManager, broadcastId: string): Promise<void> {
+  await manager.query(
+    `SELECT pg_advisory_xact_lock(hashtextextended('media_publishers:' || $1, 0))`,
+    [broadcastId],
+  );
 }
 
 /** One RTMP connection of one media server. */

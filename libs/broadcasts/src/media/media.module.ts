@@ -1,14 +1,21 @@
 import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { urlencoded } from 'express';
 import { BroadcastsModule } from '../broadcasts.module';
+import { MediaPendingEndEntity } from './entities/media-pending-end.entity';
+import { MediaPublisherEntity } from './entities/media-publisher.entity';
 import { MediaHooksController } from './media-hooks.controller';
 import { MediaHooksService } from './media-hooks.service';
+import { ReplayHooksService } from './replay-hooks.service';
 
 /** The media server's hooks: RTMP publishing starts and ends broadcasts. */
 @Module({
-  imports: [BroadcastsModule],
+  imports: [
+    BroadcastsModule,
+    TypeOrmModule.forFeature([MediaPublisherEntity, MediaPendingEndEntity]),
+  ],
   controllers: [MediaHooksController],
-  providers: [MediaHooksService],
+  providers: [MediaHooksService, ReplayHooksService],
 })
 export class MediaModule implements NestModule {
   /**

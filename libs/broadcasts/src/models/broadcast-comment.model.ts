@@ -1,5 +1,5 @@
-import { Field, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
-import { Connection, Node, toGlobalId } from '@app/common';
+import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { Connection, DateTimeScalar, Node, toGlobalId } from '@app/common';
 import { BroadcastCommentEntity } from '../entities/broadcast-comment.entity';
 import { BroadcastModel } from './broadcast.model';
 
@@ -18,7 +18,7 @@ export class BroadcastCommentModel implements Node {
   @Field()
   text!: string;
 
-  @Field(() => GraphQLISODateTime)
+  @Field(() => DateTimeScalar)
   createdAt!: Date;
 
   @Field(() => Int, {

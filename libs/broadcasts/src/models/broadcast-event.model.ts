@@ -1,5 +1,7 @@
-import { Field, GraphQLISODateTime, Int, ObjectType } from '@nestjs/graphql';
+import { Field, Int, ObjectType } from '@nestjs/graphql';
+import { DateTimeScalar } from '@app/common';
 import { BroadcastEntity } from '../entities/broadcast.entity';
+import type { PublicBroadcast } from '../broadcast-records';
 import { BroadcastCommentEntity } from '../entities/broadcast-comment.entity';
 import { BroadcastEventKind } from './broadcast-enums';
 import { BroadcastCommentModel } from './broadcast-comment.model';
@@ -29,12 +31,12 @@ export class BroadcastEventModel {
   @Field(() => BroadcastCommentModel, { nullable: true })
   comment!: BroadcastCommentModel | null;
 
-  @Field(() => GraphQLISODateTime)
+  @Field(() => DateTimeScalar)
   at!: Date;
 
   static from(event: {
     kind: BroadcastEventKind;
-    broadcast: BroadcastEntity;
+    broadcast: BroadcastEntity | PublicBroadcast;
     comment: BroadcastCommentEntity | null;
     heartsDelta: number;
     at: Date;

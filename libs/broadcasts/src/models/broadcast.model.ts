@@ -1,6 +1,7 @@
-import { Field, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
-import { Connection, Node, toGlobalId } from '@app/common';
+import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { Connection, DateTimeScalar, Node, toGlobalId } from '@app/common';
 import { BroadcastEntity } from '../entities/broadcast.entity';
+import type { PublicBroadcast } from '../broadcast-records';
 import { BroadcastStatus, BroadcastVisibility, ChatMode } from './broadcast-enums';
 
 @ObjectType('BroadcastIngest')
@@ -17,10 +18,13 @@ export class BroadcastModel implements Node {
   @Field(() => ID)
   id!: string;
 
-  /** Database ids and the stream key, for field resolvers; not exposed. */
+  /**
+   * Database ids and the stream key, for field resolvers; not exposed. A broadcast from a bus
+   * event has no stream key: `ingest` loads it.
+   */
   rowId!: string;
   broadcasterId!: string;
-  streamKey!: string;
+  streamKey?: string;
 
   @Field()
   title!: string;
@@ -34,13 +38,13 @@ export class BroadcastModel implements Node {
   @Field(() => ChatMode)
   chatMode!: ChatMode;
 
-  @Field(() => GraphQLISODateTime, { nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true })
   scheduledFor!: Date | null;
 
-  @Field(() => GraphQLISODateTime, { nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true })
   startedAt!: Date | null;
 
-  @Field(() => GraphQLISODateTime, { nullable: true })
+  @Field(() => DateTimeScalar, { nullable: true })
   endedAt!: Date | null;
 
   @Field(() => Int, { description: 'Viewers watching now; 0 once ended.' })
@@ -55,10 +59,7 @@ export class BroadcastModel implements Node {
   @Field(() => Int)
   commentsCount!: number;
 
-  @Field()
-  replayAvailable!: boolean;
-
-  static from(entity: BroadcastEntity): BroadcastModel {
+  static from(entity: BroadcastEntity | PublicBroadcast): BroadcastModel {
     const live = entity.status === BroadcastStatus.LIVE;
     return Object.assign(new BroadcastModel(), {
       id: toGlobalId('Broadcast', entity.id),
@@ -76,7 +77,6 @@ export class BroadcastModel implements Node {
       peakViewerCount: entity.peakViewerCount,
       heartCount: entity.heartCount,
       commentsCount: entity.commentsCount,
-      replayAvailable: entity.status === BroadcastStatus.ENDED,
     });
   }
 }

@@ -66,9 +66,10 @@ export class ConflictError extends DomainError {
   readonly code = 'CONFLICT';
 }
 
+/** `extensions.retryAfterSeconds` is always a whole number of seconds, at least 1. */
 export class RateLimitedError extends DomainError {
   readonly code = 'RATE_LIMITED';
   constructor(message: string, retryAfterSeconds: number) {
-    super(message, { retryAfterSeconds });
+    super(message, { retryAfterSeconds: Math.max(1, Math.ceil(retryAfterSeconds)) });
   }
 }

@@ -1,11 +1,5 @@
-import {
-  ASTVisitor,
-  FragmentDefinitionNode,
-  GraphQLError,
-  Kind,
-  SelectionSetNode,
-  ValidationContext,
-} from 'graphql';
+import { ASTVisitor, GraphQLError, Kind, SelectionSetNode, ValidationContext } from 'graphql';
+import { fragmentMeasure } from './fragment-measure';
 
 /**
  * Validation rule refusing operations nested deeper than `maxDepth` fields (fragments followed,
@@ -14,28 +8,7 @@ import {
  */
 export function depthLimitRule(maxDepth: number) {
   return (context: ValidationContext): ASTVisitor => {
-    const fragments = new Map<string, FragmentDefinitionNode>();
-    for (const definition of context.getDocument().definitions) {
-      if (definition.kind === Kind.FRAGMENT_DEFINITION)
-        fragments.set(definition.name.value, definition);
-    }
-    // A fragment's depth does not depend on where it is spread, so each is measured once: a
-    // document spreading fragments many times over still costs time linear in its size.
-    const fragmentDepths = new Map<string, number>();
-    const measuring = new Set<string>();
-
-    const fragmentDepth = (name: string): number => {
-      const known = fragmentDepths.get(name);
-      if (known !== undefined) return known;
-      const fragment = fragments.get(name);
-      // Unknown fragments and cycles are reported by graphql's own rules; they add no depth.
-      if (!fragment || measuring.has(name)) return 0;
-      measuring.add(name);
-      const depth = depthOf(fragment.selectionSet);
-      measuring.delete(name);
-      fragmentDepths.set(name, depth);
-      return depth;
-    };
+    const fragmentDepth = fragmentMeasure(context, (set) => depthOf(set), 0);
 
     const depthOf = (set: SelectionSetNode): number => {
       let deepest = 0;

@@ -1,5 +1,5 @@
-import { Field, GraphQLISODateTime, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { Connection, Node, toGlobalId } from '@app/common';
+import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Connection, DateTimeScalar, Node, toGlobalId } from '@app/common';
 import { ReportEntity, ReportStatus } from '../entities/report.entity';
 
 registerEnumType(ReportStatus, { name: 'ReportStatus' });
@@ -24,7 +24,7 @@ export class ReportModel implements Node {
   @Field(() => ReportStatus)
   status!: ReportStatus;
 
-  @Field(() => GraphQLISODateTime)
+  @Field(() => DateTimeScalar)
   createdAt!: Date;
 
   static from(entity: ReportEntity): ReportModel {

@@ -1,5 +1,5 @@
-import { Field, GraphQLISODateTime, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { Connection, Node, toGlobalId } from '@app/common';
+import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Connection, DateTimeScalar, Node, toGlobalId } from '@app/common';
 import { NotificationEntity, NotificationKind } from '../entities/notification.entity';
 
 registerEnumType(NotificationKind, { name: 'NotificationKind' });
@@ -19,7 +19,7 @@ export class NotificationModel implements Node {
   @Field(() => NotificationKind)
   kind!: NotificationKind;
 
-  @Field(() => GraphQLISODateTime)
+  @Field(() => DateTimeScalar)
   createdAt!: Date;
 
   @Field()

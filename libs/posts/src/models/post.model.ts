@@ -1,5 +1,5 @@
-import { Field, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
-import { Connection, Node, toGlobalId } from '@app/common';
+import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { Connection, DateTimeScalar, Node, toGlobalId } from '@app/common';
 import { PostEntity } from '../entities/post.entity';
 
 @ObjectType('Post', { implements: () => [Node] })
@@ -16,7 +16,7 @@ export class PostModel implements Node {
   @Field()
   text!: string;
 
-  @Field(() => GraphQLISODateTime)
+  @Field(() => DateTimeScalar)
   createdAt!: Date;
 
   @Field(() => [String])

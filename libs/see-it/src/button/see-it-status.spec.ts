@@ -21,11 +21,12 @@ describe('See it status', () => {
   });
 
   it.each([
-    [BroadcastStatus.LIVE, SeeItStatus.LIVE],
-    [BroadcastStatus.SCHEDULED, SeeItStatus.UPCOMING],
-    [BroadcastStatus.ENDED, SeeItStatus.ON_DEMAND],
-    [BroadcastStatus.CANCELED, SeeItStatus.ENDED],
-  ])('a %s broadcast is %s', (status, seeIt) => {
-    expect(broadcastStatus(status)).toBe(seeIt);
+    [BroadcastStatus.LIVE, false, SeeItStatus.LIVE],
+    [BroadcastStatus.SCHEDULED, false, SeeItStatus.UPCOMING],
+    [BroadcastStatus.ENDED, true, SeeItStatus.ON_DEMAND],
+    [BroadcastStatus.ENDED, false, SeeItStatus.ENDED],
+    [BroadcastStatus.CANCELED, false, SeeItStatus.ENDED],
+  ])('a %s broadcast (replay: %s) is %s', (status, replay, seeIt) => {
+    expect(broadcastStatus(status, replay)).toBe(seeIt);
   });
 });

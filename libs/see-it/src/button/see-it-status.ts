@@ -21,15 +21,15 @@ export function showStatus(schedule: ShowSchedule<unknown>): SeeItStatus {
   return schedule.aired ? SeeItStatus.ON_DEMAND : SeeItStatus.ENDED;
 }
 
-/** An ended broadcast always has its replay (Broadcast.replayAvailable); a canceled one nothing. */
-export function broadcastStatus(status: BroadcastStatus): SeeItStatus {
+/** An ended broadcast is ON_DEMAND while its replay is available, else (like a canceled one) ENDED. */
+export function broadcastStatus(status: BroadcastStatus, replayAvailable: boolean): SeeItStatus {
   switch (status) {
     case BroadcastStatus.LIVE:
       return SeeItStatus.LIVE;
     case BroadcastStatus.SCHEDULED:
       return SeeItStatus.UPCOMING;
     case BroadcastStatus.ENDED:
-      return SeeItStatus.ON_DEMAND;
+      return replayAvailable ? SeeItStatus.ON_DEMAND : SeeItStatus.ENDED;
     case BroadcastStatus.CANCELED:
       return SeeItStatus.ENDED;
   }

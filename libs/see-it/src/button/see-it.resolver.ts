@@ -36,7 +36,10 @@ export class BroadcastSeeItResolver {
   constructor(private readonly buttons: SeeItService) {}
 
   @ResolveField(() => SeeItModel)
-  seeIt(@Parent() broadcast: BroadcastModel): SeeItModel {
-    return this.buttons.forBroadcast(broadcast);
+  seeIt(
+    @Parent() broadcast: BroadcastModel,
+    @Context() context: RequestContext,
+  ): Promise<SeeItModel> {
+    return this.buttons.forBroadcast(context.loaders, broadcast);
   }
 }

@@ -1,5 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { BroadcastEntity, BroadcastModel, BroadcastsService } from '@app/broadcasts';
+import {
+  BroadcastEntity,
+  BroadcastModel,
+  BroadcastsService,
+  ReplaysService,
+} from '@app/broadcasts';
 import { RequestLoaders } from '@app/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { hashtagKey, PostModel } from '@app/posts';
@@ -20,6 +25,7 @@ export class SeeItService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly shows: ShowsService,
     private readonly broadcasts: BroadcastsService,
+    private readonly replays: ReplaysService,
   ) {}
 
   async forShow(loaders: RequestLoaders, show: ShowModel): Promise<SeeItModel> {
@@ -38,11 +44,16 @@ export class SeeItService {
     };
   }
 
-  forBroadcast(broadcast: BroadcastModel): SeeItModel {
+  /** A broadcast's button; ON_DEMAND once ended only while its replay is available. */
+  async forBroadcast(loaders: RequestLoaders, broadcast: BroadcastModel): Promise<SeeItModel> {
+    const replay = await this.replays.available(loaders, {
+      id: broadcast.rowId,
+      status: broadcast.status,
+    });
     return {
       subject: { broadcastId: broadcast.rowId },
       title: broadcast.title,
-      status: broadcastStatus(broadcast.status),
+      status: broadcastStatus(broadcast.status, replay !== undefined),
       show: null,
       broadcast,
       links: deepLinks(this.config, { kind: 'broadcast', id: broadcast.id }),
@@ -60,10 +71,13 @@ export class SeeItService {
   ): Promise<SeeItModel | null> {
     if (post.broadcastId) {
       const broadcast = await this.visibleBroadcast(loaders, post.broadcastId, viewerId);
-      if (broadcast) return this.forBroadcast(BroadcastModel.from(broadcast));
+      if (broadcast) return this.forBroadcast(loaders, BroadcastModel.from(broadcast));
     }
     if (post.hashtags.length === 0) return null;
-    const shows = await loaders.loadMany(this.shows.byTag, post.hashtags.map(hashtagKey));
+    const tagged = await loaders.loadMany(this.shows.byTag, post.hashtags.map(hashtagKey));
+    const shows = await Promise.all(
+      tagged.map((show) => this.shows.visible(loaders, show, viewerId)),
+    );
     const show = shows.find((found) => found !== undefined);
     return show ? this.forShow(loaders, ShowModel.from(show)) : null;
   }
@@ -75,11 +89,15 @@ export class SeeItService {
     viewerId: string | undefined,
   ): Promise<SeeItModel | undefined> {
     if ('showId' in subject) {
-      const show = await loaders.load(this.shows.byId, subject.showId);
+      const show = await this.shows.visible(
+        loaders,
+        await loaders.load(this.shows.byId, subject.showId),
+        viewerId,
+      );
       return show && this.forShow(loaders, ShowModel.from(show));
     }
     const broadcast = await this.visibleBroadcast(loaders, subject.broadcastId, viewerId);
-    return broadcast && this.forBroadcast(BroadcastModel.from(broadcast));
+    return broadcast && this.forBroadcast(loaders, BroadcastModel.from(broadcast));
   }
 
   private async visibleBroadcast(

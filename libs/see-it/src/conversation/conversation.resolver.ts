@@ -24,7 +24,11 @@ export class ConversationResolver {
     @Args('showId', { type: () => ID }, new GlobalIdPipe('Show')) showId: string,
     @Context() context: RequestContext,
   ): Promise<AsyncIterator<ConversationPush>> {
-    const show = await context.loaders.load(this.shows.byId, showId);
+    const show = await this.shows.visible(
+      context.loaders,
+      await context.loaders.load(this.shows.byId, showId),
+      context.viewer?.id,
+    );
     if (!show) throw new NotFoundError('The show');
     return this.feed.listen(show.id, context.viewer?.id);
   }

@@ -104,7 +104,11 @@ export class PlayCommandResolver {
     @Context() context: RequestContext,
   ): Promise<ShowModel | null> {
     if (!command.showId) return null;
-    const show = await context.loaders.load(this.shows.byId, command.showId);
+    const show = await this.shows.visible(
+      context.loaders,
+      await context.loaders.load(this.shows.byId, command.showId),
+      context.device?.ownerId ?? context.viewer?.id,
+    );
     return show ? ShowModel.from(show) : null;
   }
 

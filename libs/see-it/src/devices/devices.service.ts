@@ -7,6 +7,7 @@ import {
   DeviceIdentity,
   InvalidInputError,
   NotFoundError,
+  RateLimits,
   runInTransaction,
   Viewer,
 } from '@app/common';
@@ -42,7 +43,7 @@ function toDeviceEntity(row: DeviceRecord): DeviceEntity {
 function parseName(raw: string): string {
   const name = raw.trim();
   const length = [...name].length;
-  if (length === 0 || length > MAX_NAME_LENGTH || name.includes('\u0000')) {
+  if (length === 0 || length > MAX_NAME_LENGTH) {
     throw InvalidInputError.field('name', `must be 1 to ${MAX_NAME_LENGTH} characters`);
   }
   return name;
@@ -54,6 +55,7 @@ export class DevicesService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly commands: PlayCommands,
+    private readonly limits: RateLimits,
   ) {}
 
   /** A new device and its token, which is returned this once and stored only as a hash. */
@@ -62,6 +64,12 @@ export class DevicesService {
     name: string,
     kind: SeeItTarget,
   ): Promise<{ device: DeviceEntity; token: string }> {
+    const deviceName = parseName(name);
+    await this.limits.consume(
+      'pairDevice',
+      viewer.id,
+      'You are pairing devices too fast. Wait a while and try again.',
+    );
     const token = newDeviceToken();
     // Counted in the INSERT itself. Pairings racing at the limit may all pass: harmless for a
     // limit that only stops a runaway client from growing the list without bound.
@@ -69,7 +77,7 @@ export class DevicesService {
       `INSERT INTO devices AS d (owner_id, name, kind, token_hash)
        SELECT $1, $2, $3, $4 WHERE (SELECT count(*) FROM devices WHERE owner_id = $1) < $5
        RETURNING ${DEVICE_COLUMNS}`,
-      [viewer.id, parseName(name), kind, hashDeviceToken(token), MAX_DEVICES],
+      [viewer.id, deviceName, kind, hashDeviceToken(token), MAX_DEVICES],
     );
     if (!row) {
       throw new ConflictError(`You already have ${MAX_DEVICES} paired devices: unpair one first.`);

@@ -53,7 +53,6 @@ describe('show rules', () => {
       [{ title: 'x'.repeat(141) }, 'title: must be at most 140 characters'],
       [{ network: '  ' }, 'network: must not be empty'],
       [{ description: 'x'.repeat(1001) }, 'description: must be at most 1000 characters'],
-      [{ title: 'a\u0000b' }, 'title: must not contain NUL characters'],
     ])('refuses %p', (change, message) => {
       expect(() => parseShowInput({ ...valid, ...change })).toThrow(message);
     });

@@ -36,11 +36,9 @@ export interface AiringFields {
   endsAt: Date;
 }
 
-/** Trimmed text of 1 to `max` code points (as PostgreSQL counts them), without NUL. */
+/** Trimmed text of 1 to `max` code points (as PostgreSQL counts them). */
 function text(raw: string, field: string, max: number): string {
   const value = raw.trim();
-  if (value.includes('\u0000'))
-    throw InvalidInputError.field(field, 'must not contain NUL characters');
   const length = [...value].length;
   if (length === 0) throw InvalidInputError.field(field, 'must not be empty');
   if (length > max) throw InvalidInputError.field(field, `must be at most ${max} characters`);

@@ -43,8 +43,8 @@ export class ShowsResolver {
   ) {}
 
   @Query(() => ShowModel, { nullable: true })
-  async show(@Args('slug') slug: string): Promise<ShowModel> {
-    const show = await this.service.bySlug(slug);
+  async show(@Args('slug') slug: string, @Context() context: RequestContext): Promise<ShowModel> {
+    const show = await this.service.bySlug(slug, context.viewer?.id);
     if (!show) throw new NotFoundError('The show');
     return ShowModel.from(show);
   }
@@ -52,9 +52,12 @@ export class ShowsResolver {
   @Query(() => ShowConnection, {
     description: 'Shows of every partner; with onNow, only those airing now.',
   })
-  async shows(@Args() args: ShowsArgs): Promise<ShowConnection> {
+  async shows(
+    @Args() args: ShowsArgs,
+    @Context() context: RequestContext,
+  ): Promise<ShowConnection> {
     return toConnection(
-      await this.service.list(args.onNow, args),
+      await this.service.list(args.onNow, args, context.viewer?.id),
       pageSize(args),
       (row) => row.cursor,
       (row) => ShowModel.from(row.show),

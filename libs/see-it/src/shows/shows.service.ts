@@ -15,7 +15,7 @@ import {
   Role,
   Viewer,
 } from '@app/common';
-import { visibleToViewerSql } from '@app/graph';
+import { RelationshipPolicy, visibleToViewerSql } from '@app/graph';
 import { ShowSchedule } from '../button/see-it-status';
 import { AiringEntity } from './airing.entity';
 import { AiringFields, NewShow, parseAiring, parseShowInput } from './show-rules';
@@ -170,12 +170,30 @@ export class ShowsService {
     { viewerIndependent: true },
   );
 
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly policy: RelationshipPolicy,
+  ) {}
 
-  async bySlug(slug: string): Promise<ShowEntity | undefined> {
+  /**
+   * The show, when the viewer may see it. A show is its owner's content: hidden, like the rest of
+   * it, from an account the owner blocks.
+   */
+  async visible(
+    loaders: RequestLoaders,
+    show: ShowEntity | undefined,
+    viewerId: string | undefined,
+  ): Promise<ShowEntity | undefined> {
+    if (!show || (await this.policy.isHiddenFrom(loaders, show.ownerId, viewerId)))
+      return undefined;
+    return show;
+  }
+
+  async bySlug(slug: string, viewerId: string | undefined): Promise<ShowEntity | undefined> {
     const [row] = await this.db.query<ShowRecord[]>(
-      `SELECT ${SHOW_COLUMNS} FROM shows s ${ACTIVE_OWNER} WHERE s.slug = lower($1)`,
-      [slug],
+      `SELECT ${SHOW_COLUMNS} FROM shows s ${ACTIVE_OWNER}
+       WHERE s.slug = lower($1) AND ${visibleToViewerSql('s.owner_id', '$2')}`,
+      [slug, viewerId ?? null],
     );
     return row && toShowEntity(row);
   }
@@ -252,9 +270,13 @@ export class ShowsService {
    * Shows, newest first. onNow true: only those with an airing on now (found through the GiST
    * index on airing ranges, not by probing every show); false: only the others.
    */
-  async list(onNow: boolean | null | undefined, args: ConnectionArgs): Promise<ShowRow[]> {
-    const params: unknown[] = [pageSize(args) + 1];
-    const where: string[] = [];
+  async list(
+    onNow: boolean | null | undefined,
+    args: ConnectionArgs,
+    viewerId: string | undefined,
+  ): Promise<ShowRow[]> {
+    const params: unknown[] = [pageSize(args) + 1, viewerId ?? null];
+    const where: string[] = [visibleToViewerSql('s.owner_id', '$2')];
     if (onNow !== null && onNow !== undefined) {
       params.push(new Date());
       where.push(
@@ -266,7 +288,7 @@ export class ShowsService {
     if (after) where.push(after);
     const rows = await this.db.query<ShowRecord[]>(
       `SELECT ${SHOW_COLUMNS} FROM shows s ${ACTIVE_OWNER}
-       ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+       WHERE ${where.join(' AND ')}
        ORDER BY s.id DESC LIMIT $1`,
       params,
     );

@@ -2,7 +2,7 @@ import { Check, Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typ
 import { SeeItAction } from '../see-it.enums';
 import { ShowEntity } from '../shows/show.entity';
 
-/** Counter rows per (show, action): a tap adds 1 to one of them, chosen at random. */
+/** Counter rows per (show, action): a tap that counts adds 1 to one of them, chosen at random. */
 export const TAP_COUNT_SLOTS = 16;
 
 /**

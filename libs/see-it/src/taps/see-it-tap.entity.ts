@@ -15,8 +15,9 @@ import { ShowEntity } from '../shows/show.entity';
 
 /**
  * Every tap on a See it button, append-only: rows are inserted, never updated or deleted by the
- * service. A deleted account's taps stay, without the account (user_id set to NULL), so the
- * counts in see_it_tap_counts keep matching the rows.
+ * service. A deleted account's taps stay, without the account (user_id set to NULL).
+ * see_it_tap_counts counts only the taps the `seeItStats` rate limit lets count, so one account
+ * tapping again and again does not move a show's stats.
  */
 @Entity('see_it_taps')
 @Check('see_it_taps_one_target', 'num_nonnulls(show_id, broadcast_id) = 1')

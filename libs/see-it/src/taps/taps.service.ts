@@ -8,6 +8,7 @@ import {
   InvalidInputError,
   NotFoundError,
   parseOptionalGlobalId,
+  RateLimits,
   RequestLoaders,
   runInTransaction,
   Viewer,
@@ -64,12 +65,13 @@ export class TapsService {
     private readonly devices: DevicesService,
     private readonly watchLater: WatchLaterService,
     private readonly commands: PlayCommands,
+    private readonly limits: RateLimits,
   ) {}
 
   /**
    * Checks everything first (one subject the viewer may see, the viewer's own device), then in
-   * one transaction: the tap row, the show's counter, the watch-later entry. The play command goes
-   * out once that has committed.
+   * one transaction: the tap row, the show's counter (when the `seeItStats` limit lets this
+   * account's tap count), the watch-later entry. The play command goes out once that has committed.
    */
   async tap(viewer: Viewer, input: SeeItInput, loaders: RequestLoaders): Promise<TapResult> {
     const subject = parseSubject(input);
@@ -77,19 +79,27 @@ export class TapsService {
     if (deviceId && input.action === SeeItAction.LATER) {
       throw InvalidInputError.field('deviceId', 'cannot go with LATER, which only saves');
     }
+    await this.limits.consume(
+      'seeItTaps',
+      viewer.id,
+      'You are tapping See it too fast. Wait a moment and try again.',
+    );
     const seeIt = await this.seeIt.forSubject(loaders, subject, viewer.id);
     if (!seeIt) throw new NotFoundError('showId' in subject ? 'The show' : 'The broadcast');
     const device = deviceId ? await this.devices.ownedBy(viewer.id, deviceId) : undefined;
     if (deviceId && !device) throw new NotFoundError('The device');
 
     const showId = 'showId' in subject ? subject.showId : null;
+    const counted =
+      showId !== null &&
+      (await this.limits.allow('seeItStats', `${viewer.id}:${showId}:${input.action}`));
     const linkFor = (target: SeeItTarget) => seeIt.links.find((link) => link.target === target)!;
     await runInTransaction(this.db, async (manager) => {
       await manager.query(
         'INSERT INTO see_it_taps (user_id, show_id, broadcast_id, action) VALUES ($1, $2, $3, $4)',
         [viewer.id, showId, 'broadcastId' in subject ? subject.broadcastId : null, input.action],
       );
-      if (showId) {
+      if (counted) {
         await manager.query(
           `INSERT INTO see_it_tap_counts AS c (show_id, action, slot, taps) VALUES ($1, $2, $3, 1)
            ON CONFLICT (show_id, action, slot) DO UPDATE SET taps = c.taps + 1`,

@@ -14,6 +14,7 @@ export enum TimelineUpdateKind {
   NOW_LIVE = 'NOW_LIVE',
   ENDED = 'ENDED',
   REMOVED = 'REMOVED',
+  UPDATED = 'UPDATED',
 }
 
 /**

@@ -7,6 +7,7 @@ export enum TimelineUpdateKindModel {
   NOW_LIVE = 'NOW_LIVE',
   ENDED = 'ENDED',
   REMOVED = 'REMOVED',
+  UPDATED = 'UPDATED',
   RESYNC = 'RESYNC',
 }
 
@@ -17,6 +18,10 @@ registerEnumType(TimelineUpdateKindModel, {
     NOW_LIVE: { description: "A followed account went live: the 'now live' card." },
     ENDED: { description: 'A broadcast in the timeline ended (its card becomes a replay card).' },
     REMOVED: { description: 'An item left the timeline (deleted, unfollowed, blocked).' },
+    UPDATED: {
+      description:
+        "An item changed in place: a broadcast's replay became available or was deleted.",
+    },
     RESYNC: {
       description:
         'The `after` cursor is older than the kept history: reload the timeline, then resume from its newest cursor.',

@@ -1,5 +1,5 @@
-import { Field, GraphQLISODateTime, ID, ObjectType } from '@nestjs/graphql';
-import { Node, toGlobalId } from '@app/common';
+import { Field, ID, ObjectType } from '@nestjs/graphql';
+import { DateTimeScalar, Node, toGlobalId } from '@app/common';
 import { SeeItTarget } from '../../see-it.enums';
 import { DeviceEntity } from '../device.entity';
 
@@ -14,7 +14,7 @@ export class DeviceModel implements Node {
   @Field(() => SeeItTarget)
   kind!: SeeItTarget;
 
-  @Field(() => GraphQLISODateTime)
+  @Field(() => DateTimeScalar)
   createdAt!: Date;
 
   static from(entity: DeviceEntity): DeviceModel {
@@ -51,6 +51,6 @@ export class PlayCommandModel {
   @Field()
   title!: string;
 
-  @Field(() => GraphQLISODateTime)
+  @Field(() => DateTimeScalar)
   at!: Date;
 }

@@ -1,5 +1,6 @@
-import { Field, GraphQLISODateTime, InputType } from '@nestjs/graphql';
-import { IsDate, IsOptional, IsString } from 'class-validator';
+import { Field, InputType } from '@nestjs/graphql';
+import { DateTimeScalar } from '@app/common';
+import { IsOptional, IsString } from 'class-validator';
 
 @InputType()
 export class CreateShowInput {
@@ -31,13 +32,11 @@ export class AiringInput {
   @IsString()
   channel!: string;
 
-  @Field(() => GraphQLISODateTime)
-  @IsDate()
+  @Field(() => DateTimeScalar)
   startsAt!: Date;
 
-  @Field(() => GraphQLISODateTime, {
+  @Field(() => DateTimeScalar, {
     description: 'After startsAt. Airings of a show on one channel do not overlap.',
   })
-  @IsDate()
   endsAt!: Date;
 }

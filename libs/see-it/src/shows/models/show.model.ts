@@ -1,5 +1,5 @@
-import { Field, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
-import { Connection, Node, toGlobalId } from '@app/common';
+import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { Connection, DateTimeScalar, Node, toGlobalId } from '@app/common';
 import { SeeItAction } from '../../see-it.enums';
 import { AiringEntity } from '../airing.entity';
 import { ShowEntity } from '../show.entity';
@@ -12,10 +12,10 @@ export class AiringModel {
   @Field()
   channel!: string;
 
-  @Field(() => GraphQLISODateTime)
+  @Field(() => DateTimeScalar)
   startsAt!: Date;
 
-  @Field(() => GraphQLISODateTime)
+  @Field(() => DateTimeScalar)
   endsAt!: Date;
 
   static from(entity: AiringEntity): AiringModel {

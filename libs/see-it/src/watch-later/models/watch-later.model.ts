@@ -1,5 +1,5 @@
-import { Field, GraphQLISODateTime, ID, ObjectType } from '@nestjs/graphql';
-import { Connection } from '@app/common';
+import { Field, ID, ObjectType } from '@nestjs/graphql';
+import { Connection, DateTimeScalar } from '@app/common';
 import { SeeItModel } from '../../button/models/see-it.model';
 
 @ObjectType('WatchLaterEntry')
@@ -7,7 +7,7 @@ export class WatchLaterEntryModel {
   @Field(() => ID)
   id!: string;
 
-  @Field(() => GraphQLISODateTime)
+  @Field(() => DateTimeScalar)
   savedAt!: Date;
 
   @Field(() => SeeItModel)

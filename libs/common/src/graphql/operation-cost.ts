@@ -1,4 +1,3 @@
-import { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import { DocumentNode, GraphQLError, GraphQLSchema } from 'graphql';
 import { ComplexityEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import { DEFAULT_PAGE_SIZE } from '../pagination/connection';
@@ -16,9 +15,18 @@ const pagedEstimator: ComplexityEstimator = ({ field, args, childComplexity }) =
 
 const estimators = [pagedEstimator, simpleEstimator({ defaultComplexity: 1 })];
 
+/** Fields the estimate walks, fragments expanded, before it gives up (and the operation is refused). */
+export const MAX_ESTIMATED_FIELDS = 10_000;
+
+const refused = (message: string, extensions: Record<string, unknown>) =>
+  new GraphQLError(message, {
+    extensions: { code: 'BAD_USER_INPUT', ...extensions, http: { status: 400 } },
+  });
+
 /**
- * BAD_USER_INPUT when the operation would cost more than `maxCost`, else undefined. Variables
- * that do not fit their types are left to execution, which refuses them before any resolver.
+ * BAD_USER_INPUT when the operation would cost more than `maxCost`, or when its cost cannot be
+ * computed: a limit that cannot be checked refuses. Call it with variables that fit their types
+ * (see OperationLimits.inputErrors).
  */
 export function operationCostError(
   schema: GraphQLSchema,
@@ -35,33 +43,21 @@ export function operationCostError(
       operationName: operationName ?? undefined,
       variables: variables ?? {},
       estimators,
+      maxQueryNodes: MAX_ESTIMATED_FIELDS,
     });
-  } catch {
-    return undefined;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return refused(
+      `The cost of the operation could not be computed (${reason}), so it is refused. Ask for fewer fields or fragments.`,
+      { maxCost },
+    );
+  }
+  if (!Number.isFinite(cost)) {
+    return refused(`The operation's cost is beyond measure; the limit is ${maxCost}.`, { maxCost });
   }
   if (cost <= maxCost) return undefined;
-  return new GraphQLError(
+  return refused(
     `The operation would cost ${cost} points; the limit is ${maxCost}. Ask for smaller pages or fewer nested lists.`,
-    { extensions: { code: 'BAD_USER_INPUT', cost, maxCost, http: { status: 400 } } },
+    { cost, maxCost },
   );
-}
-
-/** Refuses operations whose estimated cost exceeds the limit, before any resolver runs. */
-export function costLimitPlugin(maxCost: number): ApolloServerPlugin {
-  return {
-    requestDidStart(): Promise<GraphQLRequestListener<object>> {
-      return Promise.resolve({
-        didResolveOperation({ request, document, schema }) {
-          const error = operationCostError(
-            schema,
-            document,
-            request.operationName,
-            request.variables,
-            maxCost,
-          );
-          return error ? Promise.reject(error) : Promise.resolve();
-        },
-      });
-    },
-  };
 }

@@ -1,0 +1,52 @@
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { ApolloDriverConfig } from '@nestjs/apollo';
+import { GraphQLSchemaHost } from '@nestjs/graphql';
+import { Request } from 'express';
+import { AuthService } from '@app/accounts';
+import { DateTimeScalar, formatGraphQLError, OperationLimits, RequestContext } from '@app/common';
+import { AppConfig } from '@app/config';
+import { SocketRegistry } from '@app/realtime';
+import { DevicesService } from '@app/see-it';
+import { websocketOptions } from './websocket.options';
+
+/** The GraphQL server over HTTP (Apollo) and websockets (graphql-ws), with the same limits on both. */
+export function graphqlOptions(
+  auth: AuthService,
+  config: AppConfig,
+  devices: DevicesService,
+  sockets: SocketRegistry,
+  schema: GraphQLSchemaHost,
+): ApolloDriverConfig {
+  const production = config.nodeEnv === 'production';
+  const limits = new OperationLimits(config.graphql);
+  return {
+    path: '/graphql',
+    autoSchemaFile: true,
+    sortSchema: true,
+    playground: false,
+    introspection: true,
+    parseOptions: limits.parseOptions,
+    validationRules: [...limits.validationRules],
+    plugins: [
+      limits.apolloPlugin(),
+      ...(config.graphql.playground
+        ? [ApolloServerPluginLandingPageLocalDefault({ embed: true })]
+        : []),
+    ],
+    includeStacktraceInErrorResponses: !production,
+    formatError: (formatted, error) => formatGraphQLError(formatted, error, production),
+    // Guards sit on operations; enhancers on every field would cost 5x on nested lists.
+    fieldResolverEnhancers: [],
+    // Every Date is the strict DateTime scalar, named as the contract says.
+    buildSchemaOptions: {
+      numberScalarMode: 'integer',
+      scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
+    },
+    // HTTP only: websocket operations get theirs from websocketOptions.
+    context: ({ req }: { req: Request }): Promise<RequestContext> =>
+      auth.createContext(req.headers.authorization, auth.clientAddress(req)),
+    subscriptions: {
+      'graphql-ws': websocketOptions({ auth, config, devices, sockets, schema, limits }),
+    },
+  };
+}

@@ -1,0 +1,214 @@
+import { Logger } from '@nestjs/common';
+import { GraphQLSchemaHost, GraphQLWsSubscriptionsConfig } from '@nestjs/graphql';
+import { ExecutionArgs, GraphQLError, parse, specifiedRules, validate } from 'graphql';
+import { Context, ServerOptions, SubscribePayload } from 'graphql-ws';
+import { IncomingMessage } from 'node:http';
+import type { WebSocket } from 'ws';
+import { AuthService } from '@app/accounts';
+import {
+  DeviceIdentity,
+  formatGraphQLError,
+  OperationLimits,
+  RequestContext,
+  RequestLoaders,
+  Viewer,
+} from '@app/common';
+import { AppConfig } from '@app/config';
+import { SocketRegistry } from '@app/realtime';
+import { DevicesService } from '@app/see-it';
+import { CloseCode } from './close-codes';
+
+type WsContext = Context<Record<string, unknown> | undefined, unknown>;
+
+/** What the websocket server keeps per connection (graphql-ws's `extra`). */
+interface Connection {
+  viewer?: Viewer;
+  /** Set when connection_init carried a paired screen's deviceToken. */
+  device?: DeviceIdentity;
+  request: IncomingMessage;
+  socket: WebSocket;
+}
+
+const connectionOf = (ctx: WsContext) => ctx.extra as Connection;
+
+export interface WebsocketDependencies {
+  auth: AuthService;
+  config: AppConfig;
+  devices: DevicesService;
+  sockets: SocketRegistry;
+  schema: GraphQLSchemaHost;
+  limits: OperationLimits;
+}
+
+const log = new Logger('Websocket');
+
+const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * Closes the socket with `code`. graphql-ws then closes it again with 4403, which ws ignores on a
+ * socket already closing: the client sees `code`.
+ */
+function refuse(ctx: WsContext, code: number, reason: string): false {
+  connectionOf(ctx).socket.close(code, reason);
+  return false;
+}
+
+const withCode = (error: GraphQLError, code: string) =>
+  new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    extensions: { ...error.extensions, code },
+  });
+
+/**
+ * The graphql-ws server: authentication at connection_init, and for each operation the same
+ * limits as over HTTP (OperationLimits), checked before anything runs. Whatever the client sent
+ * wrong is an `error` message for that operation; the socket and its other operations stay up.
+ */
+export function websocketOptions(deps: WebsocketDependencies): GraphQLWsSubscriptionsConfig {
+  const { auth, config, devices, sockets, schema, limits } = deps;
+  const production = config.nodeEnv === 'production';
+
+  /**
+   * The token travels in connection_init ({ authorization: "Bearer …" }), and a paired screen's
+   * as { deviceToken }. A bad, forged or revoked one closes the socket with 4403; none at all
+   * leaves an anonymous connection.
+   */
+  const onConnect = async (ctx: WsContext): Promise<boolean> => {
+    const connection = connectionOf(ctx);
+    let viewer: Viewer | undefined;
+    try {
+      const authenticated = await auth.authenticate(ctx.connectionParams?.authorization);
+      if (authenticated.problem) return refuse(ctx, CloseCode.Forbidden, 'Forbidden');
+      viewer = authenticated.viewer;
+      const deviceToken = ctx.connectionParams?.deviceToken;
+      if (deviceToken !== undefined) {
+        const device = await devices.authenticate(deviceToken);
+        if (!device) return refuse(ctx, CloseCode.Forbidden, 'Forbidden');
+        connection.device = device;
+      }
+    } catch (error) {
+      // The database is unreachable: a code the client retries, not graphql-ws's fatal 4500.
+      log.warn(`Refused a websocket for now: ${reasonOf(error)}`);
+      return refuse(ctx, CloseCode.TryAgainLater, 'Try again later');
+    }
+    connection.viewer = viewer;
+    const owner = viewer?.id ?? connection.device?.ownerId;
+    if (owner) {
+      const max = config.websocket.maxSocketsPerAccount;
+      if (sockets.openCount(owner) >= max) {
+        return refuse(
+          ctx,
+          CloseCode.TooManySocketsForAccount,
+          `Too many connections for this account (at most ${max})`,
+        );
+      }
+      sockets.track(owner, connection.socket);
+    }
+    return true;
+  };
+
+  /**
+   * The context of one operation. The account is checked again, as over HTTP, so an account
+   * suspended or deleted since the socket opened can do nothing more on it.
+   */
+  const operationContext = async (ctx: WsContext): Promise<RequestContext> => {
+    const { device, request, socket } = connectionOf(ctx);
+    const { viewer, problem } = await auth.authenticate(ctx.connectionParams?.authorization);
+    return {
+      viewer,
+      authProblem: problem,
+      device,
+      closeConnection: (code, reason) => socket.close(code, reason),
+      loaders: new RequestLoaders(viewer?.id),
+      ip: auth.clientAddress(request),
+    };
+  };
+
+  const onSubscribe = async (
+    ctx: WsContext,
+    _id: string,
+    payload: SubscribePayload,
+  ): Promise<ExecutionArgs | readonly GraphQLError[]> => {
+    // graphql-ws registers the operation before asking: this one is included.
+    const open = Object.keys(ctx.subscriptions).length;
+    const max = config.websocket.maxOperationsPerSocket;
+    if (open > max) {
+      return [
+        new GraphQLError(
+          `This connection already runs ${max} operations, the most allowed. Complete one first.`,
+          { extensions: { code: 'BAD_USER_INPUT', limit: max } },
+        ),
+      ];
+    }
+    let document;
+    try {
+      document = parse(payload.query, limits.parseOptions);
+    } catch (error) {
+      if (error instanceof GraphQLError) return [withCode(error, 'GRAPHQL_PARSE_FAILED')];
+      throw error;
+    }
+    const validationErrors = validate(schema.schema, document, [
+      ...specifiedRules,
+      ...limits.validationRules,
+    ]);
+    if (validationErrors.length > 0) {
+      return validationErrors.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
+    }
+    const inputErrors = limits.inputErrors(
+      schema.schema,
+      document,
+      payload.operationName,
+      payload.variables,
+    );
+    if (inputErrors) return 'cost' in inputErrors ? [inputErrors.cost] : inputErrors.input;
+    let contextValue: RequestContext;
+    try {
+      contextValue = await operationContext(ctx);
+    } catch (error) {
+      // As at connection: the client reconnects and subscribes again once the database is back.
+      log.warn(`Closed a websocket for now: ${reasonOf(error)}`);
+      refuse(ctx, CloseCode.TryAgainLater, 'Try again later');
+      return [
+        new GraphQLError('The service is unavailable. Try again later.', {
+          extensions: { code: 'INTERNAL_SERVER_ERROR' },
+        }),
+      ];
+    }
+    return {
+      schema: schema.schema,
+      document,
+      operationName: payload.operationName,
+      variableValues: payload.variables,
+      contextValue,
+    };
+  };
+
+  const options: Pick<ServerOptions, 'onConnect' | 'onSubscribe' | 'onNext' | 'onError'> = {
+    onConnect,
+    onSubscribe,
+    onNext: (_ctx, _id, _payload, _args, result) =>
+      result.errors
+        ? {
+            ...result,
+            errors: result.errors.map((error) =>
+              formatGraphQLError(error.toJSON(), error, production),
+            ),
+          }
+        : result,
+    // Errors before execution carry their code (from onSubscribe, or graphql-ws's "Unable to
+    // identify operation": the client's too); a failing event stream carries its cause.
+    onError: (_ctx, _id, _payload, errors) =>
+      errors.map((error) => {
+        const formatted = error.toJSON();
+        const code = error.extensions.code ?? (error.originalError ? undefined : 'BAD_REQUEST');
+        return formatGraphQLError(
+          { ...formatted, extensions: { ...formatted.extensions, code } },
+          error,
+          production,
+        );
+      }),
+  };
+  return { path: '/graphql', ...options };
+}

@@ -1,0 +1,173 @@
+import { NestExpressApplication } from '@nestjs/platform-express';
+import {
+  redisServerInstalled,
+  serviceAvailable,
+  TestApp,
+  TestRedisServer,
+  TestSubscription,
+  TestUser,
+} from '@app/testing';
+
+const available = serviceAvailable(
+  'redis-server',
+  redisServerInstalled(),
+  'The Redis fault tests start their own redis-server (Debian: apt-get install redis-server).',
+);
+
+const UPDATES = `subscription { timelineUpdates { kind item { ... on Post { text } } } }`;
+
+interface Health {
+  status: string;
+  bus?: string;
+}
+
+async function health(url: string): Promise<{ code: number; body: Health }> {
+  const response = await fetch(`${url}/health`);
+  return { code: response.status, body: (await response.json()) as Health };
+}
+
+/** Polls /health until it says `status` (the bus notices a lost or returning Redis by itself). */
+async function untilHealth(url: string, status: string): Promise<{ code: number; body: Health }> {
+  for (let waited = 0; ; waited += 100) {
+    const answer = await health(url);
+    if (answer.body.status === status) return answer;
+    if (waited > 15_000) throw new Error(`/health still says ${JSON.stringify(answer.body)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Whether `work` settles within `ms`: a mutation must not wait on the bus. */
+async function settlesWithin<T>(ms: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`still waiting after ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Two API processes, one PostgreSQL, and a Redis of the test's own that it kills and restarts. */
+(available ? describe : describe.skip)('a Redis outage', () => {
+  let redis: TestRedisServer;
+  let a: TestApp;
+  let b: { app: NestExpressApplication; url: string };
+  beforeAll(async () => {
+    redis = await TestRedisServer.start();
+    a = await TestApp.start({ REDIS_URL: redis.url });
+    b = await a.startSibling({ REDIS_URL: redis.url });
+  });
+  afterAll(async () => {
+    await b?.app.close();
+    await a?.close();
+    await redis?.stop();
+  });
+
+  it('neither blocks mutations nor loses committed updates, and /health says degraded meanwhile', async () => {
+    const [reader, writer, host]: TestUser[] = [
+      await a.signUp(),
+      await a.signUp(),
+      await a.signUp(),
+    ];
+    await a.ok(
+      `mutation($id: ID!) { follow(userId: $id) { id } }`,
+      { id: writer.id },
+      reader.token,
+    );
+    const onB = await TestSubscription.open<{
+      timelineUpdates: { kind: string; item: { text: string } | null };
+    }>(
+      `${b.url.replace('http', 'ws')}/graphql`,
+      UPDATES,
+      {},
+      {
+        authorization: `Bearer ${reader.token}`,
+      },
+    );
+    const started = await a.ok(
+      `mutation { startBroadcast(input: { title: "outage" }) { id } }`,
+      {},
+      host.token,
+    );
+    const eventsOnB = await TestSubscription.open<{
+      broadcastEvents: { kind: string; broadcast: { status: string } };
+    }>(
+      `${b.url.replace('http', 'ws')}/graphql`,
+      `subscription($id: ID!) { broadcastEvents(broadcastId: $id) { kind broadcast { status } } }`,
+      { id: started.startBroadcast.id },
+      { authorization: `Bearer ${reader.token}` },
+    );
+    const notificationsOnB = await TestSubscription.open<{
+      notificationAdded: { kind: string; post: { text: string } | null };
+    }>(
+      `${b.url.replace('http', 'ws')}/graphql`,
+      `subscription { notificationAdded { kind post { text } } }`,
+      {},
+      { authorization: `Bearer ${reader.token}` },
+    );
+    expect(await health(a.url)).toEqual({ code: 200, body: { status: 'ok' } });
+
+    await redis.stop();
+    expect(await untilHealth(a.url, 'degraded')).toEqual({
+      code: 200,
+      body: { status: 'degraded', bus: 'down' },
+    });
+    expect((await untilHealth(b.url, 'degraded')).code).toBe(200);
+
+    // Committed while nothing can be pushed; the mutations answer at once all the same.
+    await settlesWithin(
+      2000,
+      a.ok(
+        `mutation($text: String!) { createPost(input: { text: $text }) { id } }`,
+        { text: `during the outage @${reader.handle}` },
+        writer.token,
+      ),
+    );
+    await settlesWithin(
+      2000,
+      a.ok(
+        `mutation($id: ID!) { endBroadcast(id: $id) { id } }`,
+        { id: started.startBroadcast.id },
+        host.token,
+      ),
+    );
+    await onB.nothingFor(300);
+    expect(eventsOnB.results).toEqual([]);
+    expect(notificationsOnB.results).toEqual([]);
+
+    await redis.resume();
+    await untilHealth(a.url, 'ok');
+    await untilHealth(b.url, 'ok');
+    // B re-read the log when the bus came back: the post committed in the outage arrives.
+    expect((await onB.nextData(10_000)).timelineUpdates).toEqual({
+      kind: 'ADDED',
+      item: { text: `during the outage @${reader.handle}` },
+    });
+    // And so did its notifications: the mention made in the outage is pushed, once.
+    expect((await notificationsOnB.nextData()).notificationAdded).toEqual({
+      kind: 'MENTIONED',
+      post: { text: `during the outage @${reader.handle}` },
+    });
+    await notificationsOnB.nothingFor(300);
+    await notificationsOnB.close();
+    await a.ok(
+      `mutation { createPost(input: { text: "after the outage" }) { id } }`,
+      {},
+      writer.token,
+    );
+    expect((await onB.nextData()).timelineUpdates).toEqual({
+      kind: 'ADDED',
+      item: { text: 'after the outage' },
+    });
+    await onB.nothingFor(200);
+    await onB.close();
+    // The broadcast ended in the outage: its watchers on B are told once the bus is back.
+    expect((await eventsOnB.nextData()).broadcastEvents).toEqual({
+      kind: 'ENDED',
+      broadcast: { status: 'ENDED' },
+    });
+    await eventsOnB.close();
+  });
+});

@@ -1,0 +1,179 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { chmodSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '@app/database';
+
+/** The built service, as `npm start` runs it (CI builds before it tests). */
+const MAIN = 'dist/apps/api/src/main.js';
+/** TypeORM's default: 9 retries, 3 s apart. A fast failure ends well before that. */
+const RETRY_WINDOW_MS = 27_000;
+
+const children = new Set<ChildProcess>();
+process.once('exit', () => children.forEach((child) => child.kill('SIGKILL')));
+
+function built(): void {
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first.`);
+}
+
+function launch(env: Record<string, string>): { child: ChildProcess; output: () => string } {
+  const child = spawn(process.execPath, [MAIN], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'test',
+      JWT_SECRET: 'test-secret-test-secret-test-secret-!!',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  let output = '';
+  for (const stream of [child.stdout, child.stderr]) {
+    stream?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  }
+  return { child, output: () => output };
+}
+
+/** Runs the service until it exits; it must not start. */
+async function failedStart(
+  env: Record<string, string>,
+): Promise<{ code: number | null; ms: number; lines: string[] }> {
+  const started = Date.now();
+  const { child, output } = launch(env);
+  const [code] = (await once(child, 'exit')) as [number | null];
+  const lines = output().trim().split('\n');
+  return { code, ms: Date.now() - started, lines };
+}
+
+describe('a start that retrying cannot fix', () => {
+  let pgUrl: URL;
+  beforeAll(() => {
+    built();
+    pgUrl = new URL(process.env.SEEIT_TEST_ADMIN_URL!);
+  });
+
+  const withUrl = (change: (url: URL) => void): string => {
+    const url = new URL(pgUrl.toString());
+    change(url);
+    return url.toString();
+  };
+
+  const cases: [string, () => Promise<Record<string, string>>, RegExp][] = [
+    [
+      'an unknown role',
+      () => Promise.resolve({ DATABASE_URL: withUrl((u) => (u.username = 'no_such_role')) }),
+      /^Cannot use the database at .*: .*no_such_role.*\.$/,
+    ],
+    [
+      'a database that does not exist',
+      () => Promise.resolve({ DATABASE_URL: withUrl((u) => (u.pathname = '/no_such_db')) }),
+      /^Cannot use the database at .*\/no_such_db: database "no_such_db" does not exist\.$/,
+    ],
+    [
+      'a port where nothing listens',
+      async () => {
+        const port = String(await freePort());
+        return { DATABASE_URL: withUrl((u) => (u.port = port)) };
+      },
+      /^Cannot use the database at 127\.0\.0\.1:\d+\/\w+: nothing accepts connections there \(connection refused\)\.$/,
+    ],
+    [
+      'an unknown host',
+      () =>
+        Promise.resolve({ DATABASE_URL: withUrl((u) => (u.hostname = 'no-such-host.invalid')) }),
+      /^Cannot use the database at no-such-host\.invalid:.*: its host name is unknown\.$/,
+    ],
+    [
+      'a dead REDIS_URL',
+      async () => ({
+        DATABASE_URL: pgUrl.toString(),
+        REDIS_URL: `redis://127.0.0.1:${await freePort()}`,
+      }),
+      /^Cannot reach Redis at redis:\/\/127\.0\.0\.1:\d+ \(connect ECONNREFUSED .*\)\.$/,
+    ],
+  ];
+
+  it.each(cases)('exits at once with one plain sentence: %s', async (_name, env, sentence) => {
+    const { code, ms, lines } = await failedStart(await env());
+    expect(lines).toEqual([expect.stringMatching(sentence)]);
+    expect(code).toBe(1);
+    expect(ms).toBeLessThan(RETRY_WINDOW_MS);
+  });
+});
+
+const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Starts the service on the embedded PostgreSQL in `dataDir` and waits until it listens. */
+async function serviceOn(dataDir: string): Promise<{ child: ChildProcess; output: () => string }> {
+  const service = launch({ DATA_DIR: dataDir, NODE_ENV: 'development' });
+  for (let waited = 0; !service.output().includes('GraphQL API on'); waited += 200) {
+    if (service.child.exitCode !== null || waited > 90_000) {
+      throw new Error(`The service did not start:\n${service.output()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return service;
+}
+
+async function stopService(child: ChildProcess, signal: NodeJS.Signals): Promise<number | null> {
+  if (child.exitCode !== null) return child.exitCode;
+  const exited = once(child, 'exit');
+  child.kill(signal);
+  const [code] = (await exited) as [number | null];
+  return code;
+}
+
+describe('the embedded PostgreSQL', () => {
+  let dataDir: string;
+  beforeAll(() => {
+    built();
+    dataDir = mkdtempSync(join(tmpdir(), 'seeit-orphan-'));
+    // As root the embedded PostgreSQL runs as the postgres system user, which must reach it.
+    if (asRoot) chmodSync(dataDir, 0o755);
+  });
+
+  it('is refused to a second service while its owner runs', async () => {
+    const owner = await serviceOn(dataDir);
+    try {
+      const { code, lines } = await failedStart({ DATA_DIR: dataDir, NODE_ENV: 'development' });
+      expect(code).toBe(1);
+      expect(lines.at(-1)).toMatch(
+        new RegExp(`is already running for process ${owner.child.pid} \\(pid \\d+\\); stop it`),
+      );
+    } finally {
+      expect(await stopService(owner.child, 'SIGTERM')).toBe(0);
+    }
+  });
+
+  it('left running by a service killed with SIGKILL is stopped by the next start, which works', async () => {
+    const first = await serviceOn(dataDir);
+    const postmaster = Number(
+      readFileSync(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0],
+    );
+    await stopService(first.child, 'SIGKILL');
+    expect(alive(postmaster)).toBe(true);
+
+    const again = await serviceOn(dataDir);
+    try {
+      expect(alive(postmaster)).toBe(false);
+      const port = /GraphQL API on http:\/\/[^:]+:(\d+)/.exec(again.output())![1];
+      const response = await fetch(`http://127.0.0.1:${port}/health`);
+      expect(response.status).toBe(200);
+    } finally {
+      expect(await stopService(again.child, 'SIGTERM')).toBe(0);
+    }
+  });
+});
