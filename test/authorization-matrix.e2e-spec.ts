@@ -6,7 +6,7 @@ import {
   SUBSCRIPTIONS,
   SubscriptionRow,
 } from './authorization-matrix.table';
-import { Actor, ACTORS, World } from './support/world';
+import { Actor, ACTORS, World, worldEnv } from './support/world';
 
 /**
  * Every mutation over HTTP and every subscription over graphql-ws websockets, as each actor:
@@ -15,9 +15,6 @@ import { Actor, ACTORS, World } from './support/world';
  * authorization-matrix.table.ts; a Mutation or Subscription field without a row fails here.
  * Each row reports all its wrong cells at once.
  */
-
-/** High limits: the matrix checks who may act, not how often (see docs/security.md). */
-const MATRIX_ENV = { SIGNIN_MAX_ATTEMPTS: '10000' };
 
 function describeOutcome(result: GraphQLResponse | undefined, closeCode?: number): string {
   if (closeCode !== undefined) return `closed ${closeCode}`;
@@ -52,8 +49,10 @@ describe('Authorization matrix', () => {
   let world: World;
 
   beforeAll(async () => {
-    app = await TestApp.start(MATRIX_ENV);
-    world = await World.create(app);
+    // TestApp sets every rate limit out of reach: the matrix checks who may act, not how often.
+    const env = worldEnv();
+    app = await TestApp.start(env);
+    world = await World.create(app, env);
   });
 
   afterAll(async () => {

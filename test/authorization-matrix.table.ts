@@ -7,7 +7,7 @@ import { Actor, inDays, PASSWORD, World } from './support/world';
  * - signing in is needed for every mutation but signUp and signIn; a suspended or deleted
  *   account's old token is refused (UNAUTHENTICATED over HTTP, close 4403 on a websocket);
  * - the owner's content does not exist for the account the owner blocks (NOT_FOUND), and the
- *   owner's profile neither: acting on it is NOT_FOUND too;
+ *   owner's profile neither: acting on it is NOT_FOUND too, but blocking back;
  * - moderating (ending, canceling, chat mode, bans, removing comments, deleting posts) is for the
  *   owner and admins: FORBIDDEN for anyone else who can see the thing;
  * - shows and airings are for PARTNER and ADMIN accounts, reports and roles for admins;
@@ -150,7 +150,17 @@ export const MUTATIONS: MutationRow[] = [
     variables: async (world) => ({ id: await world.liveBroadcast(), userId: world.bystander.id }),
     expect: moderators,
   },
-  towardUser('block', towardOwner),
+  // Blocking back stays possible, whoever blocks whom (graph.resolver.ts).
+  towardUser(
+    'block',
+    signedIn({
+      stranger: 'ok',
+      owner: 'BAD_USER_INPUT',
+      follower: 'ok',
+      blocked: 'ok',
+      admin: 'ok',
+    }),
+  ),
   {
     field: 'cancelBroadcast',
     document: `mutation($id: ID!) { cancelBroadcast(id: $id) { id status } }`,
@@ -189,6 +199,12 @@ export const MUTATIONS: MutationRow[] = [
     variables: () => Promise.resolve({ password: PASSWORD }),
     expect: anyone,
     freshCast: 'cast and admin',
+  },
+  {
+    field: 'deleteReplay',
+    document: `mutation($id: ID!) { deleteReplay(broadcastId: $id) { id replayAvailable } }`,
+    variables: id((world) => world.replay()),
+    expect: moderators,
   },
   {
     field: 'deletePost',

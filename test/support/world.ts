@@ -1,4 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { playbackName } from '@app/broadcasts';
 import { TestApp, TestUser } from '@app/testing';
 
 /** Who makes a call, as the authorization matrix sees it. */
@@ -25,6 +29,14 @@ export interface Cast {
 
 export const PASSWORD = 'correct horse battery';
 
+/** The media settings a World's app runs with, so it can play the media server's replay hook. */
+export function worldEnv(): Record<string, string> {
+  return {
+    MEDIA_HOOK_SECRET: 'world-media-hook-secret',
+    MEDIA_REPLAY_DIR: mkdtempSync(join(tmpdir(), 'seeit-world-replays-')),
+  };
+}
+
 /**
  * Accounts and the owner's things, made through the API as a client would: posts, live and
  * scheduled broadcasts, shows, comments, paired screens, watch-later entries, reports and
@@ -43,10 +55,14 @@ export class World {
   /** The owner's LIVE broadcast, ended before the next one starts (one LIVE per account). */
   private readonly live = new Map<string, string>();
 
-  private constructor(readonly app: TestApp) {}
+  private constructor(
+    readonly app: TestApp,
+    private readonly env: Record<string, string>,
+  ) {}
 
-  static async create(app: TestApp): Promise<World> {
-    const world = new World(app);
+  /** `env`: what the app was started with, worldEnv() among it. */
+  static async create(app: TestApp, env: Record<string, string>): Promise<World> {
+    const world = new World(app, env);
     world.admin = await world.account();
     await app.sql(`UPDATE users SET role = 'ADMIN' WHERE id = $1`, [world.rowId(world.admin)]);
     world.bystander = await world.account();
@@ -167,6 +183,34 @@ export class World {
     );
     this.live.set(owner.id, data.startBroadcast.id);
     return data.startBroadcast.id;
+  }
+
+  /**
+   * An ended broadcast of the owner's with its replay, reported ready by the media server's hook
+   * as nginx-rtmp's recorder would after writing the files.
+   */
+  async replay(): Promise<string> {
+    const id = await this.liveBroadcast();
+    await this.app.ok(
+      `mutation($id: ID!) { endBroadcast(id: $id) { id } }`,
+      { id },
+      this.owner.token,
+    );
+    const secret = this.env.MEDIA_HOOK_SECRET;
+    const name = playbackName(Buffer.from(id, 'base64url').toString().split(':')[1], secret);
+    const folder = join(this.env.MEDIA_REPLAY_DIR, name);
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'index.m3u8'), '#EXTM3U\n');
+    const response = await fetch(
+      `${this.app.url}/media/hooks/replay-ready?secret=${encodeURIComponent(secret)}`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ name, duration_ms: '6000' }),
+      },
+    );
+    if (response.status !== 200) throw new Error(`replay-ready answered ${response.status}`);
+    return id;
   }
 
   async scheduledBroadcast(): Promise<string> {
