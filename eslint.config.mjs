@@ -40,7 +40,7 @@ export default tseslint.config(
       'test/**/*.ts',
       'libs/testing/**/*.ts',
       'bench/**/*.ts',
-      'tour/**/*.ts',
+      'apps/tour/**/*.ts',
     ],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',

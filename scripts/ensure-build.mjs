@@ -11,7 +11,6 @@ const sources = [
   'libs',
   'migrations',
   'bench',
-  'tour',
   'tsconfig.json',
   'tsconfig.build.json',
   'package.json',

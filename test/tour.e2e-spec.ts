@@ -1,6 +1,6 @@
 import { TestApp } from '@app/testing';
-import { TourClient } from '../tour/client';
-import { Tour, TOUR } from '../tour/steps';
+import { TourClient } from '../apps/tour/client';
+import { Tour, TOUR } from '../apps/tour/steps';
 
 // The README's tour (`npm run tour`) on the test app, one test per step, in order.
 describe('the tour', () => {
