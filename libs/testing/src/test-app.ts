@@ -47,7 +47,8 @@ async function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
 /** The real app on a fresh database of its own, listening on a free loopback port. */
 export class TestApp {
   private userCount = 0;
-  private setUps: SubscriptionSetUps;
+  /** The subscriptions this app's server has set up (for operations run on a TestSocket). */
+  subscriptionSetUps: SubscriptionSetUps;
 
   private constructor(
     public app: NestExpressApplication,
@@ -58,7 +59,7 @@ export class TestApp {
     private readonly config: AppConfig,
     private readonly env: Record<string, string>,
   ) {
-    this.setUps = SubscriptionSetUps.instrument(app.get(GraphQLSchemaHost).schema);
+    this.subscriptionSetUps = SubscriptionSetUps.instrument(app.get(GraphQLSchemaHost).schema);
   }
 
   static async start(env: Record<string, string> = {}): Promise<TestApp> {
@@ -107,7 +108,7 @@ export class TestApp {
     await this.app.close();
     this.app = await TestApp.listen(this.config, this.databaseUrl, this.queries);
     this.url = TestApp.urlOf(this.app);
-    this.setUps = SubscriptionSetUps.instrument(this.app.get(GraphQLSchemaHost).schema);
+    this.subscriptionSetUps = SubscriptionSetUps.instrument(this.app.get(GraphQLSchemaHost).schema);
   }
 
   /** A second API process on the same database, as behind a load balancer. */
@@ -171,7 +172,7 @@ export class TestApp {
         ...(token ? { authorization: `Bearer ${token}` } : {}),
         ...connectionParams,
       },
-      this.setUps,
+      this.subscriptionSetUps,
     );
   }
 

@@ -30,6 +30,22 @@ export class SubscriptionSetUps {
     return setUps;
   }
 
+  /** How many the server has set up so far. */
+  get total(): number {
+    return this.count;
+  }
+
+  /** Resolves once the server has set up `total` subscriptions in all. */
+  async reach(total: number): Promise<void> {
+    const deadline = Date.now() + SET_UP_TIMEOUT_MS;
+    while (this.count < total) {
+      if (Date.now() > deadline) {
+        throw new Error(`The server set up ${this.count} subscriptions, not ${total}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
   /**
    * Runs `open` after the opens before it, then waits until the server has set one more
    * subscription up, or `answered` holds (an error that never reached a resolver, a closed socket).
