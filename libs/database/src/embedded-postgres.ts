@@ -45,15 +45,15 @@ function runningPostmaster(clusterDir: string): { pid: number; dataDir: string }
   if (!existsSync(pidFile)) return undefined;
   const [pidLine, dataDir] = readFileSync(pidFile, 'utf8').split('\n');
   const pid = Number(pidLine);
-  return Number.isInteger(pid) && pid > 0 && alive(pid) ? { pid, dataDir } : undefined;
+  return Number.isInteger(pid) && pid > 0 && processAlive(pid) ? { pid, dataDir } : undefined;
 }
 
-function alive(pid: number): boolean {
+/** Whether a process with this pid exists (EPERM: it does, and belongs to another user). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
   } catch (error) {
-    // EPERM: it exists, and belongs to another user.
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
@@ -75,7 +75,7 @@ async function stopOrphan(clusterDir: string, ownerFile: string, logger: Logger)
   const running = runningPostmaster(clusterDir);
   if (running === undefined) return;
   const owner = existsSync(ownerFile) ? Number(readFileSync(ownerFile, 'utf8').trim()) : undefined;
-  if (owner === undefined || owner === process.pid || alive(owner)) {
+  if (owner === undefined || owner === process.pid || processAlive(owner)) {
     const by = owner === undefined ? 'outside seeit' : `for process ${owner}`;
     throw new StartupError(
       `The embedded PostgreSQL in ${clusterDir} is already running ${by} (pid ${running.pid}); ` +
@@ -90,7 +90,7 @@ async function stopOrphan(clusterDir: string, ownerFile: string, logger: Logger)
   }
   logger.warn(`Stopping the embedded PostgreSQL left running by process ${owner} (it is gone)`);
   process.kill(running.pid, 'SIGINT');
-  for (let waited = 0; alive(running.pid); waited += 100) {
+  for (let waited = 0; processAlive(running.pid); waited += 100) {
     if (waited > 30_000) {
       throw new StartupError(
         `The embedded PostgreSQL left running in ${clusterDir} (pid ${running.pid}) did not stop.`,
