@@ -140,6 +140,35 @@ describe('the embedded PostgreSQL', () => {
     if (asRoot) chmodSync(dataDir, 0o755);
   }, BUILD_TIMEOUT_MS);
 
+  it('says in a few lines what the first start and a restart did, with no alarm', async () => {
+    const first = await serviceOn(dataDir);
+    expect(await stopService(first.child, 'SIGTERM')).toBe(0);
+    const again = await serviceOn(dataDir);
+    expect(await stopService(again.child, 'SIGTERM')).toBe(0);
+
+    const linesOf = (output: string, context: string) =>
+      output.split('\n').filter((line) => line.includes(`[${context}]`));
+    expect(linesOf(first.output(), 'EmbeddedPostgres')).toEqual([
+      expect.stringContaining(
+        `First start: creating the embedded PostgreSQL cluster in ${dataDir}`,
+      ),
+      expect.stringMatching(/Embedded PostgreSQL listening on 127\.0\.0\.1:\d+/),
+    ]);
+    expect(linesOf(first.output(), 'Database')).toEqual([
+      expect.stringMatching(/Database schema migrated: \d+ migration\(s\) ran, the last \w+/),
+    ]);
+    expect(linesOf(again.output(), 'EmbeddedPostgres')).toEqual([
+      expect.stringMatching(/Embedded PostgreSQL listening on/),
+    ]);
+    expect(linesOf(again.output(), 'Database')).toEqual([
+      expect.stringContaining('Database schema up to date'),
+    ]);
+    for (const output of [first.output(), again.output()]) {
+      // No initdb transcript, no server log, no "database already exists".
+      expect(output).not.toMatch(/ERROR|WARN|FATAL|already exists|Success\. You can now/);
+    }
+  });
+
   it('is refused to a second service while its owner runs', async () => {
     const owner = await serviceOn(dataDir);
     try {
