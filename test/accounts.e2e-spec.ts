@@ -1,6 +1,6 @@
 import jwt from 'jsonwebtoken';
 import { parseGlobalId, toGlobalId } from '@app/common';
-import { errorCode, GraphQLResponse, TestApp, TestUser } from '@app/testing';
+import { errorCode, GraphQLResponse, TestApp, testLogs, TestUser } from '@app/testing';
 import { TimelineFanout } from '@app/timeline';
 
 const SECRET = 'test-secret-test-secret-test-secret-!!';
@@ -860,6 +860,7 @@ describe('accounts: deleteAccount', () => {
       .mockRejectedValueOnce(new Error('disk full'));
     const result = await t.gql(DELETE_ACCOUNT, { password: PASSWORD }, user.token);
     expect(errorCode(result)).toBe('INTERNAL_SERVER_ERROR');
+    expect(testLogs.take('error', /disk full/)).toHaveLength(1);
     expect(await snapshot()).toEqual(before);
   });
 

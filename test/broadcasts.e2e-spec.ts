@@ -1,4 +1,10 @@
-import { BroadcastEvents, BroadcastsService, PresenceService } from '@app/broadcasts';
+import {
+  BroadcastEvents,
+  BroadcastsService,
+  BroadcastStream,
+  HeartsService,
+  PresenceService,
+} from '@app/broadcasts';
 import { toGlobalId } from '@app/common';
 import { errorCode, GraphQLResponse, TestApp, TestSubscription, TestUser } from '@app/testing';
 
@@ -108,20 +114,29 @@ describe('broadcasts (e2e)', () => {
     };
   }
 
+  /**
+   * What the service writes in the background (buffered hearts, viewers uncounted when their
+   * subscription closed) has landed.
+   */
+  async function backgroundWritten(): Promise<void> {
+    await t.app.get(HeartsService).settled();
+    await t.app.get(BroadcastStream).settled();
+  }
+
   /** Runs a request that must fail with `code` and leave every broadcast table as it was. */
   async function expectRejected(
     run: () => Promise<GraphQLResponse>,
     code: string,
   ): Promise<GraphQLResponse> {
-    // Hearts are written in the background: let pending ones land before comparing.
-    await sleep(300);
+    await backgroundWritten();
     const before = await snapshot();
     const result = await run();
     expect(result.errors).toHaveLength(1);
     expect(errorCode(result)).toBe(code);
     expect(result.errors?.[0].extensions?.stacktrace).toBeUndefined();
     expect(result.data ?? null).toBeNull();
-    await sleep(300);
+    // Hearts a refused request had wrongly buffered would be written by now.
+    await backgroundWritten();
     expect(await snapshot()).toEqual(before);
     return result;
   }
@@ -633,7 +648,7 @@ describe('broadcasts (e2e)', () => {
       for (let i = 0; i < 4; i += 1) {
         await t.ok(HEARTS, { id: live.id, count: 100 }, greedy.token);
       }
-      await sleep(400);
+      await t.app.get(HeartsService).settled();
       for (let i = 0; i < 3; i += 1) {
         await t.ok(HEARTS, { id: live.id, count: 100 }, greedy.token);
       }
@@ -1029,7 +1044,8 @@ describe('broadcasts (e2e)', () => {
       await t.ok(LEAVE, { id: live.id }, a.token);
       const one = await eventWhere(sub, (e) => e.kind === 'VIEWERS');
       expect(one).toMatchObject({ viewerCount: 1, broadcast: { viewerCount: 1 } });
-      // A join that changes nothing (a heartbeat) sends nothing.
+      // A join that changes nothing (a heartbeat) sends nothing. No event can mark its absence:
+      // wait past the 1 s between VIEWERS events, which would have delayed a wrong one.
       await t.ok(JOIN, { id: live.id }, b.token);
       await sub.nothingFor(1500);
     });
@@ -1044,7 +1060,10 @@ describe('broadcasts (e2e)', () => {
       expect((await read(live.id)).viewerCount).toBe(1);
       // Still watching in another tab: stays counted.
       await first.close();
+      // Nothing tells when the server has seen that socket close: give it 300 ms, then let any
+      // uncount it started land before checking that none did.
       await sleep(300);
+      await t.app.get(BroadcastStream).settled();
       expect((await read(live.id)).viewerCount).toBe(1);
       await second.close();
       const after = await until(

@@ -9,6 +9,10 @@ import { errorCode, GraphQLResponse, TestApp, TestUser } from '@app/testing';
 
 const USER_FIELDS = `id handle followersCount followingCount viewerFollows followsViewer
   viewerNotifiedWhenLive viewerBlocks viewerMutes`;
+const UPDATE_PROFILE = `mutation($input: UpdateProfileInput!) {
+  updateProfile(input: $input) { id } }`;
+const BLOCK_BACK = `mutation($id: ID!) {
+  block(userId: $id) { handle displayName bio followersCount postsCount } }`;
 
 const FOLLOW = `mutation($id: ID!, $notify: Boolean) {
   follow(userId: $id, notify: $notify) { ${USER_FIELDS} } }`;
@@ -571,7 +575,16 @@ describe('social graph (e2e)', () => {
       await t.ok(BLOCK, { id: bob.id }, alice.token);
       expect((await t.ok(POST, { id: fromBob }, alice.token)).post.id).toBe(fromBob);
 
-      await t.ok(BLOCK, { id: alice.id }, bob.token);
+      await t.ok(UPDATE_PROFILE, { input: { bio: 'private bio' } }, alice.token);
+      // Blocking back answers with Alice's handle only: it is no way to read her profile.
+      const { block } = await t.ok(BLOCK_BACK, { id: alice.id }, bob.token);
+      expect(block).toMatchObject({
+        handle: alice.handle,
+        displayName: alice.handle,
+        bio: null,
+        followersCount: 0,
+        postsCount: 0,
+      });
       expect(
         await t.sql('SELECT 1 FROM blocks WHERE blocker_id IN ($1, $2)', [
           rowId(alice.id),

@@ -1,5 +1,5 @@
 import { AccountsService } from '@app/accounts';
-import { errorCode, GraphQLResponse, TestApp } from '@app/testing';
+import { errorCode, GraphQLResponse, TestApp, testLogs } from '@app/testing';
 
 /** `user { followers { edges { node { … { id } } } } } }`: 2 + 3 × `hops` levels. */
 function followersChain(hops: number, first?: number): string {
@@ -170,6 +170,8 @@ describe('limits: production', () => {
       },
     ]);
     expect(JSON.stringify(result)).not.toMatch(/ECONNREFUSED|10\.1\.2\.3/);
+    // The cause is for the operator's log, with its stack.
+    expect(testLogs.take('error', /ECONNREFUSED 10\.1\.2\.3[^]*\n\s+at /)).toHaveLength(1);
   });
 
   it('answers client errors with their code and no stack trace', async () => {

@@ -189,8 +189,9 @@ describe('operation limits: websocket errors per operation (production)', () => 
     const [user, fan] = [await t.signUp(), await t.signUp()];
     const socket = t.openSocket(user.token);
     try {
+      const setUp = t.subscriptionSetUps.total;
       const notifications = socket.run('subscription { notificationAdded { kind } }');
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      await t.subscriptionSetUps.reach(setUp + 1);
       const broken = await socket.run('{ me { id ').error();
       const overHttp = await t.gql('{ me { id ');
       expect(broken).toEqual(overHttp.errors);

@@ -1,3 +1,4 @@
+import { HeartsService } from '@app/broadcasts';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -214,14 +215,8 @@ describe('rate limits per account (one process)', () => {
     const id = await live(host);
     for (let i = 0; i < 3; i += 1) await t.ok(HEARTS, { id }, viewer.token);
     expectLimited(await t.gql(HEARTS, { id }, viewer.token));
-    // Hearts are written every 250 ms; wait for what was accepted to land.
-    let counted = 0;
-    for (let i = 0; i < 40 && counted < 30; i += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      const [row] = await t.sql('SELECT heart_count FROM broadcasts WHERE id = $1', [rowId(id)]);
-      counted = Number(row.heart_count);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Hearts are written in the background: wait for all that were sent to land.
+    await t.app.get(HeartsService).settled();
     const [row] = await t.sql('SELECT heart_count FROM broadcasts WHERE id = $1', [rowId(id)]);
     expect(Number(row.heart_count)).toBe(30);
   });

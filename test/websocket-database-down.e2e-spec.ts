@@ -1,9 +1,9 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { loadConfig } from '@app/config';
-import { PostgresProcess, TestSocket } from '@app/testing';
+import { PostgresProcess, testLogs, TestSocket } from '@app/testing';
 import { createApp } from '../apps/api/src/create-app';
 
 /**
@@ -14,22 +14,25 @@ describe('websocket while PostgreSQL is down', () => {
   let pg: PostgresProcess;
   let app: NestExpressApplication;
   let url: string;
+  const dataDir = mkdtempSync(join(tmpdir(), 'seeit-test-'));
 
   beforeAll(async () => {
     pg = await PostgresProcess.start();
     const config = loadConfig({
       NODE_ENV: 'test',
-      DATA_DIR: mkdtempSync(join(tmpdir(), 'seeit-test-')),
+      DATA_DIR: dataDir,
       JWT_SECRET: 'test-secret-test-secret-test-secret-!!',
       DATABASE_URL: pg.url,
     });
-    app = await createApp(config, { url: pg.url, poolSize: 2 });
+    app = await createApp(config, { url: pg.url, poolSize: 2 }, testLogs);
     await app.listen(0, '127.0.0.1');
     url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
   });
   afterAll(async () => {
     await app?.close();
+    testLogs.flush();
     await pg?.dispose();
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('closes with 1013, the client retries, and it succeeds once PostgreSQL is back', async () => {

@@ -3,6 +3,7 @@ import { TestApp, TestSocket } from '@app/testing';
 /** What one client may hold open over websockets, and that each cap frees up again. */
 
 const NOTIFICATIONS = 'subscription { notificationAdded { kind } }';
+/** For the server to see a close or a completion, which nothing acknowledges. */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 250));
 
 describe('websocket limits', () => {
@@ -30,12 +31,13 @@ describe('websocket limits', () => {
   it('refuses an operation over the cap on one socket with an error for it, until one completes', async () => {
     const [user, fan] = [await t.signUp(), await t.signUp()];
     const connection = socket(user.token);
+    const setUp = t.subscriptionSetUps.total;
     const held = [
       connection.run(NOTIFICATIONS),
       connection.run(NOTIFICATIONS),
       connection.run(NOTIFICATIONS),
     ];
-    await settle();
+    await t.subscriptionSetUps.reach(setUp + 3);
     const refused = await connection.run(NOTIFICATIONS).error();
     expect(refused).toEqual([
       {
@@ -46,7 +48,7 @@ describe('websocket limits', () => {
     held[0].cancel();
     await settle();
     const fourth = connection.run(NOTIFICATIONS);
-    await settle();
+    await t.subscriptionSetUps.reach(setUp + 4);
     await t.ok('mutation($id: ID!) { follow(userId: $id) { id } }', { id: user.id }, fan.token);
     for (const op of [held[1], held[2], fourth]) {
       await op.until((o) => o.results.length === 1);

@@ -1,4 +1,4 @@
-import { Logger, LogLevel } from '@nestjs/common';
+import { Logger, LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { AppConfig } from '@app/config';
@@ -15,10 +15,14 @@ export function logLevels(config: AppConfig): LogLevel[] {
     : ['log', 'warn', 'error', 'debug'];
 }
 
-/** The one HTTP + websocket process, configured but not yet listening. */
+/**
+ * The one HTTP + websocket process, configured but not yet listening. Logs at the levels of
+ * `logLevels`, unless given a logger (tests keep what their apps log).
+ */
 export async function createApp(
   config: AppConfig,
   database: DatabaseOptions,
+  logger: LoggerService | LogLevel[] = logLevels(config),
 ): Promise<NestExpressApplication> {
   await Promise.all([
     assertDatabaseUsable(database.url),
@@ -28,7 +32,7 @@ export async function createApp(
     AppModule.forRoot(config, database),
     {
       bodyParser: false,
-      logger: logLevels(config),
+      logger,
       // A failed start rejects (the caller reports it and exits) instead of aborting the process.
       abortOnError: false,
     },

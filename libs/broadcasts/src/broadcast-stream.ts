@@ -1,4 +1,10 @@
-import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  OnModuleDestroy,
+  OnModuleInit,
+} from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { RequestContext, RequestLoaders } from '@app/common';
@@ -40,10 +46,12 @@ const MAX_QUEUED_EVENTS = 1000;
  * watcher (no per-subscriber filter or payload).
  */
 @Injectable()
-export class BroadcastStream implements OnModuleInit, OnModuleDestroy {
+export class BroadcastStream implements OnModuleInit, OnModuleDestroy, BeforeApplicationShutdown {
   private readonly log = new Logger('BroadcastStream');
   private readonly audiences = new Map<string, Audience>();
   private stopRecovering?: () => void;
+  /** Uncounts under way: a shutdown waits for them before the database pool closes. */
+  private readonly uncounting = new Set<Promise<unknown>>();
 
   constructor(
     private readonly bus: EventBus,
@@ -59,6 +67,15 @@ export class BroadcastStream implements OnModuleInit, OnModuleDestroy {
 
   onModuleDestroy(): void {
     this.stopRecovering?.();
+  }
+
+  beforeApplicationShutdown(): Promise<void> {
+    return this.settled();
+  }
+
+  /** Resolves once the viewers whose subscriptions have closed so far are uncounted. */
+  async settled(): Promise<void> {
+    await Promise.all(this.uncounting);
   }
 
   /** A subscription to one broadcast's events; the caller checked that the viewer may see it. */
@@ -168,8 +185,12 @@ export class BroadcastStream implements OnModuleInit, OnModuleDestroy {
       return;
     }
     audience.perViewer.delete(viewerId);
-    this.presence.removeViewer(broadcastId, viewerId).catch((error: Error) => {
-      this.log.error(`Uncounting a viewer of ${broadcastId}: ${error.message}`, error.stack);
-    });
+    const uncount = this.presence
+      .removeViewer(broadcastId, viewerId)
+      .catch((error: Error) => {
+        this.log.error(`Uncounting a viewer of ${broadcastId}: ${error.message}`, error.stack);
+      })
+      .finally(() => this.uncounting.delete(uncount));
+    this.uncounting.add(uncount);
   }
 }

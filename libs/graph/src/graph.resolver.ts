@@ -25,7 +25,7 @@ import {
 import { BlockService } from './block.service';
 import { FollowListRow, FollowService } from './follow.service';
 import { UserConnection } from './models/user-connection.model';
-import { RelationshipPolicy, visibleToViewerSql } from './relationship.policy';
+import { RelationshipPolicy, visibleToViewerSql, withheldProfile } from './relationship.policy';
 
 const userId = () => new GlobalIdPipe('User');
 /** What a handle can be (PRODUCT.md, Accounts). */
@@ -158,9 +158,10 @@ export class GraphResolver {
     )
     id: string,
     @CurrentViewer() viewer: Viewer,
+    @Context() context: RequestContext,
   ): Promise<UserModel> {
     await this.blocks.block(viewer, id);
-    return this.fresh(id);
+    return this.freshFor(id, viewer, context);
   }
 
   @Mutation(() => UserModel, { description: 'Lifts a block; idempotent. Returns the account.' })
@@ -188,7 +189,7 @@ export class GraphResolver {
     }
     await this.blocks.unblock(viewer, id);
     context.loaders.clear(this.blocks.viewerBlocks, id);
-    return this.fresh(id);
+    return this.freshFor(id, viewer, context);
   }
 
   @Mutation(() => UserModel, {
@@ -316,5 +317,13 @@ export class GraphResolver {
 
   private async fresh(id: string): Promise<UserModel> {
     return UserModel.from(await this.accounts.getActive(id));
+  }
+
+  /** The account as the viewer may see it: withheld when it blocks the viewer. */
+  private async freshFor(id: string, viewer: Viewer, context: RequestContext): Promise<UserModel> {
+    const user = await this.fresh(id);
+    return (await this.policy.isHiddenFrom(context.loaders, id, viewer.id))
+      ? withheldProfile(user)
+      : user;
   }
 }

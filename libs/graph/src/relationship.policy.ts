@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { UserModel } from '@app/accounts';
 import { defineLoader, NotFoundError, RequestLoaders } from '@app/common';
 
 /**
@@ -85,4 +86,20 @@ export class RelationshipPolicy {
     );
     return new Set(rows.map((row) => row.other));
   }
+}
+
+/**
+ * What an account that blocks the viewer shows them where the API must still answer with it
+ * (blocking back, lifting one's own block): the handle and nothing else it wrote or counts.
+ */
+export function withheldProfile(user: UserModel): UserModel {
+  return Object.assign(new UserModel(), {
+    ...user,
+    displayName: user.handle,
+    bio: null,
+    avatarUrl: null,
+    followersCount: 0,
+    followingCount: 0,
+    postsCount: 0,
+  });
 }

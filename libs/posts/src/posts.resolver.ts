@@ -16,7 +16,7 @@ import {
   CurrentViewer,
   GlobalIdPipe,
   pageSize,
-  parseGlobalId,
+  parseOptionalGlobalId,
   RequestContext,
   toConnection,
   Viewer,
@@ -66,12 +66,8 @@ export class PostsResolver {
     @CurrentViewer() viewer: Viewer,
     @Context() context: RequestContext,
   ): Promise<PostModel> {
-    const replyToId = input.replyToId
-      ? parseGlobalId(input.replyToId, 'Post', 'replyToId')
-      : undefined;
-    const broadcastId = input.broadcastId
-      ? parseGlobalId(input.broadcastId, 'Broadcast', 'broadcastId')
-      : undefined;
+    const replyToId = parseOptionalGlobalId(input.replyToId, 'Post', 'replyToId');
+    const broadcastId = parseOptionalGlobalId(input.broadcastId, 'Broadcast', 'broadcastId');
     const post = await this.posts.create(
       viewer,
       { text: input.text, replyToId, broadcastId },

@@ -1,4 +1,6 @@
 export * from './test-app';
+export * from './test-logs';
+export * from './test-schema';
 export * from './test-subscription';
 export * from './required-services';
 export * from './test-socket';

@@ -2,13 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Client } from 'pg';
 import { AppConfig, loadConfig, RATE_LIMITS } from '@app/config';
 import { QueryCounter } from '@app/database';
 import { createApp } from '../../../apps/api/src/create-app';
+import { testLogs } from './test-logs';
 import { TestSocket } from './test-socket';
-import { TestSubscription } from './test-subscription';
+import { SubscriptionSetUps, TestSubscription } from './test-subscription';
 
 export interface GraphQLResponse<T = any> {
   data?: T;
@@ -45,6 +47,8 @@ async function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
 /** The real app on a fresh database of its own, listening on a free loopback port. */
 export class TestApp {
   private userCount = 0;
+  /** The subscriptions this app's server has set up (for operations run on a TestSocket). */
+  subscriptionSetUps: SubscriptionSetUps;
 
   private constructor(
     public app: NestExpressApplication,
@@ -54,7 +58,9 @@ export class TestApp {
     private readonly database: string,
     private readonly config: AppConfig,
     private readonly env: Record<string, string>,
-  ) {}
+  ) {
+    this.subscriptionSetUps = SubscriptionSetUps.instrument(app.get(GraphQLSchemaHost).schema);
+  }
 
   static async start(env: Record<string, string> = {}): Promise<TestApp> {
     const adminUrl = process.env.SEEIT_TEST_ADMIN_URL;
@@ -87,7 +93,7 @@ export class TestApp {
     url: string,
     queries: QueryCounter,
   ): Promise<NestExpressApplication> {
-    const app = await createApp(config, { url, logger: queries, poolSize: 5 });
+    const app = await createApp(config, { url, logger: queries, poolSize: 5 }, testLogs);
     await app.listen(0, '127.0.0.1');
     return app;
   }
@@ -102,6 +108,7 @@ export class TestApp {
     await this.app.close();
     this.app = await TestApp.listen(this.config, this.databaseUrl, this.queries);
     this.url = TestApp.urlOf(this.app);
+    this.subscriptionSetUps = SubscriptionSetUps.instrument(this.app.get(GraphQLSchemaHost).schema);
   }
 
   /** A second API process on the same database, as behind a load balancer. */
@@ -115,6 +122,7 @@ export class TestApp {
 
   async close(): Promise<void> {
     await this.app.close();
+    testLogs.flush();
     await admin((client) => client.query(`DROP DATABASE IF EXISTS ${this.database} WITH (FORCE)`));
     rmSync(this.env.DATA_DIR, { recursive: true, force: true });
   }
@@ -156,10 +164,16 @@ export class TestApp {
     token?: string,
     connectionParams: Record<string, unknown> = {},
   ): Promise<TestSubscription<T>> {
-    return TestSubscription.open<T>(`${this.url.replace('http', 'ws')}/graphql`, query, variables, {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...connectionParams,
-    });
+    return TestSubscription.open<T>(
+      `${this.url.replace('http', 'ws')}/graphql`,
+      query,
+      variables,
+      {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...connectionParams,
+      },
+      this.subscriptionSetUps,
+    );
   }
 
   /** A graphql-ws connection for several operations at once; `token` goes in connection_init. */

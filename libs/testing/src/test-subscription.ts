@@ -1,11 +1,78 @@
+import { GraphQLSchema } from 'graphql';
 import { Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { GraphQLResponse } from './test-app';
 
+const SET_UP_TIMEOUT_MS = 5000;
+
+/**
+ * Counts the subscriptions a test app's server has set up: each subscription field's resolver is
+ * wrapped, and counts once it has returned its stream (listening from then on) or thrown. Opens
+ * take turns, so each waits for its own.
+ */
+export class SubscriptionSetUps {
+  private count = 0;
+  private turn: Promise<unknown> = Promise.resolve();
+
+  static instrument(schema: GraphQLSchema): SubscriptionSetUps {
+    const setUps = new SubscriptionSetUps();
+    for (const field of Object.values(schema.getSubscriptionType()?.getFields() ?? {})) {
+      const subscribe = field.subscribe;
+      if (!subscribe) continue;
+      field.subscribe = async (...args) => {
+        try {
+          return await subscribe(...args);
+        } finally {
+          setUps.count += 1;
+        }
+      };
+    }
+    return setUps;
+  }
+
+  /** How many the server has set up so far. */
+  get total(): number {
+    return this.count;
+  }
+
+  /** Resolves once the server has set up `total` subscriptions in all. */
+  async reach(total: number): Promise<void> {
+    const deadline = Date.now() + SET_UP_TIMEOUT_MS;
+    while (this.count < total) {
+      if (Date.now() > deadline) {
+        throw new Error(`The server set up ${this.count} subscriptions, not ${total}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
+  /**
+   * Runs `open` after the opens before it, then waits until the server has set one more
+   * subscription up, or `answered` holds (an error that never reached a resolver, a closed socket).
+   */
+  async one<T>(open: () => T, answered: (opened: T) => boolean): Promise<T> {
+    const run = this.turn.then(async () => {
+      const before = this.count;
+      const opened = open();
+      const deadline = Date.now() + SET_UP_TIMEOUT_MS;
+      while (this.count === before && !answered(opened)) {
+        if (Date.now() > deadline) {
+          throw new Error(`The server set up no subscription within ${SET_UP_TIMEOUT_MS} ms`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      return opened;
+    });
+    this.turn = run.catch(() => undefined);
+    return run;
+  }
+}
+
 /**
  * One graphql-ws subscription from a real websocket client. Results queue up in order; `next`
- * waits for the next one. graphql-ws does not acknowledge a subscribe, so `open` waits `settleMs`
- * for the server to register it before the test acts.
+ * waits for the next one. graphql-ws does not acknowledge a subscribe: `open` waits until the
+ * server has set it up when given the app's SubscriptionSetUps (TestApp.subscribe), else
+ * `settleMs` (a process the test did not start through TestApp).
  */
 export class TestSubscription<T = any> {
   readonly results: GraphQLResponse<T>[] = [];
@@ -22,8 +89,26 @@ export class TestSubscription<T = any> {
     query: string,
     variables: Record<string, unknown>,
     connectionParams: Record<string, unknown>,
+    setUps?: SubscriptionSetUps,
     settleMs = 250,
   ): Promise<TestSubscription<T>> {
+    if (setUps) {
+      return setUps.one(
+        () => TestSubscription.start<T>(url, query, variables, connectionParams),
+        (opened) => opened.results.length > 0 || opened.ended,
+      );
+    }
+    const subscription = TestSubscription.start<T>(url, query, variables, connectionParams);
+    await new Promise((resolve) => setTimeout(resolve, settleMs));
+    return subscription;
+  }
+
+  private static start<T>(
+    url: string,
+    query: string,
+    variables: Record<string, unknown>,
+    connectionParams: Record<string, unknown>,
+  ): TestSubscription<T> {
     const client = createClient({
       url,
       webSocketImpl: WebSocket,
@@ -55,7 +140,6 @@ export class TestSubscription<T = any> {
         complete: () => subscription.finish(),
       },
     );
-    await new Promise((resolve) => setTimeout(resolve, settleMs));
     return subscription;
   }
 
@@ -97,7 +181,10 @@ export class TestSubscription<T = any> {
     return result.data as T;
   }
 
-  /** Asserts that nothing arrives for `ms`. */
+  /**
+   * Asserts that nothing arrives for `ms`. For what no later event can rule out; keep `ms` a few
+   * hundred ms, past the delivery of an event the action would wrongly have caused.
+   */
   async nothingFor(ms: number): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, ms));
     if (this.results.length > 0) {

@@ -1,5 +1,5 @@
 import { InvalidInputError } from '../errors/domain-errors';
-import { decodeGlobalId, parseGlobalId, toGlobalId } from './global-id';
+import { decodeGlobalId, parseGlobalId, parseOptionalGlobalId, toGlobalId } from './global-id';
 
 describe('global ids', () => {
   it('round-trips a type and a database id', () => {
@@ -21,6 +21,15 @@ describe('global ids', () => {
 
   it('rejects an id of another type, naming the field', () => {
     expect(() => parseGlobalId(toGlobalId('User', '1'), 'Post', 'replyToId')).toThrow(
+      'replyToId: is not a valid Post id',
+    );
+  });
+
+  it('takes only null and undefined for a missing optional id; an empty one is malformed', () => {
+    expect(parseOptionalGlobalId(null, 'Post')).toBeUndefined();
+    expect(parseOptionalGlobalId(undefined, 'Post')).toBeUndefined();
+    expect(parseOptionalGlobalId(toGlobalId('Post', '7'), 'Post')).toBe('7');
+    expect(() => parseOptionalGlobalId('', 'Post', 'replyToId')).toThrow(
       'replyToId: is not a valid Post id',
     );
   });

@@ -47,13 +47,26 @@ export function parseGlobalId(globalId: string, type: NodeTypeName, field = 'id'
   return decoded.id;
 }
 
+/**
+ * The database id inside an optional global id: undefined only when it is absent (null or
+ * undefined). An empty string is a malformed id like any other, not a missing one.
+ */
+export function parseOptionalGlobalId(
+  globalId: string | null | undefined,
+  type: NodeTypeName,
+  field = 'id',
+): string | undefined {
+  return globalId === null || globalId === undefined
+    ? undefined
+    : parseGlobalId(globalId, type, field);
+}
+
 /** `@Args('id', { type: () => ID }, new GlobalIdPipe('Post'))` yields the Post's database id. */
 @Injectable()
 export class GlobalIdPipe implements PipeTransform<string | null | undefined> {
   constructor(private readonly type: NodeTypeName) {}
 
   transform(value: string | null | undefined, metadata: ArgumentMetadata): string | undefined {
-    if (value === null || value === undefined) return undefined;
-    return parseGlobalId(value, this.type, metadata.data ?? 'id');
+    return parseOptionalGlobalId(value, this.type, metadata.data ?? 'id');
   }
 }

@@ -27,7 +27,7 @@ function query(subject: LinkSubject): string {
 /**
  * `<scheme>://tv|tablet|mobile/watch?…` for the apps, `<PUBLIC_URL>/watch?…` for the web, with
  * `show=<slug>[&channel=<channel>]` or `broadcast=<Broadcast id>` (the API's global id). The
- * README documents these formats for the app developers who route them.
+ * docs/api.md documents these formats for the app developers who route them.
  */
 export function deepLink(config: LinkConfig, target: SeeItTarget, subject: LinkSubject): string {
   const path =

@@ -7,7 +7,7 @@ import {
   defineLoader,
   InvalidInputError,
   NotFoundError,
-  parseGlobalId,
+  parseOptionalGlobalId,
   RateLimits,
   RequestLoaders,
   runInTransaction,
@@ -31,12 +31,12 @@ export interface TapResult {
 
 /** Exactly one of showId and broadcastId, as database ids. */
 export function parseSubject(input: Pick<SeeItInput, 'showId' | 'broadcastId'>): SeeItSubjectRef {
-  if (!input.showId === !input.broadcastId) {
+  const showId = parseOptionalGlobalId(input.showId, 'Show', 'showId');
+  const broadcastId = parseOptionalGlobalId(input.broadcastId, 'Broadcast', 'broadcastId');
+  if ((showId === undefined) === (broadcastId === undefined)) {
     throw InvalidInputError.field('showId', 'give exactly one of showId and broadcastId');
   }
-  return input.showId
-    ? { showId: parseGlobalId(input.showId, 'Show', 'showId') }
-    : { broadcastId: parseGlobalId(input.broadcastId!, 'Broadcast', 'broadcastId') };
+  return showId !== undefined ? { showId } : { broadcastId: broadcastId! };
 }
 
 /** Taps on See it buttons: recorded, counted, saved for later, and sent to a paired screen. */
@@ -75,7 +75,7 @@ export class TapsService {
    */
   async tap(viewer: Viewer, input: SeeItInput, loaders: RequestLoaders): Promise<TapResult> {
     const subject = parseSubject(input);
-    const deviceId = input.deviceId ? parseGlobalId(input.deviceId, 'Device', 'deviceId') : null;
+    const deviceId = parseOptionalGlobalId(input.deviceId, 'Device', 'deviceId') ?? null;
     if (deviceId && input.action === SeeItAction.LATER) {
       throw InvalidInputError.field('deviceId', 'cannot go with LATER, which only saves');
     }
