@@ -776,6 +776,20 @@ describe('broadcasts (e2e)', () => {
       );
     });
 
+    it('answers NOT_FOUND, not FORBIDDEN, for a comment by someone who blocks you', async () => {
+      const broadcaster = await t.signUp();
+      const blocker = await t.signUp();
+      const blocked = await t.signUp();
+      const live = await start(broadcaster);
+      const posted = (await t.ok(COMMENT, { id: live.id, text: 'hidden' }, blocker.token))
+        .postComment;
+      await t.ok(BLOCK, { id: blocked.id }, blocker.token);
+      await expectRejected(
+        () => t.gql(REMOVE_COMMENT, { id: posted.id }, blocked.token),
+        'NOT_FOUND',
+      );
+    });
+
     it('lets the author, the broadcaster or an admin remove a comment', async () => {
       const broadcaster = await t.signUp();
       const author = await t.signUp();
@@ -859,6 +873,20 @@ describe('broadcasts (e2e)', () => {
         fan.token,
       );
       expect((await read(open.id)).viewerCount).toBe(1);
+    });
+
+    it('answers NOT_FOUND for banning an account that blocks the broadcaster', async () => {
+      const broadcaster = await t.signUp();
+      const blocker = await t.signUp();
+      const live = await start(broadcaster);
+      await t.ok(BLOCK, { id: broadcaster.id }, blocker.token);
+      await expectRejected(
+        () => t.gql(BAN, { id: live.id, userId: blocker.id }, broadcaster.token),
+        'NOT_FOUND',
+      );
+      expect(await t.ok(BAN, { id: live.id, userId: blocker.id }, admin.token)).toEqual({
+        banViewer: true,
+      });
     });
 
     it('refuses a ban by anyone but the broadcaster (FORBIDDEN) or of oneself', async () => {
@@ -1121,6 +1149,42 @@ describe('broadcasts (e2e)', () => {
       await t.ok(REMOVE_COMMENT, { id: posted.id }, broadcaster.token);
       const removed = await eventWhere(sub, (e) => e.kind === 'COMMENT_REMOVED');
       expect(removed.comment?.id).toBe(posted.id);
+    });
+
+    it("keeps a blocker's comments and their removal from the accounts they block", async () => {
+      const broadcaster = await t.signUp();
+      const blocker = await t.signUp();
+      const blocked = await t.signUp();
+      const bystander = await t.signUp();
+      const live = await start(broadcaster);
+      const before = await subscribe(live.id, blocked);
+      await t.ok(BLOCK, { id: blocked.id }, blocker.token);
+      const after = await subscribe(live.id, blocked);
+      const watching = await subscribe(live.id, bystander);
+      const others = [];
+      for (let i = 0; i < 4; i += 1) others.push(await subscribe(live.id, await t.signUp()));
+      t.queries.reset();
+      const hidden = (await t.ok(COMMENT, { id: live.id, text: 'not for you' }, blocker.token))
+        .postComment;
+      await t.ok(REMOVE_COMMENT, { id: hidden.id }, blocker.token);
+      const shown = (await t.ok(COMMENT, { id: live.id, text: 'for all' }, bystander.token))
+        .postComment;
+      const aboutComments = (e: BroadcastEvent) => e.comment !== null;
+      for (const sub of [before, after]) {
+        expect((await eventWhere(sub, aboutComments)).comment?.id).toBe(shown.id);
+      }
+      expect((await eventWhere(watching, aboutComments)).comment?.id).toBe(hidden.id);
+      const removed = await eventWhere(watching, aboutComments);
+      expect([removed.kind, removed.comment?.id]).toEqual(['COMMENT_REMOVED', hidden.id]);
+      expect((await eventWhere(watching, aboutComments)).comment?.id).toBe(shown.id);
+      for (const sub of others) {
+        expect((await eventWhere(sub, (e) => e.kind === 'COMMENT')).comment?.id).toBe(hidden.id);
+      }
+      // Who may see each comment is read once per event for all its watchers, not per watcher.
+      const audienceReads = t.queries.statements.filter((sql) =>
+        sql.includes('FROM blocks WHERE blocker_id = $1 AND blocked_id = ANY'),
+      );
+      expect(audienceReads).toHaveLength(3);
     });
 
     it("ends a banned viewer's subscription", async () => {

@@ -8,6 +8,7 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { RequestContext, RequestLoaders } from '@app/common';
+import { RelationshipPolicy } from '@app/graph';
 import { AsyncQueue, EventBus } from '@app/realtime';
 import {
   broadcastColumns,
@@ -43,7 +44,7 @@ const MAX_QUEUED_EVENTS = 1000;
 /**
  * The broadcastEvents subscriptions of this process. One bus subscription per broadcast, however
  * many watch it here; each event becomes its API object once and that same object goes to every
- * watcher (no per-subscriber filter or payload).
+ * watcher, except a comment (or its removal), which skips the watchers its author blocks.
  */
 @Injectable()
 export class BroadcastStream implements OnModuleInit, OnModuleDestroy, BeforeApplicationShutdown {
@@ -56,6 +57,7 @@ export class BroadcastStream implements OnModuleInit, OnModuleDestroy, BeforeApp
   constructor(
     private readonly bus: EventBus,
     private readonly presence: PresenceService,
+    private readonly policy: RelationshipPolicy,
     @InjectDataSource() private readonly db: DataSource,
   ) {}
 
@@ -96,31 +98,46 @@ export class BroadcastStream implements OnModuleInit, OnModuleDestroy, BeforeApp
     let audience = this.audiences.get(broadcastId);
     if (!audience) {
       const watchers = new Set<Watcher>();
-      const unsubscribe = this.bus.subscribe(broadcastTopic(broadcastId), (message) =>
-        this.deliver(watchers, message as ReceivedBusMessage),
-      );
+      // One delivery at a time: a comment waiting for its audience is not overtaken. An event
+      // that fails (who may see a comment unknown) is pushed to no one and is in `comments`.
+      let delivering = Promise.resolve();
+      const unsubscribe = this.bus.subscribe(broadcastTopic(broadcastId), (message) => {
+        delivering = delivering
+          .then(() => this.deliver(watchers, message as ReceivedBusMessage))
+          .catch((error: Error) => this.log.error(`Delivering an event: ${error.message}`));
+      });
       audience = { watchers, perViewer: new Map(), unsubscribe };
       this.audiences.set(broadcastId, audience);
     }
     return audience;
   }
 
-  private deliver(watchers: Set<Watcher>, message: ReceivedBusMessage): void {
+  private async deliver(watchers: Set<Watcher>, message: ReceivedBusMessage): Promise<void> {
     if (message.type === 'removed') {
       for (const watcher of [...watchers]) {
         if (watcher.viewerId === message.userId) void watcher.queue.return();
       }
       return;
     }
+    const event = BroadcastEventModel.from({
+      kind: message.kind,
+      broadcast: broadcastFromJson(message.broadcast),
+      comment: message.comment ? commentFromJson(message.comment) : null,
+      heartsDelta: message.heartsDelta,
+      at: new Date(message.at),
+    });
+    if (!event.comment) {
+      this.push(watchers, event);
+      return;
+    }
+    const recipients = [...watchers];
+    const hidden = await this.policy.hiddenFromAmong(
+      event.comment.authorId,
+      recipients.flatMap((watcher) => (watcher.viewerId ? [watcher.viewerId] : [])),
+    );
     this.push(
-      watchers,
-      BroadcastEventModel.from({
-        kind: message.kind,
-        broadcast: broadcastFromJson(message.broadcast),
-        comment: message.comment ? commentFromJson(message.comment) : null,
-        heartsDelta: message.heartsDelta,
-        at: new Date(message.at),
-      }),
+      new Set(recipients.filter((watcher) => !watcher.viewerId || !hidden.has(watcher.viewerId))),
+      event,
     );
   }
 

@@ -268,7 +268,7 @@ export class BroadcastsResolver {
       'userId',
       {
         description:
-          'Global id of the viewer to ban; yourself or the broadcaster is BAD_USER_INPUT.',
+          'Global id of the viewer to ban; yourself or the broadcaster is BAD_USER_INPUT; NOT_FOUND when unknown or the account blocks you (admins may).',
         type: () => ID,
       },
       new GlobalIdPipe('User'),

@@ -14,7 +14,7 @@ import {
   Viewer,
 } from '@app/common';
 import { returningRows } from '@app/database';
-import { FollowService } from '@app/graph';
+import { FollowService, RelationshipPolicy } from '@app/graph';
 import { BroadcastPublisher } from './broadcast-publisher';
 import {
   BroadcastRecord,
@@ -39,6 +39,7 @@ export class ChatService {
     private readonly accounts: AccountsService,
     private readonly broadcasts: BroadcastsService,
     private readonly follows: FollowService,
+    private readonly policy: RelationshipPolicy,
     private readonly presence: PresenceService,
     private readonly publisher: BroadcastPublisher,
     private readonly limits: RateLimits,
@@ -92,12 +93,13 @@ export class ChatService {
   async remove(viewer: Viewer, commentId: string, loaders: RequestLoaders): Promise<void> {
     const comment = await loaders.load(this.broadcasts.commentById, commentId);
     if (!comment) throw new NotFoundError('The comment');
-    // Admins moderate whatever exists; everyone else only what they may see.
+    // Admins moderate whatever exists; everyone else only what they may see, which comes before
+    // whether they may remove it: a comment hidden from them is not confirmed to exist.
     const broadcast = await loaders.load(this.broadcasts.byId, comment.broadcastId);
     const visible =
       broadcast &&
       (viewer.role === Role.ADMIN ||
-        (await this.broadcasts.isVisible(loaders, broadcast, viewer.id)));
+        (await this.broadcasts.isCommentVisible(loaders, comment, viewer.id)));
     if (!visible) throw new NotFoundError('The comment');
     const allowed =
       viewer.role === Role.ADMIN ||
@@ -151,6 +153,9 @@ export class ChatService {
       throw InvalidInputError.field('userId', 'the broadcaster cannot be banned');
     }
     await this.accounts.getActive(userId);
+    if (viewer.role !== Role.ADMIN) {
+      await this.policy.assertVisible(loaders, userId, viewer.id, 'The user');
+    }
     await runInTransaction(this.db, async (manager) => {
       await manager.query(
         `INSERT INTO broadcast_bans (broadcast_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`,

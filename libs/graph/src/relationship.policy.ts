@@ -11,8 +11,16 @@ import { defineLoader, NotFoundError, RequestLoaders } from '@app/common';
  * Rules (PRODUCT.md, Social graph): an account that blocked the viewer is invisible to the viewer
  * and cannot be followed, mentioned, replied to or joined by them. Its profile and content (posts,
  * broadcasts, comments, shows) answer NOT_FOUND when asked for, are left out of lists, and are
- * null where a nullable field points at them. Mutes only filter the muter's timeline and
+ * null where a nullable field points at them. Where the API must still answer with its profile
+ * (`withheldProfile`), its lists (timeline, followers, following) are empty. Acting on it answers
+ * NOT_FOUND before any FORBIDDEN, so a refusal never confirms it exists (admins moderate whatever
+ * exists). Live pushes skip the viewers it blocks. Mutes only filter the muter's timeline and
  * notifications.
+ *
+ * Counts (followersCount, likesCount, repliesCount, commentsCount, ...) are public aggregates,
+ * stored on the row and the same for every viewer: they include what a block hides from some
+ * viewers, as on Twitter and Mastodon: filtering them would mean a count per item per viewer.
+ * Only a withheld profile shows its counts as 0.
  */
 /**
  * The same rule for lists, as a SQL condition: the account in `ownerColumn` is active and does
@@ -60,6 +68,20 @@ export class RelationshipPolicy {
     what: string,
   ): Promise<void> {
     if (await this.isHiddenFrom(loaders, ownerId, viewerId)) throw new NotFoundError(what);
+  }
+
+  /**
+   * Of `viewerIds`, those `ownerId`'s content is hidden from, in one statement: for pushing one
+   * account's content to many subscribers at once.
+   */
+  async hiddenFromAmong(ownerId: string, viewerIds: string[]): Promise<Set<string>> {
+    const others = viewerIds.filter((id) => id !== ownerId);
+    if (others.length === 0) return new Set();
+    const rows = await this.db.query<{ blocked_id: string }[]>(
+      'SELECT blocked_id FROM blocks WHERE blocker_id = $1 AND blocked_id = ANY($2::bigint[])',
+      [ownerId, others],
+    );
+    return new Set(rows.map((row) => row.blocked_id));
   }
 
   /** Inside a transaction: whether `blockerId` blocks `blockedId`. */

@@ -91,19 +91,9 @@ export class ConversationFeed {
       const shared = new RequestLoaders(undefined);
       const post = await shared.load(this.posts.byId, postId);
       if (!post) return;
-      const viewers = [
+      const blocked = await this.policy.hiddenFromAmong(authorId, [
         ...new Set(sinks.flatMap((sink) => (sink.viewerId ? [sink.viewerId] : []))),
-      ].filter((id) => id !== authorId);
-      const blocked = new Set(
-        viewers.length === 0
-          ? []
-          : (
-              await this.db.query<{ blocked_id: string }[]>(
-                'SELECT blocked_id FROM blocks WHERE blocker_id = $1 AND blocked_id = ANY($2::bigint[])',
-                [authorId, viewers],
-              )
-            ).map((row) => row.blocked_id),
-      );
+      ]);
       const model = PostModel.from(post);
       for (const sink of sinks) {
         if (sink.viewerId && blocked.has(sink.viewerId)) continue;
