@@ -602,6 +602,31 @@ describe('social graph (e2e)', () => {
       await expectRejected(() => t.gql(FOLLOW, { id: alice.id }, bob.token), 'CONFLICT');
     });
 
+    it('blocking back answers the withheld profile with empty lists, not an error', async () => {
+      const [alice, bob, fan] = [await t.signUp(), await t.signUp(), await t.signUp()];
+      await post(alice, 'alice, before blocking');
+      await follow(fan, alice);
+      await follow(alice, fan);
+      await t.ok(BLOCK, { id: bob.id }, alice.token);
+      const lists = `mutation($id: ID!) { block(userId: $id) { handle
+        timeline(first: 10) { edges { cursor } pageInfo { hasNextPage } }
+        followers(first: 10) { edges { cursor } pageInfo { hasNextPage } }
+        following(first: 10) { edges { cursor } pageInfo { hasNextPage } } } }`;
+      const empty = { edges: [], pageInfo: { hasNextPage: false } };
+      expect((await t.ok(lists, { id: alice.id }, bob.token)).block).toEqual({
+        handle: alice.handle,
+        timeline: empty,
+        followers: empty,
+        following: empty,
+      });
+      expect(
+        await t.sql('SELECT 1 FROM blocks WHERE blocker_id = $1 AND blocked_id = $2', [
+          rowId(bob.id),
+          rowId(alice.id),
+        ]),
+      ).toHaveLength(1);
+    });
+
     it('refuses to block yourself, missing users, bad ids and anonymous callers', async () => {
       const [me, other] = [await t.signUp(), await t.signUp()];
       await expectRejected(() => t.gql(BLOCK, { id: me.id }, me.token), 'BAD_USER_INPUT');

@@ -153,13 +153,14 @@ export class FollowService {
 
   /**
    * Accounts following `userId`, newest follow first, as `viewerId` may see them: accounts that
-   * block the viewer are left out (RelationshipPolicy: they are invisible to the viewer).
+   * block the viewer are left out (RelationshipPolicy: they are invisible to the viewer), and
+   * none at all when `userId` blocks the viewer.
    */
   followers(userId: string, args: ConnectionArgs, viewerId?: string): Promise<FollowListRow[]> {
     return this.list('followee_id', 'follower_id', userId, args, viewerId);
   }
 
-  /** Accounts `userId` follows, newest follow first, without those that block `viewerId`. */
+  /** Accounts `userId` follows, newest first, as `followers` leaves out what `viewerId` may not see. */
   following(userId: string, args: ConnectionArgs, viewerId?: string): Promise<FollowListRow[]> {
     return this.list('follower_id', 'followee_id', userId, args, viewerId);
   }
@@ -184,6 +185,7 @@ export class FollowService {
     const rows = await this.db.query<{ other_id: string; created_at: Date }[]>(
       `SELECT f.${otherColumn} AS other_id, f.created_at FROM follows f
        WHERE f.${ownColumn} = $1 ${after && `AND ${after}`}
+         AND ${visibleToViewerSql('$1', '$3')}
          AND ${visibleToViewerSql(`f.${otherColumn}`, '$3')}
        ORDER BY f.created_at DESC, f.${otherColumn} DESC
        LIMIT $2`,

@@ -277,7 +277,7 @@ export class GraphResolver {
 
   @ResolveField(() => UserConnection, {
     description:
-      'Accounts following this user, most recent first. Accounts that blocked the viewer are left out.',
+      'Accounts following this user, most recent first. Accounts that blocked the viewer are left out; empty when this user did.',
   })
   async followers(
     @Parent() user: UserModel,
@@ -292,7 +292,7 @@ export class GraphResolver {
 
   @ResolveField(() => UserConnection, {
     description:
-      'Accounts this user follows, most recent first. Accounts that blocked the viewer are left out.',
+      'Accounts this user follows, most recent first. Accounts that blocked the viewer are left out; empty when this user did.',
   })
   async following(
     @Parent() user: UserModel,

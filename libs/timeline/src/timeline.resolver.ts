@@ -35,15 +35,18 @@ export class TimelineResolver {
   }
 
   @ResolveField(() => TimelineConnection, {
-    description: "This user's own posts and broadcasts, newest first.",
+    description:
+      "This user's own posts and broadcasts, newest first; empty when this user blocked the viewer.",
   })
   async timeline(
     @Parent() user: UserModel,
     @Args() args: ConnectionArgs,
     @Context() context: RequestContext,
   ): Promise<TimelineConnection> {
-    await this.policy.assertVisible(context.loaders, user.rowId, context.viewer?.id, 'The user');
-    return this.connection(await this.timelines.ofAuthor(user.rowId, args), args, context);
+    // Empty, like followers and following, for a user who blocks the viewer: one only reaches
+    // their withheld profile (RelationshipPolicy), where the API must still answer with it.
+    const hidden = await this.policy.isHiddenFrom(context.loaders, user.rowId, context.viewer?.id);
+    return this.connection(await this.timelines.ofAuthor(user.rowId, args, hidden), args, context);
   }
 
   /** Resolves every item of the page in one batch per kind; items gone meanwhile are dropped. */

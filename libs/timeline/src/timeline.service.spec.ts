@@ -49,7 +49,7 @@ describe('TimelineService.ofAuthor', () => {
   }
 
   it('merges every kind newest first, ties broken by the larger item id, one extra row for hasNextPage', async () => {
-    const page = await service([]).ofAuthor('1', { first: 2 });
+    const page = await service([]).ofAuthor('1', { first: 2 }, false);
     expect(page.size).toBe(2);
     expect(page.refs.map((r) => r.itemId)).toEqual(['9', '7', '3']);
   });
@@ -57,7 +57,7 @@ describe('TimelineService.ofAuthor', () => {
   it('passes the cursor key to every source', async () => {
     const seen: (ItemKey | undefined)[] = [];
     const after = timelineCursor(broadcasts[0]);
-    const page = await service(seen).ofAuthor('1', { first: 5, after });
+    const page = await service(seen).ofAuthor('1', { first: 5, after }, false);
     expect(page.refs.map((r) => r.itemId)).toEqual(['3', '5']);
     expect(seen).toEqual([
       { sortAt: '2026-01-01T10:00:03.000Z', itemId: '7' },

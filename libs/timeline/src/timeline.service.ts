@@ -89,10 +89,14 @@ export class TimelineService {
     return { refs: rows.map(toRef), size };
   }
 
-  /** One account's own items (its profile), merged across item kinds. */
-  async ofAuthor(authorId: string, args: ConnectionArgs): Promise<TimelinePage> {
+  /**
+   * One account's own items (its profile), merged across item kinds; none when `hidden` (the
+   * account blocks the viewer), once the cursor is checked.
+   */
+  async ofAuthor(authorId: string, args: ConnectionArgs, hidden: boolean): Promise<TimelinePage> {
     const size = pageSize(args);
     const before = parseTimelineCursor(args.after);
+    if (hidden) return { refs: [], size };
     const manager = this.db.manager;
     const refs: TimelineItemRef[] = [];
     for (const source of this.sources.all()) {
