@@ -164,8 +164,9 @@ export class AuthService {
       typeof claims.exp !== 'number' ||
       typeof claims.sub !== 'string' ||
       !isDatabaseId(claims.sub)
-    )
+    ) {
       return { problem: 'Your token is not valid. Sign in again.' };
+    }
     const user = await this.accounts.findActive(claims.sub);
     if (!user) return { problem: 'This account is no longer active. Sign in again.' };
     return { viewer: { id: user.id, role: user.role } };

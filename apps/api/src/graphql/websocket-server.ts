@@ -67,8 +67,8 @@ function limitMessagesPerSocket(server: WebSocketServer, perSecond: number, burs
 
 /**
  * Limits of the websocket server itself, which Nest creates without them: the message size (ws
- * allows 100 MiB), sockets per address and messages per socket. The server reads its options at each upgrade, so
- * setting them after init applies to every connection.
+ * allows 100 MiB), sockets per address and messages per socket. The server reads its options at
+ * each upgrade, so setting them after init applies to every connection.
  */
 export function limitWebsocketServer(app: NestExpressApplication, config: AppConfig): void {
   const adapter = app.get(GraphQLModule).graphQlAdapter as unknown as {
