@@ -267,6 +267,69 @@ describe('accounts', () => {
       expect(result.errors![0].message).toMatch(/Bearer/);
     });
 
+    it.each([
+      ['a sub that is not an id', { sub: '1 OR 1=1' }, { expiresIn: 60 }],
+      ['a sub beyond bigint', { sub: '99999999999999999999999' }, { expiresIn: 60 }],
+      ['a numeric sub', { sub: 1 }, { expiresIn: 60 }],
+      ['no expiry', { sub: 'USER' }, {}],
+    ])(
+      'refuses a signed token with %s: UNAUTHENTICATED over HTTP, 4403 on a websocket',
+      async (_case, claims, options) => {
+        const sub = claims.sub === 'USER' ? rowId(user) : claims.sub;
+        const token = jwt.sign({ ...claims, sub }, SECRET, { algorithm: 'HS256', ...options });
+        const result = await t.gql(ME, {}, token);
+        expect(result.errors).toEqual([
+          expect.objectContaining({
+            message: 'Your token is not valid. Sign in again.',
+            extensions: { code: 'UNAUTHENTICATED' },
+          }),
+        ]);
+        const socket = t.openSocket(token);
+        expect(await socket.closed()).toBe(4403);
+        expect(socket.connected).toBe(0);
+      },
+    );
+
+    describe('in connection_init', () => {
+      it.each([
+        ['a number', 12345],
+        ['true', true],
+        ['an array', [`Bearer x`]],
+        ['an object', { token: 'x' }],
+        ['a value without Bearer', 'Token x'],
+        ['a bearer of no valid token', 'Bearer x'],
+      ])('closes the socket of an authorization that is %s with 4403', async (_case, value) => {
+        const socket = t.openSocket(undefined, { authorization: value });
+        expect(await socket.closed()).toBe(4403);
+        expect(socket.connected).toBe(0);
+      });
+
+      it.each([
+        ['absent', {}],
+        ['null', { authorization: null }],
+        ['blank', { authorization: ' ' }],
+      ])('leaves the socket of an authorization that is %s signed out', async (_case, params) => {
+        const socket = t.openSocket(undefined, params);
+        const op = await socket.run(ME).until((o) => o.completed);
+        expect(op.results).toEqual([{ data: { me: null } }]);
+        await socket.close();
+      });
+
+      it('reads the key in any case, like an HTTP header', async () => {
+        const signedIn = t.openSocket(undefined, { Authorization: `Bearer ${user.token}` });
+        const op = await signedIn.run(ME).until((o) => o.completed);
+        expect(op.results).toEqual([{ data: { me: { id: user.id, handle: user.handle } } }]);
+        await signedIn.close();
+        const forged = t.openSocket(undefined, { Authorization: 'Bearer x' });
+        expect(await forged.closed()).toBe(4403);
+        const both = t.openSocket(undefined, {
+          authorization: `Bearer ${user.token}`,
+          AUTHORIZATION: `Bearer ${user.token}`,
+        });
+        expect(await both.closed()).toBe(4403);
+      });
+    });
+
     it('nothing was changed by the refused tokens', async () => {
       const [row] = await t.sql('SELECT display_name FROM users WHERE id = $1', [rowId(user)]);
       expect(row.display_name).toBe(user.handle);

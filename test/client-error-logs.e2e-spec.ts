@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { errorCode, TestApp } from '@app/testing';
+import { errorCode, GraphQLResponse, TestApp } from '@app/testing';
 
 /**
  * What the logs say about errors clients cause: a line at debug or warn without a stack, never
@@ -61,6 +61,56 @@ describe('logs of client errors', () => {
     expect(lines.warn).toHaveLength(1);
     lines.warn.forEach(noStack);
   });
+
+  it.each([
+    ['a corrupt gzip body', 'gzip', Buffer.from([0x1f, 0x8b, 0x00, 0x00]), 400],
+    ['a corrupt brotli body', 'br', Buffer.from('xx'), 400],
+    ['an unknown Content-Encoding', 'compress-9', Buffer.from('{}'), 415],
+  ])(
+    'answers %s in the same shape, logged as one warning without a stack',
+    async (_case, encoding, body, status) => {
+      const response = await fetch(`${t.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-encoding': encoding },
+        body,
+      });
+      expect(response.status).toBe(status);
+      const answer = (await response.json()) as { errors: { extensions: { code: string } }[] };
+      expect(answer.errors).toEqual([
+        {
+          message: expect.stringMatching(/^The request body could not be read: /),
+          extensions: { code: 'BAD_USER_INPUT' },
+        },
+      ]);
+      expect(lines.error).toEqual([]);
+      expect(lines.warn).toHaveLength(1);
+      lines.warn.forEach(noStack);
+    },
+  );
+
+  it.each([
+    ['version 1', { version: 1, sha256Hash: 'deadbeef' }],
+    ['version 2', { version: 2, sha256Hash: 'deadbeef' }],
+    ['not an object', 'x'],
+  ])(
+    'answers a persisted query extension (%s) BAD_USER_INPUT: persisted queries are off',
+    async (_case, persistedQuery) => {
+      const response = await fetch(`${t.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ __typename }', extensions: { persistedQuery } }),
+      });
+      const answer = (await response.json()) as GraphQLResponse;
+      expect(answer.data).toBeUndefined();
+      expect(answer.errors).toEqual([
+        {
+          message: 'PersistedQueryNotSupported',
+          extensions: { code: 'BAD_USER_INPUT' },
+        },
+      ]);
+      expect(lines.error).toEqual([]);
+    },
+  );
 
   it('logs bad input and validation failures below ERROR, without stacks', async () => {
     const user = await t.signUp();

@@ -1,3 +1,4 @@
+import WebSocket from 'ws';
 import { TestApp, TestSocket } from '@app/testing';
 
 /** What one client may hold open over websockets, and that each cap frees up again. */
@@ -74,6 +75,40 @@ describe('websocket limits', () => {
     const again = socket(user.token);
     await again.connectedTimes(1);
     expect(again.closeCodes).toEqual([]);
+  });
+
+  it.each([
+    ['pings', { type: 'ping' }],
+    [
+      'operations that finish at once',
+      { id: 'q', type: 'subscribe', payload: { query: '{ __schema { types { name } } }' } },
+    ],
+  ])(
+    'closes a socket that floods %s with 4432; the service and other sockets carry on',
+    async (_case, message) => {
+      const steady = socket();
+      await steady.connectedTimes(1);
+      const flood = new WebSocket(`${t.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
+      const closed = new Promise<number>((resolve) => flood.on('close', resolve));
+      await new Promise((resolve) => flood.on('open', resolve));
+      flood.send(JSON.stringify({ type: 'connection_init' }));
+      await new Promise((resolve) => flood.once('message', resolve));
+      for (let i = 0; i < 1000; i += 1) flood.send(JSON.stringify({ ...message, id: `q${i}` }));
+      expect(await closed).toBe(4432);
+      expect((await fetch(`${t.url}/health`)).status).toBe(200);
+      const op = await steady.run('{ me { id } }').until((o) => o.completed);
+      expect(op.results).toEqual([{ data: { me: null } }]);
+      expect(steady.closeCodes).toEqual([]);
+    },
+  );
+
+  it('leaves open a client that runs 40 operations one after another', async () => {
+    const connection = socket();
+    for (let i = 0; i < 40; i += 1) {
+      const op = await connection.run('{ me { id } }').until((o) => o.completed);
+      expect(op.results).toEqual([{ data: { me: null } }]);
+    }
+    expect(connection.closeCodes).toEqual([]);
   });
 
   it('closes a socket over the per-address cap with 4431, until another closes', async () => {

@@ -8,6 +8,7 @@ import {
   clientAddress,
   ConflictError,
   InvalidInputError,
+  isDatabaseId,
   ProxyTrust,
   proxyTrust,
   RateLimits,
@@ -139,8 +140,11 @@ export class AuthService {
    * suspended or deleted account's tokens stop working at once.
    */
   async authenticate(authorization: unknown): Promise<{ viewer?: Viewer; problem?: string }> {
-    if (typeof authorization !== 'string' || authorization.trim() === '') return {};
-    const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+    // Absent, null or blank is signed out; any other value must be a bearer token.
+    if (authorization === undefined || authorization === null) return {};
+    if (typeof authorization === 'string' && authorization.trim() === '') return {};
+    const match =
+      typeof authorization === 'string' ? /^Bearer\s+(\S+)$/i.exec(authorization.trim()) : null;
     if (!match) return { problem: 'The Authorization value must be "Bearer <token>".' };
     let claims: jwt.JwtPayload;
     try {
@@ -155,8 +159,15 @@ export class AuthService {
             : 'Your token is not valid. Sign in again.',
       };
     }
-    const user =
-      typeof claims.sub === 'string' ? await this.accounts.findActive(claims.sub) : undefined;
+    // Tokens this service issues always carry both; a signed token without them is not one of its.
+    if (
+      typeof claims.exp !== 'number' ||
+      typeof claims.sub !== 'string' ||
+      !isDatabaseId(claims.sub)
+    ) {
+      return { problem: 'Your token is not valid. Sign in again.' };
+    }
+    const user = await this.accounts.findActive(claims.sub);
     if (!user) return { problem: 'This account is no longer active. Sign in again.' };
     return { viewer: { id: user.id, role: user.role } };
   }

@@ -60,6 +60,8 @@ describe('loadConfig', () => {
     ['RATE_LIMIT_POSTS', '0/1h'],
     ['RATE_LIMIT_POSTS', '5'],
     ['RATE_LIMIT_POSTS', '5/8d'],
+    ['WS_MAX_MESSAGES_PER_SECOND', '0'],
+    ['WS_MESSAGE_BURST', '1.5'],
     ['TRUST_PROXY', 'loopback'],
     ['TRUST_PROXY', '10.0.0.0/33'],
   ])('refuses %s=%p', (name, value) => {
@@ -79,6 +81,8 @@ describe('loadConfig', () => {
       maxOperationsPerSocket: 50,
       maxSocketsPerAccount: 20,
       maxSocketsPerAddress: 100,
+      maxMessagesPerSecond: 20,
+      messageBurst: 50,
     });
     expect(() =>
       loadConfig({

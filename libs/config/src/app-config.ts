@@ -77,6 +77,9 @@ export interface AppConfig {
     readonly maxOperationsPerSocket: number;
     readonly maxSocketsPerAccount: number;
     readonly maxSocketsPerAddress: number;
+    /** Messages one socket may send per second on average, and in one burst. */
+    readonly maxMessagesPerSecond: number;
+    readonly messageBurst: number;
   };
   readonly timeline: {
     /** Accounts with more followers are merged into home timelines at read time. */
@@ -333,6 +336,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       maxOperationsPerSocket: read.int('WS_MAX_OPERATIONS_PER_SOCKET', 50, 1, 100_000),
       maxSocketsPerAccount: read.int('WS_MAX_SOCKETS_PER_ACCOUNT', 20, 1, 100_000),
       maxSocketsPerAddress: read.int('WS_MAX_SOCKETS_PER_ADDRESS', 100, 1, 1_000_000),
+      maxMessagesPerSecond: read.int('WS_MAX_MESSAGES_PER_SECOND', 20, 1, 100_000),
+      messageBurst: read.int('WS_MESSAGE_BURST', 50, 1, 1_000_000),
     },
     timeline: {
       fanoutMaxFollowers: read.int('FANOUT_MAX_FOLLOWERS', 10_000, 0, 10_000_000),

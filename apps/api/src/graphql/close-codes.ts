@@ -10,6 +10,8 @@ export const CloseCode = {
   TooManySocketsForAccount: 4430,
   /** The address already holds WS_MAX_SOCKETS_PER_ADDRESS sockets on this process. */
   TooManySocketsForAddress: 4431,
+  /** The socket sent more than WS_MAX_MESSAGES_PER_SECOND (beyond WS_MESSAGE_BURST). */
+  TooManyMessages: 4432,
   /** The service cannot check the connection now (its database is unreachable): try again later. */
   TryAgainLater: 1013,
 } as const;

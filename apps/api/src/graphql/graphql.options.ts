@@ -26,6 +26,8 @@ export function graphqlOptions(
     sortSchema: true,
     playground: false,
     introspection: true,
+    // Clients send the whole query; a persistedQuery extension is PERSISTED_QUERY_NOT_SUPPORTED.
+    persistedQueries: false,
     parseOptions: limits.parseOptions,
     validationRules: [...limits.validationRules],
     plugins: [

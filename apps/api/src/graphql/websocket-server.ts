@@ -36,9 +36,39 @@ function limitSocketsPerAddress(
 }
 
 /**
+ * Closes a socket (4432) that sends more than `perSecond` messages on average, beyond a `burst`
+ * (a token bucket per socket). Every message counts, pings and operations that finish at once
+ * included, and one over the rate is dropped before graphql-ws parses it: ws hands messages to
+ * its listeners through `emit`, which this wraps.
+ */
+function limitMessagesPerSocket(server: WebSocketServer, perSecond: number, burst: number): void {
+  server.prependListener('connection', (socket: WebSocket) => {
+    let tokens = burst;
+    let refilledAt = Date.now();
+    const emit = socket.emit.bind(socket);
+    socket.emit = (event: string | symbol, ...args: unknown[]): boolean => {
+      if (event !== 'message') return emit(event, ...args);
+      if (socket.readyState !== socket.OPEN) return false;
+      const now = Date.now();
+      tokens = Math.min(burst, tokens + ((now - refilledAt) * perSecond) / 1000);
+      refilledAt = now;
+      if (tokens < 1) {
+        socket.close(
+          CloseCode.TooManyMessages,
+          `Too many messages (at most ${perSecond} a second)`,
+        );
+        return false;
+      }
+      tokens -= 1;
+      return emit(event, ...args);
+    };
+  });
+}
+
+/**
  * Limits of the websocket server itself, which Nest creates without them: the message size (ws
- * allows 100 MiB) and sockets per address. The server reads its options at each upgrade, so
- * setting them after init applies to every connection.
+ * allows 100 MiB), sockets per address and messages per socket. The server reads its options at
+ * each upgrade, so setting them after init applies to every connection.
  */
 export function limitWebsocketServer(app: NestExpressApplication, config: AppConfig): void {
   const adapter = app.get(GraphQLModule).graphQlAdapter as unknown as {
@@ -47,6 +77,8 @@ export function limitWebsocketServer(app: NestExpressApplication, config: AppCon
   const server = adapter._subscriptionService?.wss;
   if (!server) throw new Error('The graphql-ws server is missing; subscriptions would not work.');
   server.options.maxPayload = config.graphql.maxBodyBytes;
+  const { maxMessagesPerSecond, messageBurst } = config.websocket;
+  limitMessagesPerSocket(server, maxMessagesPerSecond, messageBurst);
   const auth = app.get(AuthService);
   limitSocketsPerAddress(server, config.websocket.maxSocketsPerAddress, (request) =>
     auth.clientAddress(request),

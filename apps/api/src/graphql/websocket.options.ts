@@ -53,6 +53,19 @@ function refuse(ctx: WsContext, code: number, reason: string): false {
   return false;
 }
 
+/**
+ * The `authorization` of a connection_init payload. Its key is read in any case, like an HTTP
+ * header's; several keys differing only in case give all their values, which authenticate
+ * refuses as it refuses any value that is not a string.
+ */
+function authorizationOf(params: WsContext['connectionParams']): unknown {
+  if (!params) return undefined;
+  const values = Object.keys(params)
+    .filter((key) => key.toLowerCase() === 'authorization')
+    .map((key) => params[key]);
+  return values.length > 1 ? values : values[0];
+}
+
 const withCode = (error: GraphQLError, code: string) =>
   new GraphQLError(error.message, {
     nodes: error.nodes,
@@ -72,14 +85,14 @@ export function websocketOptions(deps: WebsocketDependencies): GraphQLWsSubscrip
 
   /**
    * The token travels in connection_init ({ authorization: "Bearer …" }), and a paired screen's
-   * as { deviceToken }. A bad, forged or revoked one closes the socket with 4403; none at all
-   * leaves an anonymous connection.
+   * as { deviceToken }. A bad, forged or revoked one, or an authorization that is not a bearer
+   * token, closes the socket with 4403; none at all leaves an anonymous connection.
    */
   const onConnect = async (ctx: WsContext): Promise<boolean> => {
     const connection = connectionOf(ctx);
     let viewer: Viewer | undefined;
     try {
-      const authenticated = await auth.authenticate(ctx.connectionParams?.authorization);
+      const authenticated = await auth.authenticate(authorizationOf(ctx.connectionParams));
       if (authenticated.problem) return refuse(ctx, CloseCode.Forbidden, 'Forbidden');
       viewer = authenticated.viewer;
       const deviceToken = ctx.connectionParams?.deviceToken;
@@ -115,7 +128,7 @@ export function websocketOptions(deps: WebsocketDependencies): GraphQLWsSubscrip
    */
   const operationContext = async (ctx: WsContext): Promise<RequestContext> => {
     const { device, request, socket } = connectionOf(ctx);
-    const { viewer, problem } = await auth.authenticate(ctx.connectionParams?.authorization);
+    const { viewer, problem } = await auth.authenticate(authorizationOf(ctx.connectionParams));
     return {
       viewer,
       authProblem: problem,

@@ -1,10 +1,13 @@
 import { Logger } from '@nestjs/common';
 import { ErrorRequestHandler } from 'express';
 
-/** What body-parser's errors carry (http-errors): a 4xx status and a `type` such as entity.too.large. */
+/**
+ * What body-parser's errors carry (http-errors): a 4xx status, and a `type` such as
+ * entity.too.large except when it wraps another error (a zlib one for a corrupt gzip body).
+ */
 interface BodyParserError {
   status: number;
-  type: string;
+  type?: unknown;
   message: string;
 }
 
@@ -15,16 +18,15 @@ function isBodyParserError(error: unknown): error is BodyParserError {
     candidate !== null &&
     typeof candidate.status === 'number' &&
     candidate.status >= 400 &&
-    candidate.status < 500 &&
-    typeof candidate.type === 'string'
+    candidate.status < 500
   );
 }
 
 const log = new Logger('HTTP');
 
 /**
- * A body the JSON parser refused (over `maxBytes`, malformed, an unsupported charset) is the
- * client's input: answered in GraphQL's error shape with its HTTP status, logged as one warning
+ * A body the JSON parser refused (over `maxBytes`, malformed, an unsupported charset or
+ * Content-Encoding, a corrupt compressed body, an aborted upload) is the client's input: answered in GraphQL's error shape with its HTTP status, logged as one warning
  * line without a stack.
  */
 export function requestBodyErrors(maxBytes: number): ErrorRequestHandler {

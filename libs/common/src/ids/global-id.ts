@@ -26,6 +26,11 @@ export function toGlobalId(type: NodeTypeName, id: string | number): string {
 
 const DATABASE_ID = /^[1-9][0-9]{0,17}$/;
 
+/** Whether `text` is a database id: a positive bigint, in range. */
+export function isDatabaseId(text: string): boolean {
+  return DATABASE_ID.test(text);
+}
+
 export function decodeGlobalId(globalId: string): DecodedGlobalId | undefined {
   if (typeof globalId !== 'string' || globalId.length === 0 || globalId.length > 64)
     return undefined;
@@ -35,7 +40,7 @@ export function decodeGlobalId(globalId: string): DecodedGlobalId | undefined {
   if (colon <= 0) return undefined;
   const type = text.slice(0, colon);
   const id = text.slice(colon + 1);
-  return DATABASE_ID.test(id) ? { type, id } : undefined;
+  return isDatabaseId(id) ? { type, id } : undefined;
 }
 
 /** The database id inside a global id of the expected type, or BAD_USER_INPUT naming the field. */
