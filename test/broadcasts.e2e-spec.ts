@@ -1054,6 +1054,17 @@ describe('broadcasts (e2e)', () => {
       expect(ended).toMatchObject({ viewerCount: 0, broadcast: { status: 'ENDED' } });
     });
 
+    it('sends ENDED when a scheduled broadcast is canceled', async () => {
+      const broadcaster = await t.signUp();
+      const scheduled = await start(broadcaster, {
+        scheduledFor: new Date(Date.now() + 3_600_000).toISOString(),
+      });
+      const watching = await subscribe(scheduled.id);
+      await t.ok(CANCEL, { id: scheduled.id }, broadcaster.token);
+      const ended = await eventWhere(watching, (e) => e.kind === 'ENDED');
+      expect(ended.broadcast).toMatchObject({ id: scheduled.id, status: 'CANCELED' });
+    });
+
     it('sends VIEWERS after joins and leaves, at most once a second, never losing the last', async () => {
       const broadcaster = await t.signUp();
       const [a, b] = [await t.signUp(), await t.signUp()];

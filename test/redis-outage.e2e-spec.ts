@@ -1,4 +1,6 @@
 import { NestExpressApplication } from '@nestjs/platform-express';
+import Redis from 'ioredis';
+import { EventBus } from '@app/realtime';
 import {
   redisServerInstalled,
   serviceAvailable,
@@ -48,6 +50,28 @@ async function settlesWithin<T>(ms: number, work: Promise<T>): Promise<T> {
     clearTimeout(timer);
   }
 }
+
+/** Like TestApp.ok, through another process. */
+async function okOn(url: string, query: string, variables: Record<string, unknown>, token: string) {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const result = (await response.json()) as { data?: unknown; errors?: unknown[] };
+  if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
+  return result.data;
+}
+
+/** Resolves once `check` holds, polling; fails after 10 s. */
+async function until(what: string, check: () => boolean): Promise<void> {
+  for (let waited = 0; !check(); waited += 50) {
+    if (waited > 10_000) throw new Error(`Still not: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const CREATE_POST = `mutation($text: String!) { createPost(input: { text: $text }) { id } }`;
 
 /** Two API processes, one PostgreSQL, and a Redis of the test's own that it kills and restarts. */
 (available ? describe : describe.skip)('a Redis outage', () => {
@@ -169,5 +193,117 @@ async function settlesWithin<T>(ms: number, work: Promise<T>): Promise<T> {
       broadcast: { status: 'ENDED' },
     });
     await eventsOnB.close();
+  });
+
+  it('ends the streams of broadcasts canceled or deleted in the outage, and closes the sockets of accounts suspended or deleted meanwhile', async () => {
+    const [watcher, canceling, leaving, suspended, admin]: TestUser[] = [
+      await a.signUp(),
+      await a.signUp(),
+      await a.signUp(),
+      await a.signUp(),
+      await a.signUp(),
+    ];
+    await a.sql(`UPDATE users SET role = 'ADMIN' WHERE handle = $1`, [admin.handle]);
+    const scheduled = await a.ok(
+      `mutation($at: DateTime!) { startBroadcast(input: { title: "later", scheduledFor: $at }) { id } }`,
+      { at: new Date(Date.now() + 86_400_000).toISOString() },
+      canceling.token,
+    );
+    const live = await a.ok(
+      `mutation { startBroadcast(input: { title: "gone" }) { id } }`,
+      {},
+      leaving.token,
+    );
+    const ws = `${b.url.replace('http', 'ws')}/graphql`;
+    const EVENTS = `subscription($id: ID!) { broadcastEvents(broadcastId: $id) { kind broadcast { status } } }`;
+    const onCanceled = await TestSubscription.open<{
+      broadcastEvents: { kind: string; broadcast: { status: string } };
+    }>(
+      ws,
+      EVENTS,
+      { id: scheduled.startBroadcast.id },
+      { authorization: `Bearer ${watcher.token}` },
+    );
+    const onDeleted = await TestSubscription.open(
+      ws,
+      EVENTS,
+      { id: live.startBroadcast.id },
+      { authorization: `Bearer ${watcher.token}` },
+    );
+    const ofSuspended = await TestSubscription.open(
+      ws,
+      `subscription { notificationAdded { kind } }`,
+      {},
+      { authorization: `Bearer ${suspended.token}` },
+    );
+    const ofLeaving = await TestSubscription.open(
+      ws,
+      `subscription { notificationAdded { kind } }`,
+      {},
+      { authorization: `Bearer ${leaving.token}` },
+    );
+
+    await redis.stop();
+    await untilHealth(b.url, 'degraded');
+    await a.ok(
+      `mutation($id: ID!) { cancelBroadcast(id: $id) { id } }`,
+      { id: scheduled.startBroadcast.id },
+      canceling.token,
+    );
+    await a.ok(
+      `mutation($id: ID!) { suspendUser(userId: $id) { id } }`,
+      { id: suspended.id },
+      admin.token,
+    );
+    await a.ok(`mutation { deleteAccount(password: "correct horse battery") }`, {}, leaving.token);
+    await onCanceled.nothingFor(300);
+    expect(ofSuspended.isEnded || ofLeaving.isEnded || onDeleted.isEnded).toBe(false);
+
+    await redis.resume();
+    await untilHealth(b.url, 'ok');
+    expect((await onCanceled.nextData(10_000)).broadcastEvents).toEqual({
+      kind: 'ENDED',
+      broadcast: { status: 'CANCELED' },
+    });
+    await until("the deleted broadcast's stream ended", () => onDeleted.isEnded);
+    await until("the suspended account's socket closed", () => ofSuspended.isEnded);
+    await until("the deleted account's socket closed", () => ofLeaving.isEnded);
+    expect([ofSuspended.closeCode, ofLeaving.closeCode]).toEqual([4403, 4403]);
+    await onCanceled.close();
+    await onDeleted.close();
+  });
+
+  it('pushes what one process dropped though another kept publishing to the same recipient', async () => {
+    const [reader, viaA, viaB]: TestUser[] = [await a.signUp(), await a.signUp(), await a.signUp()];
+    const onB = await TestSubscription.open<{
+      notificationAdded: { kind: string; post: { text: string } | null };
+    }>(
+      `${b.url.replace('http', 'ws')}/graphql`,
+      `subscription { notificationAdded { kind post { text } } }`,
+      {},
+      { authorization: `Bearer ${reader.token}` },
+    );
+    // A's publisher drops its messages (its Redis connection failing alone); B's keep going.
+    const busA = a.app.get(EventBus);
+    const dropping = jest.spyOn(busA, 'publish').mockResolvedValue(undefined);
+    await a.ok(CREATE_POST, { text: `dropped by A @${reader.handle}` }, viaA.token);
+    await okOn(b.url, CREATE_POST, { text: `sent by B @${reader.handle}` }, viaB.token);
+    expect((await onB.nextData()).notificationAdded.post).toEqual({
+      text: `sent by B @${reader.handle}`,
+    });
+    dropping.mockRestore();
+
+    // A's publisher is back and says so, as it does after dropping messages.
+    const wire = new Redis(redis.url);
+    await wire.publish(
+      `seeit-test-${new URL(a.databaseUrl).pathname.slice(1)}:_bus:recovered`,
+      '{}',
+    );
+    wire.disconnect();
+    expect((await onB.nextData(10_000)).notificationAdded.post).toEqual({
+      text: `dropped by A @${reader.handle}`,
+    });
+    await onB.nothingFor(300);
+    await onB.close();
   });
 });

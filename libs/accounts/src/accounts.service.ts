@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, QueryDeepPartialEntity, Repository } from 'typeorm';
 import {
@@ -25,7 +25,7 @@ const MAX_SUSPENSION_REASON = 500;
  * is AuthService's.
  */
 @Injectable()
-export class AccountsService implements OnApplicationBootstrap {
+export class AccountsService implements OnModuleInit, OnApplicationBootstrap {
   /** Active (not suspended) accounts by database id; undefined when missing or suspended. */
   readonly byId = defineLoader<string, UserEntity | undefined>(
     'usersById',
@@ -66,6 +66,14 @@ export class AccountsService implements OnApplicationBootstrap {
    * handle. Never at sign-up, and never again for that handle, so whoever signs up with the
    * handle of a deleted admin gets nothing, and a demotion is not undone by a restart.
    */
+  /** Suspensions and deletions whose revocation the bus lost still close their sockets. */
+  onModuleInit(): void {
+    this.sockets.recheckOnRecover(async (ids) => {
+      const active = await this.findManyActive(ids);
+      return ids.filter((id) => !active.has(id));
+    });
+  }
+
   async onApplicationBootstrap(): Promise<void> {
     const handle = this.config.bootstrapAdmin;
     if (!handle) return;

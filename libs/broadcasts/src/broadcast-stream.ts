@@ -143,8 +143,9 @@ export class BroadcastStream implements OnModuleInit, OnModuleDestroy, BeforeApp
 
   /**
    * Events may have been lost (the bus was down): each watched broadcast is read again and its
-   * watchers get it as it is now, ENDED when it ended meanwhile, else VIEWERS with the current
-   * counts. Comments and hearts of the gap are in `comments` and `heartCount`.
+   * watchers get it as it is now, ENDED when it ended or was canceled meanwhile, else VIEWERS with
+   * the current counts; the subscriptions to one deleted meanwhile end. Comments and hearts of the
+   * gap are in `comments` and `heartCount`.
    */
   private async catchUp(): Promise<void> {
     if (this.audiences.size === 0) return;
@@ -152,18 +153,20 @@ export class BroadcastStream implements OnModuleInit, OnModuleDestroy, BeforeApp
       `SELECT ${broadcastColumns()} FROM broadcasts b WHERE b.id = ANY($1::bigint[])`,
       [[...this.audiences.keys()]],
     );
-    for (const row of rows) {
-      const audience = this.audiences.get(row.id);
-      if (!audience) continue;
+    const found = new Map(rows.map((row) => [row.id, row]));
+    for (const [id, audience] of [...this.audiences]) {
+      const row = found.get(id);
+      if (!row) {
+        for (const watcher of [...audience.watchers]) void watcher.queue.return();
+        continue;
+      }
       const broadcast: PublicBroadcast = publicBroadcast(toBroadcastEntity(row));
-      const kind =
-        broadcast.status === BroadcastStatus.ENDED
-          ? BroadcastEventKind.ENDED
-          : BroadcastEventKind.VIEWERS;
+      const over =
+        broadcast.status === BroadcastStatus.ENDED || broadcast.status === BroadcastStatus.CANCELED;
       this.push(
         audience.watchers,
         BroadcastEventModel.from({
-          kind,
+          kind: over ? BroadcastEventKind.ENDED : BroadcastEventKind.VIEWERS,
           broadcast,
           comment: null,
           heartsDelta: 0,

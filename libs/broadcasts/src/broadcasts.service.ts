@@ -340,6 +340,7 @@ export class BroadcastsService {
       );
       const broadcast = toBroadcastEntity(row);
       await this.events.emit(manager, 'canceled', { broadcast });
+      afterCommit(manager, () => this.publisher.publish(BroadcastEventKind.ENDED, broadcast));
       return broadcast;
     });
   }

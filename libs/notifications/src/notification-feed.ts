@@ -20,19 +20,27 @@ export interface NotificationPush {
   loaders: RequestLoaders;
 }
 
-/** Notifications one catch-up after a bus outage pushes at most; the rest are in the list. */
-const CATCH_UP_LIMIT = 1000;
-/** How long after a catch-up pushes are remembered, so the bus does not push one again. */
-const CATCH_UP_OVERLAP_MS = 60_000;
+/** Notifications one catch-up after a bus outage pushes per recipient; the rest are in the list. */
+const CATCH_UP_LIMIT = 100;
+/** Ids remembered as pushed per recipient; older ones are taken as pushed without a check. */
+const MAX_REMEMBERED = 1000;
+
+/** What a local recipient has been pushed since they began listening. */
+interface Pushed {
+  /** Every id up to this one was pushed, came before they listened, or is too old to catch up. */
+  upTo: bigint;
+  /** Ids above `upTo` pushed to them, oldest first. */
+  ids: Set<string>;
+}
 
 /**
  * `notificationAdded` in this process: its subscribers by recipient, fed from the bus. A message
  * costs one lookup per recipient it names and, when any of them is connected here, one query for
  * their rows, however many sockets are open.
  *
- * After a bus outage, the local recipients' notifications above the highest id heard on the bus
- * are read and pushed. A row whose id is below that but that committed during the outage (its
- * transaction began before the last message heard) is not pushed; it is in the list.
+ * After a bus outage (of any process's publisher), each local recipient's notifications that
+ * were not pushed to them since they began listening are read and pushed: what another process
+ * pushed meanwhile does not hide what the failing one dropped.
  */
 @Injectable()
 export class NotificationFeed implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
@@ -40,11 +48,10 @@ export class NotificationFeed implements OnModuleInit, OnApplicationBootstrap, O
   private readonly subscribers = new LocalRecipients<NotificationPush>();
   private unsubscribe: () => void = () => undefined;
   private stopRecovering: () => void = () => undefined;
-  /** The highest notification id heard of on the bus. */
+  /** The highest notification id heard of on the bus: where a new listener starts. */
   private heardUpTo = 0n;
-  /** Ids pushed around a catch-up, when the bus and the catch-up may both bring one. */
-  private readonly pushedAround = new Set<string>();
-  private rememberUntil = 0;
+  /** By local recipient: what the bus or a catch-up pushed them, so neither pushes it twice. */
+  private readonly pushed = new Map<string, Pushed>();
 
   constructor(
     private readonly bus: EventBus,
@@ -75,7 +82,12 @@ export class NotificationFeed implements OnModuleInit, OnApplicationBootstrap, O
   /** The viewer's new notifications, until the client goes (the queue's cleanup). */
   listen(viewerId: string): AsyncQueue<NotificationPush> {
     let remove: () => void = () => undefined;
-    const queue = new AsyncQueue<NotificationPush>(() => remove());
+    const queue = new AsyncQueue<NotificationPush>(() => {
+      remove();
+      if (!this.subscribers.has(viewerId)) this.pushed.delete(viewerId);
+    });
+    if (!this.pushed.has(viewerId))
+      this.pushed.set(viewerId, { upTo: this.heardUpTo, ids: new Set() });
     remove = this.subscribers.add(viewerId, (push) => queue.push(push));
     return queue;
   }
@@ -88,23 +100,30 @@ export class NotificationFeed implements OnModuleInit, OnApplicationBootstrap, O
 
   /** Pushes what the local recipients were sent while the bus was down. */
   private async catchUp(): Promise<void> {
-    const since = this.heardUpTo;
-    this.pushedAround.clear();
-    this.rememberUntil = Date.now() + CATCH_UP_OVERLAP_MS;
-    const recipients = this.subscribers.recipients();
-    if (recipients.length === 0) return;
+    if (this.pushed.size === 0) return;
+    const upTo = new Map<string, bigint>();
+    const except: string[] = [];
+    for (const [recipientId, pushed] of this.pushed) {
+      upTo.set(recipientId, pushed.upTo);
+      except.push(...pushed.ids);
+    }
     try {
-      await this.deliver(await this.notifications.idsAfter(since, recipients, CATCH_UP_LIMIT));
+      await this.deliver(await this.notifications.idsAfter(upTo, except, CATCH_UP_LIMIT));
     } catch (error) {
       this.logger.error(`Could not catch up on notifications: ${(error as Error).message}`);
     }
   }
 
-  /** Whether `id` may be pushed: around a catch-up, each id once. */
-  private firstPush(id: string): boolean {
-    if (Date.now() > this.rememberUntil) return true;
-    if (this.pushedAround.has(id)) return false;
-    this.pushedAround.add(id);
+  /** Whether `id` may be pushed to the recipient: each id once; remembers it. */
+  private firstPush(recipientId: string, id: string): boolean {
+    const pushed = this.pushed.get(recipientId);
+    if (!pushed || pushed.ids.has(id)) return false;
+    pushed.ids.add(id);
+    if (pushed.ids.size > MAX_REMEMBERED) {
+      const [oldest] = pushed.ids;
+      pushed.ids.delete(oldest);
+      if (BigInt(oldest) > pushed.upTo) pushed.upTo = BigInt(oldest);
+    }
     return true;
   }
 
@@ -115,7 +134,7 @@ export class NotificationFeed implements OnModuleInit, OnApplicationBootstrap, O
       // message: a go-live pushed to many followers here loads its broadcaster once.
       const shared = new RequestLoaders(undefined);
       for (const { notification, follow, banned } of await this.notifications.forDelivery(ids)) {
-        if (!this.firstPush(notification.id)) continue;
+        if (!this.firstPush(notification.recipientId, notification.id)) continue;
         const loaders = new RequestLoaders(notification.recipientId, shared);
         // What the post and broadcast fields check, read with the rows rather than once per
         // recipient: no block stands between recipient and actor (forDelivery filters on it), and

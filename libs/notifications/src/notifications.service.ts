@@ -183,12 +183,24 @@ export class NotificationsService {
     return BigInt(row.newest);
   }
 
-  /** Ids of the recipients' notifications above `afterId`, oldest first, at most `limit`. */
-  async idsAfter(afterId: bigint, recipients: string[], limit: number): Promise<string[]> {
+  /**
+   * Ids of each recipient's notifications above that recipient's `afterId`, but for `except`,
+   * oldest first, at most `limit` per recipient.
+   */
+  async idsAfter(
+    afterIds: Map<string, bigint>,
+    except: string[],
+    limit: number,
+  ): Promise<string[]> {
     const rows = await this.db.query<{ id: string }[]>(
-      `SELECT id FROM notifications WHERE id > $1 AND recipient_id = ANY($2::bigint[])
-       ORDER BY id LIMIT $3`,
-      [afterId.toString(), recipients, limit],
+      `SELECT n.id FROM unnest($1::bigint[], $2::bigint[]) AS w(recipient_id, after_id)
+       CROSS JOIN LATERAL (
+         SELECT id FROM notifications
+         WHERE recipient_id = w.recipient_id AND id > w.after_id AND id <> ALL($3::bigint[])
+         ORDER BY id LIMIT $4
+       ) n
+       ORDER BY n.id`,
+      [[...afterIds.keys()], [...afterIds.values()].map(String), except, limit],
     );
     return rows.map((row) => row.id);
   }

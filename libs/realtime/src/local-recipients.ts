@@ -31,11 +31,6 @@ export class LocalRecipients<T> {
     return set.size;
   }
 
-  /** The recipients with a subscriber here. */
-  recipients(): string[] {
-    return [...this.sinks.keys()];
-  }
-
   get size(): number {
     return this.sinks.size;
   }

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import Redis, { RedisOptions } from 'ioredis';
+import { RepeatedWarnings } from '@app/common';
 import { StartupError } from '@app/config';
 import { BusHandler, BusMessage, BusState, EventBus, TopicHandlers } from './event-bus';
 
@@ -8,6 +9,12 @@ const RECOVERED_TOPIC = '_bus:recovered';
 
 /** How long a start waits for Redis before giving up. */
 const CONNECT_TIMEOUT_MS = 5000;
+
+/** After a failed publish on a live connection, how often Redis is pinged until it answers. */
+const PROBE_INTERVAL_MS = 1000;
+
+/** How often unreadable messages are summarized in the log. */
+const WARNING_INTERVAL_MS = 60_000;
 
 /**
  * Redis pub/sub: one connection publishes, one listens to the topics this process needs.
@@ -23,9 +30,13 @@ export class RedisBus extends EventBus {
   private readonly publisher: Redis;
   private readonly listener: Redis;
   private readonly handlers: TopicHandlers;
-  /** Set while the publisher is away and has dropped a message: its return is announced. */
+  private readonly warnings = new RepeatedWarnings(this.logger, WARNING_INTERVAL_MS);
+  /** Set while the publisher has dropped a message and not yet announced that it is back. */
   private dropped = false;
+  /** The ping that finds out when a slow Redis answers again (the connection never dropped). */
+  private probe?: NodeJS.Timeout;
   private listenerWasReady = false;
+  /** Whether the listener holds its subscriptions: connected is not enough. */
   private listenerUp = false;
   private closing = false;
 
@@ -48,7 +59,7 @@ export class RedisBus extends EventBus {
     for (const connection of [this.publisher, this.listener]) {
       connection.on('error', (error: Error) => this.logger.debug(`Redis: ${error.message}`));
     }
-    this.publisher.on('ready', () => this.publisherReady());
+    this.publisher.on('ready', () => this.announceIfDropped());
     this.listener.on('ready', () => void this.listenerReady());
     this.listener.on('close', () => {
       if (this.listenerUp && !this.closing) {
@@ -64,15 +75,11 @@ export class RedisBus extends EventBus {
         }
       },
     );
-    this.listener.on('message', (channel: string, text: string) => {
-      const topic = channel.slice(this.prefix.length);
-      if (topic === RECOVERED_TOPIC) this.recovered();
-      else this.handlers.deliver(topic, JSON.parse(text) as BusMessage);
-    });
+    this.listener.on('message', (channel: string, text: string) => this.received(channel, text));
   }
 
   get state(): BusState {
-    return this.publisher.status === 'ready' && this.listener.status === 'ready' ? 'up' : 'down';
+    return this.publisher.status === 'ready' && this.listenerUp ? 'up' : 'down';
   }
 
   publish(topic: string, message: BusMessage): Promise<void> {
@@ -80,9 +87,10 @@ export class RedisBus extends EventBus {
       this.dropped = true;
       return Promise.resolve();
     }
-    this.publisher.publish(this.prefix + topic, JSON.stringify(message)).catch(() => {
-      this.dropped = true;
-    });
+    this.publisher.publish(this.prefix + topic, JSON.stringify(message)).then(
+      () => this.announceIfDropped(),
+      () => this.lost(),
+    );
     return Promise.resolve();
   }
 
@@ -114,6 +122,8 @@ export class RedisBus extends EventBus {
 
   async close(): Promise<void> {
     this.closing = true;
+    clearTimeout(this.probe);
+    this.warnings.flush();
     for (const connection of [this.publisher, this.listener]) {
       if (connection.status === 'ready') await connection.quit().catch(() => undefined);
       connection.disconnect();
@@ -127,10 +137,54 @@ export class RedisBus extends EventBus {
     });
   }
 
-  private publisherReady(): void {
+  /**
+   * Anyone may publish on the prefix: a message that is not a JSON object is not ours, and is
+   * skipped rather than thrown inside the connection's event handler.
+   */
+  private received(channel: string, text: string): void {
+    const topic = channel.slice(this.prefix.length);
+    if (topic === RECOVERED_TOPIC) {
+      this.recovered();
+      return;
+    }
+    let message: unknown;
+    try {
+      message = JSON.parse(text);
+    } catch {
+      message = undefined;
+    }
+    if (typeof message !== 'object' || message === null || Array.isArray(message)) {
+      this.warnings.warn(
+        'Skipped bus messages that are not JSON objects',
+        `Skipped a message on ${channel} that is not a JSON object`,
+      );
+      return;
+    }
+    this.handlers.deliver(topic, message as BusMessage);
+  }
+
+  /**
+   * A publish failed. When the connection dropped, its 'ready' announces the return; when it
+   * stayed up (Redis was slow), a ping finds out when Redis answers again.
+   */
+  private lost(): void {
+    this.dropped = true;
+    if (this.probe || this.closing || this.publisher.status !== 'ready') return;
+    this.probe = setTimeout(() => {
+      this.probe = undefined;
+      this.publisher.ping().then(
+        () => this.announceIfDropped(),
+        () => this.lost(),
+      );
+    }, PROBE_INTERVAL_MS);
+    this.probe.unref();
+  }
+
+  /** Messages were dropped and Redis answers again: every process re-reads what it missed. */
+  private announceIfDropped(): void {
     if (!this.dropped) return;
     this.dropped = false;
-    this.publish(RECOVERED_TOPIC, {}).catch(() => undefined);
+    void this.publish(RECOVERED_TOPIC, {});
   }
 
   /**
@@ -142,7 +196,9 @@ export class RedisBus extends EventBus {
     try {
       await this.listener.subscribe(...channels);
     } catch (error) {
-      this.logger.warn(`Resubscribing: ${(error as Error).message}`);
+      // Without its subscriptions the listener hears nothing: reconnect, which subscribes again.
+      this.logger.warn(`Resubscribing: ${(error as Error).message}; reconnecting`);
+      if (!this.closing) this.listener.disconnect(true);
       return;
     }
     this.listenerUp = true;
