@@ -109,6 +109,12 @@ export const RATE_LIMITS = {
   signIn: { env: 'RATE_LIMIT_SIGN_IN', fallback: '10/15m' },
   /** Sign-in attempts per client address, whatever the login. */
   signInAddress: { env: 'RATE_LIMIT_SIGN_IN_ADDRESS', fallback: '100/15m' },
+  /**
+   * Sign-in attempts per account (by handle or email alike) from every address, against guesses
+   * spread over many addresses. A success does not reset it: the owner signing in says nothing of
+   * the guesses made elsewhere, and a reset would hand the guessers a fresh allowance.
+   */
+  signInLogin: { env: 'RATE_LIMIT_SIGN_IN_LOGIN', fallback: '100/1h' },
   /** Password confirmations (deleteAccount) per account. */
   confirmPassword: { env: 'RATE_LIMIT_CONFIRM_PASSWORD', fallback: '10/15m' },
   /** Posts and replies per author. */
