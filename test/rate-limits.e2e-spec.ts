@@ -277,6 +277,15 @@ describe('client addresses: sign-up and sign-in limits', () => {
       expect(errorCode(await signUp(t, '198.51.100.8'))).toBeUndefined();
     });
 
+    it('counts an IPv6 client per /64: rotating addresses within it does not escape', async () => {
+      const users = await count(t, 'users');
+      expect(errorCode(await signUp(t, '2001:db8:5:6::1'))).toBeUndefined();
+      expect(errorCode(await signUpOverSocket(t, '2001:db8:5:6:a:b:c:d'))).toBeUndefined();
+      expectLimited(await signUp(t, '2001:db8:5:6::3'));
+      expect(errorCode(await signUp(t, '2001:db8:5:7::1'))).toBeUndefined();
+      expect(await count(t, 'users')).toBe(users + 3);
+    });
+
     it('reads the forwarded address of websockets the same way', async () => {
       const users = await count(t, 'users');
       expect(errorCode(await signUpOverSocket(t, '198.51.100.9'))).toBeUndefined();
