@@ -41,6 +41,23 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATA_DIR: dataDir(), JWT_SECRET: 'short' })).toThrow(/32 characters/);
   });
 
+  it('rejects a short MEDIA_HOOK_SECRET in production, where it keys playback names', () => {
+    const production = {
+      DATA_DIR: dataDir(),
+      NODE_ENV: 'production',
+      JWT_SECRET: 'j'.repeat(32),
+    };
+    expect(() => loadConfig({ ...production, MEDIA_HOOK_SECRET: 'm'.repeat(31) })).toThrow(
+      /MEDIA_HOOK_SECRET must be at least 32 characters/,
+    );
+    const secret = 'm'.repeat(32);
+    expect(loadConfig({ ...production, MEDIA_HOOK_SECRET: secret }).media.hookSecret).toBe(secret);
+    // Outside production a short development secret is still fine.
+    expect(loadConfig({ DATA_DIR: dataDir(), MEDIA_HOOK_SECRET: 'dev' }).media.hookSecret).toBe(
+      'dev',
+    );
+  });
+
   it('reads rate limits as count/window and TRUST_PROXY as hops or addresses', () => {
     const config = loadConfig({
       DATA_DIR: dataDir(),

@@ -283,8 +283,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
 
   const hookSecret = read.string('MEDIA_HOOK_SECRET');
-  if (hookSecret === undefined && nodeEnv === 'production') {
-    read.problems.push('MEDIA_HOOK_SECRET is required when NODE_ENV=production');
+  if (nodeEnv === 'production') {
+    // It keys the playback names and signs replay addresses: as hard to guess as JWT_SECRET.
+    if (hookSecret === undefined) {
+      read.problems.push('MEDIA_HOOK_SECRET is required when NODE_ENV=production');
+    } else if (hookSecret.length < 32) {
+      read.problems.push(
+        'MEDIA_HOOK_SECRET must be at least 32 characters when NODE_ENV=production',
+      );
+    }
   }
 
   const replayDir = read.string('MEDIA_REPLAY_DIR');
