@@ -95,6 +95,7 @@ describe('loadConfig', () => {
     expect(config.websocket).toEqual({
       maxOperationsPerSocket: 50,
       maxSocketsPerAccount: 20,
+      maxSocketsPerDevice: 4,
       maxSocketsPerAddress: 100,
     });
     expect(() =>
@@ -102,8 +103,11 @@ describe('loadConfig', () => {
         DATA_DIR: dataDir(),
         GRAPHQL_MAX_MUTATIONS: '0',
         WS_MAX_SOCKETS_PER_ACCOUNT: 'x',
+        WS_MAX_SOCKETS_PER_DEVICE: '0',
       }),
-    ).toThrow(/GRAPHQL_MAX_MUTATIONS[\s\S]*WS_MAX_SOCKETS_PER_ACCOUNT/);
+    ).toThrow(
+      /GRAPHQL_MAX_MUTATIONS[\s\S]*WS_MAX_SOCKETS_PER_ACCOUNT[\s\S]*WS_MAX_SOCKETS_PER_DEVICE/,
+    );
   });
 
   it('reads the replay settings: off by default, validated when set', () => {

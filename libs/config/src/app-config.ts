@@ -76,6 +76,8 @@ export interface AppConfig {
   readonly websocket: {
     readonly maxOperationsPerSocket: number;
     readonly maxSocketsPerAccount: number;
+    /** A paired screen's sockets count here, not against its owner's account. */
+    readonly maxSocketsPerDevice: number;
     readonly maxSocketsPerAddress: number;
   };
   readonly timeline: {
@@ -345,6 +347,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     websocket: {
       maxOperationsPerSocket: read.int('WS_MAX_OPERATIONS_PER_SOCKET', 50, 1, 100_000),
       maxSocketsPerAccount: read.int('WS_MAX_SOCKETS_PER_ACCOUNT', 20, 1, 100_000),
+      maxSocketsPerDevice: read.int('WS_MAX_SOCKETS_PER_DEVICE', 4, 1, 1000),
       maxSocketsPerAddress: read.int('WS_MAX_SOCKETS_PER_ADDRESS', 100, 1, 1_000_000),
     },
     timeline: {
