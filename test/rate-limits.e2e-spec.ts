@@ -227,6 +227,7 @@ describe('client addresses: sign-up and sign-in limits', () => {
     RATE_LIMIT_SIGN_UP: '2/1h',
     RATE_LIMIT_SIGN_IN: '2/15m',
     RATE_LIMIT_SIGN_IN_ADDRESS: '4/15m',
+    RATE_LIMIT_SIGN_IN_LOGIN: '4/1h',
   };
   let n = 0;
   const newAccount = () => {
@@ -276,6 +277,15 @@ describe('client addresses: sign-up and sign-in limits', () => {
       expect(errorCode(await signUp(t, '198.51.100.8'))).toBeUndefined();
     });
 
+    it('counts an IPv6 client per /64: rotating addresses within it does not escape', async () => {
+      const users = await count(t, 'users');
+      expect(errorCode(await signUp(t, '2001:db8:5:6::1'))).toBeUndefined();
+      expect(errorCode(await signUpOverSocket(t, '2001:db8:5:6:a:b:c:d'))).toBeUndefined();
+      expectLimited(await signUp(t, '2001:db8:5:6::3'));
+      expect(errorCode(await signUp(t, '2001:db8:5:7::1'))).toBeUndefined();
+      expect(await count(t, 'users')).toBe(users + 3);
+    });
+
     it('reads the forwarded address of websockets the same way', async () => {
       const users = await count(t, 'users');
       expect(errorCode(await signUpOverSocket(t, '198.51.100.9'))).toBeUndefined();
@@ -308,6 +318,29 @@ describe('client addresses: sign-up and sign-in limits', () => {
       }
       expectLimited(await signIn(t, 'nobody_9', 'guess', '192.0.2.77'));
       expect(errorCode(await signIn(t, 'nobody_9', 'guess', '192.0.2.78'))).toBe('UNAUTHENTICATED');
+    });
+
+    it('limits sign-in attempts per account across addresses, by handle and email alike', async () => {
+      const account = newAccount();
+      const owner = account.input;
+      const signUpFrom = (input: typeof account, from: string) =>
+        t.gql(SIGN_UP, input, undefined, { 'x-forwarded-for': from });
+      expect((await signUpFrom(account, '198.51.100.40')).errors).toBeUndefined();
+      const logins = [owner.handle.toUpperCase(), owner.email, owner.handle];
+      for (const [i, login] of logins.entries()) {
+        expect(errorCode(await signIn(t, login, 'guess', `192.0.2.${100 + i}`))).toBe(
+          'UNAUTHENTICATED',
+        );
+      }
+      // The owner's success counts too and resets nothing: it says nothing of the guesses elsewhere.
+      expect((await signIn(t, owner.email, PASSWORD, '198.51.100.30')).errors).toBeUndefined();
+      expectLimited(await signIn(t, owner.handle, PASSWORD, '198.51.100.31'));
+      expectLimited(await signIn(t, owner.email.toUpperCase(), PASSWORD, '198.51.100.30'));
+      // Per account: the same addresses still sign another account in.
+      const other = newAccount();
+      expect((await signUpFrom(other, '198.51.100.41')).errors).toBeUndefined();
+      const again = await signIn(t, other.input.handle, PASSWORD, '192.0.2.100');
+      expect(again.errors).toBeUndefined();
     });
   });
 });

@@ -1,6 +1,6 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { chmodSync, mkdtempSync, readFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, processAlive } from '@app/database';
@@ -180,6 +180,16 @@ describe('the embedded PostgreSQL', () => {
     } finally {
       expect(await stopService(owner.child, 'SIGTERM')).toBe(0);
     }
+  });
+
+  it('starts over a stale postmaster.pid whose pid now belongs to another process', async () => {
+    // As in a restarted container: the files left behind name a pid that is now someone else.
+    const stale = String(process.pid);
+    writeFileSync(join(dataDir, 'postgres', 'postmaster.pid'), `${stale}\n${dataDir}/postgres\n`);
+    writeFileSync(join(dataDir, 'postgres-owner.pid'), stale);
+    const again = await serviceOn(dataDir);
+    expect(again.output()).toContain(`Removed a stale postmaster.pid (process ${stale} is not`);
+    expect(await stopService(again.child, 'SIGTERM')).toBe(0);
   });
 
   it('left running by a service killed with SIGKILL is stopped by the next start, which works', async () => {

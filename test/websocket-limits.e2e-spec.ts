@@ -20,6 +20,7 @@ describe('websocket limits', () => {
     t = await TestApp.start({
       WS_MAX_OPERATIONS_PER_SOCKET: '3',
       WS_MAX_SOCKETS_PER_ACCOUNT: '2',
+      WS_MAX_SOCKETS_PER_DEVICE: '1',
       WS_MAX_SOCKETS_PER_ADDRESS: '4',
     });
   });
@@ -109,6 +110,30 @@ describe('websocket limits', () => {
       expect(op.results).toEqual([{ data: { me: null } }]);
     }
     expect(connection.closeCodes).toEqual([]);
+  });
+
+  it("counts a paired screen's sockets per screen, not against its owner's account", async () => {
+    const owner = await t.signUp();
+    const pair = async (name: string) =>
+      (
+        await t.ok(
+          `mutation($name: String!) { pairDevice(name: $name, kind: TV) { deviceToken } }`,
+          { name },
+          owner.token,
+        )
+      ).pairDevice.deviceToken as string;
+    const [tv, tablet] = [await pair('TV'), await pair('Tablet')];
+    const own = [socket(owner.token), socket(owner.token)];
+    for (const s of own) await s.connectedTimes(1);
+    // The owner holds the account's 2 sockets: the screens still connect, one each.
+    const screen = socket(undefined, { deviceToken: tv });
+    await screen.connectedTimes(1);
+    expect(await socket(undefined, { deviceToken: tv }).closed()).toBe(4430);
+    await own[0].close();
+    await settle();
+    const other = socket(undefined, { deviceToken: tablet });
+    await other.connectedTimes(1);
+    expect(screen.closeCodes).toEqual([]);
   });
 
   it('closes a socket over the per-address cap with 4431, until another closes', async () => {

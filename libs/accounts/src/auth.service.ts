@@ -97,6 +97,12 @@ export class AuthService {
         login,
       })
       .getOne();
+    // Per account (per login when none matches), so its handle and email share one allowance.
+    await this.limits.consume(
+      'signInLogin',
+      found ? `account:${found.id}` : `login:${login}`,
+      TOO_MANY_SIGN_INS,
+    );
     const valid = await verify(found?.passwordHash ?? (await this.decoyHash), input.password);
     if (!found || !valid || found.suspendedAt !== null) throw new UnauthenticatedError(WRONG_LOGIN);
     await this.limits.reset('signIn', `${login}|${ip}`);

@@ -41,6 +41,23 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATA_DIR: dataDir(), JWT_SECRET: 'short' })).toThrow(/32 characters/);
   });
 
+  it('rejects a short MEDIA_HOOK_SECRET in production, where it keys playback names', () => {
+    const production = {
+      DATA_DIR: dataDir(),
+      NODE_ENV: 'production',
+      JWT_SECRET: 'j'.repeat(32),
+    };
+    expect(() => loadConfig({ ...production, MEDIA_HOOK_SECRET: 'm'.repeat(31) })).toThrow(
+      /MEDIA_HOOK_SECRET must be at least 32 characters/,
+    );
+    const secret = 'm'.repeat(32);
+    expect(loadConfig({ ...production, MEDIA_HOOK_SECRET: secret }).media.hookSecret).toBe(secret);
+    // Outside production a short development secret is still fine.
+    expect(loadConfig({ DATA_DIR: dataDir(), MEDIA_HOOK_SECRET: 'dev' }).media.hookSecret).toBe(
+      'dev',
+    );
+  });
+
   it('reads rate limits as count/window and TRUST_PROXY as hops or addresses', () => {
     const config = loadConfig({
       DATA_DIR: dataDir(),
@@ -80,6 +97,7 @@ describe('loadConfig', () => {
     expect(config.websocket).toEqual({
       maxOperationsPerSocket: 50,
       maxSocketsPerAccount: 20,
+      maxSocketsPerDevice: 4,
       maxSocketsPerAddress: 100,
       maxMessagesPerSecond: 20,
       messageBurst: 50,
@@ -89,8 +107,11 @@ describe('loadConfig', () => {
         DATA_DIR: dataDir(),
         GRAPHQL_MAX_MUTATIONS: '0',
         WS_MAX_SOCKETS_PER_ACCOUNT: 'x',
+        WS_MAX_SOCKETS_PER_DEVICE: '0',
       }),
-    ).toThrow(/GRAPHQL_MAX_MUTATIONS[\s\S]*WS_MAX_SOCKETS_PER_ACCOUNT/);
+    ).toThrow(
+      /GRAPHQL_MAX_MUTATIONS[\s\S]*WS_MAX_SOCKETS_PER_ACCOUNT[\s\S]*WS_MAX_SOCKETS_PER_DEVICE/,
+    );
   });
 
   it('reads the replay settings: off by default, validated when set', () => {

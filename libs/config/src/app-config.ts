@@ -76,6 +76,8 @@ export interface AppConfig {
   readonly websocket: {
     readonly maxOperationsPerSocket: number;
     readonly maxSocketsPerAccount: number;
+    /** A paired screen's sockets count here, not against its owner's account. */
+    readonly maxSocketsPerDevice: number;
     readonly maxSocketsPerAddress: number;
     /** Messages one socket may send per second on average, and in one burst. */
     readonly maxMessagesPerSecond: number;
@@ -112,6 +114,12 @@ export const RATE_LIMITS = {
   signIn: { env: 'RATE_LIMIT_SIGN_IN', fallback: '10/15m' },
   /** Sign-in attempts per client address, whatever the login. */
   signInAddress: { env: 'RATE_LIMIT_SIGN_IN_ADDRESS', fallback: '100/15m' },
+  /**
+   * Sign-in attempts per account (by handle or email alike) from every address, against guesses
+   * spread over many addresses. A success does not reset it: the owner signing in says nothing of
+   * the guesses made elsewhere, and a reset would hand the guessers a fresh allowance.
+   */
+  signInLogin: { env: 'RATE_LIMIT_SIGN_IN_LOGIN', fallback: '100/1h' },
   /** Password confirmations (deleteAccount) per account. */
   confirmPassword: { env: 'RATE_LIMIT_CONFIRM_PASSWORD', fallback: '10/15m' },
   /** Posts and replies per author. */
@@ -280,8 +288,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
 
   const hookSecret = read.string('MEDIA_HOOK_SECRET');
-  if (hookSecret === undefined && nodeEnv === 'production') {
-    read.problems.push('MEDIA_HOOK_SECRET is required when NODE_ENV=production');
+  if (nodeEnv === 'production') {
+    // It keys the playback names and signs replay addresses: as hard to guess as JWT_SECRET.
+    if (hookSecret === undefined) {
+      read.problems.push('MEDIA_HOOK_SECRET is required when NODE_ENV=production');
+    } else if (hookSecret.length < 32) {
+      read.problems.push(
+        'MEDIA_HOOK_SECRET must be at least 32 characters when NODE_ENV=production',
+      );
+    }
   }
 
   const replayDir = read.string('MEDIA_REPLAY_DIR');
@@ -335,6 +350,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     websocket: {
       maxOperationsPerSocket: read.int('WS_MAX_OPERATIONS_PER_SOCKET', 50, 1, 100_000),
       maxSocketsPerAccount: read.int('WS_MAX_SOCKETS_PER_ACCOUNT', 20, 1, 100_000),
+      maxSocketsPerDevice: read.int('WS_MAX_SOCKETS_PER_DEVICE', 4, 1, 1000),
       maxSocketsPerAddress: read.int('WS_MAX_SOCKETS_PER_ADDRESS', 100, 1, 1_000_000),
       maxMessagesPerSecond: read.int('WS_MAX_MESSAGES_PER_SECOND', 20, 1, 100_000),
       messageBurst: read.int('WS_MESSAGE_BURST', 50, 1, 1_000_000),

@@ -1,6 +1,7 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { Client } from 'pg';
 // Relative: test/setup/global-setup.ts loads this file without the @app/* module mapper.
@@ -39,13 +40,26 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** The postmaster running on this cluster, if any (stale pid files are ignored). */
-function runningPostmaster(clusterDir: string): { pid: number; dataDir: string } | undefined {
+/**
+ * The postmaster running on this cluster, if any. A pid file whose pid is gone, or is now some
+ * other process (pids are reused, as in a restarted container), is stale: it is removed, since
+ * PostgreSQL would take that other process for a running server and refuse to start.
+ */
+function runningPostmaster(
+  clusterDir: string,
+  logger: Logger,
+): { pid: number; dataDir: string } | undefined {
   const pidFile = join(clusterDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return undefined;
   const [pidLine, dataDir] = readFileSync(pidFile, 'utf8').split('\n');
   const pid = Number(pidLine);
-  return Number.isInteger(pid) && pid > 0 && processAlive(pid) ? { pid, dataDir } : undefined;
+  const valid = Number.isInteger(pid) && pid > 0;
+  if (valid && isPostgres(pid)) return { pid, dataDir };
+  if (valid && processAlive(pid)) {
+    logger.warn(`Removed a stale postmaster.pid (process ${pid} is not PostgreSQL)`);
+  }
+  rmSync(pidFile, { force: true });
+  return undefined;
 }
 
 /** Whether a process with this pid exists (EPERM: it does, and belongs to another user). */
@@ -58,11 +72,35 @@ export function processAlive(pid: number): boolean {
   }
 }
 
-/** Whether `pid` is a PostgreSQL server (where /proc tells; elsewhere the pid file must do). */
-function isPostgres(pid: number): boolean {
-  const cmdline = `/proc/${pid}/cmdline`;
-  if (!existsSync(cmdline)) return process.platform !== 'linux';
-  return /postgres/.test(readFileSync(cmdline, 'utf8'));
+/**
+ * Whether `pid` is a running PostgreSQL server, by the name of its executable (not its command
+ * line, which any process may fill with "postgres"): /proc tells on Linux, `ps` elsewhere.
+ */
+export function isPostgres(pid: number, platform: NodeJS.Platform = process.platform): boolean {
+  let name: string;
+  try {
+    name =
+      platform === 'linux'
+        ? readFileSync(`/proc/${pid}/comm`, 'utf8')
+        : execFileSync('ps', ['-p', String(pid), '-o', 'comm='], {
+            encoding: 'utf8',
+            stdio: ['ignore', 'pipe', 'ignore'],
+          });
+  } catch {
+    // No such process: /proc has no entry, ps exits non-zero.
+    return false;
+  }
+  return basename(name.trim()) === 'postgres';
+}
+
+/**
+ * Gives up this process's claim on the cluster: the owner file is removed only while it names
+ * this process, so a start that failed never erases the claim of the process that succeeded.
+ */
+export function releaseClaim(ownerFile: string): void {
+  if (existsSync(ownerFile) && readFileSync(ownerFile, 'utf8').trim() === String(process.pid)) {
+    rmSync(ownerFile, { force: true });
+  }
 }
 
 /**
@@ -72,7 +110,7 @@ function isPostgres(pid: number): boolean {
  * server that no seeit process started, is refused.
  */
 async function stopOrphan(clusterDir: string, ownerFile: string, logger: Logger): Promise<void> {
-  const running = runningPostmaster(clusterDir);
+  const running = runningPostmaster(clusterDir, logger);
   if (running === undefined) return;
   const owner = existsSync(ownerFile) ? Number(readFileSync(ownerFile, 'utf8').trim()) : undefined;
   if (owner === undefined || owner === process.pid || processAlive(owner)) {
@@ -82,7 +120,7 @@ async function stopOrphan(clusterDir: string, ownerFile: string, logger: Logger)
         'stop it, use another DATA_DIR, or set DATABASE_URL.',
     );
   }
-  if (resolve(running.dataDir) !== resolve(clusterDir) || !isPostgres(running.pid)) {
+  if (resolve(running.dataDir) !== resolve(clusterDir)) {
     throw new StartupError(
       `Process ${running.pid}, named in ${clusterDir}/postmaster.pid, is not this cluster's ` +
         'PostgreSQL; remove that file once you are sure no PostgreSQL runs there.',
@@ -208,7 +246,7 @@ export async function startEmbeddedPostgres(
   try {
     await pg.start();
   } catch (error) {
-    rmSync(ownerFile, { force: true });
+    releaseClaim(ownerFile);
     const reason =
       error instanceof Error && error.message
         ? error.message
@@ -224,7 +262,7 @@ export async function startEmbeddedPostgres(
     stop: async () => {
       output.stopping();
       await pg.stop();
-      rmSync(ownerFile, { force: true });
+      releaseClaim(ownerFile);
     },
   };
 }

@@ -14,8 +14,10 @@ import {
   Authenticated,
   ConnectionArgs,
   CurrentViewer,
+  DEFAULT_PAGE_SIZE,
   GlobalIdPipe,
   InvalidInputError,
+  MAX_PAGE_SIZE,
   NotFoundError,
   pageSize,
   RequestContext,
@@ -68,16 +70,16 @@ export class GraphResolver {
     })
     query: string,
     @Args('first', {
-      description: 'How many to return: 1 to 100 (default 20).',
+      description: `How many to return: 1 to ${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE}).`,
       type: () => Int,
       nullable: true,
     })
     first: number | undefined,
     @Context() context: RequestContext,
   ): Promise<UserModel[]> {
-    const limit = first ?? 20;
-    if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
-      throw InvalidInputError.field('first', 'must be from 1 to 100');
+    const limit = first ?? DEFAULT_PAGE_SIZE;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+      throw InvalidInputError.field('first', `must be from 1 to ${MAX_PAGE_SIZE}`);
     }
     if (query.length > 100)
       throw InvalidInputError.field('query', 'must be at most 100 characters');

@@ -74,7 +74,7 @@ export class TestApp {
       NODE_ENV: 'test',
       DATA_DIR: mkdtempSync(join(tmpdir(), 'seeit-test-')),
       JWT_SECRET: 'test-secret-test-secret-test-secret-!!',
-      MEDIA_HOOK_SECRET: 'test-media-hook-secret',
+      MEDIA_HOOK_SECRET: 'test-media-hook-secret-test-media-hook',
       DATABASE_URL: url,
       // Test apps share the machine's Redis; ids start at 1 in every test database.
       REDIS_KEY_PREFIX: `seeit-test-${database}:`,

@@ -6,7 +6,10 @@
 export const CloseCode = {
   /** A bad, forged or revoked token, or the account was suspended or deleted (graphql-ws's Forbidden). */
   Forbidden: 4403,
-  /** The account already holds WS_MAX_SOCKETS_PER_ACCOUNT sockets on this process. */
+  /**
+   * The account already holds WS_MAX_SOCKETS_PER_ACCOUNT sockets on this process (a paired
+   * screen: WS_MAX_SOCKETS_PER_DEVICE).
+   */
   TooManySocketsForAccount: 4430,
   /** The address already holds WS_MAX_SOCKETS_PER_ADDRESS sockets on this process. */
   TooManySocketsForAddress: 4431,

@@ -7,7 +7,7 @@ export function describeRootTypes(schema: GraphQLSchema): GraphQLSchema {
   const subscription = schema.getSubscriptionType();
   if (query) {
     query.description =
-      'Reads over HTTP POST /graphql (or a websocket). Send `Authorization: Bearer <token>` to read as a signed-in account; lists are Relay connections (first at most 100, after a cursor of the same list).';
+      'Reads over HTTP POST /graphql (or a websocket). Send `Authorization: Bearer <token>` to read as a signed-in account; paged lists are Relay connections (first at most 100, after a cursor of the same list); bounded ones are plain lists (devices, at most 50; searchUsers, at most 100), and Broadcast.replayEvents is a window of time offsets.';
   }
   if (mutation) {
     mutation.description =

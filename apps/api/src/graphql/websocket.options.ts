@@ -107,18 +107,29 @@ export function websocketOptions(deps: WebsocketDependencies): GraphQLWsSubscrip
       return refuse(ctx, CloseCode.TryAgainLater, 'Try again later');
     }
     connection.viewer = viewer;
-    const owner = viewer?.id ?? connection.device?.ownerId;
-    if (owner) {
-      const max = config.websocket.maxSocketsPerAccount;
-      if (sockets.openCount(owner) >= max) {
+    const { device } = connection;
+    // A paired screen has a cap of its own: an owner's screens (up to MAX_DEVICES of them) never
+    // crowd out the owner's own apps.
+    const capped = viewer
+      ? { key: `account:${viewer.id}`, max: config.websocket.maxSocketsPerAccount, of: 'account' }
+      : device && {
+          key: `device:${device.id}`,
+          max: config.websocket.maxSocketsPerDevice,
+          of: 'device',
+        };
+    if (capped) {
+      if (sockets.openCount(capped.key) >= capped.max) {
         return refuse(
           ctx,
           CloseCode.TooManySocketsForAccount,
-          `Too many connections for this account (at most ${max})`,
+          `Too many connections for this ${capped.of} (at most ${capped.max})`,
         );
       }
-      sockets.track(owner, connection.socket);
+      sockets.track(capped.key, connection.socket);
     }
+    // Under the account as well, so suspending or deleting it closes its screens' sockets too.
+    const owner = viewer?.id ?? device?.ownerId;
+    if (owner) sockets.track(owner, connection.socket);
     return true;
   };
 

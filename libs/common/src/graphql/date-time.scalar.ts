@@ -1,8 +1,8 @@
 import { GraphQLError, GraphQLScalarType, Kind, ValueNode } from 'graphql';
 
 /** The instants the service accepts: a real row time, and nothing PostgreSQL would refuse. */
-export const EARLIEST_DATE_TIME = Date.UTC(1970, 0, 1);
-export const LATEST_DATE_TIME = Date.UTC(10000, 0, 1) - 1;
+const EARLIEST_DATE_TIME = Date.UTC(1970, 0, 1);
+const LATEST_DATE_TIME = Date.UTC(10000, 0, 1) - 1;
 
 const RULE =
   'must be an ISO 8601 date-time with a time zone, such as 2026-05-01T20:00:00Z, between the years 1970 and 9999';

@@ -16,7 +16,7 @@ const pagedEstimator: ComplexityEstimator = ({ field, args, childComplexity }) =
 const estimators = [pagedEstimator, simpleEstimator({ defaultComplexity: 1 })];
 
 /** Fields the estimate walks, fragments expanded, before it gives up (and the operation is refused). */
-export const MAX_ESTIMATED_FIELDS = 10_000;
+const MAX_ESTIMATED_FIELDS = 10_000;
 
 const refused = (message: string, extensions: Record<string, unknown>) =>
   new GraphQLError(message, {

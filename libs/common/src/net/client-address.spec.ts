@@ -34,4 +34,24 @@ describe('clientAddress', () => {
     );
     expect(clientAddress(request('10.0.0.1', '198.51.100.1'), twoHops)).toBe('198.51.100.1');
   });
+
+  it('keys an IPv6 client by its /64, so rotating within it is one client', () => {
+    const nobody = proxyTrust([]);
+    const key = '2001:db8:1:2::/64';
+    expect(clientAddress(request('2001:db8:1:2::1'), nobody)).toBe(key);
+    expect(clientAddress(request('2001:0DB8:0001:0002:ffff:1:2:3'), nobody)).toBe(key);
+    expect(clientAddress(request('2001:db8:1:2:a::9'), nobody)).toBe(key);
+    expect(clientAddress(request('2001:db8:1:3::1'), nobody)).toBe('2001:db8:1:3::/64');
+    expect(clientAddress(request('::1'), nobody)).toBe('::/64');
+    expect(clientAddress(request('fe80::1%eth0'), nobody)).toBe('fe80::/64');
+    expect(clientAddress(request('64:ff9b::192.0.2.1'), nobody)).toBe('64:ff9b::/64');
+    // IPv4, mapped or not, stays the address.
+    expect(clientAddress(request('::FFFF:192.0.2.1'), nobody)).toBe('192.0.2.1');
+    // Forwarded addresses too; the proxy is still recognised by its whole address.
+    const trust = proxyTrust(['2001:db8:ffff::1']);
+    expect(clientAddress(request('2001:db8:ffff::1', '2001:db8:1:2::77'), trust)).toBe(key);
+    expect(clientAddress(request('2001:db8:ffff::2', '2001:db8:1:2::77'), trust)).toBe(
+      '2001:db8:ffff::/64',
+    );
+  });
 });
