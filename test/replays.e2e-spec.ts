@@ -12,6 +12,7 @@ import {
   sleep,
   stop,
   TestApp,
+  testLogs,
   TestUser,
 } from '@app/testing';
 
@@ -138,6 +139,12 @@ describe('replays over HTTP', () => {
     // A well-formed name of no broadcast: gone, so the media server drops the files.
     expect(await replayReady(t, playbackName('999999999', SECRET), '6000')).toBe(410);
     expect(await t.sql('SELECT 1 FROM broadcast_replays')).toEqual([]);
+    // Anyone can call the hook: one line per kind of refusal, the repeats counted, not logged.
+    const refusals = testLogs.take('warn', /Refused replay-ready hook/).map((e) => e.text);
+    expect(refusals).toEqual([
+      expect.stringContaining('wrong or missing secret'),
+      expect.stringContaining('malformed name or duration'),
+    ]);
   });
 
   it('a replay ready after the end turns replayAvailable on, with an UPDATED card, ON_DEMAND and watch later', async () => {
@@ -324,6 +331,7 @@ describe('replays over HTTP', () => {
         rowId(id),
       ]);
       await t.ok(END, { id }, broadcaster.token);
+      expect(await replayReady(t, publicName(id), '6000')).toBe(200);
 
       const window = (await t.ok(EVENTS, { id, from: 0, to: 3000 }, viewer.token)).broadcast
         .replayEvents;
@@ -362,6 +370,43 @@ describe('replays over HTTP', () => {
         'HEARTS',
         'second',
       ]);
+    });
+
+    it('is null unless the replay is available: live, never recorded, deleted', async () => {
+      const [broadcaster, liveOne, viewer] = [await t.signUp(), await t.signUp(), await t.signUp()];
+      const eventsOf = async (id: string) =>
+        (await t.ok(EVENTS, { id, from: 0, to: 3000 }, viewer.token)).broadcast.replayEvents;
+
+      const { startBroadcast: live } = await t.ok(
+        START,
+        { input: { title: 'Live' } },
+        liveOne.token,
+      );
+      await t.ok(COMMENT, { id: live.id, text: 'while live' }, viewer.token);
+      // Recorded so far, but the broadcast is not over: its chat is the live one.
+      expect(await replayReady(t, publicName(live.id), '6000')).toBe(200);
+      expect(await eventsOf(live.id)).toBeNull();
+
+      const { startBroadcast: unrecorded } = await t.ok(
+        START,
+        { input: { title: 'No video' } },
+        broadcaster.token,
+      );
+      await t.ok(COMMENT, { id: unrecorded.id, text: 'never recorded' }, viewer.token);
+      await t.ok(END, { id: unrecorded.id }, broadcaster.token);
+      expect(await eventsOf(unrecorded.id)).toBeNull();
+
+      const { id: deleted } = await endedWithReplay(broadcaster);
+      await t.sql('UPDATE broadcast_comments SET broadcast_id = $1 WHERE broadcast_id = $2', [
+        rowId(deleted),
+        rowId(unrecorded.id),
+      ]);
+      expect((await eventsOf(deleted)).events).toHaveLength(1);
+      await t.ok(DELETE, { id: deleted }, broadcaster.token);
+      expect(await eventsOf(deleted)).toBeNull();
+      // Bad input is still an error, not null.
+      const bad = await t.gql(EVENTS, { id: deleted, from: 5, to: 1 }, viewer.token);
+      expect(errorCode(bad)).toBe('BAD_USER_INPUT');
     });
 
     it('refuses bad windows with BAD_USER_INPUT naming the argument', async () => {

@@ -32,7 +32,7 @@ const ACCEPTED: HookOutcome = { accepted: true };
 const REFUSED: { accepted: false } = { accepted: false };
 
 /** Refused calls are logged once per kind and then counted, one summary line per interval. */
-const REFUSAL_SUMMARY_MS = 60_000;
+export const REFUSAL_SUMMARY_MS = 60_000;
 
 /** A pending end whose end failed is due again this much later (the next due ones go first). */
 const FAILED_END_RETRY_SECONDS = 60;
