@@ -1,5 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { playbackName, replayToken, ReplaysService } from '@app/broadcasts';
@@ -431,6 +439,18 @@ describe('replays over HTTP', () => {
 });
 
 // ---------------------------------------------------------------- nginx-rtmp and ffmpeg
+
+describe('the reference media server configuration', () => {
+  it("keeps the hook secret off the replay maker's command line (a file holds its hook URL)", () => {
+    const conf = readFileSync(join(__dirname, '../docs/nginx-rtmp.conf'), 'utf8');
+    const exec = conf.split('\n').filter((line) => /^\s*exec_record_done\s/.test(line));
+    expect(exec).toHaveLength(1);
+    // Anyone on the host sees a process's arguments (ps): the secret must not be one of them.
+    expect(exec[0]).not.toMatch(/secret|CHANGE-ME/);
+    const hookFile = exec[0].trim().replace(/;$/, '').split(/\s+/).pop();
+    expect(hookFile).toMatch(/^\/etc\/seeit\/[\w.-]+$/);
+  });
+});
 
 const mediaDescribe = mediaToolsAvailable() ? describe : describe.skip;
 
