@@ -2,7 +2,11 @@
 # seeit's replay maker, run by nginx-rtmp when a recording ends (exec_record_done, see
 # docs/nginx-rtmp.conf and docs/media-server.md):
 #
-#   seeit-replay.sh <recorded .flv> <replays folder> <replay-ready hook URL>
+#   seeit-replay.sh <recorded .flv> <replays folder> <hook file>
+#
+# The hook file holds the replay-ready hook URL, secret included, on one line: a process's
+# arguments are visible to anyone on the host (ps), so neither nginx's call of this script nor
+# this script's call of curl carries the URL.
 #
 # nginx names a recording <stream name>-<unix time>.flv (record_unique on), and the stream name
 # is the playback name on_publish renamed it to: the file's name says which broadcast it is.
@@ -15,7 +19,7 @@ set -eu
 PATH=/usr/local/bin:/usr/bin:/bin
 umask 022
 
-flv=$1 root=$2 hook=$3
+flv=$1 root=$2 hook_file=$3
 file=$(basename "$flv" .flv)
 name=${file%-*}
 
@@ -67,8 +71,11 @@ duration_ms=$(cat "$dir/.body.ms")
 rm -f "$dir/.body" "$dir/.body.ms" "$dir/.body.target"
 [ "$duration_ms" -gt 0 ] || exit 0
 
-status=$(curl -sS -o /dev/null -w '%{http_code}' --retry 5 --retry-delay 2 --retry-all-errors \
-  --data-urlencode "name=$name" --data-urlencode "duration_ms=$duration_ms" "$hook") || status=000
+# curl reads the URL from its standard input (a config line), not from its arguments.
+hook=$(cat "$hook_file")
+status=$(printf 'url = "%s"\n' "$hook" |
+  curl -sS -o /dev/null -w '%{http_code}' --retry 5 --retry-delay 2 --retry-all-errors \
+    --data-urlencode "name=$name" --data-urlencode "duration_ms=$duration_ms" -K -) || status=000
 case $status in
   200) ;;
   410) rm -rf "$dir" ;;

@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import { playbackName } from '@app/broadcasts';
 import {
   eventually,
@@ -10,6 +11,7 @@ import {
   stop,
   TestApp,
   TestSubscription,
+  testLogs,
   TestUser,
 } from '@app/testing';
 
@@ -48,6 +50,15 @@ async function endPending(t: TestApp, globalId: string): Promise<boolean> {
     rowId(globalId),
   ]);
   return rows.length > 0;
+}
+
+/** Sessions of the app's database waiting for a lock (a row's, or the publishers' advisory one). */
+async function lockWaiters(t: TestApp): Promise<number> {
+  const [row] = await t.sql<{ n: number }>(
+    `SELECT count(*)::int AS n FROM pg_stat_activity
+     WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+  );
+  return row.n;
 }
 
 /** A SCHEDULED broadcast: publishing is what makes it LIVE. */
@@ -324,6 +335,102 @@ describe('media hooks across API processes', () => {
     }
   });
 
+  it('keeps a broadcast re-published while its last publish-done was under way', async () => {
+    const user = await b.signUp();
+    const broadcast = await schedule(b, user);
+    expect(await hook(b, 'publish', broadcast.streamKey, { clientid: '1' })).toBe(302);
+    // An uncommitted pending end of the broadcast: the publish-done's own write of it waits here,
+    // after the publisher is gone, so the re-publish below lands in between.
+    const blocker = new Client({ connectionString: b.databaseUrl });
+    await blocker.connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query(
+        `INSERT INTO media_pending_ends (broadcast_id, due_at) VALUES ($1, now() + interval '1 hour')`,
+        [rowId(broadcast.id)],
+      );
+      const done = hook(b, 'publish-done', broadcast.streamKey, { clientid: '1' });
+      await eventually(
+        () => lockWaiters(b),
+        (n) => n >= 1,
+        5000,
+        'publish-done waiting',
+      );
+      let published: number | undefined;
+      const publishing = hook(b, 'publish', broadcast.streamKey, { clientid: '2' }).then(
+        (status) => (published = status),
+      );
+      // Either through already, or waiting for the publish-done to commit.
+      await eventually(
+        async () => published !== undefined || (await lockWaiters(b)) >= 2,
+        Boolean,
+        5000,
+        'publish through or waiting',
+      );
+      await blocker.query('ROLLBACK');
+      expect(await done).toBe(200);
+      expect(await publishing).toBe(302);
+    } finally {
+      await blocker.end();
+    }
+    expect(await endPending(b, broadcast.id)).toBe(false);
+    expect(await statusOf(b, user, broadcast.id)).toBe('LIVE');
+  });
+
+  it('drops a due end without ending while the broadcast has a publisher', async () => {
+    const user = await b.signUp();
+    const broadcast = await schedule(b, user);
+    expect(await hook(b, 'publish', broadcast.streamKey)).toBe(302);
+    await b.sql('INSERT INTO media_pending_ends (broadcast_id, due_at) VALUES ($1, now())', [
+      rowId(broadcast.id),
+    ]);
+    await eventually(
+      () => endPending(b, broadcast.id),
+      (p) => !p,
+      5000,
+      'pending end',
+    );
+    expect(await statusOf(b, user, broadcast.id)).toBe('LIVE');
+  });
+
+  it('ends the other due broadcasts when one end fails, and retries that one later', async () => {
+    const [user, other] = [await b.signUp(), await b.signUp()];
+    const failing = await schedule(b, user);
+    const ending = await schedule(b, other);
+    await b.sql(
+      `CREATE FUNCTION refuse_end() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN RAISE EXCEPTION 'disk full'; END $$`,
+    );
+    await b.sql(
+      `CREATE TRIGGER refuse_end BEFORE UPDATE ON broadcasts FOR EACH ROW
+       WHEN (NEW.status = 'ENDED' AND NEW.id = ${Number(rowId(failing.id))}) EXECUTE FUNCTION refuse_end()`,
+    );
+    try {
+      for (const broadcast of [failing, ending]) {
+        expect(await hook(b, 'publish', broadcast.streamKey)).toBe(302);
+        expect(await hook(b, 'publish-done', broadcast.streamKey)).toBe(200);
+      }
+      await eventually(
+        () => statusOf(b, other, ending.id),
+        (s) => s === 'ENDED',
+        5000,
+        'status',
+      );
+      expect(await statusOf(b, user, failing.id)).toBe('LIVE');
+      const [retry] = await b.sql(
+        `SELECT due_at > now() + interval '30 seconds' AS later FROM media_pending_ends
+         WHERE broadcast_id = $1`,
+        [rowId(failing.id)],
+      );
+      expect(retry).toEqual({ later: true });
+      expect(testLogs.take('error', /disk full/).length).toBeGreaterThanOrEqual(1);
+    } finally {
+      await b.sql('DROP TRIGGER refuse_end ON broadcasts');
+      await b.sql('DROP FUNCTION refuse_end');
+      await b.sql('DELETE FROM media_pending_ends WHERE broadcast_id = $1', [rowId(failing.id)]);
+    }
+  });
+
   it('ends at once without a grace', async () => {
     const user = await b.signUp();
     const broadcast = await schedule(b, user);
@@ -332,7 +439,8 @@ describe('media hooks across API processes', () => {
       expect(await hook(noGrace, 'publish', broadcast.streamKey)).toBe(302);
       expect(await hook(noGrace, 'publish-done', broadcast.streamKey)).toBe(200);
       expect(await statusOf(b, user, broadcast.id)).toBe('ENDED');
-      expect(await b.sql('SELECT * FROM media_publishers')).toEqual([]);
+      const publishers = 'SELECT * FROM media_publishers WHERE broadcast_id = $1';
+      expect(await b.sql(publishers, [rowId(broadcast.id)])).toEqual([]);
     } finally {
       await noGrace.app.close();
     }

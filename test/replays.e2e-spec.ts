@@ -1,5 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { playbackName, replayToken, ReplaysService } from '@app/broadcasts';
@@ -12,6 +20,7 @@ import {
   sleep,
   stop,
   TestApp,
+  testLogs,
   TestUser,
 } from '@app/testing';
 
@@ -138,6 +147,12 @@ describe('replays over HTTP', () => {
     // A well-formed name of no broadcast: gone, so the media server drops the files.
     expect(await replayReady(t, playbackName('999999999', SECRET), '6000')).toBe(410);
     expect(await t.sql('SELECT 1 FROM broadcast_replays')).toEqual([]);
+    // Anyone can call the hook: one line per kind of refusal, the repeats counted, not logged.
+    const refusals = testLogs.take('warn', /Refused replay-ready hook/).map((e) => e.text);
+    expect(refusals).toEqual([
+      expect.stringContaining('wrong or missing secret'),
+      expect.stringContaining('malformed name or duration'),
+    ]);
   });
 
   it('a replay ready after the end turns replayAvailable on, with an UPDATED card, ON_DEMAND and watch later', async () => {
@@ -324,6 +339,7 @@ describe('replays over HTTP', () => {
         rowId(id),
       ]);
       await t.ok(END, { id }, broadcaster.token);
+      expect(await replayReady(t, publicName(id), '6000')).toBe(200);
 
       const window = (await t.ok(EVENTS, { id, from: 0, to: 3000 }, viewer.token)).broadcast
         .replayEvents;
@@ -364,6 +380,43 @@ describe('replays over HTTP', () => {
       ]);
     });
 
+    it('is null unless the replay is available: live, never recorded, deleted', async () => {
+      const [broadcaster, liveOne, viewer] = [await t.signUp(), await t.signUp(), await t.signUp()];
+      const eventsOf = async (id: string) =>
+        (await t.ok(EVENTS, { id, from: 0, to: 3000 }, viewer.token)).broadcast.replayEvents;
+
+      const { startBroadcast: live } = await t.ok(
+        START,
+        { input: { title: 'Live' } },
+        liveOne.token,
+      );
+      await t.ok(COMMENT, { id: live.id, text: 'while live' }, viewer.token);
+      // Recorded so far, but the broadcast is not over: its chat is the live one.
+      expect(await replayReady(t, publicName(live.id), '6000')).toBe(200);
+      expect(await eventsOf(live.id)).toBeNull();
+
+      const { startBroadcast: unrecorded } = await t.ok(
+        START,
+        { input: { title: 'No video' } },
+        broadcaster.token,
+      );
+      await t.ok(COMMENT, { id: unrecorded.id, text: 'never recorded' }, viewer.token);
+      await t.ok(END, { id: unrecorded.id }, broadcaster.token);
+      expect(await eventsOf(unrecorded.id)).toBeNull();
+
+      const { id: deleted } = await endedWithReplay(broadcaster);
+      await t.sql('UPDATE broadcast_comments SET broadcast_id = $1 WHERE broadcast_id = $2', [
+        rowId(deleted),
+        rowId(unrecorded.id),
+      ]);
+      expect((await eventsOf(deleted)).events).toHaveLength(1);
+      await t.ok(DELETE, { id: deleted }, broadcaster.token);
+      expect(await eventsOf(deleted)).toBeNull();
+      // Bad input is still an error, not null.
+      const bad = await t.gql(EVENTS, { id: deleted, from: 5, to: 1 }, viewer.token);
+      expect(errorCode(bad)).toBe('BAD_USER_INPUT');
+    });
+
     it('refuses bad windows with BAD_USER_INPUT naming the argument', async () => {
       const broadcaster = await t.signUp();
       const { id } = await endedWithReplay(broadcaster);
@@ -386,6 +439,18 @@ describe('replays over HTTP', () => {
 });
 
 // ---------------------------------------------------------------- nginx-rtmp and ffmpeg
+
+describe('the reference media server configuration', () => {
+  it("keeps the hook secret off the replay maker's command line (a file holds its hook URL)", () => {
+    const conf = readFileSync(join(__dirname, '../docs/nginx-rtmp.conf'), 'utf8');
+    const exec = conf.split('\n').filter((line) => /^\s*exec_record_done\s/.test(line));
+    expect(exec).toHaveLength(1);
+    // Anyone on the host sees a process's arguments (ps): the secret must not be one of them.
+    expect(exec[0]).not.toMatch(/secret|CHANGE-ME/);
+    const hookFile = exec[0].trim().replace(/;$/, '').split(/\s+/).pop();
+    expect(hookFile).toMatch(/^\/etc\/seeit\/[\w.-]+$/);
+  });
+});
 
 const mediaDescribe = mediaToolsAvailable() ? describe : describe.skip;
 

@@ -29,7 +29,7 @@ import { BroadcastsService } from './broadcasts.service';
 import { ChatService } from './chat.service';
 import { StartBroadcastInput } from './dto/start-broadcast.input';
 import { HeartsService } from './hearts.service';
-import { BroadcastStatus, ChatMode } from './models/broadcast-enums';
+import { ChatMode } from './models/broadcast-enums';
 import {
   BroadcastCommentConnection,
   BroadcastCommentModel,
@@ -41,7 +41,6 @@ import {
   BroadcastModel,
 } from './models/broadcast.model';
 import { PresenceService } from './presence.service';
-import { ReplaysService } from './replays/replays.service';
 
 const broadcastId = () => new GlobalIdPipe('Broadcast');
 
@@ -54,7 +53,6 @@ export class BroadcastsResolver {
     private readonly chat: ChatService,
     private readonly stream: BroadcastStream,
     private readonly accounts: AccountsService,
-    private readonly replays: ReplaysService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -163,12 +161,6 @@ export class BroadcastsResolver {
     @CurrentViewer() viewer: Viewer,
     @Context() context: RequestContext,
   ): Promise<BroadcastModel> {
-    // Opening an ended broadcast plays its replay: that viewer counts toward replayViewCount.
-    const broadcast = await this.broadcasts.getVisible(context.loaders, id, viewer.id);
-    if (broadcast.status === BroadcastStatus.ENDED) {
-      await this.replays.watch(viewer, broadcast);
-      return BroadcastModel.from(broadcast);
-    }
     return BroadcastModel.from(await this.presence.join(viewer, id, context.loaders));
   }
 

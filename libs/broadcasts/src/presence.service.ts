@@ -7,7 +7,8 @@ import { BroadcastPublisher } from './broadcast-publisher';
 import { BroadcastRecord, broadcastColumns, toBroadcastEntity } from './broadcast-records';
 import { requireLive } from './broadcast-rules';
 import { BroadcastsService } from './broadcasts.service';
-import { BroadcastEntity } from './entities/broadcast.entity';
+import { BroadcastEntity, BroadcastStatus } from './entities/broadcast.entity';
+import { ReplaysService } from './replays/replays.service';
 
 /** A viewer stays counted this long after their last join: clients re-join as a heartbeat. */
 export const PRESENCE_TTL_SECONDS = 60;
@@ -35,6 +36,7 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     @InjectDataSource() private readonly db: DataSource,
     private readonly broadcasts: BroadcastsService,
     private readonly publisher: BroadcastPublisher,
+    private readonly replays: ReplaysService,
   ) {}
 
   onModuleInit(): void {
@@ -48,9 +50,17 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     clearInterval(this.sweeper);
   }
 
-  /** Counts the viewer (once, however many tabs) for the next 60 s; joining again extends it. */
+  /**
+   * Counts the viewer (once, however many tabs) for the next 60 s; joining again extends it.
+   * Opening an ENDED broadcast plays its replay instead: a replay view (ReplaysService.watch).
+   */
   async join(viewer: Viewer, id: string, loaders: RequestLoaders): Promise<BroadcastEntity> {
-    requireLive(await this.broadcasts.getVisible(loaders, id, viewer.id));
+    const broadcast = await this.broadcasts.getVisible(loaders, id, viewer.id);
+    if (broadcast.status === BroadcastStatus.ENDED) {
+      await this.replays.watch(viewer, broadcast);
+      return broadcast;
+    }
+    requireLive(broadcast);
     const [refreshed] = await this.db.query<BroadcastRecord[]>(
       `WITH seen AS (
          UPDATE broadcast_viewers v SET expires_at = now() + make_interval(secs => $3)
@@ -85,9 +95,9 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     );
     // No row: the broadcast ended between the check above and the statement.
     if (!row) throw new NotFoundError('The live broadcast');
-    const broadcast = toBroadcastEntity(row);
-    if (row.counted) await this.publisher.viewersChanged(broadcast);
-    return broadcast;
+    const joined = toBroadcastEntity(row);
+    if (row.counted) await this.publisher.viewersChanged(joined);
+    return joined;
   }
 
   /** Uncounts the viewer. Idempotent: leaving a broadcast you are not counted in changes nothing. */

@@ -199,6 +199,8 @@ export class MediaServer {
   }
 
   async start(hooks: string): Promise<void> {
+    // The replay maker's hook URL, read from a file as in docs/nginx-rtmp.conf.
+    writeFileSync(this.hookFile, `${hooks}/replay-ready?secret=${this.secret}\n`, { mode: 0o600 });
     const config = join(this.dir, 'nginx.conf');
     writeFileSync(config, this.config(hooks));
     this.nginx = launch(tools.nginx!, ['-p', this.dir, '-c', config, '-e', this.logFile]);
@@ -239,9 +241,13 @@ export class MediaServer {
     return join(this.dir, 'error.log');
   }
 
+  private get hookFile(): string {
+    return join(this.dir, 'replay-hook.url');
+  }
+
   /** The reference setup of docs/nginx-rtmp.conf, with every path in `dir`. */
   private config(hooks: string): string {
-    const { dir, rtmpPort, pushPort, httpPort, secret } = this;
+    const { dir, rtmpPort, pushPort, httpPort, secret, hookFile } = this;
     const replayName = '[0-9]{1,20}-[A-Za-z0-9_-]{16}';
     return `${tools.rtmpModule ? `load_module ${tools.rtmpModule};` : ''}
 daemon off;
@@ -261,7 +267,7 @@ rtmp {
       record all;
       record_path ${dir}/recordings;
       record_unique on;
-      exec_record_done ${REPLAY_SCRIPT} $path ${dir}/replays ${hooks}/replay-ready?secret=${secret};
+      exec_record_done ${REPLAY_SCRIPT} $path ${dir}/replays ${hookFile};
       on_publish ${hooks}/publish?secret=${secret};
       on_publish_done ${hooks}/publish-done?secret=${secret};
       push rtmp://127.0.0.1:${pushPort}/hls;

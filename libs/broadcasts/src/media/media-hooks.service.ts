@@ -32,7 +32,10 @@ const ACCEPTED: HookOutcome = { accepted: true };
 const REFUSED: { accepted: false } = { accepted: false };
 
 /** Refused calls are logged once per kind and then counted, one summary line per interval. */
-const REFUSAL_SUMMARY_MS = 60_000;
+export const REFUSAL_SUMMARY_MS = 60_000;
+
+/** A pending end whose end failed is due again this much later (the next due ones go first). */
+const FAILED_END_RETRY_SECONDS = 60;
 
 /** Stream keys and playback names are ours (URL-safe); anything else is not worth a query. */
 const STREAM_NAME = /^[A-Za-z0-9_-]{1,64}$/;
@@ -105,8 +108,11 @@ export class MediaHooksService implements OnModuleInit, OnModuleDestroy {
         playbackName: playbackName(broadcast.id, this.config.media.hookSecret),
       };
     } catch (error) {
-      // The encoder did not come back after all: the end it escaped is due again.
-      if (wasEnding) await this.scheduleEnd(wasEnding);
+      // The encoder did not come back after all: the end it escaped is due again, unless
+      // another publisher is on.
+      if (wasEnding && (await this.removePublisher(wasEnding, publisherOf(hook)))) {
+        this.wakeUpAfterGrace();
+      }
       // Unknown, ended or canceled (or a second live broadcast of the same account).
       if (!(error instanceof DomainError)) throw error;
       this.refusals.warn(
@@ -129,7 +135,7 @@ export class MediaHooksService implements OnModuleInit, OnModuleDestroy {
     if (this.config.media.publishDoneGraceSeconds === 0) {
       await this.endByKeyOf(broadcastId);
     } else {
-      await this.scheduleEnd(broadcastId);
+      this.wakeUpAfterGrace();
     }
     return ACCEPTED;
   }
@@ -160,18 +166,39 @@ export class MediaHooksService implements OnModuleInit, OnModuleDestroy {
 
   /**
    * Ends one broadcast whose grace is over, holding its pending row until the end has committed:
-   * a publish arriving meanwhile waits, then finds it ENDED. Whether there was one.
+   * a publish arriving meanwhile waits, then finds it ENDED. A broadcast with a publisher on is
+   * not ended, only its pending row dropped. An end that fails is retried later, so the next due
+   * ones are not stuck behind it. Whether there was one.
    */
   private async endDue(): Promise<boolean> {
     return this.db.transaction(async (manager) => {
-      const [due] = await manager.query<{ broadcast_id: string; stream_key: string }[]>(
-        `SELECT p.broadcast_id, b.stream_key FROM media_pending_ends p
+      const [due] = await manager.query<
+        { broadcast_id: string; stream_key: string; publishing: boolean }[]
+      >(
+        `SELECT p.broadcast_id, b.stream_key,
+                EXISTS (SELECT 1 FROM media_publishers m WHERE m.broadcast_id = p.broadcast_id)
+                  AS publishing
+         FROM media_pending_ends p
          JOIN broadcasts b ON b.id = p.broadcast_id
          WHERE p.due_at <= now()
          ORDER BY p.due_at LIMIT 1 FOR UPDATE OF p SKIP LOCKED`,
       );
       if (!due) return false;
-      await this.endByKey(due.stream_key);
+      if (!due.publishing) {
+        try {
+          await this.endByKey(due.stream_key);
+        } catch (error) {
+          this.log.error(
+            `Could not end broadcast ${due.broadcast_id} after publish-done, retrying in ${FAILED_END_RETRY_SECONDS} s: ${(error as Error).message}`,
+          );
+          await manager.query(
+            `UPDATE media_pending_ends SET due_at = now() + make_interval(secs => $2)
+             WHERE broadcast_id = $1`,
+            [due.broadcast_id, FAILED_END_RETRY_SECONDS],
+          );
+          return true;
+        }
+      }
       await manager.query('DELETE FROM media_pending_ends WHERE broadcast_id = $1', [
         due.broadcast_id,
       ]);
@@ -243,8 +270,13 @@ export class MediaHooksService implements OnModuleInit, OnModuleDestroy {
     });
   }
 
-  /** Forgets the publisher; whether it was the last one of the broadcast. */
+  /**
+   * Forgets the publisher; whether it was the last one of the broadcast. The last one leaving
+   * schedules the end after the grace, from now (a pending end restarts its wait), under the same
+   * lock: a publish that follows then finds the pending end and cancels it.
+   */
   private async removePublisher(broadcastId: string, publisher: string): Promise<boolean> {
+    const grace = this.config.media.publishDoneGraceSeconds;
     return this.db.transaction(async (manager) => {
       await lockPublishers(manager, broadcastId);
       await manager.query(
@@ -255,19 +287,22 @@ export class MediaHooksService implements OnModuleInit, OnModuleDestroy {
         'SELECT EXISTS (SELECT 1 FROM media_publishers WHERE broadcast_id = $1) AS any',
         [broadcastId],
       );
-      return !left.any;
+      if (left.any) return false;
+      if (grace > 0) {
+        await manager.query(
+          `INSERT INTO media_pending_ends (broadcast_id, due_at)
+           VALUES ($1, now() + make_interval(secs => $2))
+           ON CONFLICT (broadcast_id) DO UPDATE SET due_at = EXCLUDED.due_at`,
+          [broadcastId, grace],
+        );
+      }
+      return true;
     });
   }
 
-  /** Ends the broadcast after the grace, from now (a pending end restarts its wait). */
-  private async scheduleEnd(broadcastId: string): Promise<void> {
+  /** Sweeps when the grace just scheduled runs out. */
+  private wakeUpAfterGrace(): void {
     const grace = this.config.media.publishDoneGraceSeconds;
-    await this.db.query(
-      `INSERT INTO media_pending_ends (broadcast_id, due_at)
-       VALUES ($1, now() + make_interval(secs => $2))
-       ON CONFLICT (broadcast_id) DO UPDATE SET due_at = EXCLUDED.due_at`,
-      [broadcastId, grace],
-    );
     const timer = setTimeout(
       () => {
         this.wakeUps.delete(timer);

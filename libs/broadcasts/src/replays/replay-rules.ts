@@ -1,7 +1,7 @@
 import { DEFAULT_PAGE_SIZE, InvalidInputError, MAX_PAGE_SIZE } from '@app/common';
 
 /** The longest window one replayEvents call covers: a player asks again as it plays. */
-export const MAX_REPLAY_WINDOW_MS = 10 * 60_000;
+const MAX_REPLAY_WINDOW_MS = 10 * 60_000;
 
 export interface ReplayWindow {
   fromMs: number;

@@ -89,8 +89,9 @@ export class ReplaysResolver {
   }
 
   @ResolveField(() => ReplayEventWindowModel, {
+    nullable: true,
     description:
-      'Comments and heart bursts with fromMs <= offsetMs < toMs (at most 10 minutes), in order, to play in step with the video: the first `first` (default 20, at most 100).',
+      'Comments and heart bursts with fromMs <= offsetMs < toMs (at most 10 minutes), in order, to play in step with the video: the first `first` (default 20, at most 100). Null unless the replay is available (as for `replay`): not while live, never for a replay not recorded or deleted. BAD_USER_INPUT for a bad window either way.',
   })
   async replayEvents(
     @Parent() broadcast: BroadcastModel,
@@ -111,13 +112,16 @@ export class ReplaysResolver {
     })
     first: number | null,
     @Context() context: RequestContext,
-  ): Promise<ReplayEventWindowModel> {
+  ): Promise<ReplayEventWindowModel | null> {
     const window = parseReplayWindow(fromMs, toMs, first);
-    const { events, truncated } = await this.replays.events(
-      broadcast.rowId,
+    const found = await this.replays.events(
+      context.loaders,
+      this.ref(broadcast),
       context.viewer?.id,
       window,
     );
+    if (!found) return null;
+    const { events, truncated } = found;
     return {
       fromMs: window.fromMs,
       toMs: window.toMs,

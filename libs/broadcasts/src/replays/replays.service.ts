@@ -225,12 +225,16 @@ export class ReplaysService implements OnModuleInit, OnModuleDestroy {
    * Comments and heart bursts with `fromMs <= offsetMs < toMs`, in offset order (comments before
    * hearts at the same offset), at most `first` plus one to tell truncation. Comments
    * of suspended accounts and of accounts that block the viewer are left out, as in `comments`.
+   * Undefined unless the replay is available: a live broadcast's chat is not a replay's, and a
+   * deleted replay's chat goes with it.
    */
   async events(
-    broadcastId: string,
+    loaders: RequestLoaders,
+    broadcast: Pick<BroadcastEntity, 'id' | 'status'>,
     viewerId: string | undefined,
     window: ReplayWindow,
-  ): Promise<{ events: ReplayEvent[]; truncated: boolean }> {
+  ): Promise<{ events: ReplayEvent[]; truncated: boolean } | undefined> {
+    if (!(await this.available(loaders, broadcast))) return undefined;
     const rows = await this.db.query<
       (CommentRecord & { kind: 'COMMENT' | 'HEARTS'; hearts: number | null; event_id: string })[]
     >(
@@ -246,7 +250,7 @@ export class ReplaysService implements OnModuleInit, OnModuleDestroy {
        ) e
        ORDER BY e.offset_ms, e.kind, e.event_id
        LIMIT $5`,
-      [broadcastId, window.fromMs, window.toMs, viewerId ?? null, window.first + 1],
+      [broadcast.id, window.fromMs, window.toMs, viewerId ?? null, window.first + 1],
     );
     const events = rows
       .slice(0, window.first)
@@ -283,7 +287,7 @@ export class ReplaysService implements OnModuleInit, OnModuleDestroy {
 
   /**
    * With MEDIA_REPLAY_DIR, the replay's folder goes too. Without it the media server keeps the
-   * files (no address to them is signed any more); a failure is logged, never thrown.
+   * files (no address to a deleted replay is signed); a failure is logged, never thrown.
    */
   private async removeFiles(broadcastId: string): Promise<void> {
     const root = this.config.media.replayDir;
