@@ -50,11 +50,6 @@ export class SocketRegistry implements OnModuleInit, OnModuleDestroy {
     );
   }
 
-  /** The account's open sockets on this process. */
-  openCount(userId: string): number {
-    return this.sockets.get(userId)?.size ?? 0;
-  }
-
   track(userId: string, socket: ClosableSocket): void {
     const set = this.sockets.get(userId) ?? new Set<ClosableSocket>();
     set.add(socket);

@@ -5,6 +5,7 @@ import type { WebSocket, WebSocketServer } from 'ws';
 import { AuthService } from '@app/accounts';
 import { AppConfig } from '@app/config';
 import { CloseCode } from './close-codes';
+import { OpenSockets } from './open-sockets';
 
 /**
  * Refuses a new socket (4431) when its address already holds `max` open ones, before graphql-ws
@@ -15,23 +16,17 @@ function limitSocketsPerAddress(
   max: number,
   addressOf: (request: IncomingMessage) => string,
 ): void {
-  const open = new Map<string, number>();
+  const open = new OpenSockets();
   server.prependListener('connection', (socket: WebSocket, request: IncomingMessage) => {
     const address = addressOf(request);
-    const count = open.get(address) ?? 0;
-    if (count >= max) {
+    if (open.count(address) >= max) {
       socket.close(
         CloseCode.TooManySocketsForAddress,
         `Too many connections from this address (at most ${max})`,
       );
       return;
     }
-    open.set(address, count + 1);
-    socket.once('close', () => {
-      const left = (open.get(address) ?? 1) - 1;
-      if (left > 0) open.set(address, left);
-      else open.delete(address);
-    });
+    open.hold(address, socket);
   });
 }
 

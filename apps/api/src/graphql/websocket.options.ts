@@ -17,6 +17,7 @@ import { AppConfig } from '@app/config';
 import { SocketRegistry } from '@app/realtime';
 import { DevicesService } from '@app/see-it';
 import { CloseCode } from './close-codes';
+import { OpenSockets } from './open-sockets';
 
 type WsContext = Context<Record<string, unknown> | undefined, unknown>;
 
@@ -82,6 +83,8 @@ const withCode = (error: GraphQLError, code: string) =>
 export function websocketOptions(deps: WebsocketDependencies): GraphQLWsSubscriptionsConfig {
   const { auth, config, devices, sockets, schema, limits } = deps;
   const production = config.nodeEnv === 'production';
+  // The caps per account and per paired screen; SocketRegistry tracks sockets by account only.
+  const perOwner = new OpenSockets();
 
   /**
    * The token travels in connection_init ({ authorization: "Bearer …" }), and a paired screen's
@@ -118,14 +121,14 @@ export function websocketOptions(deps: WebsocketDependencies): GraphQLWsSubscrip
           of: 'device',
         };
     if (capped) {
-      if (sockets.openCount(capped.key) >= capped.max) {
+      if (perOwner.count(capped.key) >= capped.max) {
         return refuse(
           ctx,
           CloseCode.TooManySocketsForAccount,
           `Too many connections for this ${capped.of} (at most ${capped.max})`,
         );
       }
-      sockets.track(capped.key, connection.socket);
+      perOwner.hold(capped.key, connection.socket);
     }
     // Under the account as well, so suspending or deleting it closes its screens' sockets too.
     const owner = viewer?.id ?? device?.ownerId;
