@@ -1,6 +1,6 @@
 import {
   BroadcastEvents,
-  BroadcastsService,
+  BroadcastLifecycleService,
   BroadcastStream,
   HeartsService,
   PresenceService,
@@ -350,7 +350,7 @@ describe('broadcasts (e2e)', () => {
 
   describe('stream-key hooks', () => {
     it('takes a SCHEDULED broadcast live, keeps a LIVE one, refuses unknown keys', async () => {
-      const broadcasts = t.app.get(BroadcastsService);
+      const broadcasts = t.app.get(BroadcastLifecycleService);
       const broadcaster = await t.signUp();
       const scheduled = await start(broadcaster, {
         scheduledFor: new Date(Date.now() + 3_600_000).toISOString(),
@@ -380,7 +380,7 @@ describe('broadcasts (e2e)', () => {
       });
       await start(broadcaster);
       await expect(
-        t.app.get(BroadcastsService).startByStreamKey(scheduled.ingest.streamKey),
+        t.app.get(BroadcastLifecycleService).startByStreamKey(scheduled.ingest.streamKey),
       ).rejects.toMatchObject({ code: 'CONFLICT' });
       expect((await read(scheduled.id, broadcaster)).status).toBe('SCHEDULED');
     });
@@ -462,10 +462,10 @@ describe('broadcasts (e2e)', () => {
       const live = await start(broadcaster);
       await expectRejected(() => t.gql(CANCEL, { id: live.id }, broadcaster.token), 'CONFLICT');
       expect(
-        await t.app.get(BroadcastsService).startByStreamKey(live.ingest.streamKey),
+        await t.app.get(BroadcastLifecycleService).startByStreamKey(live.ingest.streamKey),
       ).toMatchObject({ status: 'LIVE' });
       await expect(
-        t.app.get(BroadcastsService).endByStreamKey(scheduled.ingest.streamKey),
+        t.app.get(BroadcastLifecycleService).endByStreamKey(scheduled.ingest.streamKey),
       ).rejects.toMatchObject({ code: 'CONFLICT' });
     });
 
@@ -1037,7 +1037,7 @@ describe('broadcasts (e2e)', () => {
       });
       const anonymous = await subscribe(scheduled.id);
       const own = await subscribe(scheduled.id, broadcaster);
-      await t.app.get(BroadcastsService).startByStreamKey(scheduled.ingest.streamKey);
+      await t.app.get(BroadcastLifecycleService).startByStreamKey(scheduled.ingest.streamKey);
       const started = await eventWhere(anonymous, (e) => e.kind === 'STARTED');
       expect(started.broadcast).toMatchObject({
         id: scheduled.id,

@@ -91,12 +91,12 @@ describe('broadcasts in home timelines', () => {
       'SCHEDULED',
     ]);
 
-    const { BroadcastsService } = await import('@app/broadcasts');
+    const { BroadcastLifecycleService } = await import('@app/broadcasts');
     const [row] = await t.sql<{ stream_key: string }>(
       'SELECT stream_key FROM broadcasts WHERE title = $1',
       ['Tonight'],
     );
-    await t.app.get(BroadcastsService).startByStreamKey(row.stream_key);
+    await t.app.get(BroadcastLifecycleService).startByStreamKey(row.stream_key);
     expect((await sub.nextData()).timelineUpdates).toMatchObject({
       kind: 'NOW_LIVE',
       item: { status: 'LIVE' },

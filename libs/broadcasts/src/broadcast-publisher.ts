@@ -1,8 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { EventBus } from '@app/realtime';
-import { findBroadcast, publicBroadcast } from './broadcast-records';
+import { BroadcastsRepository } from './broadcasts.repository';
+import { publicBroadcast } from './public-broadcast';
 import { BroadcastBusMessage, BroadcastEventKind, broadcastTopic } from './broadcast-topics';
 import { BroadcastEntity, BroadcastStatus } from './entities/broadcast.entity';
 import { BroadcastCommentEntity } from './entities/broadcast-comment.entity';
@@ -24,7 +23,7 @@ export class BroadcastPublisher implements OnModuleDestroy {
 
   constructor(
     private readonly bus: EventBus,
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly repository: BroadcastsRepository,
   ) {}
 
   async publish(
@@ -77,7 +76,7 @@ export class BroadcastPublisher implements OnModuleDestroy {
 
   /** The count may have moved again since the throttled change: publish what it is now. */
   private async publishTrailing(broadcastId: string): Promise<void> {
-    const broadcast = await findBroadcast(this.db, broadcastId);
+    const broadcast = await this.repository.findById(broadcastId);
     if (!broadcast || broadcast.status !== BroadcastStatus.LIVE) {
       this.forgetViewers(broadcastId);
       return;

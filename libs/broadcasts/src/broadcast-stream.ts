@@ -5,20 +5,16 @@ import {
   OnModuleDestroy,
   OnModuleInit,
 } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { RequestContext, RequestLoaders } from '@app/common';
 import { RelationshipPolicy } from '@app/graph';
 import { AsyncQueue, EventBus } from '@app/realtime';
+import { BroadcastsRepository } from './broadcasts.repository';
 import {
-  broadcastColumns,
-  BroadcastRecord,
   broadcastFromJson,
   commentFromJson,
   publicBroadcast,
   PublicBroadcast,
-  toBroadcastEntity,
-} from './broadcast-records';
+} from './public-broadcast';
 import { BroadcastEventKind, broadcastTopic, ReceivedBusMessage } from './broadcast-topics';
 import { BroadcastStatus } from './entities/broadcast.entity';
 import { BroadcastEventModel } from './models/broadcast-event.model';
@@ -58,7 +54,7 @@ export class BroadcastStream implements OnModuleInit, OnModuleDestroy, BeforeApp
     private readonly bus: EventBus,
     private readonly presence: PresenceService,
     private readonly policy: RelationshipPolicy,
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly repository: BroadcastsRepository,
   ) {}
 
   onModuleInit(): void {
@@ -149,10 +145,7 @@ export class BroadcastStream implements OnModuleInit, OnModuleDestroy, BeforeApp
    */
   private async catchUp(): Promise<void> {
     if (this.audiences.size === 0) return;
-    const rows = await this.db.query<BroadcastRecord[]>(
-      `SELECT ${broadcastColumns()} FROM broadcasts b WHERE b.id = ANY($1::bigint[])`,
-      [[...this.audiences.keys()]],
-    );
+    const rows = await this.repository.findByIds([...this.audiences.keys()]);
     const found = new Map(rows.map((row) => [row.id, row]));
     for (const [id, audience] of [...this.audiences]) {
       const row = found.get(id);
@@ -160,7 +153,7 @@ export class BroadcastStream implements OnModuleInit, OnModuleDestroy, BeforeApp
         for (const watcher of [...audience.watchers]) void watcher.queue.return();
         continue;
       }
-      const broadcast: PublicBroadcast = publicBroadcast(toBroadcastEntity(row));
+      const broadcast: PublicBroadcast = publicBroadcast(row);
       const over =
         broadcast.status === BroadcastStatus.ENDED || broadcast.status === BroadcastStatus.CANCELED;
       this.push(

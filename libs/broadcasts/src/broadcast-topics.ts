@@ -1,5 +1,5 @@
 import { BroadcastCommentEntity } from './entities/broadcast-comment.entity';
-import { Jsonified, PublicBroadcast } from './broadcast-records';
+import { Jsonified, PublicBroadcast } from './public-broadcast';
 
 /** What happened, as the broadcastEvents subscription names it. */
 export enum BroadcastEventKind {

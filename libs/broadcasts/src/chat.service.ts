@@ -4,6 +4,9 @@ import { DataSource } from 'typeorm';
 import { AccountsService } from '@app/accounts';
 import {
   afterCommit,
+  canModerate,
+  ConnectionArgs,
+  ConnectionShape,
   ForbiddenError,
   InvalidInputError,
   NotFoundError,
@@ -13,29 +16,24 @@ import {
   runInTransaction,
   Viewer,
 } from '@app/common';
-import { returningRows } from '@app/database';
 import { FollowService, RelationshipPolicy } from '@app/graph';
+import { BroadcastBansRepository } from './broadcast-bans.repository';
+import { BroadcastCommentsRepository } from './broadcast-comments.repository';
 import { BroadcastPublisher } from './broadcast-publisher';
-import {
-  BroadcastRecord,
-  broadcastColumns,
-  CommentRecord,
-  COMMENT_COLUMNS,
-  toBroadcastEntity,
-  toCommentEntity,
-} from './broadcast-records';
-import { offsetFromStartSql, parseCommentText, requireLive } from './broadcast-rules';
+import { parseCommentText, requireLive } from './broadcast-rules';
 import { BroadcastEventKind } from './broadcast-topics';
 import { BroadcastsService } from './broadcasts.service';
 import { BroadcastEntity, ChatMode } from './entities/broadcast.entity';
 import { BroadcastCommentEntity } from './entities/broadcast-comment.entity';
 import { PresenceService } from './presence.service';
 
-/** The live chat: comments, their removal, and bans. */
+/** The live chat: its comments, posting and removing them, and bans. */
 @Injectable()
 export class ChatService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly comments: BroadcastCommentsRepository,
+    private readonly bans: BroadcastBansRepository,
     private readonly accounts: AccountsService,
     private readonly broadcasts: BroadcastsService,
     private readonly follows: FollowService,
@@ -65,28 +63,32 @@ export class ChatService {
     return runInTransaction(this.db, async (manager) => {
       // The counter first: its row lock orders this comment with a concurrent end, which it
       // either precedes or sees (and then fails).
-      const [counted] = await returningRows<BroadcastRecord>(
-        manager,
-        `UPDATE broadcasts b SET comments_count = b.comments_count + 1
-         WHERE b.id = $1 AND b.status = 'LIVE'
-           AND NOT EXISTS (SELECT 1 FROM broadcast_bans x WHERE x.broadcast_id = b.id AND x.user_id = $2)
-         RETURNING ${broadcastColumns()}`,
-        [broadcastId, viewer.id],
-      );
+      const counted = await this.comments.countNew(broadcastId, viewer.id, manager);
       if (!counted) throw new NotFoundError('The live broadcast');
-      const [row] = await manager.query<CommentRecord[]>(
-        `INSERT INTO broadcast_comments AS c (broadcast_id, author_id, text, offset_ms)
-         VALUES ($1, $2, $3, ${offsetFromStartSql('$4::timestamptz')})
-         RETURNING ${COMMENT_COLUMNS}`,
-        [broadcastId, viewer.id, text, counted.started_at],
+      const comment = await this.comments.insert(
+        broadcastId,
+        viewer.id,
+        text,
+        counted.startedAt,
+        manager,
       );
-      const comment = toCommentEntity(row);
-      const broadcast = toBroadcastEntity(counted);
       afterCommit(manager, () =>
-        this.publisher.publish(BroadcastEventKind.COMMENT, broadcast, { comment }),
+        this.publisher.publish(BroadcastEventKind.COMMENT, counted, { comment }),
       );
       return comment;
     });
+  }
+
+  /**
+   * The chat of a broadcast in replay order (offset from the start, then id), without the
+   * comments of accounts hidden from the viewer.
+   */
+  list(
+    broadcastId: string,
+    viewerId: string | undefined,
+    args: ConnectionArgs,
+  ): Promise<ConnectionShape<BroadcastCommentEntity>> {
+    return this.comments.page(broadcastId, viewerId, args);
   }
 
   /** The broadcaster, an admin or the author removes a comment. */
@@ -101,32 +103,17 @@ export class ChatService {
       (viewer.role === Role.ADMIN ||
         (await this.broadcasts.isCommentVisible(loaders, comment, viewer.id)));
     if (!visible) throw new NotFoundError('The comment');
-    const allowed =
-      viewer.role === Role.ADMIN ||
-      viewer.id === broadcast.broadcasterId ||
-      viewer.id === comment.authorId;
-    if (!allowed) {
+    if (!canModerate(viewer, broadcast.broadcasterId) && viewer.id !== comment.authorId) {
       throw new ForbiddenError(
         'Only the broadcaster, an admin or its author can remove a comment.',
       );
     }
     await runInTransaction(this.db, async (manager) => {
-      const deleted = await returningRows<CommentRecord>(
-        manager,
-        `DELETE FROM broadcast_comments c WHERE c.id = $1 RETURNING ${COMMENT_COLUMNS}`,
-        [commentId],
-      );
-      if (deleted.length === 0) throw new NotFoundError('The comment');
-      const [counted] = await returningRows<BroadcastRecord>(
-        manager,
-        `UPDATE broadcasts b SET comments_count = b.comments_count - 1 WHERE b.id = $1
-         RETURNING ${broadcastColumns()}`,
-        [comment.broadcastId],
-      );
-      const broadcast = toBroadcastEntity(counted);
-      const gone = toCommentEntity(deleted[0]);
+      const gone = await this.comments.delete(commentId, manager);
+      if (!gone) throw new NotFoundError('The comment');
+      const counted = await this.comments.uncount(comment.broadcastId, manager);
       afterCommit(manager, () =>
-        this.publisher.publish(BroadcastEventKind.COMMENT_REMOVED, broadcast, { comment: gone }),
+        this.publisher.publish(BroadcastEventKind.COMMENT_REMOVED, counted, { comment: gone }),
       );
     });
   }
@@ -157,10 +144,7 @@ export class ChatService {
       await this.policy.assertVisible(loaders, userId, viewer.id, 'The user');
     }
     await runInTransaction(this.db, async (manager) => {
-      await manager.query(
-        `INSERT INTO broadcast_bans (broadcast_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
-        [broadcastId, userId],
-      );
+      await this.bans.ban(broadcastId, userId, manager);
       await this.presence.revoke(manager, broadcastId, userId);
     });
   }

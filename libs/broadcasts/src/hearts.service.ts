@@ -1,22 +1,11 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { RateLimits, RequestLoaders, Viewer } from '@app/common';
 import { EventBus } from '@app/realtime';
 import { BroadcastPublisher } from './broadcast-publisher';
-import {
-  BroadcastRecord,
-  broadcastColumns,
-  findBroadcast,
-  toBroadcastEntity,
-} from './broadcast-records';
-import {
-  MAX_COUNTED_HEARTS,
-  offsetFromStartSql,
-  parseHeartCount,
-  requireLive,
-} from './broadcast-rules';
+import { BroadcastHeartsRepository, CountedHearts } from './broadcast-hearts.repository';
+import { MAX_COUNTED_HEARTS, parseHeartCount, requireLive } from './broadcast-rules';
 import { BroadcastEventKind } from './broadcast-topics';
+import { BroadcastsRepository } from './broadcasts.repository';
 import { BroadcastsService } from './broadcasts.service';
 import { BroadcastEntity } from './entities/broadcast.entity';
 import { HeartBuffer } from './heart-buffer';
@@ -27,9 +16,8 @@ const HEARTS_EVENT_INTERVAL_MS = 250;
 
 /**
  * Hearts arrive many per second per viewer. They are summed in memory and written every 250 ms
- * in one statement for every broadcast and viewer, which caps each viewer at 500 counted hearts
- * per broadcast, adds what counted to heart_count and keeps it as a burst at its offset from the
- * start (for replays). HEARTS events then carry the hearts counted since the previous event.
+ * in one statement for every broadcast and viewer (BroadcastHeartsRepository.count), which caps
+ * each viewer at 500 counted hearts per broadcast. HEARTS events then carry the hearts counted since the previous event.
  */
 @Injectable()
 export class HeartsService implements OnModuleInit, OnModuleDestroy {
@@ -41,7 +29,8 @@ export class HeartsService implements OnModuleInit, OnModuleDestroy {
   private running?: Promise<void>;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly hearts: BroadcastHeartsRepository,
+    private readonly repository: BroadcastsRepository,
     private readonly broadcasts: BroadcastsService,
     private readonly publisher: BroadcastPublisher,
     private readonly bus: EventBus,
@@ -106,42 +95,17 @@ export class HeartsService implements OnModuleInit, OnModuleDestroy {
     const fresh = new Map<string, BroadcastEntity>();
     if (this.buffer.size === 0) return fresh;
     const batch = this.buffer.drain();
-    let rows: (BroadcastRecord & { added: number })[];
+    let counted: CountedHearts[];
     try {
-      rows = await this.db.query(
-        `WITH sent AS (
-           SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::int[]) AS s(broadcast_id, user_id, hearts)
-         ), counted AS (
-           INSERT INTO broadcast_hearts AS h (broadcast_id, user_id, counted, last_counted)
-           SELECT s.broadcast_id, s.user_id, LEAST(s.hearts, $4), LEAST(s.hearts, $4) FROM sent s
-           WHERE EXISTS (SELECT 1 FROM broadcasts b WHERE b.id = s.broadcast_id AND b.status = 'LIVE')
-           ORDER BY s.broadcast_id, s.user_id
-           ON CONFLICT (broadcast_id, user_id) DO UPDATE
-             SET counted = LEAST(h.counted + EXCLUDED.counted, $4),
-                 last_counted = LEAST(h.counted + EXCLUDED.counted, $4) - h.counted
-           RETURNING h.broadcast_id, h.last_counted
-         ), per_broadcast AS (
-           SELECT broadcast_id, sum(last_counted)::int AS added FROM counted
-           GROUP BY broadcast_id HAVING sum(last_counted) > 0
-         ), updated AS (
-           UPDATE broadcasts b SET heart_count = b.heart_count + p.added
-           FROM per_broadcast p WHERE b.id = p.broadcast_id
-           RETURNING ${broadcastColumns()}, p.added
-         ), bursts AS (
-           INSERT INTO broadcast_heart_bursts (broadcast_id, offset_ms, hearts)
-           SELECT u.id, ${offsetFromStartSql('u.started_at')}, u.added FROM updated u
-         )
-         SELECT * FROM updated`,
-        [batch.broadcastIds, batch.userIds, batch.hearts, MAX_COUNTED_HEARTS],
-      );
+      counted = await this.hearts.count(batch, MAX_COUNTED_HEARTS);
     } catch (error) {
       // Nothing was written: the hearts wait for the next flush.
       this.buffer.restore(batch);
       throw error;
     }
-    for (const row of rows) {
-      this.unannounced.set(row.id, (this.unannounced.get(row.id) ?? 0) + row.added);
-      fresh.set(row.id, toBroadcastEntity(row));
+    for (const { broadcast, added } of counted) {
+      this.unannounced.set(broadcast.id, (this.unannounced.get(broadcast.id) ?? 0) + added);
+      fresh.set(broadcast.id, broadcast);
     }
     return fresh;
   }
@@ -155,7 +119,7 @@ export class HeartsService implements OnModuleInit, OnModuleDestroy {
       if (!(await this.bus.tryAcquire(`hearts:${id}`, HEARTS_EVENT_INTERVAL_MS))) continue;
       this.unannounced.delete(id);
       // A delta held back from an earlier flush is announced with the count as it is now.
-      const broadcast = fresh.get(id) ?? (await findBroadcast(this.db, id));
+      const broadcast = fresh.get(id) ?? (await this.repository.findById(id));
       if (broadcast) {
         await this.publisher.publish(BroadcastEventKind.HEARTS, broadcast, { heartsDelta: delta });
       }

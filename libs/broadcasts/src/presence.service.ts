@@ -1,11 +1,10 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { afterCommit, NotFoundError, RequestLoaders, Viewer } from '@app/common';
-import { BACKGROUND_SQL, returningRows } from '@app/database';
 import { BroadcastPublisher } from './broadcast-publisher';
-import { BroadcastRecord, broadcastColumns, toBroadcastEntity } from './broadcast-records';
 import { requireLive } from './broadcast-rules';
+import { BroadcastViewersRepository } from './broadcast-viewers.repository';
+import { BroadcastsRepository } from './broadcasts.repository';
 import { BroadcastsService } from './broadcasts.service';
 import { BroadcastEntity, BroadcastStatus } from './entities/broadcast.entity';
 import { ReplaysService } from './replays/replays.service';
@@ -14,17 +13,10 @@ import { ReplaysService } from './replays/replays.service';
 export const PRESENCE_TTL_SECONDS = 60;
 const SWEEP_INTERVAL_MS = 5000;
 
-/** Which presence rows a removal takes: one viewer's, or every expired one. */
-type Leaving = { userId: string } | { expired: true };
-
 /**
- * Who is watching a live broadcast. broadcasts.viewer_count moves in the statement that adds or
- * removes a presence row (+1 only for a new row, -1 only for a deleted one), so it stays exact.
- *
- * Lock order: every statement that changes presence locks the broadcast row first, then the
- * presence rows (ending a broadcast does the same), so none can deadlock another, and a join
- * cannot slip a row into a broadcast that is ending. A heartbeat that only extends an existing
- * row takes no broadcast lock: that is most joins.
+ * Who is watching a live broadcast: joins (a heartbeat every minute), leaves, revocations and the
+ * sweep of expired presence. The count and its lock order are BroadcastViewersRepository's. A
+ * heartbeat that only extends an existing row takes no broadcast lock: that is most joins.
  */
 @Injectable()
 export class PresenceService implements OnModuleInit, OnModuleDestroy {
@@ -33,7 +25,8 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
   private sweeping = false;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly viewers: BroadcastViewersRepository,
+    private readonly repository: BroadcastsRepository,
     private readonly broadcasts: BroadcastsService,
     private readonly publisher: BroadcastPublisher,
     private readonly replays: ReplaysService,
@@ -61,43 +54,13 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
       return broadcast;
     }
     requireLive(broadcast);
-    const [refreshed] = await this.db.query<BroadcastRecord[]>(
-      `WITH seen AS (
-         UPDATE broadcast_viewers v SET expires_at = now() + make_interval(secs => $3)
-         FROM broadcasts live
-         WHERE v.broadcast_id = $1 AND v.user_id = $2
-           AND live.id = v.broadcast_id AND live.status = 'LIVE'
-         RETURNING v.broadcast_id
-       )
-       SELECT ${broadcastColumns()} FROM broadcasts b JOIN seen ON seen.broadcast_id = b.id`,
-      [id, viewer.id, PRESENCE_TTL_SECONDS],
-    );
-    if (refreshed) return toBroadcastEntity(refreshed);
-    const [row] = await this.db.query<(BroadcastRecord & { counted: boolean })[]>(
-      `WITH live AS (
-         SELECT id FROM broadcasts WHERE id = $1 AND status = 'LIVE' FOR NO KEY UPDATE
-       ), seen AS (
-         INSERT INTO broadcast_viewers (broadcast_id, user_id, expires_at)
-         SELECT id, $2, now() + make_interval(secs => $3) FROM live
-         ON CONFLICT (broadcast_id, user_id) DO UPDATE SET expires_at = EXCLUDED.expires_at
-         RETURNING (xmax = 0) AS inserted
-       ), counted AS (
-         UPDATE broadcasts b SET viewer_count = b.viewer_count + 1,
-                                 peak_viewer_count = GREATEST(b.peak_viewer_count, b.viewer_count + 1)
-         FROM seen WHERE b.id = $1 AND seen.inserted
-         RETURNING ${broadcastColumns()}
-       )
-       SELECT *, true AS counted FROM counted
-       UNION ALL
-       SELECT ${broadcastColumns()}, false FROM broadcasts b
-       WHERE b.id = $1 AND EXISTS (SELECT 1 FROM seen WHERE NOT inserted)`,
-      [id, viewer.id, PRESENCE_TTL_SECONDS],
-    );
+    const refreshed = await this.viewers.refresh(id, viewer.id, PRESENCE_TTL_SECONDS);
+    if (refreshed) return refreshed;
+    const joined = await this.viewers.join(id, viewer.id, PRESENCE_TTL_SECONDS);
     // No row: the broadcast ended between the check above and the statement.
-    if (!row) throw new NotFoundError('The live broadcast');
-    const joined = toBroadcastEntity(row);
-    if (row.counted) await this.publisher.viewersChanged(joined);
-    return joined;
+    if (!joined) throw new NotFoundError('The live broadcast');
+    if (joined.counted) await this.publisher.viewersChanged(joined.broadcast);
+    return joined.broadcast;
   }
 
   /** Uncounts the viewer. Idempotent: leaving a broadcast you are not counted in changes nothing. */
@@ -108,7 +71,7 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
 
   /** Uncounts a viewer whatever the broadcast's visibility (their last subscription closed). */
   async removeViewer(broadcastId: string, userId: string): Promise<BroadcastEntity | undefined> {
-    const broadcast = await this.remove(this.db.manager, broadcastId, { userId });
+    const broadcast = await this.viewers.remove(broadcastId, { userId });
     if (broadcast) await this.publisher.viewersChanged(broadcast);
     return broadcast;
   }
@@ -118,7 +81,7 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
    * unfollow): uncounts them, and once committed ends their subscriptions to it everywhere.
    */
   async revoke(manager: EntityManager, broadcastId: string, userId: string): Promise<void> {
-    const uncounted = await this.remove(manager, broadcastId, { userId });
+    const uncounted = await this.viewers.remove(broadcastId, { userId }, manager);
     afterCommit(manager, async () => {
       await this.publisher.viewerRemoved(broadcastId, userId);
       if (uncounted) await this.publisher.viewersChanged(uncounted);
@@ -132,12 +95,8 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     userId: string,
     onlyFollowersVisibility: boolean,
   ): Promise<void> {
-    const [live] = await manager.query<{ id: string }[]>(
-      `SELECT id FROM broadcasts WHERE broadcaster_id = $1 AND status = 'LIVE'
-         AND (visibility = 'FOLLOWERS' OR NOT $2)`,
-      [broadcasterId, onlyFollowersVisibility],
-    );
-    if (live) await this.revoke(manager, live.id, userId);
+    const live = await this.repository.liveIdOf(broadcasterId, onlyFollowersVisibility, manager);
+    if (live) await this.revoke(manager, live, userId);
   }
 
   /** Uncounts everyone whose last join is older than the presence TTL. */
@@ -145,46 +104,13 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     if (this.sweeping) return;
     this.sweeping = true;
     try {
-      const due = await this.db.query<{ broadcast_id: string }[]>(
-        `${BACKGROUND_SQL}SELECT DISTINCT broadcast_id FROM broadcast_viewers WHERE expires_at < now()`,
-      );
       // One broadcast per statement: each locks its broadcast row first, like every other change.
-      for (const { broadcast_id: id } of due) {
-        const broadcast = await this.remove(this.db.manager, id, { expired: true });
+      for (const id of await this.viewers.withExpired()) {
+        const broadcast = await this.viewers.remove(id, { expired: true });
         if (broadcast) await this.publisher.viewersChanged(broadcast);
       }
     } finally {
       this.sweeping = false;
     }
-  }
-
-  /** Deletes presence rows and takes them off the count; the broadcast when the count moved. */
-  private async remove(
-    manager: EntityManager,
-    broadcastId: string,
-    leaving: Leaving,
-  ): Promise<BroadcastEntity | undefined> {
-    const [which, params] =
-      'userId' in leaving
-        ? ['v.user_id = $2', [broadcastId, leaving.userId]]
-        : ['v.expires_at < now()', [broadcastId]];
-    const [row] = await returningRows<BroadcastRecord>(
-      manager,
-      `WITH live AS (
-         SELECT b.id FROM broadcasts b
-         WHERE b.id = $1
-           AND EXISTS (SELECT 1 FROM broadcast_viewers v WHERE v.broadcast_id = $1 AND ${which})
-         FOR NO KEY UPDATE
-       ), gone AS (
-         DELETE FROM broadcast_viewers v USING live
-         WHERE v.broadcast_id = live.id AND ${which}
-         RETURNING v.user_id
-       )
-       UPDATE broadcasts b SET viewer_count = b.viewer_count - (SELECT count(*) FROM gone)::int
-       WHERE b.id = $1 AND b.status = 'LIVE' AND EXISTS (SELECT 1 FROM gone)
-       RETURNING ${broadcastColumns()}`,
-      params,
-    );
-    return row ? toBroadcastEntity(row) : undefined;
   }
 }

@@ -1,12 +1,13 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
-import { DomainError, RepeatedWarnings } from '@app/common';
-import { BACKGROUND_SQL, returningRows } from '@app/database';
+import { DataSource } from 'typeorm';
+import { DomainError, RepeatedWarnings, runInTransaction } from '@app/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { BroadcastsService } from '../broadcasts.service';
+import { BroadcastLifecycleService } from '../broadcast-lifecycle.service';
+import { BroadcastsRepository } from '../broadcasts.repository';
 import { parsePlaybackName, playbackName } from '../playback-name';
 import { hookSecretMatches } from './hook-secret';
+import { MediaPublishersRepository } from './media-publishers.repository';
 
 /** One call of nginx-rtmp's on_publish or on_publish_done, as the controller received it. */
 export interface MediaHook {
@@ -67,7 +68,9 @@ export class MediaHooksService implements OnModuleInit, OnModuleDestroy {
   private sweeping?: Promise<void>;
 
   constructor(
-    private readonly broadcasts: BroadcastsService,
+    private readonly lifecycle: BroadcastLifecycleService,
+    private readonly broadcasts: BroadcastsRepository,
+    private readonly publishers: MediaPublishersRepository,
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -100,7 +103,7 @@ export class MediaHooksService implements OnModuleInit, OnModuleDestroy {
     // it, and the start then finds the broadcast ENDED, which is final.
     const wasEnding = await this.cancelPendingEnd(streamKey);
     try {
-      const broadcast = await this.broadcasts.startByStreamKey(streamKey);
+      const broadcast = await this.lifecycle.startByStreamKey(streamKey);
       await this.addPublisher(broadcast.id, publisherOf(hook));
       this.log.log(`Broadcast ${broadcast.id} is publishing from ${addressOf(hook)}`);
       return {
@@ -152,10 +155,7 @@ export class MediaHooksService implements OnModuleInit, OnModuleDestroy {
   private async endAllDue(): Promise<void> {
     try {
       // One cheap statement when nothing is due, which is nearly always.
-      const [any] = await this.db.query<{ due: boolean }[]>(
-        `${BACKGROUND_SQL}SELECT EXISTS (SELECT 1 FROM media_pending_ends WHERE due_at <= now()) AS due`,
-      );
-      if (!any.due) return;
+      if (!(await this.publishers.anyEndDue())) return;
       while (await this.endDue()) {
         // One at a time: each end is its own transaction with its own events.
       }
@@ -171,37 +171,21 @@ export class MediaHooksService implements OnModuleInit, OnModuleDestroy {
    * ones are not stuck behind it. Whether there was one.
    */
   private async endDue(): Promise<boolean> {
-    return this.db.transaction(async (manager) => {
-      const [due] = await manager.query<
-        { broadcast_id: string; stream_key: string; publishing: boolean }[]
-      >(
-        `SELECT p.broadcast_id, b.stream_key,
-                EXISTS (SELECT 1 FROM media_publishers m WHERE m.broadcast_id = p.broadcast_id)
-                  AS publishing
-         FROM media_pending_ends p
-         JOIN broadcasts b ON b.id = p.broadcast_id
-         WHERE p.due_at <= now()
-         ORDER BY p.due_at LIMIT 1 FOR UPDATE OF p SKIP LOCKED`,
-      );
+    return runInTransaction(this.db, async (manager) => {
+      const due = await this.publishers.claimDueEnd(manager);
       if (!due) return false;
       if (!due.publishing) {
         try {
-          await this.endByKey(due.stream_key);
+          await this.endByKey(due.streamKey);
         } catch (error) {
           this.log.error(
-            `Could not end broadcast ${due.broadcast_id} after publish-done, retrying in ${FAILED_END_RETRY_SECONDS} s: ${(error as Error).message}`,
+            `Could not end broadcast ${due.broadcastId} after publish-done, retrying in ${FAILED_END_RETRY_SECONDS} s: ${(error as Error).message}`,
           );
-          await manager.query(
-            `UPDATE media_pending_ends SET due_at = now() + make_interval(secs => $2)
-             WHERE broadcast_id = $1`,
-            [due.broadcast_id, FAILED_END_RETRY_SECONDS],
-          );
+          await this.publishers.postponeEnd(due.broadcastId, FAILED_END_RETRY_SECONDS, manager);
           return true;
         }
       }
-      await manager.query('DELETE FROM media_pending_ends WHERE broadcast_id = $1', [
-        due.broadcast_id,
-      ]);
+      await this.publishers.dropPendingEnd(due.broadcastId, manager);
       return true;
     });
   }
@@ -213,8 +197,8 @@ export class MediaHooksService implements OnModuleInit, OnModuleDestroy {
 
   private async endByKey(streamKey: string): Promise<void> {
     try {
-      const broadcast = await this.broadcasts.endByStreamKey(streamKey);
-      await this.db.query('DELETE FROM media_publishers WHERE broadcast_id = $1', [broadcast.id]);
+      const broadcast = await this.lifecycle.endByStreamKey(streamKey);
+      await this.publishers.removeAll(broadcast.id);
       this.log.log(`Broadcast ${broadcast.id} ended: its encoder stopped publishing`);
     } catch (error) {
       // A broadcast that never went live: nothing to end.
@@ -248,25 +232,15 @@ export class MediaHooksService implements OnModuleInit, OnModuleDestroy {
    */
   private async broadcastOf(name: string): Promise<string | undefined> {
     const id = parsePlaybackName(name, this.config.media.hookSecret);
-    const [row] = await this.db.query<{ id: string }[]>(
-      id === undefined
-        ? 'SELECT id FROM broadcasts WHERE stream_key = $1'
-        : 'SELECT id FROM broadcasts WHERE id = $1',
-      [id ?? name],
-    );
-    return row?.id;
+    return id === undefined ? this.broadcasts.idByStreamKey(name) : this.broadcasts.existingId(id);
   }
 
   /** Records the publisher; an end scheduled meanwhile by an earlier publisher's done is off. */
   private async addPublisher(broadcastId: string, publisher: string): Promise<void> {
-    await this.db.transaction(async (manager) => {
-      await lockPublishers(manager, broadcastId);
-      await manager.query(
-        `INSERT INTO media_publishers (broadcast_id, publisher) VALUES ($1, $2)
-         ON CONFLICT DO NOTHING`,
-        [broadcastId, publisher],
-      );
-      await manager.query('DELETE FROM media_pending_ends WHERE broadcast_id = $1', [broadcastId]);
+    await runInTransaction(this.db, async (manager) => {
+      await this.publishers.lock(broadcastId, manager);
+      await this.publishers.add(broadcastId, publisher, manager);
+      await this.publishers.dropPendingEnd(broadcastId, manager);
     });
   }
 
@@ -277,25 +251,11 @@ export class MediaHooksService implements OnModuleInit, OnModuleDestroy {
    */
   private async removePublisher(broadcastId: string, publisher: string): Promise<boolean> {
     const grace = this.config.media.publishDoneGraceSeconds;
-    return this.db.transaction(async (manager) => {
-      await lockPublishers(manager, broadcastId);
-      await manager.query(
-        'DELETE FROM media_publishers WHERE broadcast_id = $1 AND publisher = $2',
-        [broadcastId, publisher],
-      );
-      const [left] = await manager.query<{ any: boolean }[]>(
-        'SELECT EXISTS (SELECT 1 FROM media_publishers WHERE broadcast_id = $1) AS any',
-        [broadcastId],
-      );
-      if (left.any) return false;
-      if (grace > 0) {
-        await manager.query(
-          `INSERT INTO media_pending_ends (broadcast_id, due_at)
-           VALUES ($1, now() + make_interval(secs => $2))
-           ON CONFLICT (broadcast_id) DO UPDATE SET due_at = EXCLUDED.due_at`,
-          [broadcastId, grace],
-        );
-      }
+    return runInTransaction(this.db, async (manager) => {
+      await this.publishers.lock(broadcastId, manager);
+      await this.publishers.remove(broadcastId, publisher, manager);
+      if (await this.publishers.anyPublishing(broadcastId, manager)) return false;
+      if (grace > 0) await this.publishers.scheduleEnd(broadcastId, grace, manager);
       return true;
     });
   }
@@ -317,22 +277,8 @@ export class MediaHooksService implements OnModuleInit, OnModuleDestroy {
 
   /** Cancels the pending end of the key's broadcast; its id when there was one. */
   private async cancelPendingEnd(streamKey: string): Promise<string | undefined> {
-    const rows = await returningRows<{ broadcast_id: string }>(
-      this.db.manager,
-      `DELETE FROM media_pending_ends p USING broadcasts b
-       WHERE b.id = p.broadcast_id AND b.stream_key = $1 RETURNING p.broadcast_id`,
-      [streamKey],
-    );
-    return rows[0]?.broadcast_id;
+    return this.publishers.cancelPendingEndByKey(streamKey);
   }
-}
-
-/** Serializes the changes to one broadcast's publishers, across processes. */
-async function lockPublishers(manager: EntityManager, broadcastId: string): Promise<void> {
-  await manager.query(
-    `SELECT pg_advisory_xact_lock(hashtextextended('media_publishers:' || $1, 0))`,
-    [broadcastId],
-  );
 }
 
 /** One RTMP connection of one media server. */

@@ -6,6 +6,7 @@ import { MediaPendingEndEntity } from './entities/media-pending-end.entity';
 import { MediaPublisherEntity } from './entities/media-publisher.entity';
 import { MediaHooksController } from './media-hooks.controller';
 import { MediaHooksService } from './media-hooks.service';
+import { MediaPublishersRepository } from './media-publishers.repository';
 import { ReplayHooksService } from './replay-hooks.service';
 
 /** The media server's hooks: RTMP publishing starts and ends broadcasts. */
@@ -15,7 +16,7 @@ import { ReplayHooksService } from './replay-hooks.service';
     TypeOrmModule.forFeature([MediaPublisherEntity, MediaPendingEndEntity]),
   ],
   controllers: [MediaHooksController],
-  providers: [MediaHooksService, ReplayHooksService],
+  providers: [MediaPublishersRepository, MediaHooksService, ReplayHooksService],
 })
 export class MediaModule implements NestModule {
   /**

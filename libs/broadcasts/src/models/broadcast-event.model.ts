@@ -1,7 +1,7 @@
 import { Field, Int, ObjectType } from '@nestjs/graphql';
 import { DateTimeScalar } from '@app/common';
 import { BroadcastEntity } from '../entities/broadcast.entity';
-import type { PublicBroadcast } from '../broadcast-records';
+import type { PublicBroadcast } from '../public-broadcast';
 import { BroadcastCommentEntity } from '../entities/broadcast-comment.entity';
 import { BroadcastEventKind } from './broadcast-enums';
 import { BroadcastCommentModel } from './broadcast-comment.model';

@@ -1,7 +1,7 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { Connection, DateTimeScalar, Node, toGlobalId } from '@app/common';
 import { BroadcastEntity } from '../entities/broadcast.entity';
-import type { PublicBroadcast } from '../broadcast-records';
+import type { PublicBroadcast } from '../public-broadcast';
 import { BroadcastStatus, BroadcastVisibility, ChatMode } from './broadcast-enums';
 
 @ObjectType('BroadcastIngest', {

@@ -13,48 +13,19 @@ import {
   Viewer,
 } from '@app/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { returningRows } from '@app/database';
-import { visibleToViewerSql } from '@app/graph';
-import {
-  CommentRecord,
-  COMMENT_COLUMNS,
-  findBroadcast,
-  toCommentEntity,
-} from '../broadcast-records';
+import { BroadcastsRepository } from '../broadcasts.repository';
 import { BroadcastsService } from '../broadcasts.service';
 import { BroadcastEvents } from '../broadcasts.events';
 import { BroadcastEntity, BroadcastStatus } from '../entities/broadcast.entity';
-import { BroadcastCommentEntity } from '../entities/broadcast-comment.entity';
 import { BroadcastReplayEntity } from '../entities/broadcast-replay.entity';
 import { playbackName } from '../playback-name';
+import { BroadcastReplaysRepository, ReplayEvent } from './broadcast-replays.repository';
 import { ReplayWindow } from './replay-rules';
 
-interface ReplayRecord {
-  broadcast_id: string;
-  duration_ms: number;
-  available_at: Date;
-  deleted_at: Date | null;
-  view_count: number;
-}
-
-const REPLAY_COLUMNS = 'r.broadcast_id, r.duration_ms, r.available_at, r.deleted_at, r.view_count';
-
-function toReplayEntity(row: ReplayRecord): BroadcastReplayEntity {
-  return Object.assign(new BroadcastReplayEntity(), {
-    broadcastId: row.broadcast_id,
-    durationMs: row.duration_ms,
-    availableAt: row.available_at,
-    deletedAt: row.deleted_at,
-    viewCount: row.view_count,
-  });
-}
+export type { ReplayEvent } from './broadcast-replays.repository';
 
 /** What the media server's replay-ready call led to. */
 export type ReplayReadyOutcome = 'stored' | 'gone';
-
-export type ReplayEvent =
-  | { kind: 'COMMENT'; offsetMs: number; comment: BroadcastCommentEntity }
-  | { kind: 'HEARTS'; offsetMs: number; hearts: number };
 
 const SWEEP_INTERVAL_MS = 3600_000;
 const SWEEP_BATCH = 100;
@@ -72,20 +43,22 @@ export class ReplaysService implements OnModuleInit, OnModuleDestroy {
   /** The replay of each broadcast that has one (not deleted), whatever its status. */
   readonly byBroadcast = defineLoader<string, BroadcastReplayEntity | undefined>(
     'replaysByBroadcast',
-    async (ids) => {
-      const rows = await this.db.query<ReplayRecord[]>(
-        `SELECT ${REPLAY_COLUMNS} FROM broadcast_replays r
-         WHERE r.broadcast_id = ANY($1::bigint[]) AND r.deleted_at IS NULL`,
-        [ids],
-      );
-      return byKeys(ids, rows, (r) => r.broadcast_id, toReplayEntity, undefined);
-    },
+    async (ids) =>
+      byKeys(
+        ids,
+        await this.repository.findByBroadcasts(ids),
+        (r) => r.broadcastId,
+        (r) => r,
+        undefined,
+      ),
     { viewerIndependent: true },
   );
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly repository: BroadcastReplaysRepository,
+    private readonly broadcastRows: BroadcastsRepository,
     private readonly broadcasts: BroadcastsService,
     private readonly broadcastEvents: BroadcastEvents,
   ) {}
@@ -119,23 +92,11 @@ export class ReplaysService implements OnModuleInit, OnModuleDestroy {
    */
   async ready(broadcastId: string, durationMs: number): Promise<ReplayReadyOutcome> {
     return runInTransaction(this.db, async (manager) => {
-      const [locked] = await manager.query<{ status: BroadcastStatus }[]>(
-        'SELECT status FROM broadcasts WHERE id = $1 FOR NO KEY UPDATE',
-        [broadcastId],
-      );
+      const locked = await this.broadcastRows.lock(broadcastId, manager);
       if (locked?.status !== BroadcastStatus.LIVE && locked?.status !== BroadcastStatus.ENDED) {
         return 'gone';
       }
-      const stored = await returningRows<ReplayRecord>(
-        manager,
-        `INSERT INTO broadcast_replays AS r (broadcast_id, duration_ms) VALUES ($1, $2)
-         ON CONFLICT (broadcast_id) DO UPDATE
-           SET duration_ms = EXCLUDED.duration_ms, available_at = now()
-           WHERE r.deleted_at IS NULL
-         RETURNING ${REPLAY_COLUMNS}`,
-        [broadcastId, durationMs],
-      );
-      if (stored.length === 0) return 'gone';
+      if (!(await this.repository.store(broadcastId, durationMs, manager))) return 'gone';
       if (locked.status === BroadcastStatus.ENDED) await this.changed(manager, broadcastId);
       return 'stored';
     });
@@ -154,13 +115,9 @@ export class ReplaysService implements OnModuleInit, OnModuleDestroy {
       'delete its replay',
     );
     await runInTransaction(this.db, async (manager) => {
-      const deleted = await returningRows<{ broadcast_id: string }>(
-        manager,
-        `UPDATE broadcast_replays SET deleted_at = now()
-         WHERE broadcast_id = $1 AND deleted_at IS NULL RETURNING broadcast_id`,
-        [broadcastId],
-      );
-      if (deleted.length === 0) throw new NotFoundError('The replay');
+      if (!(await this.repository.markDeleted(broadcastId, manager))) {
+        throw new NotFoundError('The replay');
+      }
       await this.changed(manager, broadcastId);
       afterCommit(manager, () => this.removeFiles(broadcastId));
     });
@@ -177,18 +134,9 @@ export class ReplaysService implements OnModuleInit, OnModuleDestroy {
     let total = 0;
     for (;;) {
       const ids = await runInTransaction(this.db, async (manager) => {
-        const rows = await returningRows<{ broadcast_id: string }>(
-          manager,
-          `UPDATE broadcast_replays r SET deleted_at = now()
-           WHERE r.broadcast_id IN (
-             SELECT broadcast_id FROM broadcast_replays
-             WHERE deleted_at IS NULL AND available_at < now() - make_interval(days => $1)
-             ORDER BY available_at LIMIT $2 FOR UPDATE SKIP LOCKED)
-           RETURNING r.broadcast_id`,
-          [days, SWEEP_BATCH],
-        );
-        for (const { broadcast_id: id } of rows) await this.changed(manager, id);
-        return rows.map((row) => row.broadcast_id);
+        const swept = await this.repository.markExpiredDeleted(days, SWEEP_BATCH, manager);
+        for (const id of swept) await this.changed(manager, id);
+        return swept;
       });
       await Promise.all(ids.map((id) => this.removeFiles(id)));
       total += ids.length;
@@ -202,23 +150,12 @@ export class ReplaysService implements OnModuleInit, OnModuleDestroy {
    */
   async watch(viewer: Viewer, broadcast: BroadcastEntity): Promise<void> {
     // Read here rather than through the request's loader, which would keep the count from before.
-    const [replay] = await this.db.query<unknown[]>(
-      'SELECT 1 FROM broadcast_replays WHERE broadcast_id = $1 AND deleted_at IS NULL',
-      [broadcast.id],
-    );
+    const replay = await this.repository.exists(broadcast.id);
     if (broadcast.status !== BroadcastStatus.ENDED || !replay) {
       throw new NotFoundError('The replay');
     }
     if (viewer.id === broadcast.broadcasterId) return;
-    await this.db.query(
-      `WITH seen AS (
-         INSERT INTO broadcast_replay_views (broadcast_id, user_id) VALUES ($1, $2)
-         ON CONFLICT DO NOTHING RETURNING broadcast_id
-       )
-       UPDATE broadcast_replays r SET view_count = r.view_count + 1
-       FROM seen WHERE r.broadcast_id = seen.broadcast_id`,
-      [broadcast.id, viewer.id],
-    );
+    await this.repository.countView(broadcast.id, viewer.id);
   }
 
   /**
@@ -235,30 +172,8 @@ export class ReplaysService implements OnModuleInit, OnModuleDestroy {
     window: ReplayWindow,
   ): Promise<{ events: ReplayEvent[]; truncated: boolean } | undefined> {
     if (!(await this.available(loaders, broadcast))) return undefined;
-    const rows = await this.db.query<
-      (CommentRecord & { kind: 'COMMENT' | 'HEARTS'; hearts: number | null; event_id: string })[]
-    >(
-      `SELECT * FROM (
-         SELECT 'COMMENT' AS kind, c.id AS event_id, NULL::int AS hearts, ${COMMENT_COLUMNS}
-         FROM broadcast_comments c
-         WHERE c.broadcast_id = $1 AND c.offset_ms >= $2 AND c.offset_ms < $3
-           AND ${visibleToViewerSql('c.author_id', '$4')}
-         UNION ALL
-         SELECT 'HEARTS', h.id, h.hearts, NULL, h.broadcast_id, NULL, NULL, h.offset_ms, NULL
-         FROM broadcast_heart_bursts h
-         WHERE h.broadcast_id = $1 AND h.offset_ms >= $2 AND h.offset_ms < $3
-       ) e
-       ORDER BY e.offset_ms, e.kind, e.event_id
-       LIMIT $5`,
-      [broadcast.id, window.fromMs, window.toMs, viewerId ?? null, window.first + 1],
-    );
-    const events = rows
-      .slice(0, window.first)
-      .map((row): ReplayEvent =>
-        row.kind === 'COMMENT'
-          ? { kind: 'COMMENT', offsetMs: row.offset_ms, comment: toCommentEntity(row) }
-          : { kind: 'HEARTS', offsetMs: row.offset_ms, hearts: row.hearts! },
-      );
+    const rows = await this.repository.events(broadcast.id, viewerId, window);
+    const events = rows.slice(0, window.first);
     return { events, truncated: rows.length > window.first };
   }
 
@@ -267,20 +182,15 @@ export class ReplaysService implements OnModuleInit, OnModuleDestroy {
    * files of its replays go once that has committed.
    */
   async forgetAccount(manager: EntityManager, userId: string): Promise<void> {
-    const rows = await manager.query<{ broadcast_id: string }[]>(
-      `SELECT r.broadcast_id FROM broadcast_replays r
-       JOIN broadcasts b ON b.id = r.broadcast_id
-       WHERE b.broadcaster_id = $1 AND r.deleted_at IS NULL`,
-      [userId],
-    );
+    const ids = await this.repository.broadcastsWithReplayOf(userId, manager);
     afterCommit(manager, () =>
-      Promise.all(rows.map((row) => this.removeFiles(row.broadcast_id))).then(() => undefined),
+      Promise.all(ids.map((id) => this.removeFiles(id))).then(() => undefined),
     );
   }
 
   /** An ENDED broadcast's card changes in place (UPDATED in the timeline log). */
   private async changed(manager: EntityManager, broadcastId: string): Promise<void> {
-    const broadcast = await findBroadcast(manager, broadcastId);
+    const broadcast = await this.broadcastRows.findById(broadcastId, manager);
     if (broadcast?.status !== BroadcastStatus.ENDED) return;
     await this.broadcastEvents.emit(manager, 'replayChanged', { broadcast });
   }
