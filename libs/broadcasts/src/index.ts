@@ -2,6 +2,7 @@ export * from './broadcast-bans.repository';
 export * from './broadcast-lifecycle.service';
 export * from './broadcast-rules';
 export * from './broadcast-stream';
+export * from './chat.service';
 export * from './broadcast-topics';
 export * from './broadcasts.events';
 export * from './broadcasts.module';
