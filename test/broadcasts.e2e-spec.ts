@@ -1193,7 +1193,7 @@ describe('broadcasts (e2e)', () => {
       }
       // Who may see each comment is read once per event for all its watchers, not per watcher.
       const audienceReads = t.queries.statements.filter((sql) =>
-        sql.includes('FROM blocks WHERE blocker_id = $1 AND blocked_id = ANY'),
+        sql.includes('FROM blocks WHERE blocker_id = ANY($1::bigint[]) AND blocked_id = ANY'),
       );
       expect(audienceReads).toHaveLength(3);
     });
