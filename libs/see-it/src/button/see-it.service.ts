@@ -89,11 +89,7 @@ export class SeeItService {
     viewerId: string | undefined,
   ): Promise<SeeItModel | undefined> {
     if ('showId' in subject) {
-      const show = await this.shows.visible(
-        loaders,
-        await loaders.load(this.shows.byId, subject.showId),
-        viewerId,
-      );
+      const show = await this.shows.findVisible(loaders, subject.showId, viewerId);
       return show && this.forShow(loaders, ShowModel.from(show));
     }
     const broadcast = await this.visibleBroadcast(loaders, subject.broadcastId, viewerId);

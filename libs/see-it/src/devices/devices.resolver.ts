@@ -122,9 +122,9 @@ export class PlayCommandResolver {
     @Context() context: RequestContext,
   ): Promise<ShowModel | null> {
     if (!command.showId) return null;
-    const show = await this.shows.visible(
+    const show = await this.shows.findVisible(
       context.loaders,
-      await context.loaders.load(this.shows.byId, command.showId),
+      command.showId,
       context.device?.ownerId ?? context.viewer?.id,
     );
     return show ? ShowModel.from(show) : null;
