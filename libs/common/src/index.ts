@@ -26,3 +26,4 @@ export * from './logging/repeated-warnings';
 export * from './collections/group-by';
 export * from './pagination/keyset-page';
 export * from './redis/redis-connection';
+export * from './graphql/operation-input-error';
