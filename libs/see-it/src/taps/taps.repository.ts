@@ -45,7 +45,7 @@ export class TapsRepository {
 
   /** Adds one to the counter row `slot` of (show, action). */
   @GenerateSql({ params: [['1', SeeItAction.TV, 3]] })
-  async count(
+  async incrementCount(
     showId: string,
     action: SeeItAction,
     slot: number,

@@ -95,7 +95,7 @@ export class TapsService {
     await runInTransaction(this.db, async (manager) => {
       await this.taps.insertTap(viewer.id, subject, input.action, manager);
       if (counted) {
-        await this.taps.count(showId, input.action, randomInt(TAP_COUNT_SLOTS), manager);
+        await this.taps.incrementCount(showId, input.action, randomInt(TAP_COUNT_SLOTS), manager);
       }
       if (input.action === SeeItAction.LATER) {
         await this.watchLater.save(viewer.id, subject, manager);
