@@ -25,3 +25,5 @@ export * from './events/after-commit';
 export * from './logging/repeated-warnings';
 export * from './collections/group-by';
 export * from './pagination/keyset-page';
+export * from './redis/redis-connection';
+export * from './graphql/operation-input-error';

@@ -3,12 +3,15 @@ import { QueryFailedError } from 'typeorm';
 /** PostgreSQL's SQLSTATE codes for the constraint violations a repository may translate. */
 export const UNIQUE_VIOLATION = '23505';
 export const FOREIGN_KEY_VIOLATION = '23503';
+export const EXCLUSION_VIOLATION = '23P01';
+
+const TRANSLATED = new Set([UNIQUE_VIOLATION, FOREIGN_KEY_VIOLATION, EXCLUSION_VIOLATION]);
 
 /** The constraint a failed statement violated, or undefined for any other error. */
 export function violatedConstraint(error: unknown): string | undefined {
   if (!(error instanceof QueryFailedError)) return undefined;
   const { code, constraint } = (error.driverError ?? {}) as { code?: string; constraint?: string };
-  return code === UNIQUE_VIOLATION || code === FOREIGN_KEY_VIOLATION ? constraint : undefined;
+  return code !== undefined && TRANSLATED.has(code) ? constraint : undefined;
 }
 
 /**

@@ -58,3 +58,26 @@ export function mapConnection<A, B>(
     pageInfo: connection.pageInfo,
   };
 }
+
+/**
+ * The connection with each node mapped, leaving out those `nodeOf` maps to undefined (gone or
+ * hidden since the page was read): the start and end cursors follow the edges kept, while
+ * hasNextPage stays the page's, so the next page starts where the rows read ended.
+ */
+export function compactConnection<A, B>(
+  connection: ConnectionShape<A>,
+  nodeOf: (node: A, index: number) => B | undefined,
+): ConnectionShape<B> {
+  const edges = connection.edges.flatMap((edge, i) => {
+    const node = nodeOf(edge.node, i);
+    return node === undefined ? [] : [{ cursor: edge.cursor, node }];
+  });
+  return {
+    edges,
+    pageInfo: {
+      ...connection.pageInfo,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges[edges.length - 1]?.cursor ?? null,
+    },
+  };
+}
