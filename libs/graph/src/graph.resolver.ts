@@ -24,14 +24,13 @@ import {
   toConnection,
   Viewer,
 } from '@app/common';
+import { HANDLE_PATTERN } from '@app/config';
 import { BlockService } from './block.service';
 import { FollowListRow, FollowService } from './follow.service';
 import { UserConnection } from './models/user-connection.model';
 import { RelationshipPolicy, visibleToViewerSql, withheldProfile } from './relationship.policy';
 
 const userId = () => new GlobalIdPipe('User');
-/** What a handle can be (PRODUCT.md, Accounts). */
-const HANDLE = /^[A-Za-z0-9_]{3,30}$/;
 
 @Resolver(() => UserModel)
 export class GraphResolver {
@@ -52,7 +51,7 @@ export class GraphResolver {
     @Context() context: RequestContext,
   ): Promise<UserModel> {
     // Only something shaped like a handle is looked up or echoed back in the error message.
-    const valid = HANDLE.test(handle);
+    const valid = HANDLE_PATTERN.test(handle);
     const what = valid ? `The user @${handle}` : 'The user';
     const user = valid ? await this.accounts.findByHandle(handle) : undefined;
     if (!user) throw new NotFoundError(what);
