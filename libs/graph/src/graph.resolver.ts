@@ -83,10 +83,12 @@ export class GraphResolver {
     if (query.length > 100)
       throw InvalidInputError.field('query', 'must be at most 100 characters');
     // Accounts that block the viewer are left out, as from every list.
-    const users = await this.accounts.search(query, limit, {
-      condition: visibleToViewerSql('u.id', ':viewerId'),
-      parameters: { viewerId: context.viewer?.id ?? null },
-    });
+    const users = await this.accounts.search(
+      query,
+      limit,
+      context.viewer?.id,
+      (idColumn, viewerParam) => visibleToViewerSql(idColumn, viewerParam),
+    );
     return users.map((user) => UserModel.from(user));
   }
 
