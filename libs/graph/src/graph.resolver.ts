@@ -17,16 +17,15 @@ import {
   DEFAULT_PAGE_SIZE,
   GlobalIdPipe,
   InvalidInputError,
+  mapConnection,
   MAX_PAGE_SIZE,
   NotFoundError,
-  pageSize,
   RequestContext,
-  toConnection,
   Viewer,
 } from '@app/common';
 import { HANDLE_PATTERN } from '@app/config';
 import { BlockService } from './block.service';
-import { FollowListRow, FollowService } from './follow.service';
+import { FollowService } from './follow.service';
 import { UserConnection } from './models/user-connection.model';
 import { RelationshipPolicy, visibleToViewerSql, withheldProfile } from './relationship.policy';
 
@@ -287,9 +286,9 @@ export class GraphResolver {
     @Args() args: ConnectionArgs,
     @Context() context: RequestContext,
   ): Promise<UserConnection> {
-    return this.connection(
+    return mapConnection(
       await this.follows.followers(user.rowId, args, context.viewer?.id),
-      args,
+      (follower) => UserModel.from(follower),
     );
   }
 
@@ -302,19 +301,9 @@ export class GraphResolver {
     @Args() args: ConnectionArgs,
     @Context() context: RequestContext,
   ): Promise<UserConnection> {
-    return this.connection(
+    return mapConnection(
       await this.follows.following(user.rowId, args, context.viewer?.id),
-      args,
-    );
-  }
-
-  private connection(rows: FollowListRow[], args: ConnectionArgs): UserConnection {
-    return toConnection(
-      rows,
-      pageSize(args),
-      (row) => row.cursor,
-      (row) => UserModel.from(row.user),
-      !!args.after,
+      (followee) => UserModel.from(followee),
     );
   }
 
