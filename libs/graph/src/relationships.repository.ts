@@ -106,7 +106,11 @@ export class RelationshipsRepository {
 
   /** Records the block; true when it is new. */
   @GenerateSql({ params: [['1', '2']] })
-  async insertBlock(blockerId: string, blockedId: string, db: Queryable = this.db): Promise<boolean> {
+  async insertBlock(
+    blockerId: string,
+    blockedId: string,
+    db: Queryable = this.db,
+  ): Promise<boolean> {
     const inserted = await db.query<unknown[]>(
       `INSERT INTO blocks (blocker_id, blocked_id) VALUES ($1, $2)
        ON CONFLICT DO NOTHING RETURNING 1`,
