@@ -128,7 +128,12 @@ export class UsersRepository {
    * handle equal to `exact` first, then the most followed. Served by the prefix indexes on
    * lower(handle) and lower(display_name). `visible` is the caller's rule of who may be listed.
    */
-  @GenerateSql({ params: [['ali%', 'ali', 20, '1', () => 'true']] })
+  @GenerateSql({
+    // The rule here is an example; graph passes its visibility rule (visibleToViewerSql).
+    params: [
+      ['ali%', 'ali', 20, '1', (id: string, viewer: string) => `${id} <> ${viewer}::bigint`],
+    ],
+  })
   async search(
     pattern: string,
     exact: string,
