@@ -28,8 +28,7 @@ export class AccountsResolver {
     @Args('input', { description: 'The new account.' }) input: SignUpInput,
     @Context() context: RequestContext,
   ): Promise<AuthPayloadModel> {
-    const session = await this.auth.signUp(input, context.ip);
-    return { token: session.token, user: UserModel.from(session.user) };
+    return AuthPayloadModel.from(await this.auth.signUp(input, context.ip));
   }
 
   @Mutation(() => AuthPayloadModel, {
@@ -40,8 +39,7 @@ export class AccountsResolver {
     @Args('input', { description: 'The credentials.' }) input: SignInInput,
     @Context() context: RequestContext,
   ): Promise<AuthPayloadModel> {
-    const session = await this.auth.signIn(input, context.ip);
-    return { token: session.token, user: UserModel.from(session.user) };
+    return AuthPayloadModel.from(await this.auth.signIn(input, context.ip));
   }
 
   @Query(() => UserModel, {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { In, QueryDeepPartialEntity, Repository } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import {
   byKeys,
   ConflictError,
@@ -17,6 +17,7 @@ import { SocketRegistry } from '@app/realtime';
 import { AccountEvents } from './account.events';
 import { UpdateProfileInput } from './dto/account.inputs';
 import { UserEntity } from './user.entity';
+import { ProfileChanges, UsersRepository, ViewerCondition } from './users.repository';
 
 const MAX_SUSPENSION_REASON = 500;
 
@@ -40,7 +41,7 @@ export class AccountsService implements OnModuleInit, OnApplicationBootstrap {
   readonly anyStateById = defineLoader<string, UserEntity | undefined>(
     'usersByIdAnyState',
     async (ids) => {
-      const rows = await this.users.findBy({ id: In([...ids]) });
+      const rows = await this.users.findAnyState(ids);
       return byKeys(
         ids,
         rows,
@@ -55,17 +56,13 @@ export class AccountsService implements OnModuleInit, OnApplicationBootstrap {
   private readonly log = new Logger(AccountsService.name);
 
   constructor(
-    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly users: UsersRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly events: AccountEvents,
     private readonly sockets: SocketRegistry,
   ) {}
 
-  /**
-   * BOOTSTRAP_ADMIN: when the service starts, the account with that handle becomes ADMIN, once per
-   * handle. Never at sign-up, and never again for that handle, so whoever signs up with the
-   * handle of a deleted admin gets nothing, and a demotion is not undone by a restart.
-   */
   /** Suspensions and deletions whose revocation the bus lost still close their sockets. */
   onModuleInit(): void {
     this.sockets.recheckOnRecover(async (ids) => {
@@ -74,22 +71,15 @@ export class AccountsService implements OnModuleInit, OnApplicationBootstrap {
     });
   }
 
+  /**
+   * BOOTSTRAP_ADMIN: when the service starts, the account with that handle becomes ADMIN, once per
+   * handle. Never at sign-up, and never again for that handle, so whoever signs up with the
+   * handle of a deleted admin gets nothing, and a demotion is not undone by a restart.
+   */
   async onApplicationBootstrap(): Promise<void> {
     const handle = this.config.bootstrapAdmin;
     if (!handle) return;
-    const [outcome] = await this.users.query<{ granted: boolean; exists: boolean }[]>(
-      `WITH target AS (
-         SELECT id FROM users WHERE lower(handle) = lower($1) AND suspended_at IS NULL
-       ), grant_once AS (
-         INSERT INTO admin_bootstrap_grants (handle) SELECT lower($1) FROM target
-         ON CONFLICT (handle) DO NOTHING RETURNING handle
-       ), promoted AS (
-         UPDATE users SET role = $2 WHERE id IN (SELECT id FROM target)
-           AND EXISTS (SELECT 1 FROM grant_once) RETURNING id
-       )
-       SELECT EXISTS (SELECT 1 FROM promoted) AS granted, EXISTS (SELECT 1 FROM target) AS exists`,
-      [handle, Role.ADMIN],
-    );
+    const outcome = await this.users.grantBootstrapAdmin(handle);
     if (outcome.granted) this.log.log(`BOOTSTRAP_ADMIN: @${handle} is now ADMIN.`);
     else if (!outcome.exists) {
       this.log.warn(
@@ -101,17 +91,13 @@ export class AccountsService implements OnModuleInit, OnApplicationBootstrap {
   /** Active accounts among `ids`, by id. */
   async findManyActive(ids: string[]): Promise<Map<string, UserEntity>> {
     if (ids.length === 0) return new Map();
-    const rows = await this.users
-      .createQueryBuilder('u')
-      .where('u.id IN (:...ids)', { ids })
-      .andWhere('u.suspended_at IS NULL')
-      .getMany();
+    const rows = await this.users.findActive(ids);
     return new Map(rows.map((row) => [row.id, row]));
   }
 
   async findActive(id: string): Promise<UserEntity | undefined> {
-    const user = await this.users.findOne({ where: { id } });
-    return user && user.suspendedAt === null ? user : undefined;
+    const [user] = await this.users.findActive([id]);
+    return user;
   }
 
   /** An active account, or NOT_FOUND. */
@@ -122,56 +108,40 @@ export class AccountsService implements OnModuleInit, OnApplicationBootstrap {
   }
 
   async findByHandle(handle: string): Promise<UserEntity | undefined> {
-    const user = await this.users
-      .createQueryBuilder('u')
-      .where('lower(u.handle) = lower(:handle)', { handle })
-      .andWhere('u.suspended_at IS NULL')
-      .getOne();
-    return user ?? undefined;
+    return this.users.findActiveByHandle(handle);
   }
 
   async updateProfile(viewer: Viewer, input: UpdateProfileInput): Promise<UserEntity> {
-    const changes: Partial<UserEntity> = {};
+    const changes: ProfileChanges = {};
     if (input.displayName !== undefined) changes.displayName = input.displayName;
     if (input.bio !== undefined) changes.bio = input.bio === '' ? null : input.bio;
     if (input.avatarUrl !== undefined)
       changes.avatarUrl = input.avatarUrl === '' ? null : input.avatarUrl;
-    if (Object.keys(changes).length > 0) await this.users.update({ id: viewer.id }, changes);
+    await this.users.updateProfile(viewer.id, changes);
     return this.getActive(viewer.id);
   }
 
   /**
    * Handles and display names starting with `query`, case-insensitively, exact handle first.
    * Served by the prefix indexes on lower(handle) and lower(display_name). `visible` is the
-   * caller's rule of who may be listed, a condition on `u.id` with its named parameters.
+   * caller's rule of who `viewerId` may see listed.
    */
   async search(
     query: string,
     limit: number,
-    visible: { condition: string; parameters: Record<string, unknown> },
+    viewerId: string | undefined,
+    visible: ViewerCondition,
   ): Promise<UserEntity[]> {
     const prefix = query.trim().toLowerCase().replace(/^@/, '');
     if (prefix.length === 0) return [];
     const pattern = `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    return this.users
-      .createQueryBuilder('u')
-      .where('u.suspended_at IS NULL')
-      .andWhere('(lower(u.handle) LIKE :pattern OR lower(u.display_name) LIKE :pattern)', {
-        pattern,
-      })
-      .andWhere(visible.condition, visible.parameters)
-      .orderBy('lower(u.handle) = :exact', 'DESC')
-      .addOrderBy('u.followers_count', 'DESC')
-      .addOrderBy('u.id', 'ASC')
-      .setParameter('exact', prefix)
-      .limit(limit)
-      .getMany();
+    return this.users.search(pattern, prefix, limit, viewerId ?? null, visible);
   }
 
   async setRole(actor: Viewer, userId: string, role: Role): Promise<UserEntity> {
     if (actor.id === userId) throw new ForbiddenError('You cannot change your own role.');
     const user = await this.getActive(userId);
-    if (user.role !== role) await this.users.update({ id: userId }, { role });
+    if (user.role !== role) await this.users.setRole(userId, role);
     return { ...user, role };
   }
 
@@ -190,17 +160,17 @@ export class AccountsService implements OnModuleInit, OnApplicationBootstrap {
         `must be at most ${MAX_SUSPENSION_REASON} characters`,
       );
     }
-    const user = await this.updateAnyState(userId, {
-      suspendedAt: () => 'COALESCE(suspended_at, now())',
-      suspensionReason: trimmed,
-    });
+    const user = await this.users.suspend(userId, trimmed);
+    if (!user) throw new NotFoundError('The user');
     await this.sockets.revoke(userId);
     return user;
   }
 
   /** Lifts a suspension; an active account is returned unchanged. */
-  unsuspend(userId: string): Promise<UserEntity> {
-    return this.updateAnyState(userId, { suspendedAt: null, suspensionReason: null });
+  async unsuspend(userId: string): Promise<UserEntity> {
+    const user = await this.users.unsuspend(userId);
+    if (!user) throw new NotFoundError('The user');
+    return user;
   }
 
   /**
@@ -209,16 +179,14 @@ export class AccountsService implements OnModuleInit, OnApplicationBootstrap {
    * accounts' and posts' counters, the timelines, which have no foreign keys).
    */
   async delete(userId: string): Promise<void> {
-    await runInTransaction(this.users.manager.connection, async (manager) => {
+    await runInTransaction(this.db, async (manager) => {
       // Follows, likes and posts that would reference the account now wait for this
       // transaction, so the counters the listeners fix stay exact.
-      const locked = await manager.query<unknown[]>(
-        'SELECT 1 FROM users WHERE id = $1 FOR UPDATE',
-        [userId],
-      );
-      if (locked.length === 0) throw new NotFoundError('The account');
+      if (!(await this.users.lockForDeletion(userId, manager))) {
+        throw new NotFoundError('The account');
+      }
       await this.events.emit(manager, 'deleting', { userId });
-      await manager.query('DELETE FROM users WHERE id = $1', [userId]);
+      await this.users.delete(userId, manager);
     });
     await this.sockets.revoke(userId);
   }
@@ -227,35 +195,14 @@ export class AccountsService implements OnModuleInit, OnApplicationBootstrap {
   async setRoleByHandle(handle: string, role: Role): Promise<UserEntity> {
     const user = await this.findByHandle(handle);
     if (!user) throw new NotFoundError(`The user @${handle}`);
-    await this.users.update({ id: user.id }, { role });
+    await this.users.setRole(user.id, role);
     return { ...user, role };
   }
 
-  /** Updates an account whether suspended or not; NOT_FOUND only when it does not exist. */
-  private async updateAnyState(
-    userId: string,
-    changes: QueryDeepPartialEntity<UserEntity>,
-  ): Promise<UserEntity> {
-    const { affected } = await this.users.update({ id: userId }, changes);
-    const user = affected ? await this.users.findOneBy({ id: userId }) : null;
-    if (!user) throw new NotFoundError('The user');
-    return user;
-  }
-
   async assertHandleFree(handle: string, email: string): Promise<void> {
-    const taken = await this.users
-      .createQueryBuilder('u')
-      .select([
-        'lower(u.handle) = lower(:handle) AS handle',
-        'lower(u.email) = lower(:email) AS email',
-      ])
-      .where('lower(u.handle) = lower(:handle) OR lower(u.email) = lower(:email)', {
-        handle,
-        email,
-      })
-      .getRawMany<{ handle: boolean; email: boolean }>();
-    if (taken.some((row) => row.handle)) throw new ConflictError('That handle is already taken.');
-    if (taken.some((row) => row.email)) {
+    const taken = await this.users.taken(handle, email);
+    if (taken.handle) throw new ConflictError('That handle is already taken.');
+    if (taken.email) {
       throw new ConflictError('An account with that email already exists.');
     }
   }

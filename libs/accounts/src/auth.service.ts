@@ -1,9 +1,7 @@
 import { type Algorithm, hash, verify } from '@node-rs/argon2';
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import jwt from 'jsonwebtoken';
 import { IncomingMessage } from 'node:http';
-import { QueryFailedError, Repository } from 'typeorm';
 import {
   clientAddress,
   ConflictError,
@@ -19,9 +17,11 @@ import {
   Viewer,
 } from '@app/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { translateConstraints } from '@app/database';
 import { AccountsService } from './accounts.service';
 import { SignInInput, SignUpInput } from './dto/account.inputs';
 import { UserEntity } from './user.entity';
+import { UsersRepository } from './users.repository';
 
 // Argon2id (the package's const enum value 2), with OWASP's recommended minimum cost.
 const ARGON2 = { algorithm: 2 as Algorithm, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
@@ -45,7 +45,7 @@ export class AuthService {
   private readonly decoyHash: Promise<string>;
 
   constructor(
-    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    private readonly users: UsersRepository,
     private readonly accounts: AccountsService,
     private readonly limits: RateLimits,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -61,28 +61,21 @@ export class AuthService {
       'Too many accounts were created from your address. Try again later.',
     );
     await this.accounts.assertHandleFree(input.handle, input.email);
-    try {
-      const user = await this.users.save(
-        this.users.create({
+    const passwordHash = await hash(input.password, ARGON2);
+    // Two sign-ups racing for one handle or email: the unique indexes decide.
+    const taken = () => new ConflictError('That handle or email is already taken.');
+    const user = await translateConstraints(
+      () =>
+        this.users.insert({
           handle: input.handle,
           email: input.email.toLowerCase(),
-          passwordHash: await hash(input.password, ARGON2),
+          passwordHash,
           displayName: input.displayName ?? input.handle,
           role: Role.MEMBER,
         }),
-      );
-      const saved = await this.accounts.getActive(user.id);
-      return { token: this.issueToken(saved.id), user: saved };
-    } catch (error) {
-      // Two sign-ups racing for one handle: the unique index decides.
-      if (
-        error instanceof QueryFailedError &&
-        /users_(handle|email)_lower_key/.test(error.message)
-      ) {
-        throw new ConflictError('That handle or email is already taken.');
-      }
-      throw error;
-    }
+      { users_handle_lower_key: taken, users_email_lower_key: taken },
+    );
+    return { token: this.issueToken(user.id), user };
   }
 
   async signIn(input: SignInInput, ip: string): Promise<Session> {
@@ -90,24 +83,19 @@ export class AuthService {
     // Per login and address, so a stranger's guesses elsewhere never lock the owner out.
     await this.limits.consume('signIn', `${login}|${ip}`, TOO_MANY_SIGN_INS);
     await this.limits.consume('signInAddress', ip, TOO_MANY_SIGN_INS);
-    const found = await this.users
-      .createQueryBuilder('u')
-      .addSelect('u.passwordHash')
-      .where(login.includes('@') ? 'lower(u.email) = :login' : 'lower(u.handle) = :login', {
-        login,
-      })
-      .getOne();
+    const found = await this.users.findCredentials(login);
     // Per account (per login when none matches), so its handle and email share one allowance.
     await this.limits.consume(
       'signInLogin',
-      found ? `account:${found.id}` : `login:${login}`,
+      found ? `account:${found.user.id}` : `login:${login}`,
       TOO_MANY_SIGN_INS,
     );
     const valid = await verify(found?.passwordHash ?? (await this.decoyHash), input.password);
-    if (!found || !valid || found.suspendedAt !== null) throw new UnauthenticatedError(WRONG_LOGIN);
+    if (!found || !valid || found.user.suspendedAt !== null) {
+      throw new UnauthenticatedError(WRONG_LOGIN);
+    }
     await this.limits.reset('signIn', `${login}|${ip}`);
-    const { passwordHash: _hidden, ...user } = found;
-    return { token: this.issueToken(found.id), user: user as UserEntity };
+    return { token: this.issueToken(found.user.id), user: found.user };
   }
 
   /** Deletes the viewer's account and everything it made, once they confirm their password. */
@@ -125,12 +113,8 @@ export class AuthService {
   }
 
   async checkPassword(userId: string, password: string): Promise<boolean> {
-    const row = await this.users
-      .createQueryBuilder('u')
-      .addSelect('u.passwordHash')
-      .where('u.id = :userId', { userId })
-      .getOne();
-    return row ? verify(row.passwordHash, password) : false;
+    const passwordHash = await this.users.passwordHash(userId);
+    return passwordHash ? verify(passwordHash, password) : false;
   }
 
   issueToken(userId: string): string {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
+import { HANDLE_PATTERN } from './handle';
 
 export type NodeEnv = 'development' | 'production' | 'test';
 
@@ -279,7 +280,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
 
   const bootstrapAdmin = read.string('BOOTSTRAP_ADMIN');
-  if (bootstrapAdmin !== undefined && !/^[A-Za-z0-9_]{3,30}$/.test(bootstrapAdmin)) {
+  if (bootstrapAdmin !== undefined && !HANDLE_PATTERN.test(bootstrapAdmin)) {
     read.problems.push('BOOTSTRAP_ADMIN must be a handle (3-30 of A-Z, a-z, 0-9, _)');
   }
   const appScheme = read.string('APP_SCHEME') ?? 'seeit';

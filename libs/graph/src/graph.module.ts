@@ -1,12 +1,13 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AccountEvents, AccountsModule, AccountsService, UserModel } from '@app/accounts';
+import { AccountEvents, AccountsModule, UserModel } from '@app/accounts';
 import { NodeRegistry } from '@app/common';
 import { BlockService } from './block.service';
 import { BlockEntity } from './entities/block.entity';
 import { FollowEntity } from './entities/follow.entity';
 import { MuteEntity } from './entities/mute.entity';
 import { FollowService } from './follow.service';
+import { FollowsRepository } from './follows.repository';
 import { GraphEvents } from './graph.events';
 import { GraphResolver } from './graph.resolver';
 import { RelationshipPolicy } from './relationship.policy';
@@ -19,15 +20,23 @@ import { RelationshipsRepository } from './relationships.repository';
     BlockService,
     RelationshipPolicy,
     RelationshipsRepository,
+    FollowsRepository,
     GraphEvents,
     GraphResolver,
   ],
-  exports: [AccountsModule, FollowService, BlockService, RelationshipPolicy, GraphEvents],
+  exports: [
+    AccountsModule,
+    FollowService,
+    BlockService,
+    RelationshipPolicy,
+    GraphEvents,
+    RelationshipsRepository,
+    FollowsRepository,
+  ],
 })
 export class GraphModule implements OnModuleInit {
   constructor(
     private readonly nodes: NodeRegistry,
-    private readonly accounts: AccountsService,
     private readonly policy: RelationshipPolicy,
     private readonly accountEvents: AccountEvents,
     private readonly follows: FollowService,
@@ -35,11 +44,8 @@ export class GraphModule implements OnModuleInit {
 
   onModuleInit(): void {
     this.nodes.register('User', async (id, context) => {
-      const user = await context.loaders.load(this.accounts.byId, id);
-      if (!user || (await this.policy.isHiddenFrom(context.loaders, id, context.viewer?.id))) {
-        return undefined;
-      }
-      return UserModel.from(user);
+      const user = await this.policy.findVisible(context.loaders, id, context.viewer?.id);
+      return user && UserModel.from(user);
     });
     this.accountEvents.on('deleting', (manager, { userId }) =>
       this.follows.forgetAccount(manager, userId),

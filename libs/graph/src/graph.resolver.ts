@@ -17,21 +17,19 @@ import {
   DEFAULT_PAGE_SIZE,
   GlobalIdPipe,
   InvalidInputError,
+  mapConnection,
   MAX_PAGE_SIZE,
   NotFoundError,
-  pageSize,
   RequestContext,
-  toConnection,
   Viewer,
 } from '@app/common';
+import { HANDLE_PATTERN } from '@app/config';
 import { BlockService } from './block.service';
-import { FollowListRow, FollowService } from './follow.service';
+import { FollowService } from './follow.service';
 import { UserConnection } from './models/user-connection.model';
 import { RelationshipPolicy, visibleToViewerSql, withheldProfile } from './relationship.policy';
 
 const userId = () => new GlobalIdPipe('User');
-/** What a handle can be (PRODUCT.md, Accounts). */
-const HANDLE = /^[A-Za-z0-9_]{3,30}$/;
 
 @Resolver(() => UserModel)
 export class GraphResolver {
@@ -52,7 +50,7 @@ export class GraphResolver {
     @Context() context: RequestContext,
   ): Promise<UserModel> {
     // Only something shaped like a handle is looked up or echoed back in the error message.
-    const valid = HANDLE.test(handle);
+    const valid = HANDLE_PATTERN.test(handle);
     const what = valid ? `The user @${handle}` : 'The user';
     const user = valid ? await this.accounts.findByHandle(handle) : undefined;
     if (!user) throw new NotFoundError(what);
@@ -84,10 +82,12 @@ export class GraphResolver {
     if (query.length > 100)
       throw InvalidInputError.field('query', 'must be at most 100 characters');
     // Accounts that block the viewer are left out, as from every list.
-    const users = await this.accounts.search(query, limit, {
-      condition: visibleToViewerSql('u.id', ':viewerId'),
-      parameters: { viewerId: context.viewer?.id ?? null },
-    });
+    const users = await this.accounts.search(
+      query,
+      limit,
+      context.viewer?.id,
+      (idColumn, viewerParam) => visibleToViewerSql(idColumn, viewerParam),
+    );
     return users.map((user) => UserModel.from(user));
   }
 
@@ -286,9 +286,9 @@ export class GraphResolver {
     @Args() args: ConnectionArgs,
     @Context() context: RequestContext,
   ): Promise<UserConnection> {
-    return this.connection(
+    return mapConnection(
       await this.follows.followers(user.rowId, args, context.viewer?.id),
-      args,
+      (follower) => UserModel.from(follower),
     );
   }
 
@@ -301,19 +301,9 @@ export class GraphResolver {
     @Args() args: ConnectionArgs,
     @Context() context: RequestContext,
   ): Promise<UserConnection> {
-    return this.connection(
+    return mapConnection(
       await this.follows.following(user.rowId, args, context.viewer?.id),
-      args,
-    );
-  }
-
-  private connection(rows: FollowListRow[], args: ConnectionArgs): UserConnection {
-    return toConnection(
-      rows,
-      pageSize(args),
-      (row) => row.cursor,
-      (row) => UserModel.from(row.user),
-      !!args.after,
+      (followee) => UserModel.from(followee),
     );
   }
 

@@ -1,5 +1,6 @@
 export * from './block.service';
 export * from './follow.service';
+export * from './follows.repository';
 export * from './graph.events';
 export * from './graph.module';
 export * from './models/user-connection.model';

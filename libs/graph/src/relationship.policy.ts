@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { AccountsService, UserModel } from '@app/accounts';
+import { AccountsService, UserEntity, UserModel } from '@app/accounts';
 import { defineLoader, NotFoundError, RequestLoaders } from '@app/common';
 import { RelationshipsRepository, VisibilityScope } from './relationships.repository';
 
@@ -75,6 +75,28 @@ export class RelationshipPolicy {
     return loaders.load(this.blocksViewer, ownerId);
   }
 
+  /** The active account `userId` as the viewer may see it: undefined when missing or hidden. */
+  async findVisible(
+    loaders: RequestLoaders,
+    userId: string,
+    viewerId: string | undefined,
+  ): Promise<UserEntity | undefined> {
+    const user = await loaders.load(this.accounts.byId, userId);
+    if (!user || (await this.isHiddenFrom(loaders, userId, viewerId))) return undefined;
+    return user;
+  }
+
+  /** As `findVisible`, NOT_FOUND instead of undefined. */
+  async getVisible(
+    loaders: RequestLoaders,
+    userId: string,
+    viewerId: string | undefined,
+  ): Promise<UserEntity> {
+    const user = await this.findVisible(loaders, userId, viewerId);
+    if (!user) throw new NotFoundError('The user');
+    return user;
+  }
+
   /** NOT_FOUND when `ownerId` blocks the viewer; use before showing or acting on their things. */
   async assertVisible(
     loaders: RequestLoaders,
@@ -102,7 +124,7 @@ export class RelationshipPolicy {
     ]);
     return new VisibilityMap(
       new Set(active.keys()),
-      new Set(pairs.map((pair) => `${pair.owner_id}:${pair.viewer_id}`)),
+      new Set(pairs.map((pair) => `${pair.ownerId}:${pair.viewerId}`)),
     );
   }
 
@@ -114,7 +136,7 @@ export class RelationshipPolicy {
     const others = viewerIds.filter((id) => id !== ownerId);
     if (others.length === 0) return new Set();
     const pairs = await this.relationships.hiddenPairs([ownerId], others, VisibilityScope.CONTENT);
-    return new Set(pairs.map((pair) => pair.viewer_id));
+    return new Set(pairs.map((pair) => pair.viewerId));
   }
 
   /** Inside a transaction: whether `blockerId` blocks `blockedId`. */

@@ -18,8 +18,8 @@ export enum VisibilityScope {
 
 /** An (owner, viewer) pair the policy hides: the owner's things are not shown to the viewer. */
 export interface HiddenPair {
-  owner_id: string;
-  viewer_id: string;
+  ownerId: string;
+  viewerId: string;
 }
 
 /** The `blocks` and `mutes` tables, as read by RelationshipPolicy. */
@@ -71,10 +71,11 @@ export class RelationshipsRepository {
     const byViewer = `
        UNION SELECT blocked_id, blocker_id FROM blocks WHERE blocked_id = ANY($1::bigint[]) AND blocker_id = ANY($2::bigint[])
        UNION SELECT muted_id, muter_id FROM mutes WHERE muted_id = ANY($1::bigint[]) AND muter_id = ANY($2::bigint[])`;
-    return this.db.query<HiddenPair[]>(
+    const rows = await this.db.query<{ owner_id: string; viewer_id: string }[]>(
       scope === VisibilityScope.FEED ? byOwner + byViewer : byOwner,
       [ownerIds, viewerIds],
     );
+    return rows.map((row) => ({ ownerId: row.owner_id, viewerId: row.viewer_id }));
   }
 
   /** Whether `blockerId` blocks `blockedId` (inside a transaction: pass its manager). */
@@ -101,6 +102,65 @@ export class RelationshipsRepository {
       [userId, userIds],
     );
     return rows.map((row) => row.other);
+  }
+
+  /** Records the block; true when it is new. */
+  @GenerateSql({ params: [['1', '2']] })
+  async insertBlock(
+    blockerId: string,
+    blockedId: string,
+    db: Queryable = this.db,
+  ): Promise<boolean> {
+    const inserted = await db.query<unknown[]>(
+      `INSERT INTO blocks (blocker_id, blocked_id) VALUES ($1, $2)
+       ON CONFLICT DO NOTHING RETURNING 1`,
+      [blockerId, blockedId],
+    );
+    return inserted.length > 0;
+  }
+
+  @GenerateSql({ params: [['1', '2']] })
+  async deleteBlock(blockerId: string, blockedId: string): Promise<void> {
+    await this.db.query('DELETE FROM blocks WHERE blocker_id = $1 AND blocked_id = $2', [
+      blockerId,
+      blockedId,
+    ]);
+  }
+
+  @GenerateSql({ params: [['1', '2']] })
+  async insertMute(muterId: string, mutedId: string): Promise<void> {
+    await this.db.query(
+      'INSERT INTO mutes (muter_id, muted_id) VALUES ($1, $2) ON CONFLICT DO NOTHING',
+      [muterId, mutedId],
+    );
+  }
+
+  @GenerateSql({ params: [['1', '2']] })
+  async deleteMute(muterId: string, mutedId: string): Promise<void> {
+    await this.db.query('DELETE FROM mutes WHERE muter_id = $1 AND muted_id = $2', [
+      muterId,
+      mutedId,
+    ]);
+  }
+
+  /** Of `userIds`, those `blockerId` blocks. */
+  @GenerateSql({ params: [['1', ['2', '3']]] })
+  async blockedBy(blockerId: string, userIds: readonly string[]): Promise<string[]> {
+    const rows = await this.db.query<{ blocked_id: string }[]>(
+      'SELECT blocked_id FROM blocks WHERE blocker_id = $1 AND blocked_id = ANY($2::bigint[])',
+      [blockerId, userIds],
+    );
+    return rows.map((row) => row.blocked_id);
+  }
+
+  /** Of `userIds`, those `muterId` mutes. */
+  @GenerateSql({ params: [['1', ['2', '3']]] })
+  async mutedBy(muterId: string, userIds: readonly string[]): Promise<string[]> {
+    const rows = await this.db.query<{ muted_id: string }[]>(
+      'SELECT muted_id FROM mutes WHERE muter_id = $1 AND muted_id = ANY($2::bigint[])',
+      [muterId, userIds],
+    );
+    return rows.map((row) => row.muted_id);
   }
 }
 

@@ -6,13 +6,14 @@ import { GraphModule } from '@app/graph';
 import { PostsModule } from '@app/posts';
 import { ReportEntity } from './entities/report.entity';
 import { ReportModel } from './models/report.model';
+import { ReportsRepository } from './reports.repository';
 import { ReportsResolver } from './reports.resolver';
 import { ReportsService } from './reports.service';
 
 /** Reports of accounts, posts, chat comments and broadcasts, and the admins' queue of them. */
 @Module({
   imports: [GraphModule, PostsModule, BroadcastsModule, TypeOrmModule.forFeature([ReportEntity])],
-  providers: [ReportsService, ReportsResolver],
+  providers: [ReportsService, ReportsRepository, ReportsResolver],
 })
 export class ModerationModule implements OnModuleInit {
   constructor(

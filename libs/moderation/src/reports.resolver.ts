@@ -13,13 +13,11 @@ import { BroadcastCommentModel, BroadcastModel } from '@app/broadcasts';
 import {
   Authenticated,
   CurrentViewer,
-  encodeCursor,
   GlobalIdPipe,
-  pageSize,
+  mapConnection,
   RequestContext,
   RequestLoaders,
   Role,
-  toConnection,
   Viewer,
 } from '@app/common';
 import { PostModel } from '@app/posts';
@@ -73,12 +71,8 @@ export class ReportsResolver {
   })
   @Authenticated(Role.ADMIN)
   async reports(@Args() args: ReportsArgs): Promise<ReportConnection> {
-    return toConnection(
-      await this.service.list(args.status ?? undefined, args),
-      pageSize(args),
-      (report) => encodeCursor([report.id]),
-      (report) => ReportModel.from(report),
-      !!args.after,
+    return mapConnection(await this.service.list(args.status ?? undefined, args), (report) =>
+      ReportModel.from(report),
     );
   }
 

@@ -1,62 +1,25 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, QueryFailedError } from 'typeorm';
 import { AccountsService, UserEntity } from '@app/accounts';
 import { BroadcastCommentEntity, BroadcastEntity, BroadcastsService } from '@app/broadcasts';
 import {
   byKeys,
+  canModerate,
   ConflictError,
   ConnectionArgs,
+  ConnectionShape,
   defineLoader,
   InvalidInputError,
-  keysetCondition,
   NotFoundError,
-  pageSize,
   RateLimits,
   RequestLoaders,
-  Role,
   Viewer,
 } from '@app/common';
-import { returningRows } from '@app/database';
+import { translateConstraints } from '@app/database';
 import { RelationshipPolicy } from '@app/graph';
 import { PostEntity, PostsService } from '@app/posts';
 import { ReportEntity, ReportStatus, ReportTargetKind } from './entities/report.entity';
 import { assertResolution, parseReason, ReportTarget } from './report-rules';
-
-interface ReportRecord {
-  id: string;
-  reporter_id: string;
-  target_kind: ReportTargetKind;
-  user_id: string | null;
-  post_id: string | null;
-  comment_id: string | null;
-  broadcast_id: string | null;
-  reason: string;
-  status: ReportStatus;
-  created_at: Date;
-  resolved_at: Date | null;
-  resolved_by: string | null;
-}
-
-const COLUMNS = `r.id, r.reporter_id, r.target_kind, r.user_id, r.post_id, r.comment_id,
-  r.broadcast_id, r.reason, r.status, r.created_at, r.resolved_at, r.resolved_by`;
-
-function toReportEntity(row: ReportRecord): ReportEntity {
-  return Object.assign(new ReportEntity(), {
-    id: row.id,
-    reporterId: row.reporter_id,
-    targetKind: row.target_kind,
-    userId: row.user_id,
-    postId: row.post_id,
-    commentId: row.comment_id,
-    broadcastId: row.broadcast_id,
-    reason: row.reason,
-    status: row.status,
-    createdAt: row.created_at,
-    resolvedAt: row.resolved_at,
-    resolvedBy: row.resolved_by,
-  });
-}
+import { ReportsRepository } from './reports.repository';
 
 /** What each kind of target is called in messages. */
 const NOUN: Record<ReportTargetKind, string> = {
@@ -66,9 +29,14 @@ const NOUN: Record<ReportTargetKind, string> = {
   [ReportTargetKind.BROADCAST]: 'broadcast',
 };
 
-const isForeignKeyViolation = (error: unknown) =>
-  error instanceof QueryFailedError &&
-  (error.driverError as { code?: string } | undefined)?.code === '23503';
+/** The foreign keys a new report can violate: its reporter or its target is gone. */
+const REPORT_FOREIGN_KEYS = [
+  'reports_reporter_fk',
+  'reports_user_fk',
+  'reports_post_fk',
+  'reports_comment_fk',
+  'reports_broadcast_fk',
+];
 
 /**
  * Reports: members file them against what they can see; admins read the queue and decide. Who
@@ -80,7 +48,7 @@ export class ReportsService {
   readonly byId = defineLoader<string, ReportEntity | undefined>(
     'reportsById',
     async (ids) => {
-      const rows = await this.select('r.id = ANY($1::bigint[])', [ids]);
+      const rows = await this.reports.findByIds(ids);
       return byKeys(
         ids,
         rows,
@@ -93,7 +61,7 @@ export class ReportsService {
   );
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly reports: ReportsRepository,
     private readonly accounts: AccountsService,
     private readonly policy: RelationshipPolicy,
     private readonly posts: PostsService,
@@ -124,47 +92,26 @@ export class ReportsService {
         target.kind === ReportTargetKind.USER ? 'yourself' : `your own ${NOUN[target.kind]}`;
       throw InvalidInputError.field(target.field, `you cannot report ${what}`);
     }
-    const idOf = (kind: ReportTargetKind) => (target.kind === kind ? target.id : null);
-    try {
-      // The no-op update (rather than DO NOTHING) returns the OPEN report that is already there,
-      // in the same statement, even when it was filed by a concurrent request.
-      const [row] = await this.db.query<ReportRecord[]>(
-        `INSERT INTO reports AS r
-           (reporter_id, target_kind, user_id, post_id, comment_id, broadcast_id, reason)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (reporter_id, target_kind, (COALESCE(user_id, post_id, comment_id, broadcast_id)))
-           WHERE status = 'OPEN'
-         DO UPDATE SET reason = r.reason
-         RETURNING ${COLUMNS}`,
-        [
-          viewer.id,
-          target.kind,
-          idOf(ReportTargetKind.USER),
-          idOf(ReportTargetKind.POST),
-          idOf(ReportTargetKind.COMMENT),
-          idOf(ReportTargetKind.BROADCAST),
+    // The target was deleted since it was looked up.
+    const gone = () => new NotFoundError(`The ${NOUN[target.kind]}`);
+    return translateConstraints(
+      () =>
+        this.reports.fileOrFindOpen({
+          reporterId: viewer.id,
+          targetKind: target.kind,
+          targetId: target.id,
           reason,
-        ],
-      );
-      return toReportEntity(row);
-    } catch (error) {
-      // The target was deleted since it was looked up.
-      if (isForeignKeyViolation(error)) throw new NotFoundError(`The ${NOUN[target.kind]}`);
-      throw error;
-    }
+        }),
+      Object.fromEntries(REPORT_FOREIGN_KEYS.map((name) => [name, gone])),
+    );
   }
 
-  /** The admin queue, newest first, keyset on id (served by reports_queue_idx or the key). */
-  async list(status: ReportStatus | undefined, args: ConnectionArgs): Promise<ReportEntity[]> {
-    const params: unknown[] = [pageSize(args) + 1];
-    const conditions = ['true'];
-    if (status) {
-      params.push(status);
-      conditions.push(`r.status = $${params.length}`);
-    }
-    const after = keysetCondition(args.after, [{ sql: 'r.id', part: 'int' }], 'DESC', params);
-    if (after) conditions.push(after);
-    return this.select(conditions.join(' AND '), params, 'ORDER BY r.id DESC LIMIT $1');
+  /** The admin queue, newest first. */
+  list(
+    status: ReportStatus | undefined,
+    args: ConnectionArgs,
+  ): Promise<ConnectionShape<ReportEntity>> {
+    return this.reports.page(status, args);
   }
 
   /**
@@ -173,15 +120,9 @@ export class ReportsService {
    */
   async resolve(admin: Viewer, id: string, status: ReportStatus): Promise<ReportEntity> {
     assertResolution(status);
-    const [updated] = await returningRows<ReportRecord>(
-      this.db.manager,
-      `UPDATE reports r SET status = $2, resolved_at = now(), resolved_by = $3
-       WHERE r.id = $1 AND r.status = 'OPEN'
-       RETURNING ${COLUMNS}`,
-      [id, status, admin.id],
-    );
-    if (updated) return toReportEntity(updated);
-    const [current] = await this.select('r.id = $1', [id]);
+    const updated = await this.reports.resolveOpen(id, status, admin.id);
+    if (updated) return updated;
+    const [current] = await this.reports.findByIds([id]);
     if (!current) throw new NotFoundError('The report');
     if (current.status !== status) {
       throw new ConflictError(`This report was already resolved as ${current.status}.`);
@@ -191,7 +132,7 @@ export class ReportsService {
 
   /** Admins see every report; a reporter sees their own. */
   maySee(viewer: Viewer | undefined, report: ReportEntity): boolean {
-    return viewer?.role === Role.ADMIN || viewer?.id === report.reporterId;
+    return canModerate(viewer, report.reporterId);
   }
 
   // The targets as an admin sees them: whatever still exists, whatever its audience (a
@@ -243,9 +184,7 @@ export class ReportsService {
   ): Promise<string> {
     switch (kind) {
       case ReportTargetKind.USER:
-        if (!(await this.isActive(loaders, id))) throw new NotFoundError('The user');
-        await this.policy.assertVisible(loaders, id, viewerId, 'The user');
-        return id;
+        return (await this.policy.getVisible(loaders, id, viewerId)).id;
       case ReportTargetKind.POST:
         return (await this.posts.getVisible(loaders, id, viewerId)).authorId;
       case ReportTargetKind.BROADCAST:
@@ -258,13 +197,5 @@ export class ReportsService {
         return comment.authorId;
       }
     }
-  }
-
-  private async select(condition: string, params: unknown[], tail = ''): Promise<ReportEntity[]> {
-    const rows = await this.db.query<ReportRecord[]>(
-      `SELECT ${COLUMNS} FROM reports r WHERE ${condition} ${tail}`,
-      params,
-    );
-    return rows.map(toReportEntity);
   }
 }

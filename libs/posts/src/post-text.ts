@@ -1,4 +1,5 @@
 import { InvalidInputError } from '@app/common';
+import { HANDLE_BODY, HANDLE_CHARACTER } from '@app/config';
 
 export const MAX_POST_LENGTH = 280;
 /** Longest hashtag kept, in code points; post_hashtags.tag is varchar(100). */
@@ -9,7 +10,7 @@ const MAX_MENTIONS = 20;
 // A tag or mention starts the text or follows a character that is not part of a word, so
 // "mail@example" and "a#b" are not extracted.
 const HASHTAG = /(?<![\p{L}\p{N}_#])#([\p{L}\p{N}_]{1,100})/gu;
-const MENTION = /(?<![\p{L}\p{N}_@])@([A-Za-z0-9_]{3,30})(?![A-Za-z0-9_])/gu;
+const MENTION = new RegExp(`(?<![\\p{L}\\p{N}_@])@(${HANDLE_BODY})(?!${HANDLE_CHARACTER})`, 'gu');
 
 export interface ParsedPostText {
   text: string;

@@ -10,10 +10,10 @@ import {
   MinLength,
   ValidateIf,
 } from 'class-validator';
+import { HANDLE_PATTERN } from '@app/config';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
-export const HANDLE_PATTERN = /^[A-Za-z0-9_]{3,30}$/;
 const HANDLE_RULE = 'must be 3 to 30 letters, digits or underscores';
 
 @InputType({

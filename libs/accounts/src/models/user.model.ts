@@ -94,4 +94,11 @@ export class AuthPayloadModel {
 
   @Field(() => UserModel, { description: 'The account the token signs in.' })
   user!: UserModel;
+
+  static from(session: { token: string; user: UserEntity }): AuthPayloadModel {
+    return Object.assign(new AuthPayloadModel(), {
+      token: session.token,
+      user: UserModel.from(session.user),
+    });
+  }
 }
