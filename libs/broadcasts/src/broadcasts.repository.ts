@@ -349,7 +349,7 @@ export class BroadcastsRepository {
         this.db.query<(BroadcastRecord & { followed: number })[]>(
           `SELECT l.* FROM (
              SELECT ${BROADCAST_COLUMNS},
-                    (${followsSql('$1', 'b.broadcaster_id')} OR b.broadcaster_id = $1::bigint)::int AS followed
+                    (${followsSql('$1::bigint', 'b.broadcaster_id')} OR b.broadcaster_id = $1::bigint)::int AS followed
              FROM broadcasts b
              WHERE b.status = 'LIVE'
                AND ${visibleToViewerSql('b.broadcaster_id', '$1')}

@@ -163,12 +163,3 @@ export class RelationshipsRepository {
     return rows.map((row) => row.muted_id);
   }
 }
-
-/**
- * SQL the graph library lends to other libraries' queries, so no other library names its
- * `follows` table: true when the viewer whose id is the parameter `followerParam` (e.g. '$1'; NULL
- * when signed out) follows the account in `followeeColumn`.
- */
-export function followsSql(followerParam: string, followeeColumn: string): string {
-  return `EXISTS (SELECT 1 FROM follows gf WHERE gf.follower_id = ${followerParam}::bigint AND gf.followee_id = ${followeeColumn})`;
-}
