@@ -1,51 +1,18 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ModulesContainer } from '@nestjs/core';
 import { DiscoveryService } from '@nestjs/core/discovery';
 import { format } from 'sql-formatter';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { generateSqlMethods } from '@app/database';
+import { repositorySources, sourceFiles } from './source-files';
 import { TestApp } from './test-app';
 
 /** The command that rewrites the committed snapshot. */
 export const SQL_SNAPSHOT_COMMAND = 'npm run sql:snapshot';
 
-/** Where repositories live: `<root>/<lib or app>/src/**`. */
-const SOURCE_ROOTS = ['libs', 'apps'];
-
 /** A call that neither settles nor fails by then is reported instead of hanging the run. */
 const CALL_TIMEOUT_MS = 10_000;
-
-export interface RepositorySource {
-  /** Relative to the checkout, with `/`. */
-  path: string;
-  /** The `…Repository` classes it declares. */
-  classes: string[];
-}
-
-function filesUnder(root: string, dir: string, suffix: string): string[] {
-  const absolute = join(root, dir);
-  let names: string[];
-  try {
-    names = readdirSync(absolute, { recursive: true, encoding: 'utf8' });
-  } catch {
-    return [];
-  }
-  return names
-    .filter((name) => name.endsWith(suffix) && !name.split(/[\\/]/).includes('node_modules'))
-    .map((name) => join(dir, name).split('\\').join('/'))
-    .sort();
-}
-
-/** Every `*.repository.ts` of the libraries and apps, with the repository classes it declares. */
-export function repositorySources(root: string): RepositorySource[] {
-  return SOURCE_ROOTS.flatMap((dir) => filesUnder(root, dir, '.repository.ts')).map((path) => ({
-    path,
-    classes: [...readFileSync(join(root, path), 'utf8').matchAll(/\bclass\s+(\w+Repository)\b/g)]
-      .map((match) => match[1])
-      .sort(),
-  }));
-}
 
 /** `libs/graph/src/x/y.repository.ts` → `libs/graph/queries/y.repository.sql`. */
 export function snapshotPathOf(sourcePath: string): string {
@@ -55,14 +22,11 @@ export function snapshotPathOf(sourcePath: string): string {
 
 /** The committed snapshot files, by path. */
 export function committedSqlSnapshot(root: string): Map<string, string> {
-  const files = new Map<string, string>();
-  for (const dir of SOURCE_ROOTS) {
-    for (const path of filesUnder(root, dir, '.sql')) {
-      if (basename(dirname(path)) !== 'queries') continue;
-      files.set(path, readFileSync(join(root, path), 'utf8'));
-    }
-  }
-  return files;
+  return new Map(
+    sourceFiles(root, '.sql')
+      .filter((path) => basename(dirname(path)) === 'queries')
+      .map((path) => [path, readFileSync(join(root, path), 'utf8')]),
+  );
 }
 
 function formatStatement(sql: string): string {
