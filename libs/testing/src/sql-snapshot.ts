@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { ModulesContainer } from '@nestjs/core';
-import { DiscoveryService } from '@nestjs/core/discovery';
+import { DiscoveryService, ModulesContainer } from '@nestjs/core';
 import { format } from 'sql-formatter';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { generateSqlMethods } from '@app/database';
@@ -69,7 +68,7 @@ function discoverRepositories(app: TestApp): Repository[] {
       instance: wrapper.instance as Record<string, unknown>,
     });
   }
-  return [...byName.values()];
+  return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
 }
 
 /**
@@ -119,7 +118,7 @@ export async function generateSqlSnapshot(root: string): Promise<Map<string, str
     }
     if (problems.length > 0) throw new Error(`SQL snapshot:\n${problems.join('\n')}`);
     const files = new Map<string, string>();
-    for (const [source, parts] of [...sections].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [source, parts] of [...sections].sort(([a], [b]) => (a < b ? -1 : 1))) {
       const path = snapshotPathOf(source);
       if (files.has(path)) throw new Error(`Two repository files would write ${path}`);
       files.set(path, `${header(source)}\n\n${parts.join('\n\n')}\n`);
