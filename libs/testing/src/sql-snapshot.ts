@@ -28,6 +28,13 @@ export function committedSqlSnapshot(root: string): Map<string, string> {
   );
 }
 
+/** Example arguments as JSON (a bigint as its digits). */
+function describeParams(params: unknown[]): string {
+  return JSON.stringify(params, (_key, value: unknown) =>
+    typeof value === 'bigint' ? String(value) : value,
+  );
+}
+
 function formatStatement(sql: string): string {
   const text = sql.trim().replace(/;$/, '');
   try {
@@ -109,7 +116,7 @@ export async function generateSqlSnapshot(root: string): Promise<Map<string, str
           out.push(
             [
               `-- ${repository.name}.${method}`,
-              `-- params: ${JSON.stringify(params)}`,
+              `-- params: ${describeParams(params)}`,
               statements.length > 0 ? statements.join('\n\n') : '-- (sends no statement)',
             ].join('\n'),
           );
