@@ -36,5 +36,5 @@ describe('the SQL snapshot', () => {
         `The committed SQL snapshot is stale: run \`${SQL_SNAPSHOT_COMMAND}\` and commit the result.\n\n${differences.join('\n\n')}`,
       );
     }
-  });
+  }, 180_000);
 });

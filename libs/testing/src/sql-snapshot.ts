@@ -1,9 +1,10 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { DiscoveryService, ModulesContainer } from '@nestjs/core';
 import { format } from 'sql-formatter';
 import { DataSource, QueryFailedError } from 'typeorm';
-import { generateSqlMethods } from '@app/database';
+import { generateSqlMethods, QueryCounter } from '@app/database';
 import { repositorySources, sourceFiles } from './source-files';
 import { TestApp } from './test-app';
 
@@ -47,6 +48,24 @@ function formatStatement(sql: string): string {
 
 class CallTimeout extends Error {}
 
+/**
+ * Counts only the statements sent from inside `during`: a timer's sweep that lands in the middle
+ * of a call runs in its own async context and is left out.
+ */
+class CallRecorder extends QueryCounter {
+  private readonly call = new AsyncLocalStorage<true>();
+
+  override logQuery(...args: Parameters<QueryCounter['logQuery']>): void {
+    if (this.call.getStore()) super.logQuery(...args);
+  }
+
+  /** Runs `work`, counting from scratch what it sends. */
+  record<T>(work: () => Promise<T>): Promise<T> {
+    this.reset();
+    return this.call.run(true, work);
+  }
+}
+
 function withTimeout<T>(work: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -89,7 +108,8 @@ function discoverRepositories(app: TestApp): Repository[] {
 export async function generateSqlSnapshot(root: string): Promise<Map<string, string>> {
   const sources = repositorySources(root);
   const fileOf = new Map(sources.flatMap((source) => source.classes.map((c) => [c, source.path])));
-  const app = await TestApp.start({}, { poolSize: 1 });
+  const recorder = new CallRecorder();
+  const app = await TestApp.start({}, { poolSize: 1, queries: recorder });
   try {
     const db = app.app.get(DataSource);
     const repositories = discoverRepositories(app);
@@ -112,7 +132,7 @@ export async function generateSqlSnapshot(root: string): Promise<Map<string, str
       sections.set(path, out);
       for (const [method, options] of generateSqlMethods(repository.instance)) {
         for (const params of options.params ?? [[]]) {
-          const statements = await recordCall(app, db, repository, method, params);
+          const statements = await recordCall(recorder, db, repository, method, params);
           out.push(
             [
               `-- ${repository.name}.${method}`,
@@ -149,7 +169,7 @@ function header(source: string): string {
  * do not fit the method, and is recorded as what it threw.
  */
 async function recordCall(
-  app: TestApp,
+  recorder: CallRecorder,
   db: DataSource,
   repository: Repository,
   method: string,
@@ -159,12 +179,13 @@ async function recordCall(
   if (typeof fn !== 'function') throw new Error(`${repository.name}.${method} is not a method`);
   // One pooled connection: everything the call sends runs inside this transaction.
   await db.query('BEGIN');
-  app.queries.reset();
   let thrown: string | undefined;
   try {
     await withTimeout(
-      Promise.resolve().then(() =>
-        (fn as (...args: unknown[]) => unknown).apply(repository.instance, params),
+      recorder.record(() =>
+        Promise.resolve().then(() =>
+          (fn as (...args: unknown[]) => unknown).apply(repository.instance, params),
+        ),
       ),
       `${repository.name}.${method}`,
     );
@@ -172,7 +193,7 @@ async function recordCall(
     if (error instanceof CallTimeout) throw error;
     if (!(error instanceof QueryFailedError)) thrown = String(error);
   }
-  const statements = app.queries.statements.map(formatStatement);
+  const statements = recorder.statements.map(formatStatement);
   await db.query('ROLLBACK');
   return thrown === undefined ? statements : [...statements, `-- throws: ${thrown}`];
 }

@@ -65,11 +65,14 @@ export class TestApp {
 
   /**
    * `poolSize` 1 puts every statement on one connection, so a caller can wrap work in its own
-   * BEGIN … ROLLBACK (the SQL snapshot does).
+   * BEGIN … ROLLBACK; `queries` is the statement logger (the SQL snapshot passes both).
    */
   static async start(
     env: Record<string, string> = {},
-    { poolSize = 5 }: { poolSize?: number } = {},
+    {
+      poolSize = 5,
+      queries = new QueryCounter(),
+    }: { poolSize?: number; queries?: QueryCounter } = {},
   ): Promise<TestApp> {
     const adminUrl = process.env.SEEIT_TEST_ADMIN_URL;
     const template = process.env.SEEIT_TEST_TEMPLATE;
@@ -91,7 +94,6 @@ export class TestApp {
       ...env,
     };
     const config = loadConfig(fullEnv);
-    const queries = new QueryCounter();
     const app = await TestApp.listen(config, url, queries, poolSize);
     return new TestApp(app, TestApp.urlOf(app), url, queries, database, config, fullEnv, poolSize);
   }
