@@ -35,6 +35,38 @@ export default tseslint.config(
     },
   },
   {
+    // SQL lives in repositories (docs/architecture.md, "Repositories"); test/architecture.spec.ts
+    // checks that each one names only its own library's tables.
+    files: ['libs/**/*.ts', 'apps/**/*.ts'],
+    ignores: [
+      '**/*.repository.ts',
+      '**/*.spec.ts',
+      '**/*.e2e-spec.ts',
+      'libs/testing/**',
+      // The database library's own infrastructure: connection checks, the RETURNING helper.
+      'libs/database/src/**',
+    ],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...[
+          ["CallExpression[callee.property.name='query']", '.query('],
+          ["CallExpression[callee.property.name='createQueryBuilder']", 'createQueryBuilder'],
+          ["CallExpression[callee.property.name='getRepository']", 'getRepository'],
+          ["Decorator[expression.callee.name='InjectRepository']", '@InjectRepository'],
+          ["CallExpression[callee.name='returningRows']", 'returningRows'],
+          [
+            'CallExpression[arguments.0.name=/Entity$/][callee.property.name=/^(find|findOne|findOneBy|findBy|count|exists|save|insert|upsert|update|delete|increment|decrement|remove)$/]',
+            'an EntityManager call on an entity',
+          ],
+        ].map(([selector, what]) => ({
+          selector,
+          message: `${what} outside a *.repository.ts file: SQL belongs in the library's repository, which services call.`,
+        })),
+      ],
+    },
+  },
+  {
     files: [
       '**/*.spec.ts',
       'test/**/*.ts',

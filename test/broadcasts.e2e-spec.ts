@@ -1098,10 +1098,10 @@ describe('broadcasts (e2e)', () => {
       await t.ok(JOIN, { id: live.id }, viewer.token);
       expect((await read(live.id)).viewerCount).toBe(1);
       // Still watching in another tab: stays counted.
+      const tornDownBefore = t.subscriptionSetUps.totalTornDown;
       await first.close();
-      // Nothing tells when the server has seen that socket close: give it 300 ms, then let any
-      // uncount it started land before checking that none did.
-      await sleep(300);
+      // Once the server has torn that subscription down, any uncount it started has landed.
+      await t.subscriptionSetUps.reachTornDown(tornDownBefore + 1);
       await t.app.get(BroadcastStream).settled();
       expect((await read(live.id)).viewerCount).toBe(1);
       await second.close();

@@ -68,7 +68,11 @@ describe('broadcasts in home timelines', () => {
     expect((await t.ok(HOME, {}, fan.token)).homeTimeline.edges[0].node).toMatchObject({
       status: 'ENDED',
     });
-    await strangerSub.nothingFor(200);
+    // The stranger's own post reaches their timeline after anything the broadcast wrongly sent.
+    await strangerSub.nothingBefore(
+      () => t.ok(`mutation { createPost(input: { text: "marker" }) { id } }`, {}, stranger.token),
+      (data) => data.timelineUpdates.item?.text === 'marker',
+    );
     await Promise.all([fanSub.close(), strangerSub.close()]);
   });
 
@@ -158,6 +162,8 @@ describe('broadcasts in home timelines', () => {
     const publish = jest.spyOn(bus, 'publish').mockResolvedValue(undefined);
     const live = await start(t, host, 'going live as we crash');
     publish.mockRestore();
+    // Absence is the point: any later push would bring the lost NOW_LIVE along (the live log is
+    // read from the last cursor), so no marker can stand in for this wait.
     await sub.nothingFor(300);
     await t.restart();
 
@@ -170,7 +176,11 @@ describe('broadcasts in home timelines', () => {
       kind: 'NOW_LIVE',
       itemId: live.id,
     });
-    await resumed.nothingFor(300);
+    // Replayed once: the next update is the marker, not a second NOW_LIVE.
+    await resumed.nothingBefore(
+      () => t.ok(`mutation { createPost(input: { text: "marker" }) { id } }`, {}, host.token),
+      (data) => data.timelineUpdates.item?.text === 'marker',
+    );
     await Promise.all([sub.close(), resumed.close()]);
   });
 });

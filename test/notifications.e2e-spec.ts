@@ -465,7 +465,11 @@ describe('notifications (e2e)', () => {
         });
 
         await follow(strangersFan, stranger);
-        await sub.nothingFor(500);
+        const marker = await t.signUp();
+        await sub.nothingBefore(
+          () => follow(marker, star),
+          (data) => data.notificationAdded.actor.handle === marker.handle,
+        );
       } finally {
         await sub.close();
       }

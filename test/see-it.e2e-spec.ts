@@ -767,7 +767,12 @@ describe('See it (e2e)', () => {
       });
       expect(errorCode(unknown)).toBe('NOT_FOUND');
       expect(await tapState()).toEqual(before);
-      await othersScreen.nothingFor(300);
+      // The owner's own send, of a broadcast, is the first command the screen gets.
+      const broadcastId = await startBroadcast(other, { title: 'Marker' });
+      await othersScreen.nothingBefore(
+        () => tap(other, { broadcastId, action: 'TV', deviceId: device.id }),
+        (data) => data.playCommands.broadcast?.id === broadcastId,
+      );
     });
 
     it('refuses a device with LATER, which only saves (BAD_USER_INPUT)', async () => {
@@ -1076,9 +1081,13 @@ describe('See it (e2e)', () => {
           seeIt: { show: { slug: 'chatty' } },
         });
       }
-      await hidden.nothingFor(300);
       const forBlocked = await t.ok(CONVERSATION, { slug: 'chatty' }, blocked.token);
       expect(forBlocked.show.conversation.edges).toEqual([]);
+      // The next post about the show reaches the blocked account; the fan's did not.
+      await hidden.nothingBefore(
+        () => post(other, 'marker #chatty'),
+        (data) => data.showConversation.text === 'marker #chatty',
+      );
       const unknown = await t.subscribe(CONVERSATION_ADDED, {
         showId: toGlobalId('Show', '987654321'),
       });

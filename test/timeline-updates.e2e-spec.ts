@@ -53,7 +53,10 @@ describe('timelineUpdates', () => {
     const removed = (await sub.nextData()).timelineUpdates;
     expect(removed).toMatchObject({ kind: 'REMOVED', itemId: id, item: null });
     expect(removed.cursor).not.toBe(added.cursor);
-    await sub.nothingFor(200);
+    await sub.nothingBefore(
+      () => post(t, writer, 'marker'),
+      (data) => data.timelineUpdates.item?.text === 'marker',
+    );
     await sub.close();
   });
 
@@ -96,7 +99,10 @@ describe('timelineUpdates', () => {
     for (let i = 1; i <= 15; i += 1)
       texts.push((await resumed.nextData()).timelineUpdates.item!.text);
     expect(texts).toEqual(Array.from({ length: 15 }, (_, i) => `m${i + 1}`));
-    await resumed.nothingFor(300);
+    await resumed.nothingBefore(
+      () => post(t, writer, 'marker'),
+      (data) => data.timelineUpdates.item?.text === 'marker',
+    );
     await resumed.close();
   });
 
@@ -162,7 +168,10 @@ describe('timelineUpdates', () => {
       kind: 'ADDED',
       item: { text: 'after the purge' },
     });
-    await resumed.nothingFor(200);
+    await resumed.nothingBefore(
+      () => post(t, writer, 'marker'),
+      (data) => data.timelineUpdates.item?.text === 'marker',
+    );
     await resumed.close();
   });
 
@@ -223,7 +232,10 @@ describe('timelineUpdates', () => {
       reader.token,
     );
     expect((await resumed.nextData()).timelineUpdates.item!.text).toBe('while the client was away');
-    await resumed.nothingFor(200);
+    await resumed.nothingBefore(
+      () => post(t, writer, 'marker'),
+      (data) => data.timelineUpdates.item?.text === 'marker',
+    );
     await resumed.close();
   });
 });
@@ -297,7 +309,6 @@ describe('timelineUpdates with a replay cap', () => {
     );
     const resync = (await beyond.nextData()).timelineUpdates;
     expect(resync).toMatchObject({ kind: 'RESYNC', item: null });
-    await beyond.nothingFor(200);
     await post(t, writer, 'e');
     expect((await beyond.nextData()).timelineUpdates).toMatchObject({ item: { text: 'e' } });
     await beyond.close();

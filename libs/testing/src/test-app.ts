@@ -58,11 +58,22 @@ export class TestApp {
     private readonly database: string,
     private readonly config: AppConfig,
     private readonly env: Record<string, string>,
+    private readonly poolSize: number,
   ) {
     this.subscriptionSetUps = SubscriptionSetUps.instrument(app.get(GraphQLSchemaHost).schema);
   }
 
-  static async start(env: Record<string, string> = {}): Promise<TestApp> {
+  /**
+   * `poolSize` 1 puts every statement on one connection, so a caller can wrap work in its own
+   * BEGIN … ROLLBACK; `queries` is the statement logger (the SQL snapshot passes both).
+   */
+  static async start(
+    env: Record<string, string> = {},
+    {
+      poolSize = 5,
+      queries = new QueryCounter(),
+    }: { poolSize?: number; queries?: QueryCounter } = {},
+  ): Promise<TestApp> {
     const adminUrl = process.env.SEEIT_TEST_ADMIN_URL;
     const template = process.env.SEEIT_TEST_TEMPLATE;
     if (!adminUrl || !template)
@@ -83,17 +94,17 @@ export class TestApp {
       ...env,
     };
     const config = loadConfig(fullEnv);
-    const queries = new QueryCounter();
-    const app = await TestApp.listen(config, url, queries);
-    return new TestApp(app, TestApp.urlOf(app), url, queries, database, config, fullEnv);
+    const app = await TestApp.listen(config, url, queries, poolSize);
+    return new TestApp(app, TestApp.urlOf(app), url, queries, database, config, fullEnv, poolSize);
   }
 
   private static async listen(
     config: AppConfig,
     url: string,
     queries: QueryCounter,
+    poolSize: number,
   ): Promise<NestExpressApplication> {
-    const app = await createApp(config, { url, logger: queries, poolSize: 5 }, testLogs);
+    const app = await createApp(config, { url, logger: queries, poolSize }, testLogs);
     await app.listen(0, '127.0.0.1');
     return app;
   }
@@ -106,7 +117,7 @@ export class TestApp {
   /** Stops the process and starts a new one on the same database (another port). */
   async restart(): Promise<void> {
     await this.app.close();
-    this.app = await TestApp.listen(this.config, this.databaseUrl, this.queries);
+    this.app = await TestApp.listen(this.config, this.databaseUrl, this.queries, this.poolSize);
     this.url = TestApp.urlOf(this.app);
     this.subscriptionSetUps = SubscriptionSetUps.instrument(this.app.get(GraphQLSchemaHost).schema);
   }
@@ -116,7 +127,7 @@ export class TestApp {
     env: Record<string, string> = {},
   ): Promise<{ app: NestExpressApplication; url: string }> {
     const config = loadConfig({ ...this.env, ...env });
-    const app = await TestApp.listen(config, this.databaseUrl, new QueryCounter());
+    const app = await TestApp.listen(config, this.databaseUrl, new QueryCounter(), this.poolSize);
     return { app, url: TestApp.urlOf(app) };
   }
 

@@ -5,13 +5,24 @@ import { GraphQLResponse } from './test-app';
 
 const SET_UP_TIMEOUT_MS = 5000;
 
+/** Polls `done` every 5 ms until it holds, or throws `failure()` after SET_UP_TIMEOUT_MS. */
+async function pollUntil(done: () => boolean, failure: () => string): Promise<void> {
+  const deadline = Date.now() + SET_UP_TIMEOUT_MS;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(failure());
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
 /**
- * Counts the subscriptions a test app's server has set up: each subscription field's resolver is
- * wrapped, and counts once it has returned its stream (listening from then on) or thrown. Opens
- * take turns, so each waits for its own.
+ * Counts the subscriptions a test app's server has set up and torn down: each subscription
+ * field's resolver is wrapped, and counts once it has returned its stream (listening from then
+ * on) or thrown; the stream counts a tear-down when the server ends it (`return()`: the client
+ * unsubscribed or its socket closed). Opens take turns, so each waits for its own.
  */
 export class SubscriptionSetUps {
   private count = 0;
+  private tornDown = 0;
   private turn: Promise<unknown> = Promise.resolve();
 
   static instrument(schema: GraphQLSchema): SubscriptionSetUps {
@@ -21,7 +32,7 @@ export class SubscriptionSetUps {
       if (!subscribe) continue;
       field.subscribe = async (...args) => {
         try {
-          return await subscribe(...args);
+          return setUps.counted(await subscribe(...args));
         } finally {
           setUps.count += 1;
         }
@@ -30,20 +41,52 @@ export class SubscriptionSetUps {
     return setUps;
   }
 
+  /** The stream, its `return()` counted as a tear-down (an error result as it is). */
+  private counted(result: unknown): unknown {
+    if (!result || typeof result !== 'object' || !(Symbol.asyncIterator in result)) return result;
+    const iterator = (result as AsyncIterable<unknown>)[Symbol.asyncIterator]();
+    const stream: AsyncIterableIterator<unknown> = {
+      next: (value?: unknown) => iterator.next(value),
+      return: async (value?: unknown) => {
+        try {
+          return (await iterator.return?.(value)) ?? { done: true, value: undefined };
+        } finally {
+          this.tornDown += 1;
+        }
+      },
+      throw: (error?: unknown) =>
+        iterator.throw
+          ? iterator.throw(error)
+          : Promise.reject(error instanceof Error ? error : new Error(String(error))),
+      [Symbol.asyncIterator]: () => stream,
+    };
+    return stream;
+  }
+
   /** How many the server has set up so far. */
   get total(): number {
     return this.count;
   }
 
   /** Resolves once the server has set up `total` subscriptions in all. */
-  async reach(total: number): Promise<void> {
-    const deadline = Date.now() + SET_UP_TIMEOUT_MS;
-    while (this.count < total) {
-      if (Date.now() > deadline) {
-        throw new Error(`The server set up ${this.count} subscriptions, not ${total}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
+  reach(total: number): Promise<void> {
+    return pollUntil(
+      () => this.count >= total,
+      () => `The server set up ${this.count} subscriptions, not ${total}`,
+    );
+  }
+
+  /** Resolves once the server has torn down `total` subscriptions in all. */
+  reachTornDown(total: number): Promise<void> {
+    return pollUntil(
+      () => this.tornDown >= total,
+      () => `The server tore down ${this.tornDown} subscriptions, not ${total}`,
+    );
+  }
+
+  /** How many the server has torn down so far. */
+  get totalTornDown(): number {
+    return this.tornDown;
   }
 
   /**
@@ -54,13 +97,10 @@ export class SubscriptionSetUps {
     const run = this.turn.then(async () => {
       const before = this.count;
       const opened = open();
-      const deadline = Date.now() + SET_UP_TIMEOUT_MS;
-      while (this.count === before && !answered(opened)) {
-        if (Date.now() > deadline) {
-          throw new Error(`The server set up no subscription within ${SET_UP_TIMEOUT_MS} ms`);
-        }
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
+      await pollUntil(
+        () => this.count !== before || answered(opened),
+        () => `The server set up no subscription within ${SET_UP_TIMEOUT_MS} ms`,
+      );
       return opened;
     });
     this.turn = run.catch(() => undefined);
@@ -182,8 +222,26 @@ export class TestSubscription<T = any> {
   }
 
   /**
-   * Asserts that nothing arrives for `ms`. For what no later event can rule out; keep `ms` a few
-   * hundred ms, past the delivery of an event the action would wrongly have caused.
+   * Asserts that nothing arrived before the result `marker` causes: `marker` is an action whose
+   * result reaches this subscription after anything the actions before it caused, and `isMarker`
+   * recognizes it. Prefer it to `nothingFor`: it waits for a signal, not for a time.
+   */
+  async nothingBefore(
+    marker: () => Promise<unknown>,
+    isMarker: (data: T) => boolean,
+    timeoutMs = 5000,
+  ): Promise<void> {
+    await marker();
+    const result = await this.next(timeoutMs);
+    if (result.errors?.length || !isMarker(result.data as T)) {
+      throw new Error(`Expected nothing before the marker, got ${JSON.stringify(result)}`);
+    }
+  }
+
+  /**
+   * Asserts that nothing arrives for `ms`. Only for what no later event can rule out (say why at
+   * the call); keep `ms` a few hundred ms, past the delivery of an event the action would wrongly
+   * have caused.
    */
   async nothingFor(ms: number): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, ms));
