@@ -6,12 +6,7 @@ import { GenerateSql, Queryable, returningRows } from '@app/database';
 import { visibleToViewerSql } from '@app/graph';
 import { notBannedSql } from './broadcast-bans.repository';
 import { offsetFromStartSql } from './broadcast-rules';
-import {
-  BROADCAST_COLUMNS,
-  BroadcastRecord,
-  managerOf,
-  toBroadcastEntity,
-} from './broadcasts.repository';
+import { BROADCAST_COLUMNS, BroadcastRecord, toBroadcastEntity } from './broadcasts.repository';
 import { BroadcastEntity } from './entities/broadcast.entity';
 import { BroadcastCommentEntity } from './entities/broadcast-comment.entity';
 
@@ -105,7 +100,7 @@ export class BroadcastCommentsRepository {
     db: Queryable = this.db,
   ): Promise<BroadcastEntity | undefined> {
     const [row] = await returningRows<BroadcastRecord>(
-      managerOf(db),
+      db,
       `UPDATE broadcasts b SET comments_count = b.comments_count + 1
        WHERE b.id = $1 AND b.status = 'LIVE' AND ${notBannedSql('b.id', '$2')}
        RETURNING ${BROADCAST_COLUMNS}`,
@@ -136,7 +131,7 @@ export class BroadcastCommentsRepository {
   @GenerateSql({ params: [['1']] })
   async delete(id: string, db: Queryable = this.db): Promise<BroadcastCommentEntity | undefined> {
     const [row] = await returningRows<CommentRecord>(
-      managerOf(db),
+      db,
       `DELETE FROM broadcast_comments c WHERE c.id = $1 RETURNING ${COMMENT_COLUMNS}`,
       [id],
     );
@@ -147,7 +142,7 @@ export class BroadcastCommentsRepository {
   @GenerateSql({ params: [['1']] })
   async uncount(broadcastId: string, db: Queryable = this.db): Promise<BroadcastEntity> {
     const [row] = await returningRows<BroadcastRecord>(
-      managerOf(db),
+      db,
       `UPDATE broadcasts b SET comments_count = b.comments_count - 1 WHERE b.id = $1
        RETURNING ${BROADCAST_COLUMNS}`,
       [broadcastId],

@@ -2,12 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { BACKGROUND_SQL, GenerateSql, Queryable, returningRows } from '@app/database';
-import {
-  BROADCAST_COLUMNS,
-  BroadcastRecord,
-  managerOf,
-  toBroadcastEntity,
-} from './broadcasts.repository';
+import { BROADCAST_COLUMNS, BroadcastRecord, toBroadcastEntity } from './broadcasts.repository';
 import { BroadcastEntity } from './entities/broadcast.entity';
 
 /** Which presence rows a removal takes: one viewer's, or every expired one. */
@@ -102,7 +97,7 @@ export class BroadcastViewersRepository {
         ? ['v.user_id = $2', [broadcastId, leaving.userId]]
         : ['v.expires_at < now()', [broadcastId]];
     const [row] = await returningRows<BroadcastRecord>(
-      managerOf(db),
+      db,
       `WITH live AS (
          SELECT b.id FROM broadcasts b
          WHERE b.id = $1

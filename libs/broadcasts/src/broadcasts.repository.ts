@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import {
   ConflictError,
   ConnectionArgs,
@@ -62,11 +62,6 @@ export function toBroadcastEntity(row: BroadcastRecord): BroadcastEntity {
     commentsCount: row.comments_count,
     createdAt: row.created_at,
   });
-}
-
-/** `returningRows` wants a manager; outside a transaction that is the pool's. */
-export function managerOf(db: Queryable): EntityManager {
-  return db instanceof DataSource ? db.manager : db;
 }
 
 /** A broadcast as `start` creates it. */
@@ -237,7 +232,7 @@ export class BroadcastsRepository {
     const [row] = await translateConstraints(
       () =>
         returningRows<BroadcastRecord>(
-          managerOf(db),
+          db,
           `UPDATE broadcasts b SET status = 'LIVE', started_at = now() WHERE b.id = $1
            RETURNING ${BROADCAST_COLUMNS}`,
           [id],
@@ -251,7 +246,7 @@ export class BroadcastsRepository {
   @GenerateSql({ params: [['1']] })
   async markEnded(id: string, db: Queryable = this.db): Promise<BroadcastEntity> {
     const [row] = await returningRows<BroadcastRecord>(
-      managerOf(db),
+      db,
       `UPDATE broadcasts b SET status = 'ENDED', ended_at = now(), viewer_count = 0 WHERE b.id = $1
        RETURNING ${BROADCAST_COLUMNS}`,
       [id],
@@ -263,7 +258,7 @@ export class BroadcastsRepository {
   @GenerateSql({ params: [['1']] })
   async markCanceled(id: string, db: Queryable = this.db): Promise<BroadcastEntity> {
     const [row] = await returningRows<BroadcastRecord>(
-      managerOf(db),
+      db,
       `UPDATE broadcasts b SET status = 'CANCELED', ended_at = now() WHERE b.id = $1
        RETURNING ${BROADCAST_COLUMNS}`,
       [id],

@@ -1,4 +1,5 @@
-import { EntityManager, QueryResult } from 'typeorm';
+import { DataSource, QueryResult } from 'typeorm';
+import { Queryable } from './queryable';
 
 /**
  * Runs an UPDATE or DELETE … RETURNING and gives back the returned rows. TypeORM's plain
@@ -6,10 +7,11 @@ import { EntityManager, QueryResult } from 'typeorm';
  * "did it delete anything?" checks silently always true.
  */
 export async function returningRows<T>(
-  manager: EntityManager,
+  db: Queryable,
   sql: string,
   params: unknown[],
 ): Promise<T[]> {
+  const manager = db instanceof DataSource ? db.manager : db;
   const runner = manager.queryRunner ?? manager.connection.createQueryRunner();
   try {
     const result: QueryResult = await runner.query(sql, params, true);

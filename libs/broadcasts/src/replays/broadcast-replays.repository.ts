@@ -4,7 +4,6 @@ import { DataSource } from 'typeorm';
 import { GenerateSql, Queryable, returningRows } from '@app/database';
 import { visibleToViewerSql } from '@app/graph';
 import { COMMENT_COLUMNS, CommentRecord, toCommentEntity } from '../broadcast-comments.repository';
-import { managerOf } from '../broadcasts.repository';
 import { BroadcastCommentEntity } from '../entities/broadcast-comment.entity';
 import { BroadcastReplayEntity } from '../entities/broadcast-replay.entity';
 import { ReplayWindow } from './replay-rules';
@@ -67,7 +66,7 @@ export class BroadcastReplaysRepository {
   @GenerateSql({ params: [['1', 3_600_000]] })
   async store(broadcastId: string, durationMs: number, db: Queryable = this.db): Promise<boolean> {
     const stored = await returningRows<ReplayRecord>(
-      managerOf(db),
+      db,
       `INSERT INTO broadcast_replays AS r (broadcast_id, duration_ms) VALUES ($1, $2)
        ON CONFLICT (broadcast_id) DO UPDATE
          SET duration_ms = EXCLUDED.duration_ms, available_at = now()
@@ -82,7 +81,7 @@ export class BroadcastReplaysRepository {
   @GenerateSql({ params: [['1']] })
   async markDeleted(broadcastId: string, db: Queryable = this.db): Promise<boolean> {
     const deleted = await returningRows<{ broadcast_id: string }>(
-      managerOf(db),
+      db,
       `UPDATE broadcast_replays SET deleted_at = now()
        WHERE broadcast_id = $1 AND deleted_at IS NULL RETURNING broadcast_id`,
       [broadcastId],
@@ -101,7 +100,7 @@ export class BroadcastReplaysRepository {
     db: Queryable = this.db,
   ): Promise<string[]> {
     const rows = await returningRows<{ broadcast_id: string }>(
-      managerOf(db),
+      db,
       `UPDATE broadcast_replays r SET deleted_at = now()
        WHERE r.broadcast_id IN (
          SELECT broadcast_id FROM broadcast_replays
