@@ -6,10 +6,11 @@ import { AccountsService } from './accounts.service';
 import { AdminGrantEntity } from './admin-grant.entity';
 import { AuthService } from './auth.service';
 import { UserEntity } from './user.entity';
+import { UsersRepository } from './users.repository';
 
 @Module({
   imports: [TypeOrmModule.forFeature([UserEntity, AdminGrantEntity])],
-  providers: [AccountsService, AuthService, AccountEvents, AccountsResolver],
-  exports: [AccountsService, AuthService, AccountEvents],
+  providers: [AccountsService, AuthService, AccountEvents, AccountsResolver, UsersRepository],
+  exports: [AccountsService, AuthService, AccountEvents, UsersRepository],
 })
 export class AccountsModule {}
