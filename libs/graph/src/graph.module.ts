@@ -7,6 +7,7 @@ import { BlockEntity } from './entities/block.entity';
 import { FollowEntity } from './entities/follow.entity';
 import { MuteEntity } from './entities/mute.entity';
 import { FollowService } from './follow.service';
+import { FollowsRepository } from './follows.repository';
 import { GraphEvents } from './graph.events';
 import { GraphResolver } from './graph.resolver';
 import { RelationshipPolicy } from './relationship.policy';
@@ -19,10 +20,18 @@ import { RelationshipsRepository } from './relationships.repository';
     BlockService,
     RelationshipPolicy,
     RelationshipsRepository,
+    FollowsRepository,
     GraphEvents,
     GraphResolver,
   ],
-  exports: [AccountsModule, FollowService, BlockService, RelationshipPolicy, GraphEvents],
+  exports: [
+    AccountsModule,
+    FollowService,
+    BlockService,
+    RelationshipPolicy,
+    GraphEvents,
+    FollowsRepository,
+  ],
 })
 export class GraphModule implements OnModuleInit {
   constructor(
