@@ -11,6 +11,7 @@ import {
   BroadcasterResolver,
   BroadcastsResolver,
 } from './broadcasts.resolver';
+import { BroadcastsRepository } from './broadcasts.repository';
 import { BroadcastsService } from './broadcasts.service';
 import { ChatService } from './chat.service';
 import { BroadcastBanEntity } from './entities/broadcast-ban.entity';
@@ -44,6 +45,7 @@ import { ReplaysService } from './replays/replays.service';
   ],
   providers: [
     BroadcastsService,
+    BroadcastsRepository,
     BroadcastEvents,
     BroadcastPublisher,
     PresenceService,
@@ -56,7 +58,13 @@ import { ReplaysService } from './replays/replays.service';
     ReplaysService,
     ReplaysResolver,
   ],
-  exports: [BroadcastsService, BroadcastEvents, PresenceService, ReplaysService],
+  exports: [
+    BroadcastsService,
+    BroadcastEvents,
+    PresenceService,
+    ReplaysService,
+    BroadcastsRepository,
+  ],
 })
 export class BroadcastsModule implements OnModuleInit {
   constructor(

@@ -14,3 +14,4 @@ export * from './presence.service';
 export * from './models/replay.model';
 export * from './replays/replay-url';
 export * from './replays/replays.service';
+export * from './broadcasts.repository';
