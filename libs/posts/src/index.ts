@@ -3,4 +3,5 @@ export * from './models/post.model';
 export * from './post-text';
 export * from './posts.events';
 export * from './posts.module';
+export * from './posts.repository';
 export * from './posts.service';
