@@ -1,10 +1,13 @@
 import { EntityManager } from 'typeorm';
-import { BroadcastModel, BroadcastsService } from '@app/broadcasts';
+import { BroadcastModel, BroadcastsRepository, BroadcastsService } from '@app/broadcasts';
 import { TimelineItemKind } from './entities/timeline-entry.entity';
 import { ItemKey, TimelineItemRef, TimelineSource } from './timeline-sources';
 
 /** Broadcasts as timeline items: at the time they went live, else when they were scheduled. */
-export function broadcastTimelineSource(broadcasts: BroadcastsService): TimelineSource {
+export function broadcastTimelineSource(
+  broadcasts: BroadcastsService,
+  table: BroadcastsRepository,
+): TimelineSource {
   return {
     kind: TimelineItemKind.BROADCAST,
     async byAuthor(
@@ -13,22 +16,12 @@ export function broadcastTimelineSource(broadcasts: BroadcastsService): Timeline
       before: ItemKey | undefined,
       limit: number,
     ): Promise<TimelineItemRef[]> {
-      const params: unknown[] = [authorId, limit];
-      const keyset = before
-        ? 'AND (COALESCE(started_at, created_at), id) < ($3::timestamptz, $4::bigint)'
-        : '';
-      if (before) params.push(before.sortAt, before.itemId);
-      const rows = await manager.query<{ id: string; sort_at: Date }[]>(
-        `SELECT id, COALESCE(started_at, created_at) AS sort_at FROM broadcasts
-         WHERE broadcaster_id = $1 AND status <> 'CANCELED' ${keyset}
-         ORDER BY sort_at DESC, id DESC LIMIT $2`,
-        params,
-      );
-      return rows.map((row) => ({
+      const keys = await table.sortKeysOf(authorId, before, limit, manager);
+      return keys.map((key) => ({
         kind: TimelineItemKind.BROADCAST,
-        itemId: row.id,
+        itemId: key.id,
         authorId,
-        sortAt: row.sort_at,
+        sortAt: key.sortAt,
       }));
     },
     async primeViewers(deliveries) {
