@@ -5,9 +5,12 @@ import { GenerateSql } from '@app/database';
 
 /** SQL the graph lends to other libraries' statements, so none of them names `follows`. */
 
-/** True when the account in `followerExpr` follows the one in `followeeExpr`. */
-export function followsSql(followerExpr: string, followeeExpr: string): string {
-  return `EXISTS (SELECT 1 FROM follows fs WHERE fs.follower_id = ${followerExpr} AND fs.followee_id = ${followeeExpr})`;
+/**
+ * A SELECT of (follower_id, followee_id): the follows of the accounts in `followersParam`, a bigint
+ * array parameter (e.g. '$1', or 'ARRAY[$1::bigint]' for one account).
+ */
+export function followsOfSql(followersParam: string): string {
+  return `SELECT fo.follower_id, fo.followee_id FROM follows fo WHERE fo.follower_id = ANY(${followersParam}::bigint[])`;
 }
 
 /** How the account in `followerExpr` follows `followeeExpr`: its `notify` flag, NULL when not. */
