@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ConnectionArgs, ConnectionShape, encodeCursor, groupBy, keysetPage } from '@app/common';
 import { GenerateSql, Queryable, returningRows } from '@app/database';
-import { followersOfSql, followsSql, visibleToViewerSql, VisibilityScope } from '@app/graph';
+import { followersOfSql, followsOfSql, visibleToViewerSql, VisibilityScope } from '@app/graph';
 import { TimelineItemKind } from './entities/timeline-entry.entity';
 import { TimelineItemRef } from './timeline-sources';
 
@@ -88,6 +88,7 @@ export class TimelineEntriesRepository {
              UNION
              (SELECT pi.sort_at, pi.item_id, pi.item_kind, pi.author_id
               FROM timeline_pull_authors pa
+              JOIN (${followsOfSql('ARRAY[$1::bigint]')}) f ON f.followee_id = pa.author_id
               CROSS JOIN LATERAL (
                 SELECT ${REF_COLUMNS}
                 FROM timeline_pulled_items
@@ -95,8 +96,7 @@ export class TimelineEntriesRepository {
                 ORDER BY sort_at DESC, item_id DESC
                 LIMIT ${limitParam}
               ) pi
-              WHERE ${followsSql('$1::bigint', 'pa.author_id')}
-                AND ${visibleToViewerSql('pa.author_id', '$1', VisibilityScope.FEED)})
+              WHERE ${visibleToViewerSql('pa.author_id', '$1', VisibilityScope.FEED)})
            ) merged
            ORDER BY sort_at DESC, item_id DESC
            LIMIT ${limitParam}`,
@@ -250,9 +250,8 @@ export class TimelineEntriesRepository {
   @GenerateSql({ params: [[['1', '2']]] })
   async pullAuthorsOf(viewerIds: readonly string[]): Promise<Map<string, Set<string>>> {
     const rows = await this.db.query<{ viewer_id: string; author_id: string }[]>(
-      `SELECT v.viewer_id, pa.author_id
-       FROM unnest($1::bigint[]) AS v(viewer_id)
-       JOIN timeline_pull_authors pa ON ${followsSql('v.viewer_id', 'pa.author_id')}`,
+      `SELECT f.follower_id AS viewer_id, pa.author_id FROM timeline_pull_authors pa
+       JOIN (${followsOfSql('$1')}) f ON f.followee_id = pa.author_id`,
       [[...new Set(viewerIds)]],
     );
     const byViewer = groupBy(
