@@ -45,10 +45,10 @@ export interface PostDraft {
   hashtags: string[];
 }
 
-/** A post where an author's timeline sorts it. */
+/** A post where an author's timeline sorts it: when it was written. */
 export interface PostSortKey {
   id: string;
-  createdAt: Date;
+  sortAt: Date;
 }
 
 /** A replies cursor in the shape the example arguments need. */
@@ -193,7 +193,7 @@ export class PostsRepository {
        ORDER BY created_at DESC, id DESC LIMIT $2`,
       params,
     );
-    return rows.map((row) => ({ id: row.id, createdAt: row.created_at }));
+    return rows.map((row) => ({ id: row.id, sortAt: row.created_at }));
   }
 
   /** Takes the account's replies off the reply counts of other accounts' posts. */

@@ -1,7 +1,6 @@
-import { EntityManager } from 'typeorm';
 import { BroadcastModel, BroadcastsRepository, BroadcastsService } from '@app/broadcasts';
 import { TimelineItemKind } from './entities/timeline-entry.entity';
-import { ItemKey, TimelineItemRef, TimelineSource } from './timeline-sources';
+import { itemRefs, TimelineSource } from './timeline-sources';
 
 /** Broadcasts as timeline items: at the time they went live, else when they were scheduled. */
 export function broadcastTimelineSource(
@@ -10,19 +9,9 @@ export function broadcastTimelineSource(
 ): TimelineSource {
   return {
     kind: TimelineItemKind.BROADCAST,
-    async byAuthor(
-      manager: EntityManager,
-      authorId: string,
-      before: ItemKey | undefined,
-      limit: number,
-    ): Promise<TimelineItemRef[]> {
+    async byAuthor(manager, authorId, before, limit) {
       const keys = await table.sortKeysOf(authorId, before, limit, manager);
-      return keys.map((key) => ({
-        kind: TimelineItemKind.BROADCAST,
-        itemId: key.id,
-        authorId,
-        sortAt: key.sortAt,
-      }));
+      return itemRefs(TimelineItemKind.BROADCAST, authorId, keys);
     },
     async primeViewers(deliveries) {
       const banned = await broadcasts.bansAmong(
