@@ -9,7 +9,7 @@ export function broadcastTimelineSource(
 ): TimelineSource {
   return {
     kind: TimelineItemKind.BROADCAST,
-    async byAuthor(manager, authorId, before, limit) {
+    async byAuthor(authorId, before, limit, manager) {
       const keys = await table.sortKeysOf(authorId, before, limit, manager);
       return itemRefs(TimelineItemKind.BROADCAST, authorId, keys);
     },

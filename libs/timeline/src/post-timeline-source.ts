@@ -6,7 +6,7 @@ import { itemRefs, TimelineSource } from './timeline-sources';
 export function postTimelineSource(posts: PostsService, table: PostsRepository): TimelineSource {
   return {
     kind: TimelineItemKind.POST,
-    async byAuthor(manager, authorId, before, limit) {
+    async byAuthor(authorId, before, limit, manager) {
       const keys = await table.sortKeysOf(authorId, before, limit, manager);
       return itemRefs(TimelineItemKind.POST, authorId, keys);
     },

@@ -64,7 +64,7 @@ export class TimelineFanout {
     if (limit === 0) return [];
     const items: TimelineItemRef[] = [];
     for (const source of this.sources.all()) {
-      items.push(...(await source.byAuthor(manager, authorId, undefined, limit)));
+      items.push(...(await source.byAuthor(authorId, undefined, limit, manager)));
     }
     const recent = items.sort((a, b) => b.sortAt.getTime() - a.sortAt.getTime()).slice(0, limit);
     if (recent.length === 0) return [];

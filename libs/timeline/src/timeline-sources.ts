@@ -46,10 +46,11 @@ export interface TimelineSource {
   kind: TimelineItemKind;
   /** The author's items, newest first, strictly before `before` when given. */
   byAuthor(
-    manager: EntityManager,
     authorId: string,
     before: ItemKey | undefined,
     limit: number,
+    /** Inside a transaction (backfill): its manager. */
+    manager?: EntityManager,
   ): Promise<TimelineItemRef[]>;
   /**
    * Before one item is resolved for many viewers (a delivery burst): answers the per-viewer

@@ -1,4 +1,3 @@
-import { DataSource } from 'typeorm';
 import { encodeCursor, InvalidInputError } from '@app/common';
 import { TimelineItemKind } from './entities/timeline-entry.entity';
 import { TimelineEntriesRepository } from './timeline-entries.repository';
@@ -17,7 +16,7 @@ function source(
 ): TimelineSource {
   return {
     kind,
-    byAuthor: (_manager, _authorId, before, limit) => {
+    byAuthor: (_authorId, before, limit) => {
       seen.push(before);
       const older = items.filter(
         (item) =>
@@ -46,11 +45,7 @@ describe('TimelineService.ofAuthor', () => {
     const sources = new TimelineSources();
     sources.register(source(TimelineItemKind.POST, posts, seen));
     sources.register(source(TimelineItemKind.BROADCAST, broadcasts, seen));
-    return new TimelineService(
-      { manager: {} } as DataSource,
-      sources,
-      {} as TimelineEntriesRepository,
-    );
+    return new TimelineService(sources, {} as TimelineEntriesRepository);
   }
 
   it('merges every kind newest first, ties broken by the larger item id, one extra row for hasNextPage', async () => {

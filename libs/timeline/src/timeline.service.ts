@@ -1,6 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import {
   ConnectionArgs,
   ConnectionShape,
@@ -26,7 +24,6 @@ export function parseTimelineCursor(after: string | null | undefined): ItemKey |
 @Injectable()
 export class TimelineService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
     private readonly sources: TimelineSources,
     private readonly entries: TimelineEntriesRepository,
   ) {}
@@ -53,7 +50,7 @@ export class TimelineService {
     const refs: TimelineItemRef[] = [];
     if (!hidden) {
       for (const source of this.sources.all()) {
-        refs.push(...(await source.byAuthor(this.db.manager, authorId, before, size + 1)));
+        refs.push(...(await source.byAuthor(authorId, before, size + 1)));
       }
     }
     refs.sort(
