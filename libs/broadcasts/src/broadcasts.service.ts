@@ -522,4 +522,16 @@ export class BroadcastsService {
     );
     return row ? toBroadcastEntity(row) : undefined;
   }
+
+  /** The broadcast as the viewer may see it; undefined when it does not exist or is hidden. */
+  async findVisible(
+    loaders: RequestLoaders,
+    id: string,
+    viewerId: string | undefined,
+  ): Promise<BroadcastEntity | undefined> {
+    const broadcast = await loaders.load(this.byId, id);
+    return broadcast && (await this.isVisible(loaders, broadcast, viewerId))
+      ? broadcast
+      : undefined;
+  }
 }
