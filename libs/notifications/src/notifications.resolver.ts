@@ -127,13 +127,11 @@ export class NotificationsResolver {
     @Context() context: RequestContext,
   ): Promise<BroadcastModel | null> {
     if (notification.broadcastId === null) return null;
-    const broadcast = await context.loaders.load(this.broadcasts.byId, notification.broadcastId);
-    if (
-      !broadcast ||
-      !(await this.broadcasts.isVisible(context.loaders, broadcast, context.viewer?.id))
-    ) {
-      return null;
-    }
-    return BroadcastModel.from(broadcast);
+    const broadcast = await this.broadcasts.findVisible(
+      context.loaders,
+      notification.broadcastId,
+      context.viewer?.id,
+    );
+    return broadcast ? BroadcastModel.from(broadcast) : null;
   }
 }

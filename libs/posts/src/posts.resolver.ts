@@ -151,14 +151,12 @@ export class PostsResolver {
     @Context() context: RequestContext,
   ): Promise<BroadcastModel | null> {
     if (!post.broadcastId) return null;
-    const broadcast = await context.loaders.load(this.broadcasts.byId, post.broadcastId);
-    if (
-      !broadcast ||
-      !(await this.broadcasts.isVisible(context.loaders, broadcast, context.viewer?.id))
-    ) {
-      return null;
-    }
-    return BroadcastModel.from(broadcast);
+    const broadcast = await this.broadcasts.findVisible(
+      context.loaders,
+      post.broadcastId,
+      context.viewer?.id,
+    );
+    return broadcast ? BroadcastModel.from(broadcast) : null;
   }
 
   @ResolveField(() => [UserModel], {

@@ -23,10 +23,8 @@ export function broadcastTimelineSource(
       }
     },
     async resolve(loaders, itemId, viewerId) {
-      const broadcast = await loaders.load(broadcasts.byId, itemId);
-      if (!broadcast || !(await broadcasts.isVisible(loaders, broadcast, viewerId)))
-        return undefined;
-      return BroadcastModel.from(broadcast);
+      const broadcast = await broadcasts.findVisible(loaders, itemId, viewerId);
+      return broadcast && BroadcastModel.from(broadcast);
     },
   };
 }
