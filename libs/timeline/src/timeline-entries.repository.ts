@@ -52,8 +52,8 @@ export class TimelineEntriesRepository {
 
   /**
    * The viewer's home: their materialized timeline merged with the pulled items of the large
-   * accounts they follow, without authors hidden from the viewer's feeds (muted, blocked,
-   * suspended). One statement; its cost depends on the page size and the number of large
+   * accounts they follow, without authors hidden from the viewer's feeds (muted, suspended; a
+   * block takes the rows out). One statement; its cost depends on the page size and the number of large
    * accounts followed, not on the follow count.
    */
   @GenerateSql({
@@ -82,7 +82,7 @@ export class TimelineEntriesRepository {
              (SELECT ${REF_COLUMNS}
               FROM timeline_entries te
               WHERE te.owner_id = $1 ${andAfter}
-                AND ${visibleToViewerSql('te.author_id', '$1', VisibilityScope.FEED)}
+                AND ${visibleToViewerSql('te.author_id', '$1', VisibilityScope.FOLLOWED_FEED)}
               ORDER BY te.sort_at DESC, te.item_id DESC
               LIMIT ${limitParam})
              UNION
@@ -96,7 +96,7 @@ export class TimelineEntriesRepository {
                 ORDER BY sort_at DESC, item_id DESC
                 LIMIT ${limitParam}
               ) pi
-              WHERE ${visibleToViewerSql('pa.author_id', '$1', VisibilityScope.FEED)})
+              WHERE ${visibleToViewerSql('pa.author_id', '$1', VisibilityScope.FOLLOWED_FEED)})
            ) merged
            ORDER BY sort_at DESC, item_id DESC
            LIMIT ${limitParam}`,
