@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { migrations } from '@app/migrations';
-import { TimelineService, TimelineSources } from '@app/timeline';
+import { TimelineEntriesRepository } from '@app/timeline';
 import { BenchDatabase, percentile, Table } from './support';
 
 interface Options {
@@ -95,7 +95,7 @@ export async function timelineReadBench(options: Options): Promise<string> {
     await db.runMigrations();
     console.log(`Seeding ${ACCOUNTS} accounts x ${POSTS_PER_ACCOUNT} posts...`);
     const readers = await seed(db);
-    const timelines = new TimelineService(db, new TimelineSources());
+    const timelines = new TimelineEntriesRepository(db);
     const table = new Table([
       'followees',
       'fan-out on read (baseline) req/s',
@@ -114,7 +114,14 @@ export async function timelineReadBench(options: Options): Promise<string> {
         );
       const ours = () => timelines.home(readerId, { first: 20 });
       const [a, b] = [await ours(), (await baseline()) as { id: string }[]];
-      if (a.refs.map((r) => r.itemId).join() !== b.map((r) => r.id).join()) {
+      const ourIds = a.edges.map((edge) => edge.node.itemId);
+      if (
+        ourIds.join() !==
+        b
+          .slice(0, ourIds.length)
+          .map((r) => r.id)
+          .join()
+      ) {
         throw new Error('The two reads disagree; the comparison would be meaningless.');
       }
       const base: Awaited<ReturnType<typeof measure>>[] = [];

@@ -116,8 +116,8 @@ describe('timelineUpdates', () => {
     // Missed by the client, then purged: the log can no longer tell what the client missed.
     await post(t, writer, 'missed and purged');
     await t.sql(`UPDATE timeline_updates SET created_at = now() - interval '1000 hours'`);
-    const { TimelineLive } = await import('@app/timeline');
-    expect(await t.app.get(TimelineLive).purge()).toBeGreaterThan(0);
+    const { TimelineUpdatePurge } = await import('@app/timeline');
+    expect(await t.app.get(TimelineUpdatePurge).purge()).toBeGreaterThan(0);
 
     const resumed = await t.subscribe<{ timelineUpdates: Update }>(
       UPDATES,
@@ -146,8 +146,8 @@ describe('timelineUpdates', () => {
     await sub.close();
     await post(t, writer, 'missed, then purged');
     await t.sql(`UPDATE timeline_updates SET created_at = now() - interval '1000 hours'`);
-    const { TimelineLive } = await import('@app/timeline');
-    await t.app.get(TimelineLive).purge();
+    const { TimelineUpdatePurge } = await import('@app/timeline');
+    await t.app.get(TimelineUpdatePurge).purge();
     expect(await t.sql('SELECT id FROM timeline_updates')).toEqual([]);
 
     const first = await t.subscribe<{ timelineUpdates: Update }>(

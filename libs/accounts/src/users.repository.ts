@@ -14,6 +14,14 @@ export function activeUserSql(idColumn: string): string {
 }
 
 /**
+ * SQL the accounts library lends to other libraries' statements: the ids of the accounts whose
+ * handle, lower-cased, is in the text array parameter `handlesParam` (e.g. '$2'), suspended or not.
+ */
+export function userIdsByHandleSql(handlesParam: string): string {
+  return `SELECT hu.id FROM users hu WHERE lower(hu.handle) = ANY(${handlesParam}::text[])`;
+}
+
+/**
  * For a statement that deletes follows: takes them off the accounts' counters. `lost` names a
  * relation of the statement (a CTE) with columns `id`, `followers` and `following`: how many
  * followers and followed accounts each account lost.
@@ -321,5 +329,24 @@ export class UsersRepository {
       [handle, Role.ADMIN],
     );
     return outcome;
+  }
+
+  /** Moves the account's post count by `delta` (a post written or deleted). */
+  @GenerateSql({ params: [['1', 1]] })
+  async addPostsCount(userId: string, delta: number, db: Queryable = this.db): Promise<void> {
+    await db.query('UPDATE users SET posts_count = posts_count + $2 WHERE id = $1', [
+      userId,
+      delta,
+    ]);
+  }
+
+  /** The account's follower count; 0 for an account that does not exist. */
+  @GenerateSql({ params: [['1']] })
+  async followersCount(userId: string, db: Queryable = this.db): Promise<number> {
+    const [row] = await db.query<{ followers_count: number }[]>(
+      'SELECT followers_count FROM users WHERE id = $1',
+      [userId],
+    );
+    return row?.followers_count ?? 0;
   }
 }

@@ -363,12 +363,12 @@ export class BroadcastsRepository {
   @GenerateSql({
     params: [
       ['1', undefined, 20],
-      ['1', { sortAt: new Date('2026-01-01T12:00:00Z'), id: '7' }, 20],
+      ['1', { sortAt: '2026-01-01T12:00:00.000Z', itemId: '7' }, 20],
     ],
   })
-  async timelineKeys(
+  async sortKeysOf(
     broadcasterId: string,
-    before: BroadcastTimelineKey | undefined,
+    before: { sortAt: string; itemId: string } | undefined,
     limit: number,
     db: Queryable = this.db,
   ): Promise<BroadcastTimelineKey[]> {
@@ -376,7 +376,7 @@ export class BroadcastsRepository {
     const keyset = before
       ? 'AND (COALESCE(started_at, created_at), id) < ($3::timestamptz, $4::bigint)'
       : '';
-    if (before) params.push(before.sortAt, before.id);
+    if (before) params.push(before.sortAt, before.itemId);
     const rows = await db.query<{ id: string; sort_at: Date }[]>(
       `SELECT id, COALESCE(started_at, created_at) AS sort_at FROM broadcasts
        WHERE broadcaster_id = $1 AND status <> 'CANCELED' ${keyset}

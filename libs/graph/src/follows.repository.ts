@@ -15,14 +15,35 @@ export function followsSql(followerSql: string, followeeSql: string): string {
   return `EXISTS (SELECT 1 FROM follows fx WHERE fx.follower_id = ${followerSql} AND fx.followee_id = ${followeeSql})`;
 }
 
-/**
- * A subquery of one column, `follower_id`: the followers of the account in `followeeSql`; with
- * `notifying`, only those who asked to be notified when it goes live.
- */
-export function followersOfSql(followeeSql: string, options: { notifying?: boolean } = {}): string {
-  return `SELECT fo.follower_id FROM follows fo WHERE fo.followee_id = ${followeeSql}${
-    options.notifying ? ' AND fo.notify' : ''
+export interface FollowersOfOptions {
+  /**
+   * A bigint parameter (e.g. '$5', may be NULL): only followers who are that account or also
+   * follow it.
+   */
+  alsoFollowing?: string;
+  /** Only followers who asked to be notified when the followee goes live. */
+  notifying?: boolean;
+}
+
+/** A subquery of one column, `follower_id`: the followers of the account in `followeeSql`. */
+export function followersOfSql(followeeSql: string, options: FollowersOfOptions = {}): string {
+  const also = options.alsoFollowing;
+  return `SELECT ff.follower_id FROM follows ff WHERE ff.followee_id = ${followeeSql}${
+    options.notifying ? ' AND ff.notify' : ''
+  }${
+    also
+      ? ` AND (${also}::bigint IS NULL OR ff.follower_id = ${also} OR EXISTS (
+      SELECT 1 FROM follows fa WHERE fa.follower_id = ff.follower_id AND fa.followee_id = ${also}))`
+      : ''
   }`;
+}
+
+/**
+ * A SELECT of (follower_id, followee_id): the follows of the accounts in `followersParam`, a bigint
+ * array parameter (e.g. '$1', or 'ARRAY[$1::bigint]' for one account).
+ */
+export function followsOfSql(followersParam: string): string {
+  return `SELECT fo.follower_id, fo.followee_id FROM follows fo WHERE fo.follower_id = ANY(${followersParam}::bigint[])`;
 }
 
 /**

@@ -6,3 +6,4 @@ export * from './graph.module';
 export * from './models/user-connection.model';
 export * from './relationship.policy';
 export * from './relationships.repository';
+export * from './follows.repository';

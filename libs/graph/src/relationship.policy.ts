@@ -153,6 +153,25 @@ export class RelationshipPolicy {
     if (userIds.length === 0) return new Set();
     return new Set(await this.relationships.blockedEitherWay(userId, userIds, manager));
   }
+
+  /**
+   * For pushing many owners' content to many viewers: answers `blocksViewer` for every
+   * (owner, viewer) pair in one lookup and primes it into each viewer's loaders.
+   */
+  async primeBlocksViewer(
+    pushes: readonly { ownerId: string; viewerId: string; loaders: RequestLoaders }[],
+  ): Promise<void> {
+    if (pushes.length === 0) return;
+    const pairs = await this.relationships.hiddenPairs(
+      [...new Set(pushes.map((push) => push.ownerId))],
+      [...new Set(pushes.map((push) => push.viewerId))],
+      VisibilityScope.CONTENT,
+    );
+    const blocked = new Set(pairs.map((pair) => `${pair.ownerId}:${pair.viewerId}`));
+    for (const { ownerId, viewerId, loaders } of pushes) {
+      loaders.prime(this.blocksViewer, ownerId, blocked.has(`${ownerId}:${viewerId}`));
+    }
+  }
 }
 
 /**

@@ -11,7 +11,7 @@ import { FollowService, RelationshipPolicy } from '@app/graph';
 import { AsyncQueue, BusMessage, EventBus, LocalRecipients } from '@app/realtime';
 import { NotificationModel } from './models/notification.model';
 import { localIds, NOTIFICATIONS_TOPIC } from './notification-message';
-import { NotificationsService } from './notifications.service';
+import { NotificationsRepository } from './notifications.repository';
 
 /** One notification on its way to its recipient's subscriptions. */
 export interface NotificationPush {
@@ -55,7 +55,7 @@ export class NotificationFeed implements OnModuleInit, OnApplicationBootstrap, O
 
   constructor(
     private readonly bus: EventBus,
-    private readonly notifications: NotificationsService,
+    private readonly notifications: NotificationsRepository,
     private readonly policy: RelationshipPolicy,
     private readonly follows: FollowService,
     private readonly broadcasts: BroadcastsService,
@@ -70,7 +70,7 @@ export class NotificationFeed implements OnModuleInit, OnApplicationBootstrap, O
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const newest = await this.notifications.newestId();
+    const newest = BigInt(await this.notifications.newestId());
     if (newest > this.heardUpTo) this.heardUpTo = newest;
   }
 
@@ -101,10 +101,10 @@ export class NotificationFeed implements OnModuleInit, OnApplicationBootstrap, O
   /** Pushes what the local recipients were sent while the bus was down. */
   private async catchUp(): Promise<void> {
     if (this.pushed.size === 0) return;
-    const upTo = new Map<string, bigint>();
+    const upTo = new Map<string, string>();
     const except: string[] = [];
     for (const [recipientId, pushed] of this.pushed) {
-      upTo.set(recipientId, pushed.upTo);
+      upTo.set(recipientId, pushed.upTo.toString());
       except.push(...pushed.ids);
     }
     try {

@@ -2,9 +2,9 @@ import { localIds, toMessage } from './notification-message';
 
 describe('notification bus messages', () => {
   const rows = [
-    { id: '10', recipient_id: '1' },
-    { id: '11', recipient_id: '2' },
-    { id: '12', recipient_id: '3' },
+    { id: '10', recipientId: '1' },
+    { id: '11', recipientId: '2' },
+    { id: '12', recipientId: '3' },
   ];
 
   it('lists every new row once, as parallel arrays', () => {

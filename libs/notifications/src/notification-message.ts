@@ -1,4 +1,5 @@
 import { BusMessage } from '@app/realtime';
+import type { CreatedNotification } from './notifications.repository';
 
 /** The bus topic on which every process learns of new notifications. */
 export const NOTIFICATIONS_TOPIC = 'notifications';
@@ -9,14 +10,9 @@ export interface NewNotifications {
   recipients: string[];
 }
 
-export interface CreatedRow {
-  id: string;
-  recipient_id: string;
-}
-
 /** One message per event, whatever the number of recipients (a go-live can have thousands). */
-export function toMessage(rows: readonly CreatedRow[]): NewNotifications & BusMessage {
-  return { ids: rows.map((row) => row.id), recipients: rows.map((row) => row.recipient_id) };
+export function toMessage(rows: readonly CreatedNotification[]): NewNotifications & BusMessage {
+  return { ids: rows.map((row) => row.id), recipients: rows.map((row) => row.recipientId) };
 }
 
 const DATABASE_ID = /^[1-9][0-9]{0,18}$/;

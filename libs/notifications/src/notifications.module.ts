@@ -9,6 +9,7 @@ import { NotificationModel } from './models/notification.model';
 import { NotificationFeed } from './notification-feed';
 import { postCreatedTargets } from './notification-targets';
 import { NotificationsResolver } from './notifications.resolver';
+import { NotificationsRepository } from './notifications.repository';
 import { NotificationsService } from './notifications.service';
 
 @Module({
@@ -18,7 +19,12 @@ import { NotificationsService } from './notifications.service';
     BroadcastsModule,
     TypeOrmModule.forFeature([NotificationEntity]),
   ],
-  providers: [NotificationsService, NotificationFeed, NotificationsResolver],
+  providers: [
+    NotificationsService,
+    NotificationsRepository,
+    NotificationFeed,
+    NotificationsResolver,
+  ],
   exports: [NotificationsService],
 })
 export class NotificationsModule implements OnModuleInit {

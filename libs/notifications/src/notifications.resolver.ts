@@ -16,12 +16,10 @@ import {
   Authenticated,
   ConnectionArgs,
   CurrentViewer,
-  encodeCursor,
   GlobalIdPipe,
+  mapConnection,
   NotFoundError,
-  pageSize,
   RequestContext,
-  toConnection,
   Viewer,
 } from '@app/common';
 import { PostModel, PostsService } from '@app/posts';
@@ -48,12 +46,8 @@ export class NotificationsResolver {
     @Args() args: ConnectionArgs,
     @CurrentViewer() viewer: Viewer,
   ): Promise<NotificationConnection> {
-    return toConnection(
-      await this.service.list(viewer.id, args),
-      pageSize(args),
-      (row) => encodeCursor([row.id]),
-      (row) => NotificationModel.from(row),
-      !!args.after,
+    return mapConnection(await this.service.list(viewer.id, args), (notification) =>
+      NotificationModel.from(notification),
     );
   }
 
@@ -115,11 +109,12 @@ export class NotificationsResolver {
     @Context() context: RequestContext,
   ): Promise<PostModel | null> {
     if (notification.postId === null) return null;
-    const post = await context.loaders.load(this.posts.byId, notification.postId);
-    if (!post || !(await this.posts.isVisible(context.loaders, post, context.viewer?.id))) {
-      return null;
-    }
-    return PostModel.from(post);
+    const post = await this.posts.findVisible(
+      context.loaders,
+      notification.postId,
+      context.viewer?.id,
+    );
+    return post ? PostModel.from(post) : null;
   }
 
   @ResolveField(() => BroadcastModel, {
@@ -132,13 +127,11 @@ export class NotificationsResolver {
     @Context() context: RequestContext,
   ): Promise<BroadcastModel | null> {
     if (notification.broadcastId === null) return null;
-    const broadcast = await context.loaders.load(this.broadcasts.byId, notification.broadcastId);
-    if (
-      !broadcast ||
-      !(await this.broadcasts.isVisible(context.loaders, broadcast, context.viewer?.id))
-    ) {
-      return null;
-    }
-    return BroadcastModel.from(broadcast);
+    const broadcast = await this.broadcasts.findVisible(
+      context.loaders,
+      notification.broadcastId,
+      context.viewer?.id,
+    );
+    return broadcast ? BroadcastModel.from(broadcast) : null;
   }
 }

@@ -8,10 +8,12 @@ import { PostHashtagEntity } from './entities/post-hashtag.entity';
 import { PostLikeEntity } from './entities/post-like.entity';
 import { PostMentionEntity } from './entities/post-mention.entity';
 import { PostEntity } from './entities/post.entity';
+import { PostLikesRepository } from './post-likes.repository';
+import { PostMentionsRepository } from './post-mentions.repository';
 import { PostModel } from './models/post.model';
-import { PostHashtagsRepository } from './post-hashtags.repository';
 import { PostEvents } from './posts.events';
 import { PostsResolver } from './posts.resolver';
+import { PostsRepository } from './posts.repository';
 import { PostsService } from './posts.service';
 
 @Module({
@@ -20,8 +22,15 @@ import { PostsService } from './posts.service';
     BroadcastsModule,
     TypeOrmModule.forFeature([PostEntity, PostLikeEntity, PostMentionEntity, PostHashtagEntity]),
   ],
-  providers: [PostsService, PostEvents, PostsResolver, PostHashtagsRepository],
-  exports: [PostsService, PostEvents, PostHashtagsRepository],
+  providers: [
+    PostsService,
+    PostsRepository,
+    PostLikesRepository,
+    PostMentionsRepository,
+    PostEvents,
+    PostsResolver,
+  ],
+  exports: [PostsService, PostsRepository, PostEvents],
 })
 export class PostsModule implements OnModuleInit {
   constructor(
@@ -32,10 +41,8 @@ export class PostsModule implements OnModuleInit {
 
   onModuleInit(): void {
     this.nodes.register('Post', async (id, context) => {
-      const post = await context.loaders.load(this.posts.byId, id);
-      if (!post || !(await this.posts.isVisible(context.loaders, post, context.viewer?.id)))
-        return undefined;
-      return PostModel.from(post);
+      const post = await this.posts.findVisible(context.loaders, id, context.viewer?.id);
+      return post && PostModel.from(post);
     });
     this.accountEvents.on('deleting', (manager, { userId }) =>
       this.posts.forgetAccount(manager, userId),

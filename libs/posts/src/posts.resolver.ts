@@ -15,10 +15,9 @@ import {
   ConnectionArgs,
   CurrentViewer,
   GlobalIdPipe,
-  pageSize,
+  mapConnection,
   parseOptionalGlobalId,
   RequestContext,
-  toConnection,
   Viewer,
 } from '@app/common';
 import { RelationshipPolicy } from '@app/graph';
@@ -135,10 +134,12 @@ export class PostsResolver {
     @Context() context: RequestContext,
   ): Promise<PostModel | null> {
     if (!post.replyToId) return null;
-    const parent = await context.loaders.load(this.posts.byId, post.replyToId);
-    if (!parent || !(await this.posts.isVisible(context.loaders, parent, context.viewer?.id)))
-      return null;
-    return PostModel.from(parent);
+    const parent = await this.posts.findVisible(
+      context.loaders,
+      post.replyToId,
+      context.viewer?.id,
+    );
+    return parent ? PostModel.from(parent) : null;
   }
 
   @ResolveField(() => BroadcastModel, {
@@ -150,14 +151,12 @@ export class PostsResolver {
     @Context() context: RequestContext,
   ): Promise<BroadcastModel | null> {
     if (!post.broadcastId) return null;
-    const broadcast = await context.loaders.load(this.broadcasts.byId, post.broadcastId);
-    if (
-      !broadcast ||
-      !(await this.broadcasts.isVisible(context.loaders, broadcast, context.viewer?.id))
-    ) {
-      return null;
-    }
-    return BroadcastModel.from(broadcast);
+    const broadcast = await this.broadcasts.findVisible(
+      context.loaders,
+      post.broadcastId,
+      context.viewer?.id,
+    );
+    return broadcast ? BroadcastModel.from(broadcast) : null;
   }
 
   @ResolveField(() => [UserModel], {
@@ -194,14 +193,8 @@ export class PostsResolver {
     @Args() args: ConnectionArgs,
     @Context() context: RequestContext,
   ): Promise<PostConnection> {
-    const rows = await this.posts.replies(post.rowId, context.viewer?.id, args);
-    return toConnection(
-      rows,
-      pageSize(args),
-      (r) => r.cursor,
-      (r) => PostModel.from(r.post),
-      !!args.after,
-    );
+    const replies = await this.posts.replies(post.rowId, context.viewer?.id, args);
+    return mapConnection(replies, (reply) => PostModel.from(reply));
   }
 
   private async reload(id: string, context: RequestContext): Promise<PostModel> {

@@ -1,35 +1,17 @@
-import { EntityManager } from 'typeorm';
-import { BroadcastModel, BroadcastsService } from '@app/broadcasts';
+import { BroadcastModel, BroadcastsRepository, BroadcastsService } from '@app/broadcasts';
 import { TimelineItemKind } from './entities/timeline-entry.entity';
-import { ItemKey, TimelineItemRef, TimelineSource } from './timeline-sources';
+import { itemRefs, TimelineSource } from './timeline-sources';
 
 /** Broadcasts as timeline items: at the time they went live, else when they were scheduled. */
-export function broadcastTimelineSource(broadcasts: BroadcastsService): TimelineSource {
+export function broadcastTimelineSource(
+  broadcasts: BroadcastsService,
+  table: BroadcastsRepository,
+): TimelineSource {
   return {
     kind: TimelineItemKind.BROADCAST,
-    async byAuthor(
-      manager: EntityManager,
-      authorId: string,
-      before: ItemKey | undefined,
-      limit: number,
-    ): Promise<TimelineItemRef[]> {
-      const params: unknown[] = [authorId, limit];
-      const keyset = before
-        ? 'AND (COALESCE(started_at, created_at), id) < ($3::timestamptz, $4::bigint)'
-        : '';
-      if (before) params.push(before.sortAt, before.itemId);
-      const rows = await manager.query<{ id: string; sort_at: Date }[]>(
-        `SELECT id, COALESCE(started_at, created_at) AS sort_at FROM broadcasts
-         WHERE broadcaster_id = $1 AND status <> 'CANCELED' ${keyset}
-         ORDER BY sort_at DESC, id DESC LIMIT $2`,
-        params,
-      );
-      return rows.map((row) => ({
-        kind: TimelineItemKind.BROADCAST,
-        itemId: row.id,
-        authorId,
-        sortAt: row.sort_at,
-      }));
+    async byAuthor(authorId, before, limit, manager) {
+      const keys = await table.sortKeysOf(authorId, before, limit, manager);
+      return itemRefs(TimelineItemKind.BROADCAST, authorId, keys);
     },
     async primeViewers(deliveries) {
       const banned = await broadcasts.bansAmong(
@@ -41,10 +23,8 @@ export function broadcastTimelineSource(broadcasts: BroadcastsService): Timeline
       }
     },
     async resolve(loaders, itemId, viewerId) {
-      const broadcast = await loaders.load(broadcasts.byId, itemId);
-      if (!broadcast || !(await broadcasts.isVisible(loaders, broadcast, viewerId)))
-        return undefined;
-      return BroadcastModel.from(broadcast);
+      const broadcast = await broadcasts.findVisible(loaders, itemId, viewerId);
+      return broadcast && BroadcastModel.from(broadcast);
     },
   };
 }

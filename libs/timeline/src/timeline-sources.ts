@@ -11,6 +11,21 @@ export interface TimelineItemRef {
   sortAt: Date;
 }
 
+/** An item's id and where its author's timeline sorts it. */
+export interface ItemSortKey {
+  id: string;
+  sortAt: Date;
+}
+
+/** The author's items of one kind as timeline references. */
+export function itemRefs(
+  kind: TimelineItemKind,
+  authorId: string,
+  keys: readonly ItemSortKey[],
+): TimelineItemRef[] {
+  return keys.map((key) => ({ kind, itemId: key.id, authorId, sortAt: key.sortAt }));
+}
+
 export interface ViewerDelivery {
   itemId: string;
   viewerId: string;
@@ -31,10 +46,11 @@ export interface TimelineSource {
   kind: TimelineItemKind;
   /** The author's items, newest first, strictly before `before` when given. */
   byAuthor(
-    manager: EntityManager,
     authorId: string,
     before: ItemKey | undefined,
     limit: number,
+    /** Inside a transaction (backfill): its manager. */
+    manager?: EntityManager,
   ): Promise<TimelineItemRef[]>;
   /**
    * Before one item is resolved for many viewers (a delivery burst): answers the per-viewer

@@ -1,7 +1,8 @@
 import { Args, Resolver, Subscription } from '@nestjs/graphql';
 import { Authenticated, CurrentViewer, RequestContext, Viewer } from '@app/common';
 import { TimelineUpdateModel } from './models/timeline-update.model';
-import { TimelineDelivery, TimelineLive } from './timeline-live';
+import { TimelineLive } from './live/timeline-live';
+import { TimelineDelivery } from './live/timeline-sinks';
 
 @Resolver(() => TimelineUpdateModel)
 export class TimelineUpdatesResolver {

@@ -4,9 +4,7 @@ import { afterCommit } from '@app/common';
 import { EventBus } from '@app/realtime';
 import { TimelineUpdateKind } from './entities/timeline-update.entity';
 import { TimelineItemRef } from './timeline-sources';
-
-/** Serializes writers of the log, so ids become visible in commit order (see the entity). */
-const LOG_LOCK = 7_346_001;
+import { TimelineUpdatesRepository } from './timeline-updates.repository';
 
 export const TIMELINE_TOPIC = 'timeline';
 
@@ -22,7 +20,10 @@ export interface TimelineDoorbell {
 /** Writes the per-viewer update log inside the caller's transaction; rings after commit. */
 @Injectable()
 export class TimelineUpdates {
-  constructor(private readonly bus: EventBus) {}
+  constructor(
+    private readonly log: TimelineUpdatesRepository,
+    private readonly bus: EventBus,
+  ) {}
 
   async record(
     manager: EntityManager,
@@ -32,20 +33,7 @@ export class TimelineUpdates {
     forFollowersOfAuthor = false,
   ): Promise<void> {
     if (owners.length === 0 && !forFollowersOfAuthor) return;
-    // Held to commit: a later writer's ids cannot become visible before this one's.
-    await manager.query('SELECT pg_advisory_xact_lock($1)', [LOG_LOCK]);
-    await manager.query(
-      `INSERT INTO timeline_updates (owner_id, author_id, kind, item_kind, item_id)
-       SELECT o, $2, $3, $4, $5 FROM unnest($1::bigint[]) AS o`,
-      [owners, item.authorId, kind, item.kind, item.itemId],
-    );
-    if (forFollowersOfAuthor) {
-      await manager.query(
-        `INSERT INTO timeline_updates (owner_id, author_id, kind, item_kind, item_id)
-         VALUES (NULL, $1, $2, $3, $4)`,
-        [item.authorId, kind, item.kind, item.itemId],
-      );
-    }
+    await this.log.append(kind, item, owners, forFollowersOfAuthor, manager);
     const doorbell: TimelineDoorbell = {
       owners,
       authors: forFollowersOfAuthor ? [item.authorId] : [],

@@ -1,9 +1,14 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountEvents } from '@app/accounts';
-import { BroadcastEvents, BroadcastsModule, BroadcastsService } from '@app/broadcasts';
+import {
+  BroadcastEvents,
+  BroadcastsModule,
+  BroadcastsRepository,
+  BroadcastsService,
+} from '@app/broadcasts';
 import { GraphEvents, GraphModule } from '@app/graph';
-import { PostEvents, PostsModule, PostsService } from '@app/posts';
+import { PostEvents, PostsModule, PostsRepository, PostsService } from '@app/posts';
 import { PullAuthorEntity, PulledItemEntity } from './entities/pulled-item.entity';
 import { TimelineEntryEntity } from './entities/timeline-entry.entity';
 import {
@@ -11,12 +16,19 @@ import {
   TimelineUpdateHorizonEntity,
 } from './entities/timeline-update.entity';
 import { broadcastTimelineSource } from './broadcast-timeline-source';
+import { TimelineDoorbellListener } from './live/timeline-doorbell-listener';
+import { TimelineItemDelivery } from './live/timeline-item-delivery';
+import { TimelineLive } from './live/timeline-live';
+import { TimelineLogReader } from './live/timeline-log-reader';
+import { TimelineSinks } from './live/timeline-sinks';
+import { TimelineUpdatePurge } from './live/timeline-update-purge';
 import { postTimelineSource } from './post-timeline-source';
 import { TimelineFanout } from './timeline-fanout';
-import { TimelineLive } from './timeline-live';
 import { TimelineProjector } from './timeline-projector';
 import { TimelineSources } from './timeline-sources';
+import { TimelineEntriesRepository } from './timeline-entries.repository';
 import { TimelineUpdates } from './timeline-updates';
+import { TimelineUpdatesRepository } from './timeline-updates.repository';
 import { TimelineUpdatesResolver } from './timeline-updates.resolver';
 import { TimelineResolver } from './timeline.resolver';
 import { TimelineService } from './timeline.service';
@@ -35,32 +47,41 @@ import { TimelineService } from './timeline.service';
     ]),
   ],
   providers: [
+    TimelineEntriesRepository,
+    TimelineUpdatesRepository,
     TimelineSources,
     TimelineFanout,
     TimelineUpdates,
     TimelineProjector,
     TimelineService,
+    TimelineSinks,
+    TimelineItemDelivery,
+    TimelineLogReader,
+    TimelineDoorbellListener,
+    TimelineUpdatePurge,
     TimelineLive,
     TimelineResolver,
     TimelineUpdatesResolver,
   ],
-  exports: [TimelineSources, TimelineProjector, TimelineService, TimelineLive],
+  exports: [TimelineSources, TimelineProjector, TimelineService, TimelineLive, TimelineUpdatePurge],
 })
 export class TimelineModule implements OnModuleInit {
   constructor(
     private readonly sources: TimelineSources,
     private readonly projector: TimelineProjector,
     private readonly posts: PostsService,
+    private readonly postsTable: PostsRepository,
     private readonly postEvents: PostEvents,
     private readonly graphEvents: GraphEvents,
     private readonly accountEvents: AccountEvents,
     private readonly broadcasts: BroadcastsService,
+    private readonly broadcastsTable: BroadcastsRepository,
     private readonly broadcastEvents: BroadcastEvents,
   ) {}
 
   onModuleInit(): void {
-    this.sources.register(postTimelineSource(this.posts));
-    this.sources.register(broadcastTimelineSource(this.broadcasts));
+    this.sources.register(postTimelineSource(this.posts, this.postsTable));
+    this.sources.register(broadcastTimelineSource(this.broadcasts, this.broadcastsTable));
     this.projector.subscribe(
       this.postEvents,
       this.graphEvents,

@@ -4,14 +4,14 @@ import {
   Authenticated,
   ConnectionArgs,
   CurrentViewer,
+  ConnectionShape,
   RequestContext,
-  toConnection,
   Viewer,
 } from '@app/common';
 import { RelationshipPolicy } from '@app/graph';
 import { TimelineConnection } from './models/timeline.model';
 import { TimelineItemRef, TimelineSources } from './timeline-sources';
-import { timelineCursor, TimelinePage, TimelineService } from './timeline.service';
+import { TimelineService } from './timeline.service';
 
 @Resolver(() => UserModel)
 export class TimelineResolver {
@@ -31,7 +31,7 @@ export class TimelineResolver {
     @CurrentViewer() viewer: Viewer,
     @Context() context: RequestContext,
   ): Promise<TimelineConnection> {
-    return this.connection(await this.timelines.home(viewer.id, args), args, context);
+    return this.connection(await this.timelines.home(viewer.id, args), context);
   }
 
   @ResolveField(() => TimelineConnection, {
@@ -46,34 +46,34 @@ export class TimelineResolver {
     // Empty, like followers and following, for a user who blocks the viewer: one only reaches
     // their withheld profile (RelationshipPolicy), where the API must still answer with it.
     const hidden = await this.policy.isHiddenFrom(context.loaders, user.rowId, context.viewer?.id);
-    return this.connection(await this.timelines.ofAuthor(user.rowId, args, hidden), args, context);
+    return this.connection(await this.timelines.ofAuthor(user.rowId, args, hidden), context);
   }
 
-  /** Resolves every item of the page in one batch per kind; items gone meanwhile are dropped. */
+  /**
+   * Resolves every item of the page in one batch per kind; items gone meanwhile are dropped, and
+   * the page's first and last cursors are those of the items kept. hasNextPage comes from the
+   * raw rows: an item dropped here does not end the timeline.
+   */
   private async connection(
-    page: TimelinePage,
-    args: ConnectionArgs,
+    page: ConnectionShape<TimelineItemRef>,
     context: RequestContext,
   ): Promise<TimelineConnection> {
     const nodes = await Promise.all(
-      page.refs
-        .slice(0, page.size)
-        .map((ref) =>
-          this.sources.get(ref.kind).resolve(context.loaders, ref.itemId, context.viewer?.id),
-        ),
+      page.edges.map(({ node: ref }) =>
+        this.sources.get(ref.kind).resolve(context.loaders, ref.itemId, context.viewer?.id),
+      ),
     );
-    const resolved = page.refs
-      .map((ref, i) => ({ ref, node: nodes[i] }))
-      .filter((row): row is { ref: TimelineItemRef; node: object } => row.node !== undefined);
-    const connection = toConnection(
-      resolved,
-      resolved.length,
-      (row) => timelineCursor(row.ref),
-      (row) => row.node,
-      !!args.after,
-    );
-    // hasNextPage comes from the raw rows: an item dropped above does not end the timeline.
-    connection.pageInfo.hasNextPage = page.refs.length > page.size;
-    return connection;
+    const edges = page.edges.flatMap((edge, i) => {
+      const node = nodes[i];
+      return node === undefined ? [] : [{ cursor: edge.cursor, node }];
+    });
+    return {
+      edges,
+      pageInfo: {
+        ...page.pageInfo,
+        startCursor: edges[0]?.cursor ?? null,
+        endCursor: edges[edges.length - 1]?.cursor ?? null,
+      },
+    };
   }
 }

@@ -1,6 +1,6 @@
-import { DataSource } from 'typeorm';
 import { encodeCursor, InvalidInputError } from '@app/common';
 import { TimelineItemKind } from './entities/timeline-entry.entity';
+import { TimelineEntriesRepository } from './timeline-entries.repository';
 import { ItemKey, TimelineItemRef, TimelineSource, TimelineSources } from './timeline-sources';
 import { parseTimelineCursor, timelineCursor, TimelineService } from './timeline.service';
 
@@ -16,7 +16,7 @@ function source(
 ): TimelineSource {
   return {
     kind,
-    byAuthor: (_manager, _authorId, before, limit) => {
+    byAuthor: (_authorId, before, limit) => {
       seen.push(before);
       const older = items.filter(
         (item) =>
@@ -45,20 +45,22 @@ describe('TimelineService.ofAuthor', () => {
     const sources = new TimelineSources();
     sources.register(source(TimelineItemKind.POST, posts, seen));
     sources.register(source(TimelineItemKind.BROADCAST, broadcasts, seen));
-    return new TimelineService({ manager: {} } as DataSource, sources);
+    return new TimelineService(sources, {} as TimelineEntriesRepository);
   }
 
   it('merges every kind newest first, ties broken by the larger item id, one extra row for hasNextPage', async () => {
     const page = await service([]).ofAuthor('1', { first: 2 }, false);
-    expect(page.size).toBe(2);
-    expect(page.refs.map((r) => r.itemId)).toEqual(['9', '7', '3']);
+    expect(page.edges.map((edge) => edge.node.itemId)).toEqual(['9', '7']);
+    expect(page.edges[1].cursor).toBe(timelineCursor(broadcasts[0]));
+    expect(page.pageInfo.hasNextPage).toBe(true);
   });
 
   it('passes the cursor key to every source', async () => {
     const seen: (ItemKey | undefined)[] = [];
     const after = timelineCursor(broadcasts[0]);
     const page = await service(seen).ofAuthor('1', { first: 5, after }, false);
-    expect(page.refs.map((r) => r.itemId)).toEqual(['3', '5']);
+    expect(page.edges.map((edge) => edge.node.itemId)).toEqual(['3', '5']);
+    expect(page.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
     expect(seen).toEqual([
       { sortAt: '2026-01-01T10:00:03.000Z', itemId: '7' },
       { sortAt: '2026-01-01T10:00:03.000Z', itemId: '7' },

@@ -12,7 +12,7 @@ import {
   Viewer,
 } from '@app/common';
 import { RelationshipPolicy } from '@app/graph';
-import { hashtagKey, PostHashtagsRepository, TaggedPost } from '@app/posts';
+import { hashtagKey, PostsRepository, TaggedPost } from '@app/posts';
 import { ShowSchedule } from '../button/see-it-status';
 import { AiringEntity } from './airing.entity';
 import { AiringsRepository } from './airings.repository';
@@ -83,7 +83,7 @@ export class ShowsService {
   constructor(
     private readonly shows: ShowsRepository,
     private readonly airingRows: AiringsRepository,
-    private readonly hashtags: PostHashtagsRepository,
+    private readonly posts: PostsRepository,
     private readonly policy: RelationshipPolicy,
   ) {}
 
@@ -171,7 +171,7 @@ export class ShowsService {
     viewerId: string | undefined,
     args: ConnectionArgs,
   ): Promise<ConnectionShape<TaggedPost>> {
-    return this.hashtags.pageByTag(show.tag, viewerId, args);
+    return this.posts.pageByTag(show.tag, viewerId, args);
   }
 
   /** Ids of the shows whose hashtags these are (as written in a post). */

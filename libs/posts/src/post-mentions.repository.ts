@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { userIdsByHandleSql } from '@app/accounts';
+import { GenerateSql, Queryable } from '@app/database';
+import { visibleToViewerSql } from '@app/graph';
+
+/** The accounts one post mentions. */
+export interface PostMentions {
+  postId: string;
+  /** In id order. */
+  userIds: string[];
+}
+
+/** The `post_mentions` table: which accounts a post @mentions. */
+@Injectable()
+export class PostMentionsRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** The mentions of each of `postIds` that has any. */
+  @GenerateSql({ params: [[['1', '2']]] })
+  async ofPosts(postIds: readonly string[]): Promise<PostMentions[]> {
+    const rows = await this.db.query<{ post_id: string; user_ids: string[] }[]>(
+      `SELECT post_id, array_agg(user_id ORDER BY user_id) AS user_ids FROM post_mentions
+       WHERE post_id = ANY($1::bigint[]) GROUP BY post_id`,
+      [postIds],
+    );
+    return rows.map((row) => ({ postId: row.post_id, userIds: row.user_ids }));
+  }
+
+  /**
+   * Stores the mentions of the accounts with these (lower-cased) handles that exist, are active
+   * and do not block the author; returns their ids.
+   */
+  @GenerateSql({ params: [['1', ['alice', 'bob'], '2']] })
+  async insertByHandles(
+    postId: string,
+    handles: readonly string[],
+    authorId: string,
+    db: Queryable = this.db,
+  ): Promise<string[]> {
+    const rows = await db.query<{ user_id: string }[]>(
+      `INSERT INTO post_mentions (post_id, user_id)
+       SELECT $1, m.id FROM (${userIdsByHandleSql('$2')}) m
+       WHERE ${visibleToViewerSql('m.id', '$3')}
+       ON CONFLICT DO NOTHING
+       RETURNING user_id`,
+      [postId, handles, authorId],
+    );
+    return rows.map((row) => row.user_id);
+  }
+}

@@ -1,0 +1,114 @@
+import { Injectable } from '@nestjs/common';
+import { encodeCursor, RequestLoaders, toGlobalId } from '@app/common';
+import { FollowService, FollowsRepository, RelationshipPolicy } from '@app/graph';
+import { TimelineItemKind } from '../entities/timeline-entry.entity';
+import { TimelineUpdateKind } from '../entities/timeline-update.entity';
+import { TimelineUpdateKindModel } from '../models/timeline-update.model';
+import { TimelineSources } from '../timeline-sources';
+import { LogEntry } from '../timeline-updates.repository';
+import { TimelineDelivery, TimelineSink } from './timeline-sinks';
+
+/** The cursor of an update: the id of its log row, a watermark to resume after. */
+export function updateCursor(id: bigint): string {
+  return encodeCursor([id.toString()]);
+}
+
+/** RESYNC: the client reloads its timeline and goes on from `last`. */
+export function resyncUpdate(viewerId: string, last: bigint): TimelineDelivery {
+  return {
+    update: {
+      kind: TimelineUpdateKindModel.RESYNC,
+      cursor: updateCursor(last),
+      item: null,
+      itemId: null,
+    },
+    loaders: new RequestLoaders(viewerId),
+  };
+}
+
+/**
+ * Turns log rows into updates: resolves each row's item as its viewer may see it, and pushes it
+ * to the viewer's subscription. Rows fetched once for everyone go through one shared loader set;
+ * the per-viewer facts (blocks, follows) are read for all viewers in two statements and primed,
+ * so a burst to thousands of followers costs a handful of queries.
+ */
+@Injectable()
+export class TimelineItemDelivery {
+  constructor(
+    private readonly sources: TimelineSources,
+    private readonly policy: RelationshipPolicy,
+    private readonly follows: FollowService,
+    private readonly followPairs: FollowsRepository,
+  ) {}
+
+  async deliver(deliveries: [TimelineSink, LogEntry][]): Promise<void> {
+    if (deliveries.length === 0) return;
+    const shared = new RequestLoaders(undefined);
+    const prepared = deliveries.map(([sink, row]) => ({
+      sink,
+      row,
+      loaders: new RequestLoaders(sink.viewerId, shared),
+    }));
+    const viewers = [...new Set(deliveries.map(([sink]) => sink.viewerId))];
+    const authors = [...new Set(deliveries.map(([, row]) => row.authorId))];
+    const [, follows] = await Promise.all([
+      this.policy.primeBlocksViewer(
+        prepared.map(({ sink, row, loaders }) => ({
+          ownerId: row.authorId,
+          viewerId: sink.viewerId,
+          loaders,
+        })),
+      ),
+      this.followPairs.findPairs(viewers, authors),
+    ]);
+    const notifyOf = new Map(follows.map((f) => [`${f.followerId}:${f.followeeId}`, f.notify]));
+    for (const { sink, row, loaders } of prepared) {
+      const notify = notifyOf.get(`${sink.viewerId}:${row.authorId}`);
+      loaders.prime(
+        this.follows.viewerFollows,
+        row.authorId,
+        notify === undefined ? undefined : { notify },
+      );
+    }
+    const live = prepared.filter(({ row }) => row.kind !== TimelineUpdateKind.REMOVED);
+    for (const kind of new Set(live.map(({ row }) => row.itemKind))) {
+      await this.sources.get(kind).primeViewers?.(
+        live
+          .filter(({ row }) => row.itemKind === kind)
+          .map(({ sink, row, loaders }) => ({
+            itemId: row.itemId,
+            viewerId: sink.viewerId,
+            loaders,
+          })),
+      );
+    }
+    const resolved = await Promise.all(
+      prepared.map(async ({ sink, row, loaders }) => {
+        const item =
+          row.kind === TimelineUpdateKind.REMOVED
+            ? null
+            : ((await this.sources.get(row.itemKind).resolve(loaders, row.itemId, sink.viewerId)) ??
+              null);
+        return { sink, row, loaders, item };
+      }),
+    );
+    // Pushed in log order, after every item of the page is resolved.
+    for (const { sink, row, loaders, item } of resolved) {
+      sink.last = row.id;
+      if (sink.closed || (item === null && row.kind !== TimelineUpdateKind.REMOVED)) continue;
+      sink.queue.push({
+        update: {
+          // The log's kinds are the API's, but RESYNC, which only the server sends.
+          kind: row.kind as string as TimelineUpdateKindModel,
+          cursor: updateCursor(sink.last),
+          item,
+          itemId: toGlobalId(
+            row.itemKind === TimelineItemKind.POST ? 'Post' : 'Broadcast',
+            row.itemId,
+          ),
+        },
+        loaders,
+      });
+    }
+  }
+}

@@ -1,0 +1,87 @@
+import { Injectable } from '@nestjs/common';
+import { RequestLoaders } from '@app/common';
+import { AsyncQueue } from '@app/realtime';
+import { TimelineUpdateModel } from '../models/timeline-update.model';
+
+/** An update with the loaders its item was resolved with, for the fields resolved next. */
+export interface TimelineDelivery {
+  update: TimelineUpdateModel;
+  loaders: RequestLoaders;
+}
+
+/** One open `timelineUpdates` subscription in this process. */
+export interface TimelineSink {
+  viewerId: string;
+  /** Id of the last log row delivered (or skipped): the watermark its cursor encodes. */
+  last: bigint;
+  /** Accounts above the fan-out limit the viewer follows: their ownerless rows are theirs too. */
+  pullAuthors: Set<string>;
+  queue: AsyncQueue<TimelineDelivery>;
+  closed: boolean;
+}
+
+/**
+ * The open subscriptions of this process, indexed by owner (their own log rows) and by the large
+ * accounts they pull from (those accounts' ownerless rows).
+ */
+@Injectable()
+export class TimelineSinks {
+  private readonly byOwner = new Map<string, Set<TimelineSink>>();
+  private readonly byAuthor = new Map<string, Set<TimelineSink>>();
+
+  register(sink: TimelineSink): void {
+    add(this.byOwner, sink.viewerId, sink);
+    for (const author of sink.pullAuthors) add(this.byAuthor, author, sink);
+  }
+
+  unregister(sink: TimelineSink): void {
+    remove(this.byOwner, sink.viewerId, sink);
+    for (const author of sink.pullAuthors) remove(this.byAuthor, author, sink);
+  }
+
+  /** Replaces whom the sink pulls from, keeping the index in step. */
+  setPullAuthors(sink: TimelineSink, pullAuthors: Set<string>): void {
+    this.unregister(sink);
+    sink.pullAuthors = pullAuthors;
+    if (!sink.closed) this.register(sink);
+  }
+
+  /** Adds one account the sink pulls from (it was just found to follow it). */
+  addPullAuthor(sink: TimelineSink, author: string): void {
+    if (sink.pullAuthors.has(author)) return;
+    sink.pullAuthors.add(author);
+    add(this.byAuthor, author, sink);
+  }
+
+  /** The sinks a log row is for: its owner's, or for an ownerless row its author's followers'. */
+  targetsOf(ownerId: string | null, authorId: string): ReadonlySet<TimelineSink> {
+    return (ownerId ? this.byOwner.get(ownerId) : this.byAuthor.get(authorId)) ?? new Set();
+  }
+
+  ofOwner(ownerId: string): TimelineSink[] {
+    return [...(this.byOwner.get(ownerId) ?? [])];
+  }
+
+  owners(): string[] {
+    return [...this.byOwner.keys()];
+  }
+
+  all(): TimelineSink[] {
+    return [...this.byOwner.values()].flatMap((set) => [...set]);
+  }
+
+  isEmpty(): boolean {
+    return this.byOwner.size === 0;
+  }
+}
+
+function add<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
+  const set = map.get(key) ?? new Set<V>();
+  set.add(value);
+  map.set(key, set);
+}
+
+function remove<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
+  const set = map.get(key);
+  if (set?.delete(value) && set.size === 0) map.delete(key);
+}

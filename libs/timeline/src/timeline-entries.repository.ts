@@ -1,0 +1,264 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { ConnectionArgs, ConnectionShape, encodeCursor, groupBy, keysetPage } from '@app/common';
+import { GenerateSql, Queryable, returningRows } from '@app/database';
+import { followersOfSql, followsOfSql, visibleToViewerSql, VisibilityScope } from '@app/graph';
+import { TimelineItemKind } from './entities/timeline-entry.entity';
+import { TimelineItemRef } from './timeline-sources';
+
+/** A row of `timeline_entries` or `timeline_pulled_items`: an item where a timeline sorts it. */
+interface RefRecord {
+  sort_at: Date;
+  item_id: string;
+  item_kind: TimelineItemKind;
+  author_id: string;
+}
+
+const REF_COLUMNS = 'sort_at, item_id, item_kind, author_id';
+
+function toRef(row: RefRecord): TimelineItemRef {
+  return {
+    kind: row.item_kind,
+    itemId: row.item_id,
+    authorId: row.author_id,
+    sortAt: row.sort_at,
+  };
+}
+
+/** Where an item went (or was) in home timelines. */
+export interface TimelinePlacement {
+  /** Owners whose home timeline holds (or held) the item. */
+  owners: string[];
+  /** Written once for the author's followers to pull, not per follower. */
+  pulled: boolean;
+}
+
+const EXAMPLE_ITEM: TimelineItemRef = {
+  kind: TimelineItemKind.POST,
+  itemId: '42',
+  authorId: '1',
+  sortAt: new Date('2026-01-01T10:00:00.000Z'),
+};
+
+/**
+ * Home timelines: `timeline_entries` (one row per owner and item, fan-out on write), and for
+ * accounts above the fan-out limit `timeline_pulled_items` (their items, once) and
+ * `timeline_pull_authors` (who they are).
+ */
+@Injectable()
+export class TimelineEntriesRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /**
+   * The viewer's home: their materialized timeline merged with the pulled items of the large
+   * accounts they follow, without authors hidden from the viewer's feeds (muted, suspended; a
+   * block takes the rows out). One statement; its cost depends on the page size and the number of large
+   * accounts followed, not on the follow count.
+   */
+  @GenerateSql({
+    params: [
+      ['1', { first: 20 }],
+      ['1', { first: 20, after: encodeCursor(['2026-01-01T10:00:00.000Z', '42']) }],
+    ],
+  })
+  home(viewerId: string, args: ConnectionArgs): Promise<ConnectionShape<TimelineItemRef>> {
+    return keysetPage(
+      args,
+      {
+        columns: [
+          { sql: 'sort_at', part: 'timestamp' },
+          { sql: 'item_id', part: 'int' },
+        ],
+        direction: 'DESC',
+        keyOf: (ref: TimelineItemRef) => [ref.sortAt, ref.itemId],
+      },
+      [viewerId],
+      async ({ andAfter, limit, params }) => {
+        params.push(limit);
+        const limitParam = `$${params.length}`;
+        const rows = await this.db.query<RefRecord[]>(
+          `SELECT ${REF_COLUMNS} FROM (
+             (SELECT ${REF_COLUMNS}
+              FROM timeline_entries te
+              WHERE te.owner_id = $1 ${andAfter}
+                AND ${visibleToViewerSql('te.author_id', '$1', VisibilityScope.FOLLOWED_FEED)}
+              ORDER BY te.sort_at DESC, te.item_id DESC
+              LIMIT ${limitParam})
+             UNION
+             (SELECT pi.sort_at, pi.item_id, pi.item_kind, pi.author_id
+              FROM timeline_pull_authors pa
+              JOIN (${followsOfSql('ARRAY[$1::bigint]')}) f ON f.followee_id = pa.author_id
+              CROSS JOIN LATERAL (
+                SELECT ${REF_COLUMNS}
+                FROM timeline_pulled_items
+                WHERE author_id = pa.author_id ${andAfter}
+                ORDER BY sort_at DESC, item_id DESC
+                LIMIT ${limitParam}
+              ) pi
+              WHERE ${visibleToViewerSql('pa.author_id', '$1', VisibilityScope.FOLLOWED_FEED)})
+           ) merged
+           ORDER BY sort_at DESC, item_id DESC
+           LIMIT ${limitParam}`,
+          params,
+        );
+        return rows.map(toRef);
+      },
+    );
+  }
+
+  /**
+   * Copies the item into the timelines of the author and their followers (for a reply, only
+   * followers who also follow `onlyFollowersOf`); returns the owners it was new to.
+   */
+  @GenerateSql({
+    params: [
+      [EXAMPLE_ITEM, null],
+      [EXAMPLE_ITEM, '2'],
+    ],
+  })
+  async fanOut(
+    item: TimelineItemRef,
+    onlyFollowersOf: string | null,
+    db: Queryable = this.db,
+  ): Promise<string[]> {
+    const rows = await db.query<{ owner_id: string }[]>(
+      `INSERT INTO timeline_entries (owner_id, sort_at, item_id, item_kind, author_id)
+       SELECT owner_id, $2, $3, $4, $1 FROM (
+         SELECT $1::bigint AS owner_id
+         UNION ALL
+         ${followersOfSql('$1', { alsoFollowing: '$5' })}
+       ) owners
+       ON CONFLICT DO NOTHING
+       RETURNING owner_id`,
+      [item.authorId, item.sortAt, item.itemId, item.kind, onlyFollowersOf],
+    );
+    return rows.map((row) => row.owner_id);
+  }
+
+  /**
+   * For an author above the fan-out limit: the item once, for followers to pull, the author
+   * listed as one to pull from, and the item in the author's own timeline.
+   */
+  @GenerateSql({ params: [[EXAMPLE_ITEM]] })
+  async addPulled(item: TimelineItemRef, db: Queryable = this.db): Promise<void> {
+    const params = [item.authorId, item.sortAt, item.itemId, item.kind];
+    await db.query(
+      `INSERT INTO timeline_pulled_items (author_id, sort_at, item_id, item_kind)
+       VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
+      params,
+    );
+    await db.query(
+      'INSERT INTO timeline_pull_authors (author_id) VALUES ($1) ON CONFLICT DO NOTHING',
+      [item.authorId],
+    );
+    await db.query(
+      `INSERT INTO timeline_entries (owner_id, sort_at, item_id, item_kind, author_id)
+       VALUES ($1, $2, $3, $4, $1) ON CONFLICT DO NOTHING`,
+      params,
+    );
+  }
+
+  /** Who has the item in their timeline now. */
+  @GenerateSql({ params: [['42']] })
+  async holders(itemId: string, db: Queryable = this.db): Promise<TimelinePlacement> {
+    const owners = await db.query<{ owner_id: string }[]>(
+      'SELECT owner_id FROM timeline_entries WHERE item_id = $1',
+      [itemId],
+    );
+    const pulled = await db.query<unknown[]>(
+      'SELECT 1 FROM timeline_pulled_items WHERE item_id = $1',
+      [itemId],
+    );
+    return { owners: owners.map((row) => row.owner_id), pulled: pulled.length > 0 };
+  }
+
+  /** Takes an item out of every timeline; returns whose it was in. */
+  @GenerateSql({ params: [['42']] })
+  async removeItem(itemId: string, db: Queryable = this.db): Promise<TimelinePlacement> {
+    const manager = db instanceof DataSource ? db.manager : db;
+    const owners = await returningRows<{ owner_id: string }>(
+      manager,
+      'DELETE FROM timeline_entries WHERE item_id = $1 RETURNING owner_id',
+      [itemId],
+    );
+    const pulled = await returningRows(
+      manager,
+      'DELETE FROM timeline_pulled_items WHERE item_id = $1 RETURNING 1',
+      [itemId],
+    );
+    return { owners: owners.map((row) => row.owner_id), pulled: pulled.length > 0 };
+  }
+
+  /** Puts the author's `items` into the owner's timeline; returns the ids it did not hold yet. */
+  @GenerateSql({ params: [['2', '1', [EXAMPLE_ITEM]]] })
+  async addToOwner(
+    ownerId: string,
+    authorId: string,
+    items: readonly TimelineItemRef[],
+    db: Queryable = this.db,
+  ): Promise<string[]> {
+    const rows = await db.query<{ item_id: string }[]>(
+      `INSERT INTO timeline_entries (owner_id, sort_at, item_id, item_kind, author_id)
+       SELECT $1, i.sort_at, i.item_id, i.item_kind::timeline_item_kind, $2
+       FROM unnest($3::timestamptz[], $4::bigint[], $5::text[]) AS i(sort_at, item_id, item_kind)
+       ON CONFLICT DO NOTHING
+       RETURNING item_id`,
+      [
+        ownerId,
+        authorId,
+        items.map((i) => i.sortAt),
+        items.map((i) => i.itemId),
+        items.map((i) => i.kind),
+      ],
+    );
+    return rows.map((row) => row.item_id);
+  }
+
+  /** The author's items leave the owner's timeline; returns them. */
+  @GenerateSql({ params: [['2', '1']] })
+  async removeAuthorFromOwner(
+    ownerId: string,
+    authorId: string,
+    db: Queryable = this.db,
+  ): Promise<TimelineItemRef[]> {
+    const rows = await returningRows<RefRecord>(
+      db instanceof DataSource ? db.manager : db,
+      `DELETE FROM timeline_entries WHERE owner_id = $1 AND author_id = $2
+       RETURNING ${REF_COLUMNS}`,
+      [ownerId, authorId],
+    );
+    return rows.map(toRef);
+  }
+
+  /** The account's timeline, and its items in everyone's, go. */
+  @GenerateSql({ params: [['1']] })
+  async forgetAccount(userId: string, db: Queryable = this.db): Promise<void> {
+    // author_id has no index; the author's own timeline holds all their items (see fanOut and
+    // addPulled), so their rows elsewhere are found through the item index.
+    await db.query(
+      `DELETE FROM timeline_entries WHERE item_id IN (
+         SELECT item_id FROM timeline_entries WHERE owner_id = $1 AND author_id = $1)`,
+      [userId],
+    );
+    await db.query('DELETE FROM timeline_entries WHERE owner_id = $1', [userId]);
+    await db.query('DELETE FROM timeline_pulled_items WHERE author_id = $1', [userId]);
+    await db.query('DELETE FROM timeline_pull_authors WHERE author_id = $1', [userId]);
+  }
+
+  /** The accounts above the fan-out limit each viewer follows, in one statement. */
+  @GenerateSql({ params: [[['1', '2']]] })
+  async pullAuthorsOf(viewerIds: readonly string[]): Promise<Map<string, Set<string>>> {
+    const rows = await this.db.query<{ viewer_id: string; author_id: string }[]>(
+      `SELECT f.follower_id AS viewer_id, pa.author_id FROM timeline_pull_authors pa
+       JOIN (${followsOfSql('$1')}) f ON f.followee_id = pa.author_id`,
+      [[...new Set(viewerIds)]],
+    );
+    const byViewer = groupBy(
+      rows,
+      (row) => row.viewer_id,
+      (row) => row.author_id,
+    );
+    return new Map([...byViewer].map(([viewer, authors]) => [viewer, new Set(authors)]));
+  }
+}
