@@ -78,3 +78,55 @@ FROM
 WHERE
   blocked_id = $1
   AND blocker_id = ANY ($2::bigint[]);
+
+-- RelationshipsRepository.insertBlock
+-- params: ["1","2"]
+INSERT INTO
+  blocks (blocker_id, blocked_id)
+VALUES
+  ($1, $2)
+ON CONFLICT DO NOTHING
+RETURNING
+  1;
+
+-- RelationshipsRepository.deleteBlock
+-- params: ["1","2"]
+DELETE FROM blocks
+WHERE
+  blocker_id = $1
+  AND blocked_id = $2;
+
+-- RelationshipsRepository.insertMute
+-- params: ["1","2"]
+INSERT INTO
+  mutes (muter_id, muted_id)
+VALUES
+  ($1, $2)
+ON CONFLICT DO NOTHING;
+
+-- RelationshipsRepository.deleteMute
+-- params: ["1","2"]
+DELETE FROM mutes
+WHERE
+  muter_id = $1
+  AND muted_id = $2;
+
+-- RelationshipsRepository.blockedBy
+-- params: ["1",["2","3"]]
+SELECT
+  blocked_id
+FROM
+  blocks
+WHERE
+  blocker_id = $1
+  AND blocked_id = ANY ($2::bigint[]);
+
+-- RelationshipsRepository.mutedBy
+-- params: ["1",["2","3"]]
+SELECT
+  muted_id
+FROM
+  mutes
+WHERE
+  muter_id = $1
+  AND muted_id = ANY ($2::bigint[]);
