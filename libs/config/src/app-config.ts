@@ -13,6 +13,8 @@ export interface AppConfig {
   /** PostgreSQL to use; when absent the service runs an embedded one in `dataDir`. */
   readonly databaseUrl?: string;
   readonly dataDir: string;
+  /** The web app's build (index.html, explorer.html, assets/), served at `/`. */
+  readonly webDir: string;
   readonly redisUrl?: string;
   /** Prefix of every Redis key and channel, so several deployments (or test apps) can share one Redis. */
   readonly redisKeyPrefix: string;
@@ -38,7 +40,7 @@ export interface AppConfig {
     /** Fragment spreads of an operation counted as they expand (a fragment spread twice counts twice). */
     readonly maxFragmentSpreads: number;
     readonly maxBodyBytes: number;
-    /** Apollo's landing page at /graphql; on by default outside production. */
+    /** The bundled API explorer on `GET /graphql` from a browser; on by default outside production. */
     readonly playground: boolean;
   };
   readonly media: {
@@ -310,6 +312,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     port,
     databaseUrl,
     dataDir,
+    webDir: resolve(read.string('WEB_DIR') ?? 'dist/web'),
     redisUrl,
     redisKeyPrefix: read.string('REDIS_KEY_PREFIX') ?? 'seeit:',
     jwtSecret: '',

@@ -1,14 +1,14 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { decodeCursor, encodeCursor, RequestLoaders, toGlobalId } from '@app/common';
+import { decodeCursor, RequestLoaders, toGlobalId } from '@app/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { FollowService, RelationshipPolicy } from '@app/graph';
 import { AsyncQueue, BusMessage, EventBus } from '@app/realtime';
 import { TimelineItemKind } from './entities/timeline-entry.entity';
 import { TimelineUpdateKindModel, TimelineUpdateModel } from './models/timeline-update.model';
 import { TimelineSources } from './timeline-sources';
-import { TIMELINE_TOPIC, TimelineDoorbell } from './timeline-updates';
+import { LOG_HEAD_SQL, TIMELINE_TOPIC, TimelineDoorbell, updateCursor } from './timeline-updates';
 
 /** An update with the loaders its item was resolved with, for the fields resolved next. */
 export interface TimelineDelivery {
@@ -37,10 +37,6 @@ interface LogRow {
 }
 
 const PAGE = 500;
-
-export function updateCursor(id: bigint): string {
-  return encodeCursor([id.toString()]);
-}
 
 /**
  * Delivers the update log to this process's subscribers. Replay and live delivery are the same
@@ -97,13 +93,7 @@ export class TimelineLive implements OnModuleInit, OnModuleDestroy {
   ): Promise<AsyncIterableIterator<TimelineDelivery>> {
     const afterId = after ? BigInt(decodeCursor(after, ['int'])[0]) : undefined;
     const pullAuthors = await this.pullAuthorsOf(viewerId);
-    // The head never falls below the horizon: a purge that empties the log leaves the horizon as
-    // the head, so a RESYNC cursor is always one a resume accepts.
-    const [bounds] = await this.db.query<{ head: string; purged: string }[]>(
-      `SELECT GREATEST((SELECT COALESCE(max(id), 0) FROM timeline_updates), purged_through) AS head,
-              purged_through AS purged
-       FROM timeline_update_horizon`,
-    );
+    const [bounds] = await this.db.query<{ head: string; purged: string }[]>(LOG_HEAD_SQL);
     const head = BigInt(bounds.head);
     const resync =
       afterId !== undefined &&

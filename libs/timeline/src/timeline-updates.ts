@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { afterCommit } from '@app/common';
+import { afterCommit, encodeCursor } from '@app/common';
 import { EventBus } from '@app/realtime';
 import { TimelineUpdateKind } from './entities/timeline-update.entity';
 import { TimelineItemRef } from './timeline-sources';
@@ -9,6 +9,19 @@ import { TimelineItemRef } from './timeline-sources';
 const LOG_LOCK = 7_346_001;
 
 export const TIMELINE_TOPIC = 'timeline';
+
+/**
+ * The log's head as a one-row relation (`head`): its newest id, never below the purge horizon, so
+ * a cursor made from it is always one that `timelineUpdates` resumes from.
+ */
+export const LOG_HEAD_SQL = `SELECT GREATEST((SELECT COALESCE(max(id), 0) FROM timeline_updates), purged_through) AS head,
+         purged_through AS purged
+  FROM timeline_update_horizon`;
+
+/** A resume point in the log: everything after log row `id`. */
+export function updateCursor(id: bigint | string): string {
+  return encodeCursor([id.toString()]);
+}
 
 /** The doorbell on the bus: whose logs have new rows. Subscribers read the rows themselves. */
 export interface TimelineDoorbell {

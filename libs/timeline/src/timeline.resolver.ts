@@ -12,6 +12,7 @@ import { RelationshipPolicy } from '@app/graph';
 import { TimelineConnection } from './models/timeline.model';
 import { TimelineItemRef, TimelineSources } from './timeline-sources';
 import { timelineCursor, TimelinePage, TimelineService } from './timeline.service';
+import { updateCursor } from './timeline-updates';
 
 @Resolver(() => UserModel)
 export class TimelineResolver {
@@ -74,6 +75,6 @@ export class TimelineResolver {
     );
     // hasNextPage comes from the raw rows: an item dropped above does not end the timeline.
     connection.pageInfo.hasNextPage = page.refs.length > page.size;
-    return connection;
+    return { ...connection, updatesCursor: updateCursor(page.logHead) };
   }
 }

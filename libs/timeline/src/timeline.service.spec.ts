@@ -45,13 +45,18 @@ describe('TimelineService.ofAuthor', () => {
     const sources = new TimelineSources();
     sources.register(source(TimelineItemKind.POST, posts, seen));
     sources.register(source(TimelineItemKind.BROADCAST, broadcasts, seen));
-    return new TimelineService({ manager: {} } as DataSource, sources);
+    const manager = { query: () => Promise.resolve([{ head: '12' }]) };
+    const db = {
+      transaction: (_level: string, work: (m: typeof manager) => unknown) => work(manager),
+    };
+    return new TimelineService(db as unknown as DataSource, sources);
   }
 
   it('merges every kind newest first, ties broken by the larger item id, one extra row for hasNextPage', async () => {
     const page = await service([]).ofAuthor('1', { first: 2 }, false);
     expect(page.size).toBe(2);
     expect(page.refs.map((r) => r.itemId)).toEqual(['9', '7', '3']);
+    expect(page.logHead).toBe('12');
   });
 
   it('passes the cursor key to every source', async () => {
