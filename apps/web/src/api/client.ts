@@ -101,6 +101,8 @@ export function subscribeFromCursor<TData, TVariables extends { after?: string |
 
 export const client = new Client({
   url: '/graphql',
+  // POST for every operation: the API refuses GET queries without a CSRF-safe header.
+  preferGetMethod: false,
   fetchOptions: () => {
     const token = session.token();
     return token ? { headers: { authorization: `Bearer ${token}` } } : {};
