@@ -12,7 +12,7 @@ import {
   type PostCardFragment,
   type TimelineCardFragment,
 } from '../generated/graphql';
-import { ErrorText } from '../ui/errors';
+import { describeError, ErrorText } from '../ui/errors';
 import { Player } from '../ui/Player';
 import { SeeItButton } from './SeeItButton';
 import { RichText } from './RichText';
@@ -124,7 +124,10 @@ function InlineReplay({ broadcastId }: { broadcastId: string }) {
       .toPromise();
     const playbackUrl = result.data?.broadcast?.replay?.playbackUrl;
     if (playbackUrl) setUrl(playbackUrl);
-    else setError(result.error?.message ?? 'This replay cannot be played any more.');
+    else
+      setError(
+        result.error ? describeError(result.error) : 'This replay cannot be played any more.',
+      );
   };
   if (url) return <Player src={url} title="Replay" />;
   return (
