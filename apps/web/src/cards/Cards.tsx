@@ -75,7 +75,11 @@ function BroadcastSummary({ broadcast }: { broadcast: BroadcastCardFragment }) {
         <StatusBadge broadcast={broadcast} />{' '}
         <Link href={`/broadcasts/${encodeURIComponent(broadcast.id)}`}>{broadcast.title}</Link>
       </p>
-      {broadcast.status === 'LIVE' && <LiveViewers broadcast={broadcast} />}
+      {broadcast.status === 'LIVE' && (
+        <p>
+          <LiveViewers broadcast={broadcast} />
+        </p>
+      )}
       {broadcast.status === 'SCHEDULED' && broadcast.scheduledFor && (
         <p className="muted">Starts {when(broadcast.scheduledFor)}</p>
       )}
@@ -108,9 +112,9 @@ export function LiveViewers({ broadcast }: { broadcast: BroadcastCardFragment })
   });
   const viewers = events.data?.broadcastEvents.viewerCount ?? broadcast.viewerCount;
   return (
-    <p className="muted" aria-live="off">
+    <span className="muted">
       <span className="viewer-count">{viewers}</span> watching
-    </p>
+    </span>
   );
 }
 
