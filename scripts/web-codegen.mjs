@@ -6,7 +6,6 @@
 // the one the API pins for Node 20.
 import { codegen } from '@graphql-codegen/core';
 import * as typedDocumentNode from '@graphql-codegen/typed-document-node';
-import * as typescript from '@graphql-codegen/typescript';
 import * as typescriptOperations from '@graphql-codegen/typescript-operations';
 import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -29,7 +28,7 @@ const documents = graphqlFiles(sources)
   .sort()
   .map((path) => ({ location: relative(root, path), document: parse(readFileSync(path, 'utf8')) }));
 
-const pluginMap = { typescript, typescriptOperations, typedDocumentNode };
+const pluginMap = { typescriptOperations, typedDocumentNode };
 
 /**
  * What graphcache reads of the schema: object, interface and union types with their fields and
@@ -86,7 +85,7 @@ const outputs = {
       documents,
       filename: 'graphql.ts',
       pluginMap,
-      plugins: [{ typescript: {} }, { typescriptOperations: {} }, { typedDocumentNode: {} }],
+      plugins: [{ typescriptOperations: {} }, { typedDocumentNode: {} }],
       config: {
         scalars: { DateTime: 'string' },
         enumsAsTypes: true,

@@ -17,6 +17,10 @@ const keys: KeyingConfig = Object.fromEntries(
 );
 
 const MAX_RETRY_MS = 30_000;
+/** The API closes with this code for a token it will never accept: retrying cannot help. */
+const TOKEN_REJECTED = 4403;
+const closeCode = (event: unknown): number | undefined =>
+  event && typeof event === 'object' && 'code' in event ? Number(event.code) : undefined;
 
 /** Full jitter: a restarted server is not hit by every client at the same instant. */
 async function backoff(retries: number): Promise<void> {
@@ -35,12 +39,12 @@ export const socket = createSocket({
     return token ? { authorization: `Bearer ${token}` } : {};
   },
   retryAttempts: Infinity,
-  shouldRetry: () => true,
+  shouldRetry: (event) => closeCode(event) !== TOKEN_REJECTED,
   retryWait: backoff,
   keepAlive: 15_000,
 });
 
-export type SocketState = 'connecting' | 'connected' | 'reconnecting';
+export type SocketState = 'connecting' | 'connected' | 'reconnecting' | 'rejected';
 let socketState: SocketState = 'connecting';
 const stateListeners = new Set<(state: SocketState) => void>();
 const reconnectListeners = new Set<() => void>();
@@ -52,8 +56,9 @@ socket.on('connected', (_socket, _payload, wasRetry) => {
   setSocketState('connected');
   if (wasRetry) for (const listener of reconnectListeners) listener();
 });
-socket.on('closed', () => {
-  if (socketState === 'connected') setSocketState('reconnecting');
+socket.on('closed', (event) => {
+  if (closeCode(event) === TOKEN_REJECTED) setSocketState('rejected');
+  else if (socketState === 'connected') setSocketState('reconnecting');
 });
 
 export const socketEvents = {
@@ -88,7 +93,8 @@ export function subscribeFromCursor<TData, TVariables extends { after?: string |
       payload.variables.after = cursorOf(result.data);
       sink.next(result.data);
     },
-    error: (error) => sink.error(error instanceof Error ? error.message : 'The live stream failed.'),
+    error: (error) =>
+      sink.error(error instanceof Error ? error.message : 'The live stream failed.'),
     complete: () => undefined,
   });
 }

@@ -111,9 +111,13 @@ function Header({ me }: { me: Me | null }) {
 function ConnectionBanner() {
   const [state, setState] = useState<SocketState>(socketEvents.state());
   useEffect(() => socketEvents.onState(setState), []);
+  const message = {
+    reconnecting: 'Connection lost: reconnecting…',
+    rejected: 'Your session is no longer valid: sign out and sign in again.',
+  }[state as string];
   return (
-    <div role="status" className={state === 'reconnecting' ? 'banner' : 'visually-hidden'}>
-      {state === 'reconnecting' ? 'Connection lost: reconnecting…' : ''}
+    <div role="status" className={message ? 'banner' : 'visually-hidden'}>
+      {message ?? ''}
     </div>
   );
 }
@@ -134,5 +138,9 @@ function Routes({ me }: { me: Me | null }): ReactNode {
   if (pathname === '/screens') return <PairedScreens />;
   if (pathname === '/go-live') return <GoLive />;
   if (pathname === '/') return <HomePage />;
-  return <p>Nothing here. <Link href="/">Go home</Link></p>;
+  return (
+    <p>
+      Nothing here. <Link href="/">Go home</Link>
+    </p>
+  );
 }

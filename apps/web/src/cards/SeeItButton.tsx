@@ -36,14 +36,17 @@ export function SeeItButton({ seeIt }: { seeIt: SeeItButtonFragment }) {
   const choose = async (action: SeeItAction) => {
     setOpen(false);
     const device = devices.data?.devices.find((candidate) => candidate.kind === action);
-    const subject = seeIt.broadcast ? { broadcastId: seeIt.broadcast.id } : { showId: seeIt.show?.id };
+    const subject = seeIt.broadcast
+      ? { broadcastId: seeIt.broadcast.id }
+      : { showId: seeIt.show?.id };
     const result = await runTap({ input: { action, ...subject, deviceId: device?.id } });
     const done = result.data?.seeIt;
     if (!done) return;
     if (done.savedForLater) setNotice('Saved to your watch-later list.');
     else if (done.sentToDevice) setNotice(`Playing on ${device?.name ?? 'your screen'}.`);
     else if (done.url && action === 'WEB') openWebLink(done.url);
-    else if (done.url) setNotice(`No paired ${action.toLowerCase()} screen: open ${done.url} there.`);
+    else if (done.url)
+      setNotice(`No paired ${action.toLowerCase()} screen: open ${done.url} there.`);
   };
 
   if (!me) return null;

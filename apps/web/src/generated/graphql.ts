@@ -4,1350 +4,6 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
-export type Maybe<T> = T | null;
-export type InputMaybe<T> = Maybe<T>;
-/** All built-in and custom scalars, mapped to their actual values */
-export type Scalars = {
-  ID: { input: string; output: string; }
-  String: { input: string; output: string; }
-  Boolean: { input: boolean; output: boolean; }
-  Int: { input: number; output: number; }
-  Float: { input: number; output: number; }
-  /** An ISO 8601 date-time with a time zone, such as 2026-05-01T20:00:00Z (UTC in results). Input must be a real calendar date between the years 1970 and 9999. */
-  DateTime: { input: string; output: string; }
-};
-
-/** One airing of a show on a channel, from startsAt until endsAt. Seen by whoever may see its show. */
-export type Airing = Node & {
-  __typename: 'Airing';
-  /** Where it airs. */
-  channel: Scalars['String']['output'];
-  /** When it ends (exclusive): the next airing may start then. */
-  endsAt: Scalars['DateTime']['output'];
-  /** Global id; node(id:) returns this airing to whoever may see its show. */
-  id: Scalars['ID']['output'];
-  /** When it starts (inclusive). */
-  startsAt: Scalars['DateTime']['output'];
-};
-
-/** One airing of a show. */
-export type AiringInput = {
-  /** Where it airs, 1 to 60 characters. */
-  channel: Scalars['String']['input'];
-  /** After startsAt. Airings of a show on one channel do not overlap. */
-  endsAt: Scalars['DateTime']['input'];
-  /** When it starts. */
-  startsAt: Scalars['DateTime']['input'];
-};
-
-/** A signed-in session: the token to send and the account it is for. */
-export type AuthPayload = {
-  __typename: 'AuthPayload';
-  /** Bearer token for the Authorization header and the websocket connection_init payload. */
-  token: Scalars['String']['output'];
-  /** The account the token signs in. */
-  user: User;
-};
-
-/** A live video broadcast: scheduled, live, then ended with an optional replay. Invisible (null, or left out of lists) to an account the broadcaster blocked, to non-followers when FOLLOWERS only, and to banned viewers. */
-export type Broadcast = Node & {
-  __typename: 'Broadcast';
-  /** The account broadcasting. */
-  broadcaster: User;
-  /** Who may comment. */
-  chatMode: ChatMode;
-  /** The chat, oldest first; comments of accounts hidden from the viewer are left out. */
-  comments: BroadcastCommentConnection;
-  /** Chat comments, not counting removed ones. */
-  commentsCount: Scalars['Int']['output'];
-  /** When it ended or was canceled; null before. */
-  endedAt: Maybe<Scalars['DateTime']['output']>;
-  /** Hearts received in all. */
-  heartCount: Scalars['Int']['output'];
-  /** Global id; node(id:) returns this broadcast. */
-  id: Scalars['ID']['output'];
-  /** Only the broadcaster sees this; null for everyone else. */
-  ingest: Maybe<BroadcastIngest>;
-  /** The most viewers watching at once. */
-  peakViewerCount: Scalars['Int']['output'];
-  /** HLS playback address while live, and of the replay once ended. */
-  playbackUrl: Maybe<Scalars['String']['output']>;
-  /** Null while there is none: not ended yet, never published, not ready, deleted. */
-  replay: Maybe<Replay>;
-  /** True when replay is not null: the recording can be played. */
-  replayAvailable: Scalars['Boolean']['output'];
-  /** Comments and heart bursts with fromMs <= offsetMs < toMs (at most 10 minutes), in order, to play in step with the video: the first `first` (default 20, at most 100). Null unless the replay is available (as for `replay`): not while live, never for a replay not recorded or deleted. BAD_USER_INPUT for a bad window either way. */
-  replayEvents: Maybe<ReplayEventWindow>;
-  /** Accounts that watched the replay (joinBroadcast once ended), each once. */
-  replayViewCount: Scalars['Int']['output'];
-  /** When a scheduled broadcast is announced for; null when it went live at once. */
-  scheduledFor: Maybe<Scalars['DateTime']['output']>;
-  /** Where and how to watch this broadcast: live while it is on, then its replay. Always present; nullable like Post.seeIt, so one selection on TimelineItem can ask both members for it. */
-  seeIt: Maybe<SeeIt>;
-  /** When it went live; null before. */
-  startedAt: Maybe<Scalars['DateTime']['output']>;
-  /** SCHEDULED, LIVE, ENDED or CANCELED. */
-  status: BroadcastStatus;
-  /** 1 to 140 characters. */
-  title: Scalars['String']['output'];
-  /** Viewers watching now; 0 once ended. */
-  viewerCount: Scalars['Int']['output'];
-  /** Who may see and watch it. */
-  visibility: BroadcastVisibility;
-};
-
-
-/** A live video broadcast: scheduled, live, then ended with an optional replay. Invisible (null, or left out of lists) to an account the broadcaster blocked, to non-followers when FOLLOWERS only, and to banned viewers. */
-export type BroadcastCommentsArgs = {
-  after: InputMaybe<Scalars['String']['input']>;
-  first: InputMaybe<Scalars['Int']['input']>;
-};
-
-
-/** A live video broadcast: scheduled, live, then ended with an optional replay. Invisible (null, or left out of lists) to an account the broadcaster blocked, to non-followers when FOLLOWERS only, and to banned viewers. */
-export type BroadcastReplayEventsArgs = {
-  first: InputMaybe<Scalars['Int']['input']>;
-  fromMs: Scalars['Int']['input'];
-  toMs: Scalars['Int']['input'];
-};
-
-/** A comment in a broadcast's live chat. Invisible to whoever cannot see the broadcast or its author. */
-export type BroadcastComment = Node & {
-  __typename: 'BroadcastComment';
-  /** Who wrote it. */
-  author: User;
-  /** The broadcast it was posted in. */
-  broadcast: Broadcast;
-  /** When it was posted. */
-  createdAt: Scalars['DateTime']['output'];
-  /** Global id; node(id:) returns this comment. */
-  id: Scalars['ID']['output'];
-  /** Milliseconds after the broadcast started, to replay the chat in step with the video. */
-  offsetMs: Scalars['Int']['output'];
-  /** 1 to 200 characters. */
-  text: Scalars['String']['output'];
-};
-
-/** A page of chat comments (Relay connection). */
-export type BroadcastCommentConnection = {
-  __typename: 'BroadcastCommentConnection';
-  /** The items of this page, in the list's order. */
-  edges: Array<BroadcastCommentEdge>;
-  /** Whether more pages follow, and the cursors to get them. */
-  pageInfo: PageInfo;
-};
-
-/** One BroadcastComment in a page, with its position. */
-export type BroadcastCommentEdge = {
-  __typename: 'BroadcastCommentEdge';
-  /** Opaque position of this item in this list: pass it as `after` to the same field to continue after it. Valid only for the list it came from; it is not a TimelineUpdate.cursor, which resumes the timelineUpdates subscription instead. */
-  cursor: Scalars['String']['output'];
-  /** The item. */
-  node: BroadcastComment;
-};
-
-/** A page of broadcasts (Relay connection). */
-export type BroadcastConnection = {
-  __typename: 'BroadcastConnection';
-  /** The items of this page, in the list's order. */
-  edges: Array<BroadcastEdge>;
-  /** Whether more pages follow, and the cursors to get them. */
-  pageInfo: PageInfo;
-};
-
-/** One Broadcast in a page, with its position. */
-export type BroadcastEdge = {
-  __typename: 'BroadcastEdge';
-  /** Opaque position of this item in this list: pass it as `after` to the same field to continue after it. Valid only for the list it came from; it is not a TimelineUpdate.cursor, which resumes the timelineUpdates subscription instead. */
-  cursor: Scalars['String']['output'];
-  /** The item. */
-  node: Broadcast;
-};
-
-/** One change to a broadcast, pushed to everyone watching it. */
-export type BroadcastEvent = {
-  __typename: 'BroadcastEvent';
-  /** When it happened. */
-  at: Scalars['DateTime']['output'];
-  /** The broadcast as it is after this event. */
-  broadcast: Broadcast;
-  /** The comment posted (COMMENT) or removed (COMMENT_REMOVED); null for other kinds. */
-  comment: Maybe<BroadcastComment>;
-  /** Hearts received in all so far. */
-  heartCount: Scalars['Int']['output'];
-  /** Hearts received since the previous HEARTS event (hearts are batched). */
-  heartsDelta: Scalars['Int']['output'];
-  /** What happened. */
-  kind: BroadcastEventKind;
-  /** Viewers watching now. */
-  viewerCount: Scalars['Int']['output'];
-};
-
-/** What a BroadcastEvent reports. */
-export type BroadcastEventKind =
-  /** A comment was posted: see comment. */
-  | 'COMMENT'
-  /** A comment was removed: comment says which. */
-  | 'COMMENT_REMOVED'
-  /** The broadcast ended; no more events follow. */
-  | 'ENDED'
-  /** Hearts arrived: see heartsDelta and heartCount. */
-  | 'HEARTS'
-  /** The broadcast went LIVE. */
-  | 'STARTED'
-  /** The viewer count changed: see viewerCount. */
-  | 'VIEWERS';
-
-/** Where and with which key the broadcaster's encoder sends the stream. Secret: only the broadcaster sees it. */
-export type BroadcastIngest = {
-  __typename: 'BroadcastIngest';
-  /** Where the broadcaster's encoder publishes (RTMP). */
-  rtmpUrl: Scalars['String']['output'];
-  /** Secret key for the encoder's stream name; whoever has it can publish as this broadcast. */
-  streamKey: Scalars['String']['output'];
-};
-
-/** Where a broadcast is in its life: SCHEDULED or LIVE, then ENDED or CANCELED. */
-export type BroadcastStatus =
-  /** A scheduled broadcast called off before it started. */
-  | 'CANCELED'
-  /** Over; its replay may follow. */
-  | 'ENDED'
-  /** On air now. */
-  | 'LIVE'
-  /** Announced for scheduledFor; goes LIVE when the encoder publishes. */
-  | 'SCHEDULED';
-
-/** Who may see and watch a broadcast. */
-export type BroadcastVisibility =
-  /** Only the broadcaster's followers (and the broadcaster). */
-  | 'FOLLOWERS'
-  /** Everyone the broadcaster has not blocked. */
-  | 'PUBLIC';
-
-/** Who may comment in a broadcast's live chat. */
-export type ChatMode =
-  /** Every viewer who may watch it. */
-  | 'EVERYONE'
-  /** Only the broadcaster's followers (and the broadcaster). */
-  | 'FOLLOWERS'
-  /** Nobody: postComment is FORBIDDEN. */
-  | 'OFF';
-
-/** A new post; with replyToId, a reply. */
-export type CreatePostInput = {
-  /** Global id of a broadcast to share; NOT_FOUND when you cannot see it. */
-  broadcastId?: InputMaybe<Scalars['ID']['input']>;
-  /** Global id of the post this replies to; NOT_FOUND when it does not exist or is hidden from you. */
-  replyToId?: InputMaybe<Scalars['ID']['input']>;
-  /** 1 to 280 characters after trimming; #hashtags and @mentions are extracted. */
-  text: Scalars['String']['input'];
-};
-
-/** A new show. Invalid fields are BAD_USER_INPUT naming the field; a taken slug or hashtag is CONFLICT. */
-export type CreateShowInput = {
-  /** Up to 1000 characters; optional. */
-  description?: InputMaybe<Scalars['String']['input']>;
-  /** With or without '#'; unique regardless of case. */
-  hashtag: Scalars['String']['input'];
-  /** The network or channel brand, 1 to 100 characters. */
-  network: Scalars['String']['input'];
-  /** 2 to 60 of a-z, 0-9 and '-'; part of the show's links. */
-  slug: Scalars['String']['input'];
-  /** 1 to 140 characters after trimming. */
-  title: Scalars['String']['input'];
-};
-
-/** A link that opens what a See it button refers to on one kind of screen. */
-export type DeepLink = {
-  __typename: 'DeepLink';
-  /** The kind of screen it opens on. */
-  target: SeeItTarget;
-  /** The link: the app's URL scheme for TV, TABLET and MOBILE; the service's public web address for WEB. */
-  url: Scalars['String']['output'];
-};
-
-/** A screen paired to the signed-in account, that See it can send play commands to. Only its owner sees it. */
-export type Device = Node & {
-  __typename: 'Device';
-  /** When it was paired. */
-  createdAt: Scalars['DateTime']['output'];
-  /** Global id; node(id:) returns it to its owner only. */
-  id: Scalars['ID']['output'];
-  /** What kind of screen it is. */
-  kind: SeeItTarget;
-  /** The name given at pairing, 1 to 60 characters. */
-  name: Scalars['String']['output'];
-};
-
-/** The result of pairing a screen. */
-export type DevicePairing = {
-  __typename: 'DevicePairing';
-  /** The new device. */
-  device: Device;
-  /** Secret the screen presents in its websocket connection_init payload as deviceToken. Shown once. */
-  deviceToken: Scalars['String']['output'];
-};
-
-/** Changes. Each failure comes as a GraphQL error whose extensions.code is BAD_USER_INPUT (naming the field), UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT or RATE_LIMITED, and changes nothing. */
-export type Mutation = {
-  __typename: 'Mutation';
-  /** The show's owner or an admin adds an airing and returns the show. BAD_USER_INPUT when it ends before it starts or a field is invalid; CONFLICT when it overlaps another airing of the show on the same channel; NOT_FOUND for an unknown show; FORBIDDEN for anyone else. */
-  addAiring: Show;
-  /** The broadcaster bans a viewer from this broadcast's chat and stream. */
-  banViewer: Scalars['Boolean']['output'];
-  /** Blocks the account: follows either way end, and you disappear from its view (NOT_FOUND when it acts on you). Idempotent. Returns the account. */
-  block: User;
-  /** The broadcaster or an admin calls off a SCHEDULED broadcast and returns it. NOT_FOUND when it does not exist or is hidden; FORBIDDEN for anyone else; CONFLICT when it is not SCHEDULED. */
-  cancelBroadcast: Broadcast;
-  /** Posts as the signed-in account and returns the post. Bad text is BAD_USER_INPUT naming input.text; a reply to or a share of what you cannot see is NOT_FOUND; UNAUTHENTICATED when signed out; RATE_LIMITED when posting too fast. */
-  createPost: Post;
-  /** A partner (or an admin) creates a show it owns. Invalid fields are BAD_USER_INPUT naming the field; a taken slug or hashtag is CONFLICT; FORBIDDEN for members; UNAUTHENTICATED when signed out. */
-  createShow: Show;
-  /** Deletes the signed-in account and everything it made. */
-  deleteAccount: Scalars['Boolean']['output'];
-  /** The author or an admin deletes the post (and its replies' link to it); true when done. NOT_FOUND when it does not exist or is hidden; FORBIDDEN for anyone else. */
-  deletePost: Scalars['Boolean']['output'];
-  /** The broadcaster (or an admin) deletes the replay, its files with it. */
-  deleteReplay: Broadcast;
-  /** The broadcaster or an admin ends a LIVE broadcast and returns it. NOT_FOUND when it does not exist or is hidden; FORBIDDEN for anyone else; CONFLICT when it is not LIVE. */
-  endBroadcast: Broadcast;
-  /** notify (default true): also get a WENT_LIVE notification when they go live. */
-  follow: User;
-  /** Counts the signed-in viewer as watching a LIVE broadcast for 60 seconds (join again as a heartbeat to stay counted) and returns it; on an ENDED one, counts a replay view. NOT_FOUND when it does not exist, is hidden, was canceled or has no replay; CONFLICT while still SCHEDULED. */
-  joinBroadcast: Broadcast;
-  /** Stops counting the signed-in viewer as watching; idempotent. Returns the broadcast. NOT_FOUND when it does not exist or is hidden. */
-  leaveBroadcast: Broadcast;
-  /** Likes the post (idempotent) and returns it. NOT_FOUND when it does not exist or is hidden from you. */
-  likePost: Post;
-  /** Marks your notifications read, up to and including upTo (all when left out); returns how many changed. UNAUTHENTICATED when signed out. */
-  markNotificationsRead: Scalars['Int']['output'];
-  /** Hides the account's posts and broadcasts from your timeline and its notifications from you; it is not told. Idempotent. Returns the account. */
-  mute: User;
-  /** Pairs a screen with the signed-in account; the screen then connects with the returned deviceToken to receive playCommands. BAD_USER_INPUT for a bad name; CONFLICT with 50 paired devices already; RATE_LIMITED when pairing too often. */
-  pairDevice: DevicePairing;
-  /** Comments in a LIVE broadcast's chat and returns the comment. BAD_USER_INPUT for empty or longer than 200 characters; NOT_FOUND when it is not live or hidden; FORBIDDEN when its chat mode shuts you out; CONFLICT while SCHEDULED; RATE_LIMITED when commenting too fast. */
-  postComment: BroadcastComment;
-  /** The comment's author, the broadcaster or an admin removes a comment; watchers get COMMENT_REMOVED. True when done. NOT_FOUND when it does not exist or is hidden; FORBIDDEN for anyone else. */
-  removeComment: Scalars['Boolean']['output'];
-  /** Removes one of your entries; true when done. NOT_FOUND for an entry that is not yours. */
-  removeFromWatchLater: Scalars['Boolean']['output'];
-  /** Reports something to the admins and returns the report. BAD_USER_INPUT for a bad target or reason, or for reporting yourself or your own content; NOT_FOUND when the target does not exist or is hidden from you; RATE_LIMITED when reporting too often; UNAUTHENTICATED when signed out. */
-  report: Report;
-  /** Admins only: decides an OPEN report and returns it. FORBIDDEN for anyone else. */
-  resolveReport: Report;
-  /** Taps a See it button: returns the link for the action, sends it to a paired screen with deviceId, or saves it with LATER. BAD_USER_INPUT for a bad combination; NOT_FOUND when the show, broadcast or device is unknown or hidden; RATE_LIMITED when tapping too fast; UNAUTHENTICATED when signed out. */
-  seeIt: SeeItResult;
-  /** Sends hearts to a LIVE broadcast; they reach watchers batched in HEARTS events. True when accepted. BAD_USER_INPUT for a count outside 1 to 100; NOT_FOUND when it is not live or hidden; CONFLICT while SCHEDULED; RATE_LIMITED when sent too fast. */
-  sendHearts: Scalars['Boolean']['output'];
-  /** The broadcaster or an admin changes who may comment, and returns the broadcast. NOT_FOUND, FORBIDDEN as for endBroadcast; CONFLICT once it ended or was canceled. */
-  setChatMode: Broadcast;
-  /** Admins only: gives an account a role and returns it. FORBIDDEN for anyone else; UNAUTHENTICATED when signed out. */
-  setRole: User;
-  /** Signs in with a handle or email and the password. A wrong login or password, or a suspended account, is UNAUTHENTICATED (without saying which); too many attempts are RATE_LIMITED. */
-  signIn: AuthPayload;
-  /** Creates an account and signs it in. Invalid fields are BAD_USER_INPUT naming the field; a taken handle or email is CONFLICT; too many sign-ups from one address are RATE_LIMITED. */
-  signUp: AuthPayload;
-  /** Starts a broadcast as the signed-in account: LIVE now, or SCHEDULED when scheduledFor is in the future; read ingest for where to publish. A bad title is BAD_USER_INPUT; already live is CONFLICT; UNAUTHENTICATED when signed out; RATE_LIMITED when starting too often. */
-  startBroadcast: Broadcast;
-  /** Admins only: the account can no longer sign in; its content disappears. */
-  suspendUser: User;
-  /** Lifts a block; idempotent. Returns the account. */
-  unblock: User;
-  /** Stops following the account; unfollowing one you do not follow changes nothing. Returns the account. */
-  unfollow: User;
-  /** Takes back a like (idempotent) and returns the post. NOT_FOUND when it does not exist or is hidden from you. */
-  unlikePost: Post;
-  /** Lifts a mute; idempotent. Returns the account. */
-  unmute: User;
-  /** Unpairs one of your screens; its token stops working. True when done; NOT_FOUND for a device that is not yours. */
-  unpairDevice: Scalars['Boolean']['output'];
-  /** Admins only: lets a suspended account sign in again and shows its content again; returns it. FORBIDDEN for anyone else. */
-  unsuspendUser: User;
-  /** Changes the signed-in account's profile and returns it. Invalid fields are BAD_USER_INPUT naming the field; UNAUTHENTICATED when signed out. */
-  updateProfile: User;
-};
-
-
-/** Changes. Each failure comes as a GraphQL error whose extensions.code is BAD_USER_INPUT (naming the field), UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT or RATE_LIMITED, and changes nothing. */
-export type MutationAddAiringArgs = {
-  input: AiringInput;
-  showId: Scalars['ID']['input'];
-};
-
-
-/** Changes. Each failure comes as a GraphQL error whose extensions.code is BAD_USER_INPUT (naming the field), UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT or RATE_LIMITED, and changes nothing. */
-export type MutationBanViewerArgs = {
-  broadcastId: Scalars['ID']['input'];
-  userId: Scalars['ID']['input'];
-};
-
-
-/** Changes. Each failure comes as a GraphQL error whose extensions.code is BAD_USER_INPUT (naming the field), UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT or RATE_LIMITED, and changes nothing. */
-export type MutationBlockArgs = {
-  userId: Scalars['ID']['input'];
-};
-
-
-/** Changes. Each failure comes as a GraphQL error whose extensions.code is BAD_USER_INPUT (naming the field), UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT or RATE_LIMITED, and changes nothing. */
-export type MutationCancelBroadcastArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-/** Changes. Each failure comes as a GraphQL error whose extensions.code is BAD_USER_INPUT (naming the field), UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT or RATE_LIMITED, and changes nothing. */
-export type MutationCreatePostArgs = {
-  input: CreatePostInput;
-};
-
-
-/** Changes. Each failure comes as a GraphQL error whose extensions.code is BAD_USER_INPUT (naming the field), UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT or RATE_LIMITED, and changes nothing. */
-export type MutationCreateShowArgs = {
-  input: CreateShowInput;
-};
-
-
-/** Changes. Each failure comes as a GraphQL error whose extensions.code is BAD_USER_INPUT (naming the field), UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT or RATE_LIMITED, and changes nothing. */
-export type MutationDeleteAccountArgs = {
-  password: Scalars['String']['input'];
-};
-
-
-/** Changes. Each failure comes as a GraphQL error whose extensions.code is BAD_USER_INPUT (naming the field), UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT or RATE_LIMITED, and changes nothing. */
-export type MutationDeletePostArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-/** Changes. Each failure comes as a GraphQL error whose extensions.code is BAD_USER_INPUT (naming the field), UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT or RATE_LIMITED, and changes nothing. */
-export type MutationDeleteReplayArgs = {
-  broadcastId: Scalars['ID']['input'];
-};
-
-
-/** Changes. Each failure comes as a GraphQL error whose extensions.code is BAD_USER_INPUT (naming the field), UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT or RATE_LIMITED, and changes nothing. */
-export type MutationEndBroadcastArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-/** Changes. Each failure comes as a GraphQL error whose extensions.code is BAD_USER_INPUT (naming the field), UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT or RATE_LIMITED, and changes nothing. */
-export type MutationFollowArgs = {
-  notify: InputMaybe<Scalars['Boolean']['input']>;
-  userId: Scalars['ID']['input'];
-};
-
-
-/** Changes. Each failure comes as a GraphQL error whose extensions.code is BAD_USER_INPUT (naming the field), UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT or RATE_LIMITED, and changes nothing. */
-export type MutationJoinBroadcastArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-/** Changes. Each failure comes as a GraphQL error whose extensions.code is BAD_USER_INPUT (naming the field), UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT or RATE_LIMITED, and changes nothing. */
-export type MutationLeaveBroadcastArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-/** Changes. Each failure comes as a GraphQL error whose extensions.code is BAD_USER_INPUT (naming the field), UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT or RATE_LIMITED, and changes nothing. */
-export type MutationLikePostArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-/** Changes. Each failure comes as a GraphQL error whose extensions.code is BAD_USER_INPUT (naming the field), UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT or RATE_LIMITED, and changes nothing. */
-export type MutationMarkNotificationsReadArgs = {
-  upTo: InputMaybe<Scalars['ID']['input']>;
-};
-
-
-/** Changes. Each failure comes as a GraphQL error whose extensions.code is BAD_USER_INPUT (naming the field), UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT or RATE_LIMITED, and changes nothing. */
-export type MutationMuteArgs = {
-  userId: Scalars['ID']['input'];
-};
-
-
-/** Changes. Each failure comes as a GraphQL error whose extensions.code is BAD_USER_INPUT (naming the field), UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT or RATE_LIMITED, and changes nothing. */
-export type MutationPairDeviceArgs = {
-  kind: SeeItTarget;
-  name: Scalars['String']['input'];
-};
-
-
-/** Changes. Each failure comes as a GraphQL error whose extensions.code is BAD_USER_INPUT (naming the field), UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT or RATE_LIMITED, and changes nothing. */
-export type MutationPostCommentArgs = {
-  broadcastId: Scalars['ID']['input'];
-  text: Scalars['String']['input'];
-};
-
-
-/** Changes. Each failure comes as a GraphQL error whose extensions.code is BAD_USER_INPUT (naming the field), UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT or RATE_LIMITED, and changes nothing. */
-export type MutationRemoveCommentArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-/** Changes. Each failure comes as a GraphQL error whose extensions.code is BAD_USER_INPUT (naming the field), UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT or RATE_LIMITED, and changes nothing. */
-export type MutationRemoveFromWatchLaterArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-/** Changes. Each failure comes as a GraphQL error whose extensions.code is BAD_USER_INPUT (naming the field), UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT or RATE_LIMITED, and changes nothing. */
-export type MutationReportArgs = {
-  input: ReportInput;
-};
-
-
-/** Changes. Each failure comes as a GraphQL error whose extensions.code is BAD_USER_INPUT (naming the field), UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT or RATE_LIMITED, and changes nothing. */
-export type MutationResolveReportArgs = {
-  id: Scalars['ID']['input'];
-  status: ReportStatus;
-};
-
-
-/** Changes. Each failure comes as a GraphQL error whose extensions.code is BAD_USER_INPUT (naming the field), UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT or RATE_LIMITED, and changes nothing. */
-export type MutationSeeItArgs = {
-  input: SeeItInput;
-};
-
-
-/** Changes. Each failure comes as a GraphQL error whose extensions.code is BAD_USER_INPUT (naming the field), UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT or RATE_LIMITED, and changes nothing. */
-export type MutationSendHeartsArgs = {
-  broadcastId: Scalars['ID']['input'];
-  count: InputMaybe<Scalars['Int']['input']>;
-};
-
-
-/** Changes. Each failure comes as a GraphQL error whose extensions.code is BAD_USER_INPUT (naming the field), UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT or RATE_LIMITED, and changes nothing. */
-export type MutationSetChatModeArgs = {
-  broadcastId: Scalars['ID']['input'];
-  mode: ChatMode;
-};
-
-
-/** Changes. Each failure comes as a GraphQL error whose extensions.code is BAD_USER_INPUT (naming the field), UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT or RATE_LIMITED, and changes nothing. */
-export type MutationSetRoleArgs = {
-  role: Role;
-  userId: Scalars['ID']['input'];
-};
-
-
-/** Changes. Each failure comes as a GraphQL error whose extensions.code is BAD_USER_INPUT (naming the field), UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT or RATE_LIMITED, and changes nothing. */
-export type MutationSignInArgs = {
-  input: SignInInput;
-};
-
-
-/** Changes. Each failure comes as a GraphQL error whose extensions.code is BAD_USER_INPUT (naming the field), UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT or RATE_LIMITED, and changes nothing. */
-export type MutationSignUpArgs = {
-  input: SignUpInput;
-};
-
-
-/** Changes. Each failure comes as a GraphQL error whose extensions.code is BAD_USER_INPUT (naming the field), UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT or RATE_LIMITED, and changes nothing. */
-export type MutationStartBroadcastArgs = {
-  input: StartBroadcastInput;
-};
-
-
-/** Changes. Each failure comes as a GraphQL error whose extensions.code is BAD_USER_INPUT (naming the field), UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT or RATE_LIMITED, and changes nothing. */
-export type MutationSuspendUserArgs = {
-  reason: InputMaybe<Scalars['String']['input']>;
-  userId: Scalars['ID']['input'];
-};
-
-
-/** Changes. Each failure comes as a GraphQL error whose extensions.code is BAD_USER_INPUT (naming the field), UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT or RATE_LIMITED, and changes nothing. */
-export type MutationUnblockArgs = {
-  userId: Scalars['ID']['input'];
-};
-
-
-/** Changes. Each failure comes as a GraphQL error whose extensions.code is BAD_USER_INPUT (naming the field), UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT or RATE_LIMITED, and changes nothing. */
-export type MutationUnfollowArgs = {
-  userId: Scalars['ID']['input'];
-};
-
-
-/** Changes. Each failure comes as a GraphQL error whose extensions.code is BAD_USER_INPUT (naming the field), UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT or RATE_LIMITED, and changes nothing. */
-export type MutationUnlikePostArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-/** Changes. Each failure comes as a GraphQL error whose extensions.code is BAD_USER_INPUT (naming the field), UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT or RATE_LIMITED, and changes nothing. */
-export type MutationUnmuteArgs = {
-  userId: Scalars['ID']['input'];
-};
-
-
-/** Changes. Each failure comes as a GraphQL error whose extensions.code is BAD_USER_INPUT (naming the field), UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT or RATE_LIMITED, and changes nothing. */
-export type MutationUnpairDeviceArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-/** Changes. Each failure comes as a GraphQL error whose extensions.code is BAD_USER_INPUT (naming the field), UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT or RATE_LIMITED, and changes nothing. */
-export type MutationUnsuspendUserArgs = {
-  userId: Scalars['ID']['input'];
-};
-
-
-/** Changes. Each failure comes as a GraphQL error whose extensions.code is BAD_USER_INPUT (naming the field), UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT or RATE_LIMITED, and changes nothing. */
-export type MutationUpdateProfileArgs = {
-  input: UpdateProfileInput;
-};
-
-/** An object with a global id: every type with an id implements it, and node(id:) fetches any of them. */
-export type Node = {
-  /** Opaque global id, stable for the life of the object. */
-  id: Scalars['ID']['output'];
-};
-
-/** Something another account did that concerns the signed-in viewer. Only its recipient sees it. */
-export type Notification = Node & {
-  __typename: 'Notification';
-  /** Who did it. */
-  actor: User;
-  /** The broadcast concerned (WENT_LIVE); null for other kinds, or when deleted or hidden. */
-  broadcast: Maybe<Broadcast>;
-  /** When it happened. */
-  createdAt: Scalars['DateTime']['output'];
-  /** Global id; node(id:) returns it to its recipient only. */
-  id: Scalars['ID']['output'];
-  /** What happened. */
-  kind: NotificationKind;
-  /** The post concerned (LIKED, MENTIONED, REPLIED); null for other kinds, or when deleted or hidden. */
-  post: Maybe<Post>;
-  /** True once markNotificationsRead covered it. */
-  read: Scalars['Boolean']['output'];
-};
-
-/** A page of notifications (Relay connection). */
-export type NotificationConnection = {
-  __typename: 'NotificationConnection';
-  /** The items of this page, in the list's order. */
-  edges: Array<NotificationEdge>;
-  /** Whether more pages follow, and the cursors to get them. */
-  pageInfo: PageInfo;
-};
-
-/** One Notification in a page, with its position. */
-export type NotificationEdge = {
-  __typename: 'NotificationEdge';
-  /** Opaque position of this item in this list: pass it as `after` to the same field to continue after it. Valid only for the list it came from; it is not a TimelineUpdate.cursor, which resumes the timelineUpdates subscription instead. */
-  cursor: Scalars['String']['output'];
-  /** The item. */
-  node: Notification;
-};
-
-/** Why a notification was sent. */
-export type NotificationKind =
-  /** The actor followed you. */
-  | 'FOLLOWED'
-  /** The actor liked your post: see post. */
-  | 'LIKED'
-  /** The actor @mentioned you in a post: see post. */
-  | 'MENTIONED'
-  /** The actor replied to your post: see post. */
-  | 'REPLIED'
-  /** The actor, whom you follow with notify, went live: see broadcast. */
-  | 'WENT_LIVE';
-
-/** Where a page of a Relay connection sits in its list. */
-export type PageInfo = {
-  __typename: 'PageInfo';
-  /** The last edge's cursor, to pass as `after` for the next page; null when empty. */
-  endCursor: Maybe<Scalars['String']['output']>;
-  /** True when more items follow: ask again with after: endCursor. */
-  hasNextPage: Scalars['Boolean']['output'];
-  /** True when this page was asked for with `after` (items come before it). */
-  hasPreviousPage: Scalars['Boolean']['output'];
-  /** The first edge's cursor; null when the page is empty. */
-  startCursor: Maybe<Scalars['String']['output']>;
-};
-
-/** A command to a paired screen: play this now. */
-export type PlayCommand = {
-  __typename: 'PlayCommand';
-  /** When the command was sent. */
-  at: Scalars['DateTime']['output'];
-  /** The broadcast to play; null when it is a show (or hidden now). */
-  broadcast: Maybe<Broadcast>;
-  /** The show to play; null when it is a broadcast (or hidden now). */
-  show: Maybe<Show>;
-  /** What is played, for display. */
-  title: Scalars['String']['output'];
-  /** The link to open. */
-  url: Scalars['String']['output'];
-};
-
-/** A post of up to 280 characters, or a reply to one. Invisible (null, or left out of lists) to an account its author blocked, and to everyone once its author is suspended. */
-export type Post = Node & {
-  __typename: 'Post';
-  /** Who posted it. */
-  author: User;
-  /** A broadcast this post shares (posted when its author goes live, or by hand). */
-  broadcast: Maybe<Broadcast>;
-  /** When it was posted. */
-  createdAt: Scalars['DateTime']['output'];
-  /** The #hashtags in the text, without '#', in order: each once (in any case), as first written. */
-  hashtags: Array<Scalars['String']['output']>;
-  /** Global id; node(id:) returns this post. */
-  id: Scalars['ID']['output'];
-  /** How many accounts like it. */
-  likesCount: Scalars['Int']['output'];
-  /** Accounts @mentioned in the text that exist and are visible to the viewer, each once. */
-  mentions: Array<User>;
-  /** Replies to this post, oldest first; those hidden from the viewer are left out. */
-  replies: PostConnection;
-  /** How many replies it has. */
-  repliesCount: Scalars['Int']['output'];
-  /** The post this replies to; null for a post that is no reply, or when that post is deleted or hidden from the viewer. */
-  replyTo: Maybe<Post>;
-  /** Present when the post mentions a show (by its hashtag) or shares a broadcast. */
-  seeIt: Maybe<SeeIt>;
-  /** The text as posted (trimmed), 1 to 280 characters. */
-  text: Scalars['String']['output'];
-  /** True when the signed-in viewer likes this post; false when signed out. */
-  viewerHasLiked: Scalars['Boolean']['output'];
-};
-
-
-/** A post of up to 280 characters, or a reply to one. Invisible (null, or left out of lists) to an account its author blocked, and to everyone once its author is suspended. */
-export type PostRepliesArgs = {
-  after: InputMaybe<Scalars['String']['input']>;
-  first: InputMaybe<Scalars['Int']['input']>;
-};
-
-/** A page of posts (Relay connection). */
-export type PostConnection = {
-  __typename: 'PostConnection';
-  /** The items of this page, in the list's order. */
-  edges: Array<PostEdge>;
-  /** Whether more pages follow, and the cursors to get them. */
-  pageInfo: PageInfo;
-};
-
-/** One Post in a page, with its position. */
-export type PostEdge = {
-  __typename: 'PostEdge';
-  /** Opaque position of this item in this list: pass it as `after` to the same field to continue after it. Valid only for the list it came from; it is not a TimelineUpdate.cursor, which resumes the timelineUpdates subscription instead. */
-  cursor: Scalars['String']['output'];
-  /** The item. */
-  node: Post;
-};
-
-/** Reads over HTTP POST /graphql (or a websocket). Send `Authorization: Bearer <token>` to read as a signed-in account; paged lists are Relay connections (first at most 100, after a cursor of the same list); bounded ones are plain lists (devices, at most 50; searchUsers, at most 100), and Broadcast.replayEvents is a window of time offsets. */
-export type Query = {
-  __typename: 'Query';
-  /** The broadcast with this id; null when it does not exist or is hidden from the viewer. */
-  broadcast: Maybe<Broadcast>;
-  /** The signed-in account's paired screens, oldest first. UNAUTHENTICATED when signed out. */
-  devices: Array<Device>;
-  /** Posts and broadcasts of the viewer and everyone the viewer follows, newest first; live cards included. UNAUTHENTICATED when signed out. */
-  homeTimeline: TimelineConnection;
-  /** Broadcasts live now from accounts the viewer follows, then other public ones, most watched first. */
-  liveNow: BroadcastConnection;
-  /** The signed-in account; null when signed out. */
-  me: Maybe<User>;
-  /** Any object by its global id, with the same visibility as its own query: null when it does not exist or the viewer may not see it. */
-  node: Maybe<Node>;
-  /** The signed-in account's notifications, newest first. UNAUTHENTICATED when signed out. */
-  notifications: NotificationConnection;
-  /** The post with this id; null when it does not exist or is hidden from the viewer. */
-  post: Maybe<Post>;
-  /** Admins only: reports, newest first. FORBIDDEN for anyone else; UNAUTHENTICATED when signed out. */
-  reports: ReportConnection;
-  /** Accounts whose handle or display name starts with the query. */
-  searchUsers: Array<User>;
-  /** The show with this slug; null when there is none or its owner blocked the viewer. */
-  show: Maybe<Show>;
-  /** Shows of every partner; with onNow, only those airing now. */
-  shows: ShowConnection;
-  /** The account with this handle (any case); null when there is none, it is suspended, or it blocked the viewer. */
-  user: Maybe<User>;
-  /** The signed-in account's watch-later list, newest first; entries it can no longer see are left out. UNAUTHENTICATED when signed out. */
-  watchLater: WatchLaterConnection;
-};
-
-
-/** Reads over HTTP POST /graphql (or a websocket). Send `Authorization: Bearer <token>` to read as a signed-in account; paged lists are Relay connections (first at most 100, after a cursor of the same list); bounded ones are plain lists (devices, at most 50; searchUsers, at most 100), and Broadcast.replayEvents is a window of time offsets. */
-export type QueryBroadcastArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-/** Reads over HTTP POST /graphql (or a websocket). Send `Authorization: Bearer <token>` to read as a signed-in account; paged lists are Relay connections (first at most 100, after a cursor of the same list); bounded ones are plain lists (devices, at most 50; searchUsers, at most 100), and Broadcast.replayEvents is a window of time offsets. */
-export type QueryHomeTimelineArgs = {
-  after: InputMaybe<Scalars['String']['input']>;
-  first: InputMaybe<Scalars['Int']['input']>;
-};
-
-
-/** Reads over HTTP POST /graphql (or a websocket). Send `Authorization: Bearer <token>` to read as a signed-in account; paged lists are Relay connections (first at most 100, after a cursor of the same list); bounded ones are plain lists (devices, at most 50; searchUsers, at most 100), and Broadcast.replayEvents is a window of time offsets. */
-export type QueryLiveNowArgs = {
-  after: InputMaybe<Scalars['String']['input']>;
-  first: InputMaybe<Scalars['Int']['input']>;
-};
-
-
-/** Reads over HTTP POST /graphql (or a websocket). Send `Authorization: Bearer <token>` to read as a signed-in account; paged lists are Relay connections (first at most 100, after a cursor of the same list); bounded ones are plain lists (devices, at most 50; searchUsers, at most 100), and Broadcast.replayEvents is a window of time offsets. */
-export type QueryNodeArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-/** Reads over HTTP POST /graphql (or a websocket). Send `Authorization: Bearer <token>` to read as a signed-in account; paged lists are Relay connections (first at most 100, after a cursor of the same list); bounded ones are plain lists (devices, at most 50; searchUsers, at most 100), and Broadcast.replayEvents is a window of time offsets. */
-export type QueryNotificationsArgs = {
-  after: InputMaybe<Scalars['String']['input']>;
-  first: InputMaybe<Scalars['Int']['input']>;
-};
-
-
-/** Reads over HTTP POST /graphql (or a websocket). Send `Authorization: Bearer <token>` to read as a signed-in account; paged lists are Relay connections (first at most 100, after a cursor of the same list); bounded ones are plain lists (devices, at most 50; searchUsers, at most 100), and Broadcast.replayEvents is a window of time offsets. */
-export type QueryPostArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-/** Reads over HTTP POST /graphql (or a websocket). Send `Authorization: Bearer <token>` to read as a signed-in account; paged lists are Relay connections (first at most 100, after a cursor of the same list); bounded ones are plain lists (devices, at most 50; searchUsers, at most 100), and Broadcast.replayEvents is a window of time offsets. */
-export type QueryReportsArgs = {
-  after: InputMaybe<Scalars['String']['input']>;
-  first: InputMaybe<Scalars['Int']['input']>;
-  status: InputMaybe<ReportStatus>;
-};
-
-
-/** Reads over HTTP POST /graphql (or a websocket). Send `Authorization: Bearer <token>` to read as a signed-in account; paged lists are Relay connections (first at most 100, after a cursor of the same list); bounded ones are plain lists (devices, at most 50; searchUsers, at most 100), and Broadcast.replayEvents is a window of time offsets. */
-export type QuerySearchUsersArgs = {
-  first: InputMaybe<Scalars['Int']['input']>;
-  query: Scalars['String']['input'];
-};
-
-
-/** Reads over HTTP POST /graphql (or a websocket). Send `Authorization: Bearer <token>` to read as a signed-in account; paged lists are Relay connections (first at most 100, after a cursor of the same list); bounded ones are plain lists (devices, at most 50; searchUsers, at most 100), and Broadcast.replayEvents is a window of time offsets. */
-export type QueryShowArgs = {
-  slug: Scalars['String']['input'];
-};
-
-
-/** Reads over HTTP POST /graphql (or a websocket). Send `Authorization: Bearer <token>` to read as a signed-in account; paged lists are Relay connections (first at most 100, after a cursor of the same list); bounded ones are plain lists (devices, at most 50; searchUsers, at most 100), and Broadcast.replayEvents is a window of time offsets. */
-export type QueryShowsArgs = {
-  after: InputMaybe<Scalars['String']['input']>;
-  first: InputMaybe<Scalars['Int']['input']>;
-  onNow: InputMaybe<Scalars['Boolean']['input']>;
-};
-
-
-/** Reads over HTTP POST /graphql (or a websocket). Send `Authorization: Bearer <token>` to read as a signed-in account; paged lists are Relay connections (first at most 100, after a cursor of the same list); bounded ones are plain lists (devices, at most 50; searchUsers, at most 100), and Broadcast.replayEvents is a window of time offsets. */
-export type QueryUserArgs = {
-  handle: Scalars['String']['input'];
-};
-
-
-/** Reads over HTTP POST /graphql (or a websocket). Send `Authorization: Bearer <token>` to read as a signed-in account; paged lists are Relay connections (first at most 100, after a cursor of the same list); bounded ones are plain lists (devices, at most 50; searchUsers, at most 100), and Broadcast.replayEvents is a window of time offsets. */
-export type QueryWatchLaterArgs = {
-  after: InputMaybe<Scalars['String']['input']>;
-  first: InputMaybe<Scalars['Int']['input']>;
-};
-
-/** The recording of an ended broadcast. */
-export type Replay = {
-  __typename: 'Replay';
-  /** When the replay became available. */
-  availableAt: Scalars['DateTime']['output'];
-  /** Length of the recording in milliseconds. */
-  durationMs: Scalars['Int']['output'];
-  /** Signed HLS address of the VOD playlist; it expires (REPLAY_URL_TTL_SECONDS): read it again for a later play. */
-  playbackUrl: Scalars['String']['output'];
-};
-
-/** A comment or a burst of hearts, at its offset. */
-export type ReplayEvent = {
-  __typename: 'ReplayEvent';
-  /** For COMMENT. */
-  comment: Maybe<BroadcastComment>;
-  /** For HEARTS: how many hearts. */
-  hearts: Maybe<Scalars['Int']['output']>;
-  /** COMMENT or HEARTS. */
-  kind: ReplayEventKind;
-  /** Milliseconds after the broadcast started. */
-  offsetMs: Scalars['Int']['output'];
-};
-
-/** What a ReplayEvent holds. */
-export type ReplayEventKind =
-  /** A chat comment: see comment. */
-  | 'COMMENT'
-  /** A burst of hearts: see hearts. */
-  | 'HEARTS';
-
-/** The chat and hearts of a replay between two offsets. */
-export type ReplayEventWindow = {
-  __typename: 'ReplayEventWindow';
-  /** In offset order. */
-  events: Array<ReplayEvent>;
-  /** The window's start in milliseconds after the broadcast started (inclusive), as asked. */
-  fromMs: Scalars['Int']['output'];
-  /** The window's end in milliseconds (exclusive), as asked. */
-  toMs: Scalars['Int']['output'];
-  /** True when the window held more than `first` events: ask again from the last offset, or with narrower windows. */
-  truncated: Scalars['Boolean']['output'];
-};
-
-/** A report of an account, post, comment or broadcast to the admins. Seen by admins and by its reporter. */
-export type Report = Node & {
-  __typename: 'Report';
-  /** Admins only: the broadcast reported; null otherwise, or when it reports something else. */
-  broadcast: Maybe<Broadcast>;
-  /** Admins only: the comment reported; null otherwise, or when it reports something else. */
-  comment: Maybe<BroadcastComment>;
-  /** When it was filed. */
-  createdAt: Scalars['DateTime']['output'];
-  /** Global id; node(id:) returns it to admins and its reporter only. */
-  id: Scalars['ID']['output'];
-  /** Admins only: the post reported; null otherwise, or when it reports something else. */
-  post: Maybe<Post>;
-  /** Why it was reported, 1 to 500 characters. */
-  reason: Scalars['String']['output'];
-  /** Admins only: who reported and what. */
-  reporter: Maybe<User>;
-  /** OPEN until an admin resolves it. */
-  status: ReportStatus;
-  /** Admins only: the account reported; null otherwise, or when it reports something else. */
-  user: Maybe<User>;
-};
-
-/** A page of reports (Relay connection). */
-export type ReportConnection = {
-  __typename: 'ReportConnection';
-  /** The items of this page, in the list's order. */
-  edges: Array<ReportEdge>;
-  /** Whether more pages follow, and the cursors to get them. */
-  pageInfo: PageInfo;
-};
-
-/** One Report in a page, with its position. */
-export type ReportEdge = {
-  __typename: 'ReportEdge';
-  /** Opaque position of this item in this list: pass it as `after` to the same field to continue after it. Valid only for the list it came from; it is not a TimelineUpdate.cursor, which resumes the timelineUpdates subscription instead. */
-  cursor: Scalars['String']['output'];
-  /** The item. */
-  node: Report;
-};
-
-/** What to report, and why: exactly one of userId, postId, commentId and broadcastId (else BAD_USER_INPUT naming them). */
-export type ReportInput = {
-  /** Global id of a broadcast to report. */
-  broadcastId?: InputMaybe<Scalars['ID']['input']>;
-  /** Global id of a broadcast comment to report. */
-  commentId?: InputMaybe<Scalars['ID']['input']>;
-  /** Global id of a post to report. */
-  postId?: InputMaybe<Scalars['ID']['input']>;
-  /** 1 to 500 characters after trimming. */
-  reason: Scalars['String']['input'];
-  /** Global id of an account to report. */
-  userId?: InputMaybe<Scalars['ID']['input']>;
-};
-
-/** Where a report stands. */
-export type ReportStatus =
-  /** An admin acted on it. */
-  | 'ACTIONED'
-  /** An admin found nothing to act on. */
-  | 'DISMISSED'
-  /** Filed, waiting for an admin. */
-  | 'OPEN';
-
-/** What an account may do beyond posting and watching. */
-export type Role =
-  /** Moderates: reports, roles, suspensions, deleting content. */
-  | 'ADMIN'
-  /** An ordinary account. */
-  | 'MEMBER'
-  /** A network or publisher: may also create shows and add airings. */
-  | 'PARTNER';
-
-/** The 'See it' button: where and how to watch what a post or card refers to. */
-export type SeeIt = {
-  __typename: 'SeeIt';
-  /** The broadcast it refers to; null when it refers to a show. */
-  broadcast: Maybe<Broadcast>;
-  /** One link per kind of screen (TV, TABLET, MOBILE, WEB). */
-  links: Array<DeepLink>;
-  /** True when the viewer saved it to watch later. */
-  savedByViewer: Scalars['Boolean']['output'];
-  /** The show it refers to; null when it refers to a broadcast. */
-  show: Maybe<Show>;
-  /** Whether it can be watched now. */
-  status: SeeItStatus;
-  /** The show's or the broadcast's title. */
-  title: Scalars['String']['output'];
-};
-
-/** What a See it tap asks for: open on a kind of screen, or save for later. */
-export type SeeItAction =
-  /** Save to the watch-later list. */
-  | 'LATER'
-  /** Open on a phone (or send to a paired phone). */
-  | 'MOBILE'
-  /** Open on a tablet (or send to a paired tablet). */
-  | 'TABLET'
-  /** Open on a television (or send to a paired TV). */
-  | 'TV'
-  /** Open in a web browser. */
-  | 'WEB';
-
-/** A tap on a See it button. A bad combination is BAD_USER_INPUT naming the field. */
-export type SeeItInput = {
-  /** Open on a kind of screen, or LATER to save. */
-  action: SeeItAction;
-  /** Exactly one of showId and broadcastId. */
-  broadcastId?: InputMaybe<Scalars['ID']['input']>;
-  /** A paired screen that should start playing it now. */
-  deviceId?: InputMaybe<Scalars['ID']['input']>;
-  /** Exactly one of showId and broadcastId. */
-  showId?: InputMaybe<Scalars['ID']['input']>;
-};
-
-/** What a See it tap did. */
-export type SeeItResult = {
-  __typename: 'SeeItResult';
-  /** True for LATER: it is on the watch-later list (saving twice keeps one entry). */
-  savedForLater: Scalars['Boolean']['output'];
-  /** True when a paired screen was told to start playing. */
-  sentToDevice: Scalars['Boolean']['output'];
-  /** The link for the action's target; null for LATER. */
-  url: Maybe<Scalars['String']['output']>;
-};
-
-/** How often one See it action was tapped for a show. */
-export type SeeItStat = {
-  __typename: 'SeeItStat';
-  /** The action. */
-  action: SeeItAction;
-  /** Taps counted; by default an account's repeated taps within an hour count once. */
-  taps: Scalars['Int']['output'];
-};
-
-/** Whether what a See it button refers to can be watched now. */
-export type SeeItStatus =
-  /** Over, and nothing to watch: no replay, canceled, or never aired. */
-  | 'ENDED'
-  /** On now: a live broadcast, or a show with an airing on. */
-  | 'LIVE'
-  /** Over, and watchable: a replay, or a show that has aired. */
-  | 'ON_DEMAND'
-  /** Not yet: a scheduled broadcast, or a show with an airing ahead. */
-  | 'UPCOMING';
-
-/** A kind of screen a See it link opens on; a paired device is one of them. */
-export type SeeItTarget =
-  /** A phone app. */
-  | 'MOBILE'
-  /** A tablet app. */
-  | 'TABLET'
-  /** A television app. */
-  | 'TV'
-  /** A web browser. */
-  | 'WEB';
-
-/** A TV show a partner publishes, with its airings and a See it button; posts that use its hashtag are its conversation. Invisible to an account its owner blocked. */
-export type Show = Node & {
-  __typename: 'Show';
-  /** Every airing, in the order they start. */
-  airings: Array<Airing>;
-  /** Posts that mention the show's hashtag, newest first: the live conversation around it. */
-  conversation: PostConnection;
-  /** Up to 1000 characters; null when not given. */
-  description: Maybe<Scalars['String']['output']>;
-  /** As written, without '#'; posts match it in any case. */
-  hashtag: Scalars['String']['output'];
-  /** Global id; node(id:) returns this show. */
-  id: Scalars['ID']['output'];
-  /** The network or channel brand. */
-  network: Scalars['String']['output'];
-  /** The next airing to start; null when none is scheduled. */
-  nextAiring: Maybe<Airing>;
-  /** True while one of its airings is on. */
-  onNow: Scalars['Boolean']['output'];
-  /** The partner account that publishes the show. */
-  owner: User;
-  /** Where and how to watch the show. */
-  seeIt: SeeIt;
-  /** Taps on its See it button; only the show's owner and admins may read it. */
-  seeItStats: Array<SeeItStat>;
-  /** Unique name in its links: 2 to 60 of a-z, 0-9 and '-'. */
-  slug: Scalars['String']['output'];
-  /** 1 to 140 characters. */
-  title: Scalars['String']['output'];
-};
-
-
-/** A TV show a partner publishes, with its airings and a See it button; posts that use its hashtag are its conversation. Invisible to an account its owner blocked. */
-export type ShowConversationArgs = {
-  after: InputMaybe<Scalars['String']['input']>;
-  first: InputMaybe<Scalars['Int']['input']>;
-};
-
-/** A page of shows (Relay connection). */
-export type ShowConnection = {
-  __typename: 'ShowConnection';
-  /** The items of this page, in the list's order. */
-  edges: Array<ShowEdge>;
-  /** Whether more pages follow, and the cursors to get them. */
-  pageInfo: PageInfo;
-};
-
-/** One Show in a page, with its position. */
-export type ShowEdge = {
-  __typename: 'ShowEdge';
-  /** Opaque position of this item in this list: pass it as `after` to the same field to continue after it. Valid only for the list it came from; it is not a TimelineUpdate.cursor, which resumes the timelineUpdates subscription instead. */
-  cursor: Scalars['String']['output'];
-  /** The item. */
-  node: Show;
-};
-
-/** Credentials for signIn. */
-export type SignInInput = {
-  /** A handle or an email address. */
-  login: Scalars['String']['input'];
-  /** 1 to 256 characters. */
-  password: Scalars['String']['input'];
-};
-
-/** A new account. Invalid fields are BAD_USER_INPUT naming the field; a taken handle or email is CONFLICT. */
-export type SignUpInput = {
-  /** 1 to 50 characters after trimming; the handle when left out. */
-  displayName?: InputMaybe<Scalars['String']['input']>;
-  /** A valid email address, at most 254 characters, unique in any case; trimmed. Never shown to others. */
-  email: Scalars['String']['input'];
-  /** 3 to 30 letters, digits or underscores, unique in any case; trimmed. */
-  handle: Scalars['String']['input'];
-  /** 8 to 256 characters. */
-  password: Scalars['String']['input'];
-};
-
-/** A new broadcast, live now or scheduled. A bad title is BAD_USER_INPUT naming input.title. */
-export type StartBroadcastInput = {
-  /** Who may comment; EVERYONE when left out. */
-  chatMode?: InputMaybe<ChatMode>;
-  /** When set in the future, the broadcast is SCHEDULED and goes LIVE later. */
-  scheduledFor?: InputMaybe<Scalars['DateTime']['input']>;
-  /** 1 to 140 characters after trimming. */
-  title: Scalars['String']['input'];
-  /** Who may see it; PUBLIC when left out. */
-  visibility?: InputMaybe<BroadcastVisibility>;
-};
-
-/** Live streams over a graphql-ws websocket at /graphql; sign in with { authorization: "Bearer <token>" } (or a paired screen's deviceToken) in the connection_init payload. */
-export type Subscription = {
-  __typename: 'Subscription';
-  /** Everything that happens to a broadcast while you watch: viewers, hearts, comments, start and end. Open to anyone who may see the broadcast, signed in or not. */
-  broadcastEvents: BroadcastEvent;
-  /** Each new notification of the signed-in account, as it is made. UNAUTHENTICATED when signed out. */
-  notificationAdded: Notification;
-  /** For a paired screen (deviceToken in connection_init): what to play now. */
-  playCommands: PlayCommand;
-  /** Posts that mention the show's hashtag, as they are posted: the live side of Show.conversation. */
-  showConversation: Post;
-  /** The signed-in viewer's home timeline as it changes. With `after`, what was missed since that cursor is sent first. */
-  timelineUpdates: TimelineUpdate;
-};
-
-
-/** Live streams over a graphql-ws websocket at /graphql; sign in with { authorization: "Bearer <token>" } (or a paired screen's deviceToken) in the connection_init payload. */
-export type SubscriptionBroadcastEventsArgs = {
-  broadcastId: Scalars['ID']['input'];
-};
-
-
-/** Live streams over a graphql-ws websocket at /graphql; sign in with { authorization: "Bearer <token>" } (or a paired screen's deviceToken) in the connection_init payload. */
-export type SubscriptionShowConversationArgs = {
-  showId: Scalars['ID']['input'];
-};
-
-
-/** Live streams over a graphql-ws websocket at /graphql; sign in with { authorization: "Bearer <token>" } (or a paired screen's deviceToken) in the connection_init payload. */
-export type SubscriptionTimelineUpdatesArgs = {
-  after: InputMaybe<Scalars['String']['input']>;
-};
-
-/** A page of a timeline (Relay connection). Its edge cursors page this list only; the live stream resumes with TimelineUpdate.cursor instead. */
-export type TimelineConnection = {
-  __typename: 'TimelineConnection';
-  /** The items of this page, in the list's order. */
-  edges: Array<TimelineEdge>;
-  /** Whether more pages follow, and the cursors to get them. */
-  pageInfo: PageInfo;
-};
-
-/** One Timeline in a page, with its position. */
-export type TimelineEdge = {
-  __typename: 'TimelineEdge';
-  /** Opaque position of this item in this list: pass it as `after` to the same field to continue after it. Valid only for the list it came from; it is not a TimelineUpdate.cursor, which resumes the timelineUpdates subscription instead. */
-  cursor: Scalars['String']['output'];
-  /** The item. */
-  node: TimelineItem;
-};
-
-/** An entry of a timeline: a post, or a broadcast card (live, scheduled or a replay). Fields both members have (id, seeIt) have the same type on both, so one selection can ask for them without aliases. */
-export type TimelineItem = Broadcast | Post;
-
-/** One change to the signed-in viewer's home timeline, pushed by timelineUpdates. */
-export type TimelineUpdate = {
-  __typename: 'TimelineUpdate';
-  /** Resume point: pass it as `after` to timelineUpdates to miss nothing after a reconnect. A position in the stream of updates, not in the list: it is not a TimelineEdge.cursor, and homeTimeline(after:) does not take it (nor does timelineUpdates take an edge cursor). */
-  cursor: Scalars['String']['output'];
-  /** The post or broadcast as it is now; null for RESYNC, and when it is gone or hidden from the viewer (as for REMOVED). */
-  item: Maybe<TimelineItem>;
-  /** The item's id; null only for RESYNC. */
-  itemId: Maybe<Scalars['ID']['output']>;
-  /** What happened. */
-  kind: TimelineUpdateKind;
-};
-
-/** What a TimelineUpdate says happened. */
-export type TimelineUpdateKind =
-  /** A new post or broadcast entered the timeline. */
-  | 'ADDED'
-  /** A broadcast in the timeline ended (its card becomes a replay card). */
-  | 'ENDED'
-  /** A followed account went live: the 'now live' card. */
-  | 'NOW_LIVE'
-  /** An item left the timeline (deleted, unfollowed, blocked). */
-  | 'REMOVED'
-  /** The `after` cursor is older than the kept history: reload the timeline, then resume from its newest cursor. */
-  | 'RESYNC'
-  /** An item changed in place: a broadcast's replay became available or was deleted. */
-  | 'UPDATED';
-
-/** The profile fields to change; fields left out stay as they are. */
-export type UpdateProfileInput = {
-  /** An http(s) URL; an empty string clears it. */
-  avatarUrl?: InputMaybe<Scalars['String']['input']>;
-  /** An empty string clears it. */
-  bio?: InputMaybe<Scalars['String']['input']>;
-  /** Left out, it stays as it is; it cannot be cleared, so null is refused. */
-  displayName?: InputMaybe<Scalars['String']['input']>;
-};
-
-/** An account: a member, a partner (a network that publishes shows) or an admin. Invisible (null, or left out of lists) to an account it blocked, and to everyone once suspended. */
-export type User = Node & {
-  __typename: 'User';
-  /** An http(s) URL of the profile picture; null when not set. */
-  avatarUrl: Maybe<Scalars['String']['output']>;
-  /** Up to 160 characters; null when not set. */
-  bio: Maybe<Scalars['String']['output']>;
-  /** When the account signed up. */
-  createdAt: Scalars['DateTime']['output'];
-  /** The name shown, 1 to 50 characters. */
-  displayName: Scalars['String']['output'];
-  /** Accounts following this user, most recent first. Accounts that blocked the viewer are left out; empty when this user did. */
-  followers: UserConnection;
-  /** How many accounts follow this user. */
-  followersCount: Scalars['Int']['output'];
-  /** Accounts this user follows, most recent first. Accounts that blocked the viewer are left out; empty when this user did. */
-  following: UserConnection;
-  /** How many accounts this user follows. */
-  followingCount: Scalars['Int']['output'];
-  /** True when this user follows the signed-in viewer. */
-  followsViewer: Scalars['Boolean']['output'];
-  /** Unique name without '@': 3 to 30 letters, digits or underscores; matched in any case. */
-  handle: Scalars['String']['output'];
-  /** Global id; node(id:) returns this user. */
-  id: Scalars['ID']['output'];
-  /** The broadcast this user is live in right now, if any. */
-  liveBroadcast: Maybe<Broadcast>;
-  /** How many posts this user has made, replies included. */
-  postsCount: Scalars['Int']['output'];
-  /** MEMBER, PARTNER (may create shows) or ADMIN (moderates). */
-  role: Role;
-  /** True once an admin suspended the account: it cannot sign in and its content is hidden. */
-  suspended: Scalars['Boolean']['output'];
-  /** This user's own posts and broadcasts, newest first; empty when this user blocked the viewer. */
-  timeline: TimelineConnection;
-  /** True when the signed-in viewer blocks this user; false when signed out. */
-  viewerBlocks: Scalars['Boolean']['output'];
-  /** True when the signed-in viewer follows this user. */
-  viewerFollows: Scalars['Boolean']['output'];
-  /** True when the signed-in viewer mutes this user; false when signed out. */
-  viewerMutes: Scalars['Boolean']['output'];
-  /** True when the viewer follows this user and asked to be notified when they go live. */
-  viewerNotifiedWhenLive: Scalars['Boolean']['output'];
-};
-
-
-/** An account: a member, a partner (a network that publishes shows) or an admin. Invisible (null, or left out of lists) to an account it blocked, and to everyone once suspended. */
-export type UserFollowersArgs = {
-  after: InputMaybe<Scalars['String']['input']>;
-  first: InputMaybe<Scalars['Int']['input']>;
-};
-
-
-/** An account: a member, a partner (a network that publishes shows) or an admin. Invisible (null, or left out of lists) to an account it blocked, and to everyone once suspended. */
-export type UserFollowingArgs = {
-  after: InputMaybe<Scalars['String']['input']>;
-  first: InputMaybe<Scalars['Int']['input']>;
-};
-
-
-/** An account: a member, a partner (a network that publishes shows) or an admin. Invisible (null, or left out of lists) to an account it blocked, and to everyone once suspended. */
-export type UserTimelineArgs = {
-  after: InputMaybe<Scalars['String']['input']>;
-  first: InputMaybe<Scalars['Int']['input']>;
-};
-
-/** A page of accounts (Relay connection). */
-export type UserConnection = {
-  __typename: 'UserConnection';
-  /** The items of this page, in the list's order. */
-  edges: Array<UserEdge>;
-  /** Whether more pages follow, and the cursors to get them. */
-  pageInfo: PageInfo;
-};
-
-/** One User in a page, with its position. */
-export type UserEdge = {
-  __typename: 'UserEdge';
-  /** Opaque position of this item in this list: pass it as `after` to the same field to continue after it. Valid only for the list it came from; it is not a TimelineUpdate.cursor, which resumes the timelineUpdates subscription instead. */
-  cursor: Scalars['String']['output'];
-  /** The item. */
-  node: User;
-};
-
-/** A page of watch-later entries (Relay connection). */
-export type WatchLaterConnection = {
-  __typename: 'WatchLaterConnection';
-  /** The items of this page, in the list's order. */
-  edges: Array<WatchLaterEdge>;
-  /** Whether more pages follow, and the cursors to get them. */
-  pageInfo: PageInfo;
-};
-
-/** One WatchLater in a page, with its position. */
-export type WatchLaterEdge = {
-  __typename: 'WatchLaterEdge';
-  /** Opaque position of this item in this list: pass it as `after` to the same field to continue after it. Valid only for the list it came from; it is not a TimelineUpdate.cursor, which resumes the timelineUpdates subscription instead. */
-  cursor: Scalars['String']['output'];
-  /** The item. */
-  node: WatchLaterEntry;
-};
-
-/** A show or broadcast the signed-in account saved with a LATER tap. Only its owner sees it. */
-export type WatchLaterEntry = Node & {
-  __typename: 'WatchLaterEntry';
-  /** Global id; node(id:) returns it to its owner only. Use it with removeFromWatchLater. */
-  id: Scalars['ID']['output'];
-  /** When it was saved. */
-  savedAt: Scalars['DateTime']['output'];
-  /** The button of what was saved. */
-  seeIt: SeeIt;
-};
-
 /** What a BroadcastEvent reports. */
 export type BroadcastEventKind =
   /** A comment was posted: see comment. */
@@ -1511,7 +167,7 @@ export type TimelineUpdateKind =
   | 'NOW_LIVE'
   /** An item left the timeline (deleted, unfollowed, blocked). */
   | 'REMOVED'
-  /** The `after` cursor is older than the kept history: reload the timeline, then resume from its newest cursor. */
+  /** The `after` cursor is older than the kept history: reload the timeline, then resume from its updatesCursor. */
   | 'RESYNC'
   /** An item changed in place: a broadcast's replay became available or was deleted. */
   | 'UPDATED';
@@ -1521,7 +177,7 @@ export type BroadcastPageQueryVariables = Exact<{
 }>;
 
 
-export type BroadcastPageQuery = { __typename: 'Query', broadcast: { __typename: 'Broadcast', chatMode: ChatMode, visibility: BroadcastVisibility, id: string, title: string, status: BroadcastStatus, viewerCount: number, heartCount: number, scheduledFor: string | null, startedAt: string | null, endedAt: string | null, playbackUrl: string | null, replayAvailable: boolean, replay: { __typename: 'Replay', playbackUrl: string, durationMs: number } | null, ingest: { __typename: 'BroadcastIngest', rtmpUrl: string, streamKey: string } | null, comments: { __typename: 'BroadcastCommentConnection', edges: Array<{ __typename: 'BroadcastCommentEdge', node: { __typename: 'BroadcastComment', id: string, text: string, createdAt: string, author: { __typename: 'User', id: string, handle: string, displayName: string, avatarUrl: string | null } } }> }, broadcaster: { __typename: 'User', id: string, handle: string, displayName: string, avatarUrl: string | null }, seeIt: { __typename: 'SeeIt', title: string, status: SeeItStatus, savedByViewer: boolean, broadcast: { __typename: 'Broadcast', id: string } | null, show: { __typename: 'Show', id: string, slug: string } | null } | null } | null };
+export type BroadcastPageQuery = { __typename: 'Query', broadcast: { __typename: 'Broadcast', chatMode: ChatMode, visibility: BroadcastVisibility, id: string, title: string, status: BroadcastStatus, viewerCount: number, heartCount: number, scheduledFor: string | null, startedAt: string | null, endedAt: string | null, playbackUrl: string | null, replayAvailable: boolean, replay: { __typename: 'Replay', playbackUrl: string, durationMs: number } | null, ingest: { __typename: 'BroadcastIngest', rtmpUrl: string, streamKey: string } | null, comments: { __typename: 'BroadcastCommentConnection', edges: Array<{ __typename: 'BroadcastCommentEdge', node: { __typename: 'BroadcastComment', id: string, text: string, createdAt: string, author: { __typename: 'User', id: string, handle: string, displayName: string, avatarUrl: string | null } } }> }, broadcaster: { __typename: 'User', id: string, handle: string, displayName: string, avatarUrl: string | null }, seeIt: { __typename: 'SeeIt', title: string, status: SeeItStatus, savedByViewer: boolean, broadcast: { __typename: 'Broadcast', id: string } | null, show: { __typename: 'Show', id: string, slug: string, hashtag: string } | null } | null } | null };
 
 export type BroadcastEventsSubscriptionVariables = Exact<{
   broadcastId: string | number;
@@ -1600,19 +256,19 @@ export type SetChatModeMutation = { __typename: 'Mutation', setChatMode: { __typ
 export type LiveNowQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type LiveNowQuery = { __typename: 'Query', liveNow: { __typename: 'BroadcastConnection', edges: Array<{ __typename: 'BroadcastEdge', node: { __typename: 'Broadcast', id: string, title: string, status: BroadcastStatus, viewerCount: number, heartCount: number, scheduledFor: string | null, startedAt: string | null, endedAt: string | null, playbackUrl: string | null, replayAvailable: boolean, broadcaster: { __typename: 'User', id: string, handle: string, displayName: string, avatarUrl: string | null }, seeIt: { __typename: 'SeeIt', title: string, status: SeeItStatus, savedByViewer: boolean, broadcast: { __typename: 'Broadcast', id: string } | null, show: { __typename: 'Show', id: string, slug: string } | null } | null } }> } };
+export type LiveNowQuery = { __typename: 'Query', liveNow: { __typename: 'BroadcastConnection', edges: Array<{ __typename: 'BroadcastEdge', node: { __typename: 'Broadcast', id: string, title: string, status: BroadcastStatus, viewerCount: number, heartCount: number, scheduledFor: string | null, startedAt: string | null, endedAt: string | null, playbackUrl: string | null, replayAvailable: boolean, broadcaster: { __typename: 'User', id: string, handle: string, displayName: string, avatarUrl: string | null }, seeIt: { __typename: 'SeeIt', title: string, status: SeeItStatus, savedByViewer: boolean, broadcast: { __typename: 'Broadcast', id: string } | null, show: { __typename: 'Show', id: string, slug: string, hashtag: string } | null } | null } }> } };
 
 export type UserSummaryFragment = { __typename: 'User', id: string, handle: string, displayName: string, avatarUrl: string | null };
 
-export type SeeItButtonFragment = { __typename: 'SeeIt', title: string, status: SeeItStatus, savedByViewer: boolean, broadcast: { __typename: 'Broadcast', id: string } | null, show: { __typename: 'Show', id: string, slug: string } | null };
+export type SeeItButtonFragment = { __typename: 'SeeIt', title: string, status: SeeItStatus, savedByViewer: boolean, broadcast: { __typename: 'Broadcast', id: string } | null, show: { __typename: 'Show', id: string, slug: string, hashtag: string } | null };
 
-export type BroadcastCardFragment = { __typename: 'Broadcast', id: string, title: string, status: BroadcastStatus, viewerCount: number, heartCount: number, scheduledFor: string | null, startedAt: string | null, endedAt: string | null, playbackUrl: string | null, replayAvailable: boolean, broadcaster: { __typename: 'User', id: string, handle: string, displayName: string, avatarUrl: string | null }, seeIt: { __typename: 'SeeIt', title: string, status: SeeItStatus, savedByViewer: boolean, broadcast: { __typename: 'Broadcast', id: string } | null, show: { __typename: 'Show', id: string, slug: string } | null } | null };
+export type BroadcastCardFragment = { __typename: 'Broadcast', id: string, title: string, status: BroadcastStatus, viewerCount: number, heartCount: number, scheduledFor: string | null, startedAt: string | null, endedAt: string | null, playbackUrl: string | null, replayAvailable: boolean, broadcaster: { __typename: 'User', id: string, handle: string, displayName: string, avatarUrl: string | null }, seeIt: { __typename: 'SeeIt', title: string, status: SeeItStatus, savedByViewer: boolean, broadcast: { __typename: 'Broadcast', id: string } | null, show: { __typename: 'Show', id: string, slug: string, hashtag: string } | null } | null };
 
-export type PostCardFragment = { __typename: 'Post', id: string, text: string, createdAt: string, likesCount: number, repliesCount: number, viewerHasLiked: boolean, hashtags: Array<string>, author: { __typename: 'User', id: string, handle: string, displayName: string, avatarUrl: string | null }, mentions: Array<{ __typename: 'User', id: string, handle: string }>, broadcast: { __typename: 'Broadcast', id: string, title: string, status: BroadcastStatus, viewerCount: number, heartCount: number, scheduledFor: string | null, startedAt: string | null, endedAt: string | null, playbackUrl: string | null, replayAvailable: boolean, broadcaster: { __typename: 'User', id: string, handle: string, displayName: string, avatarUrl: string | null }, seeIt: { __typename: 'SeeIt', title: string, status: SeeItStatus, savedByViewer: boolean, broadcast: { __typename: 'Broadcast', id: string } | null, show: { __typename: 'Show', id: string, slug: string } | null } | null } | null, seeIt: { __typename: 'SeeIt', title: string, status: SeeItStatus, savedByViewer: boolean, broadcast: { __typename: 'Broadcast', id: string } | null, show: { __typename: 'Show', id: string, slug: string } | null } | null };
+export type PostCardFragment = { __typename: 'Post', id: string, text: string, createdAt: string, likesCount: number, repliesCount: number, viewerHasLiked: boolean, hashtags: Array<string>, author: { __typename: 'User', id: string, handle: string, displayName: string, avatarUrl: string | null }, mentions: Array<{ __typename: 'User', id: string, handle: string }>, broadcast: { __typename: 'Broadcast', id: string, title: string, status: BroadcastStatus, viewerCount: number, heartCount: number, scheduledFor: string | null, startedAt: string | null, endedAt: string | null, playbackUrl: string | null, replayAvailable: boolean, broadcaster: { __typename: 'User', id: string, handle: string, displayName: string, avatarUrl: string | null }, seeIt: { __typename: 'SeeIt', title: string, status: SeeItStatus, savedByViewer: boolean, broadcast: { __typename: 'Broadcast', id: string } | null, show: { __typename: 'Show', id: string, slug: string, hashtag: string } | null } | null } | null, seeIt: { __typename: 'SeeIt', title: string, status: SeeItStatus, savedByViewer: boolean, broadcast: { __typename: 'Broadcast', id: string } | null, show: { __typename: 'Show', id: string, slug: string, hashtag: string } | null } | null };
 
-type TimelineCard_Broadcast_Fragment = { __typename: 'Broadcast', id: string, title: string, status: BroadcastStatus, viewerCount: number, heartCount: number, scheduledFor: string | null, startedAt: string | null, endedAt: string | null, playbackUrl: string | null, replayAvailable: boolean, broadcaster: { __typename: 'User', id: string, handle: string, displayName: string, avatarUrl: string | null }, seeIt: { __typename: 'SeeIt', title: string, status: SeeItStatus, savedByViewer: boolean, broadcast: { __typename: 'Broadcast', id: string } | null, show: { __typename: 'Show', id: string, slug: string } | null } | null };
+type TimelineCard_Broadcast_Fragment = { __typename: 'Broadcast', id: string, title: string, status: BroadcastStatus, viewerCount: number, heartCount: number, scheduledFor: string | null, startedAt: string | null, endedAt: string | null, playbackUrl: string | null, replayAvailable: boolean, broadcaster: { __typename: 'User', id: string, handle: string, displayName: string, avatarUrl: string | null }, seeIt: { __typename: 'SeeIt', title: string, status: SeeItStatus, savedByViewer: boolean, broadcast: { __typename: 'Broadcast', id: string } | null, show: { __typename: 'Show', id: string, slug: string, hashtag: string } | null } | null };
 
-type TimelineCard_Post_Fragment = { __typename: 'Post', id: string, text: string, createdAt: string, likesCount: number, repliesCount: number, viewerHasLiked: boolean, hashtags: Array<string>, author: { __typename: 'User', id: string, handle: string, displayName: string, avatarUrl: string | null }, mentions: Array<{ __typename: 'User', id: string, handle: string }>, broadcast: { __typename: 'Broadcast', id: string, title: string, status: BroadcastStatus, viewerCount: number, heartCount: number, scheduledFor: string | null, startedAt: string | null, endedAt: string | null, playbackUrl: string | null, replayAvailable: boolean, broadcaster: { __typename: 'User', id: string, handle: string, displayName: string, avatarUrl: string | null }, seeIt: { __typename: 'SeeIt', title: string, status: SeeItStatus, savedByViewer: boolean, broadcast: { __typename: 'Broadcast', id: string } | null, show: { __typename: 'Show', id: string, slug: string } | null } | null } | null, seeIt: { __typename: 'SeeIt', title: string, status: SeeItStatus, savedByViewer: boolean, broadcast: { __typename: 'Broadcast', id: string } | null, show: { __typename: 'Show', id: string, slug: string } | null } | null };
+type TimelineCard_Post_Fragment = { __typename: 'Post', id: string, text: string, createdAt: string, likesCount: number, repliesCount: number, viewerHasLiked: boolean, hashtags: Array<string>, author: { __typename: 'User', id: string, handle: string, displayName: string, avatarUrl: string | null }, mentions: Array<{ __typename: 'User', id: string, handle: string }>, broadcast: { __typename: 'Broadcast', id: string, title: string, status: BroadcastStatus, viewerCount: number, heartCount: number, scheduledFor: string | null, startedAt: string | null, endedAt: string | null, playbackUrl: string | null, replayAvailable: boolean, broadcaster: { __typename: 'User', id: string, handle: string, displayName: string, avatarUrl: string | null }, seeIt: { __typename: 'SeeIt', title: string, status: SeeItStatus, savedByViewer: boolean, broadcast: { __typename: 'Broadcast', id: string } | null, show: { __typename: 'Show', id: string, slug: string, hashtag: string } | null } | null } | null, seeIt: { __typename: 'SeeIt', title: string, status: SeeItStatus, savedByViewer: boolean, broadcast: { __typename: 'Broadcast', id: string } | null, show: { __typename: 'Show', id: string, slug: string, hashtag: string } | null } | null };
 
 export type TimelineCardFragment =
   | TimelineCard_Broadcast_Fragment
@@ -1620,8 +276,8 @@ export type TimelineCardFragment =
 ;
 
 export type TimelinePageFragment = { __typename: 'TimelineConnection', edges: Array<{ __typename: 'TimelineEdge', cursor: string, node:
-      | { __typename: 'Broadcast', id: string, title: string, status: BroadcastStatus, viewerCount: number, heartCount: number, scheduledFor: string | null, startedAt: string | null, endedAt: string | null, playbackUrl: string | null, replayAvailable: boolean, broadcaster: { __typename: 'User', id: string, handle: string, displayName: string, avatarUrl: string | null }, seeIt: { __typename: 'SeeIt', title: string, status: SeeItStatus, savedByViewer: boolean, broadcast: { __typename: 'Broadcast', id: string } | null, show: { __typename: 'Show', id: string, slug: string } | null } | null }
-      | { __typename: 'Post', id: string, text: string, createdAt: string, likesCount: number, repliesCount: number, viewerHasLiked: boolean, hashtags: Array<string>, author: { __typename: 'User', id: string, handle: string, displayName: string, avatarUrl: string | null }, mentions: Array<{ __typename: 'User', id: string, handle: string }>, broadcast: { __typename: 'Broadcast', id: string, title: string, status: BroadcastStatus, viewerCount: number, heartCount: number, scheduledFor: string | null, startedAt: string | null, endedAt: string | null, playbackUrl: string | null, replayAvailable: boolean, broadcaster: { __typename: 'User', id: string, handle: string, displayName: string, avatarUrl: string | null }, seeIt: { __typename: 'SeeIt', title: string, status: SeeItStatus, savedByViewer: boolean, broadcast: { __typename: 'Broadcast', id: string } | null, show: { __typename: 'Show', id: string, slug: string } | null } | null } | null, seeIt: { __typename: 'SeeIt', title: string, status: SeeItStatus, savedByViewer: boolean, broadcast: { __typename: 'Broadcast', id: string } | null, show: { __typename: 'Show', id: string, slug: string } | null } | null }
+      | { __typename: 'Broadcast', id: string, title: string, status: BroadcastStatus, viewerCount: number, heartCount: number, scheduledFor: string | null, startedAt: string | null, endedAt: string | null, playbackUrl: string | null, replayAvailable: boolean, broadcaster: { __typename: 'User', id: string, handle: string, displayName: string, avatarUrl: string | null }, seeIt: { __typename: 'SeeIt', title: string, status: SeeItStatus, savedByViewer: boolean, broadcast: { __typename: 'Broadcast', id: string } | null, show: { __typename: 'Show', id: string, slug: string, hashtag: string } | null } | null }
+      | { __typename: 'Post', id: string, text: string, createdAt: string, likesCount: number, repliesCount: number, viewerHasLiked: boolean, hashtags: Array<string>, author: { __typename: 'User', id: string, handle: string, displayName: string, avatarUrl: string | null }, mentions: Array<{ __typename: 'User', id: string, handle: string }>, broadcast: { __typename: 'Broadcast', id: string, title: string, status: BroadcastStatus, viewerCount: number, heartCount: number, scheduledFor: string | null, startedAt: string | null, endedAt: string | null, playbackUrl: string | null, replayAvailable: boolean, broadcaster: { __typename: 'User', id: string, handle: string, displayName: string, avatarUrl: string | null }, seeIt: { __typename: 'SeeIt', title: string, status: SeeItStatus, savedByViewer: boolean, broadcast: { __typename: 'Broadcast', id: string } | null, show: { __typename: 'Show', id: string, slug: string, hashtag: string } | null } | null } | null, seeIt: { __typename: 'SeeIt', title: string, status: SeeItStatus, savedByViewer: boolean, broadcast: { __typename: 'Broadcast', id: string } | null, show: { __typename: 'Show', id: string, slug: string, hashtag: string } | null } | null }
      }>, pageInfo: { __typename: 'PageInfo', endCursor: string | null, hasNextPage: boolean } };
 
 export type CommentFragment = { __typename: 'BroadcastComment', id: string, text: string, createdAt: string, author: { __typename: 'User', id: string, handle: string, displayName: string, avatarUrl: string | null } };
@@ -1651,8 +307,8 @@ export type ProfileQueryVariables = Exact<{
 
 
 export type ProfileQuery = { __typename: 'Query', user: { __typename: 'User', bio: string | null, postsCount: number, id: string, handle: string, displayName: string, avatarUrl: string | null, followersCount: number, followingCount: number, viewerFollows: boolean, viewerBlocks: boolean, viewerMutes: boolean, viewerNotifiedWhenLive: boolean, followsViewer: boolean, liveBroadcast: { __typename: 'Broadcast', id: string } | null, timeline: { __typename: 'TimelineConnection', edges: Array<{ __typename: 'TimelineEdge', cursor: string, node:
-          | { __typename: 'Broadcast', id: string, title: string, status: BroadcastStatus, viewerCount: number, heartCount: number, scheduledFor: string | null, startedAt: string | null, endedAt: string | null, playbackUrl: string | null, replayAvailable: boolean, broadcaster: { __typename: 'User', id: string, handle: string, displayName: string, avatarUrl: string | null }, seeIt: { __typename: 'SeeIt', title: string, status: SeeItStatus, savedByViewer: boolean, broadcast: { __typename: 'Broadcast', id: string } | null, show: { __typename: 'Show', id: string, slug: string } | null } | null }
-          | { __typename: 'Post', id: string, text: string, createdAt: string, likesCount: number, repliesCount: number, viewerHasLiked: boolean, hashtags: Array<string>, author: { __typename: 'User', id: string, handle: string, displayName: string, avatarUrl: string | null }, mentions: Array<{ __typename: 'User', id: string, handle: string }>, broadcast: { __typename: 'Broadcast', id: string, title: string, status: BroadcastStatus, viewerCount: number, heartCount: number, scheduledFor: string | null, startedAt: string | null, endedAt: string | null, playbackUrl: string | null, replayAvailable: boolean, broadcaster: { __typename: 'User', id: string, handle: string, displayName: string, avatarUrl: string | null }, seeIt: { __typename: 'SeeIt', title: string, status: SeeItStatus, savedByViewer: boolean, broadcast: { __typename: 'Broadcast', id: string } | null, show: { __typename: 'Show', id: string, slug: string } | null } | null } | null, seeIt: { __typename: 'SeeIt', title: string, status: SeeItStatus, savedByViewer: boolean, broadcast: { __typename: 'Broadcast', id: string } | null, show: { __typename: 'Show', id: string, slug: string } | null } | null }
+          | { __typename: 'Broadcast', id: string, title: string, status: BroadcastStatus, viewerCount: number, heartCount: number, scheduledFor: string | null, startedAt: string | null, endedAt: string | null, playbackUrl: string | null, replayAvailable: boolean, broadcaster: { __typename: 'User', id: string, handle: string, displayName: string, avatarUrl: string | null }, seeIt: { __typename: 'SeeIt', title: string, status: SeeItStatus, savedByViewer: boolean, broadcast: { __typename: 'Broadcast', id: string } | null, show: { __typename: 'Show', id: string, slug: string, hashtag: string } | null } | null }
+          | { __typename: 'Post', id: string, text: string, createdAt: string, likesCount: number, repliesCount: number, viewerHasLiked: boolean, hashtags: Array<string>, author: { __typename: 'User', id: string, handle: string, displayName: string, avatarUrl: string | null }, mentions: Array<{ __typename: 'User', id: string, handle: string }>, broadcast: { __typename: 'Broadcast', id: string, title: string, status: BroadcastStatus, viewerCount: number, heartCount: number, scheduledFor: string | null, startedAt: string | null, endedAt: string | null, playbackUrl: string | null, replayAvailable: boolean, broadcaster: { __typename: 'User', id: string, handle: string, displayName: string, avatarUrl: string | null }, seeIt: { __typename: 'SeeIt', title: string, status: SeeItStatus, savedByViewer: boolean, broadcast: { __typename: 'Broadcast', id: string } | null, show: { __typename: 'Show', id: string, slug: string, hashtag: string } | null } | null } | null, seeIt: { __typename: 'SeeIt', title: string, status: SeeItStatus, savedByViewer: boolean, broadcast: { __typename: 'Broadcast', id: string } | null, show: { __typename: 'Show', id: string, slug: string, hashtag: string } | null } | null }
          }>, pageInfo: { __typename: 'PageInfo', endCursor: string | null, hasNextPage: boolean } } } | null };
 
 export type FollowMutationVariables = Exact<{
@@ -1728,7 +384,7 @@ export type UnpairDeviceMutation = { __typename: 'Mutation', unpairDevice: boole
 export type WatchLaterQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type WatchLaterQuery = { __typename: 'Query', watchLater: { __typename: 'WatchLaterConnection', edges: Array<{ __typename: 'WatchLaterEdge', node: { __typename: 'WatchLaterEntry', id: string, savedAt: string, seeIt: { __typename: 'SeeIt', title: string, status: SeeItStatus, savedByViewer: boolean, broadcast: { __typename: 'Broadcast', id: string } | null, show: { __typename: 'Show', id: string, slug: string } | null } } }> } };
+export type WatchLaterQuery = { __typename: 'Query', watchLater: { __typename: 'WatchLaterConnection', edges: Array<{ __typename: 'WatchLaterEdge', node: { __typename: 'WatchLaterEntry', id: string, savedAt: string, seeIt: { __typename: 'SeeIt', title: string, status: SeeItStatus, savedByViewer: boolean, broadcast: { __typename: 'Broadcast', id: string } | null, show: { __typename: 'Show', id: string, slug: string, hashtag: string } | null } } }> } };
 
 export type RemoveFromWatchLaterMutationVariables = Exact<{
   id: string | number;
@@ -1747,14 +403,14 @@ export type ShowQueryVariables = Exact<{
 }>;
 
 
-export type ShowQuery = { __typename: 'Query', show: { __typename: 'Show', id: string, slug: string, title: string, network: string, description: string | null, hashtag: string, onNow: boolean, nextAiring: { __typename: 'Airing', id: string, channel: string, startsAt: string } | null, seeIt: { __typename: 'SeeIt', title: string, status: SeeItStatus, savedByViewer: boolean, broadcast: { __typename: 'Broadcast', id: string } | null, show: { __typename: 'Show', id: string, slug: string } | null }, conversation: { __typename: 'PostConnection', edges: Array<{ __typename: 'PostEdge', node: { __typename: 'Post', id: string, text: string, createdAt: string, likesCount: number, repliesCount: number, viewerHasLiked: boolean, hashtags: Array<string>, author: { __typename: 'User', id: string, handle: string, displayName: string, avatarUrl: string | null }, mentions: Array<{ __typename: 'User', id: string, handle: string }>, broadcast: { __typename: 'Broadcast', id: string, title: string, status: BroadcastStatus, viewerCount: number, heartCount: number, scheduledFor: string | null, startedAt: string | null, endedAt: string | null, playbackUrl: string | null, replayAvailable: boolean, broadcaster: { __typename: 'User', id: string, handle: string, displayName: string, avatarUrl: string | null }, seeIt: { __typename: 'SeeIt', title: string, status: SeeItStatus, savedByViewer: boolean, broadcast: { __typename: 'Broadcast', id: string } | null, show: { __typename: 'Show', id: string, slug: string } | null } | null } | null, seeIt: { __typename: 'SeeIt', title: string, status: SeeItStatus, savedByViewer: boolean, broadcast: { __typename: 'Broadcast', id: string } | null, show: { __typename: 'Show', id: string, slug: string } | null } | null } }> } } | null };
+export type ShowQuery = { __typename: 'Query', show: { __typename: 'Show', id: string, slug: string, title: string, network: string, description: string | null, hashtag: string, onNow: boolean, nextAiring: { __typename: 'Airing', id: string, channel: string, startsAt: string } | null, seeIt: { __typename: 'SeeIt', title: string, status: SeeItStatus, savedByViewer: boolean, broadcast: { __typename: 'Broadcast', id: string } | null, show: { __typename: 'Show', id: string, slug: string, hashtag: string } | null }, conversation: { __typename: 'PostConnection', edges: Array<{ __typename: 'PostEdge', node: { __typename: 'Post', id: string, text: string, createdAt: string, likesCount: number, repliesCount: number, viewerHasLiked: boolean, hashtags: Array<string>, author: { __typename: 'User', id: string, handle: string, displayName: string, avatarUrl: string | null }, mentions: Array<{ __typename: 'User', id: string, handle: string }>, broadcast: { __typename: 'Broadcast', id: string, title: string, status: BroadcastStatus, viewerCount: number, heartCount: number, scheduledFor: string | null, startedAt: string | null, endedAt: string | null, playbackUrl: string | null, replayAvailable: boolean, broadcaster: { __typename: 'User', id: string, handle: string, displayName: string, avatarUrl: string | null }, seeIt: { __typename: 'SeeIt', title: string, status: SeeItStatus, savedByViewer: boolean, broadcast: { __typename: 'Broadcast', id: string } | null, show: { __typename: 'Show', id: string, slug: string, hashtag: string } | null } | null } | null, seeIt: { __typename: 'SeeIt', title: string, status: SeeItStatus, savedByViewer: boolean, broadcast: { __typename: 'Broadcast', id: string } | null, show: { __typename: 'Show', id: string, slug: string, hashtag: string } | null } | null } }> } } | null };
 
 export type ShowConversationSubscriptionVariables = Exact<{
   showId: string | number;
 }>;
 
 
-export type ShowConversationSubscription = { __typename: 'Subscription', showConversation: { __typename: 'Post', id: string, text: string, createdAt: string, likesCount: number, repliesCount: number, viewerHasLiked: boolean, hashtags: Array<string>, author: { __typename: 'User', id: string, handle: string, displayName: string, avatarUrl: string | null }, mentions: Array<{ __typename: 'User', id: string, handle: string }>, broadcast: { __typename: 'Broadcast', id: string, title: string, status: BroadcastStatus, viewerCount: number, heartCount: number, scheduledFor: string | null, startedAt: string | null, endedAt: string | null, playbackUrl: string | null, replayAvailable: boolean, broadcaster: { __typename: 'User', id: string, handle: string, displayName: string, avatarUrl: string | null }, seeIt: { __typename: 'SeeIt', title: string, status: SeeItStatus, savedByViewer: boolean, broadcast: { __typename: 'Broadcast', id: string } | null, show: { __typename: 'Show', id: string, slug: string } | null } | null } | null, seeIt: { __typename: 'SeeIt', title: string, status: SeeItStatus, savedByViewer: boolean, broadcast: { __typename: 'Broadcast', id: string } | null, show: { __typename: 'Show', id: string, slug: string } | null } | null } };
+export type ShowConversationSubscription = { __typename: 'Subscription', showConversation: { __typename: 'Post', id: string, text: string, createdAt: string, likesCount: number, repliesCount: number, viewerHasLiked: boolean, hashtags: Array<string>, author: { __typename: 'User', id: string, handle: string, displayName: string, avatarUrl: string | null }, mentions: Array<{ __typename: 'User', id: string, handle: string }>, broadcast: { __typename: 'Broadcast', id: string, title: string, status: BroadcastStatus, viewerCount: number, heartCount: number, scheduledFor: string | null, startedAt: string | null, endedAt: string | null, playbackUrl: string | null, replayAvailable: boolean, broadcaster: { __typename: 'User', id: string, handle: string, displayName: string, avatarUrl: string | null }, seeIt: { __typename: 'SeeIt', title: string, status: SeeItStatus, savedByViewer: boolean, broadcast: { __typename: 'Broadcast', id: string } | null, show: { __typename: 'Show', id: string, slug: string, hashtag: string } | null } | null } | null, seeIt: { __typename: 'SeeIt', title: string, status: SeeItStatus, savedByViewer: boolean, broadcast: { __typename: 'Broadcast', id: string } | null, show: { __typename: 'Show', id: string, slug: string, hashtag: string } | null } | null } };
 
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -1780,9 +436,9 @@ export type HomeTimelineQueryVariables = Exact<{
 }>;
 
 
-export type HomeTimelineQuery = { __typename: 'Query', homeTimeline: { __typename: 'TimelineConnection', edges: Array<{ __typename: 'TimelineEdge', cursor: string, node:
-        | { __typename: 'Broadcast', id: string, title: string, status: BroadcastStatus, viewerCount: number, heartCount: number, scheduledFor: string | null, startedAt: string | null, endedAt: string | null, playbackUrl: string | null, replayAvailable: boolean, broadcaster: { __typename: 'User', id: string, handle: string, displayName: string, avatarUrl: string | null }, seeIt: { __typename: 'SeeIt', title: string, status: SeeItStatus, savedByViewer: boolean, broadcast: { __typename: 'Broadcast', id: string } | null, show: { __typename: 'Show', id: string, slug: string } | null } | null }
-        | { __typename: 'Post', id: string, text: string, createdAt: string, likesCount: number, repliesCount: number, viewerHasLiked: boolean, hashtags: Array<string>, author: { __typename: 'User', id: string, handle: string, displayName: string, avatarUrl: string | null }, mentions: Array<{ __typename: 'User', id: string, handle: string }>, broadcast: { __typename: 'Broadcast', id: string, title: string, status: BroadcastStatus, viewerCount: number, heartCount: number, scheduledFor: string | null, startedAt: string | null, endedAt: string | null, playbackUrl: string | null, replayAvailable: boolean, broadcaster: { __typename: 'User', id: string, handle: string, displayName: string, avatarUrl: string | null }, seeIt: { __typename: 'SeeIt', title: string, status: SeeItStatus, savedByViewer: boolean, broadcast: { __typename: 'Broadcast', id: string } | null, show: { __typename: 'Show', id: string, slug: string } | null } | null } | null, seeIt: { __typename: 'SeeIt', title: string, status: SeeItStatus, savedByViewer: boolean, broadcast: { __typename: 'Broadcast', id: string } | null, show: { __typename: 'Show', id: string, slug: string } | null } | null }
+export type HomeTimelineQuery = { __typename: 'Query', homeTimeline: { __typename: 'TimelineConnection', updatesCursor: string, edges: Array<{ __typename: 'TimelineEdge', cursor: string, node:
+        | { __typename: 'Broadcast', id: string, title: string, status: BroadcastStatus, viewerCount: number, heartCount: number, scheduledFor: string | null, startedAt: string | null, endedAt: string | null, playbackUrl: string | null, replayAvailable: boolean, broadcaster: { __typename: 'User', id: string, handle: string, displayName: string, avatarUrl: string | null }, seeIt: { __typename: 'SeeIt', title: string, status: SeeItStatus, savedByViewer: boolean, broadcast: { __typename: 'Broadcast', id: string } | null, show: { __typename: 'Show', id: string, slug: string, hashtag: string } | null } | null }
+        | { __typename: 'Post', id: string, text: string, createdAt: string, likesCount: number, repliesCount: number, viewerHasLiked: boolean, hashtags: Array<string>, author: { __typename: 'User', id: string, handle: string, displayName: string, avatarUrl: string | null }, mentions: Array<{ __typename: 'User', id: string, handle: string }>, broadcast: { __typename: 'Broadcast', id: string, title: string, status: BroadcastStatus, viewerCount: number, heartCount: number, scheduledFor: string | null, startedAt: string | null, endedAt: string | null, playbackUrl: string | null, replayAvailable: boolean, broadcaster: { __typename: 'User', id: string, handle: string, displayName: string, avatarUrl: string | null }, seeIt: { __typename: 'SeeIt', title: string, status: SeeItStatus, savedByViewer: boolean, broadcast: { __typename: 'Broadcast', id: string } | null, show: { __typename: 'Show', id: string, slug: string, hashtag: string } | null } | null } | null, seeIt: { __typename: 'SeeIt', title: string, status: SeeItStatus, savedByViewer: boolean, broadcast: { __typename: 'Broadcast', id: string } | null, show: { __typename: 'Show', id: string, slug: string, hashtag: string } | null } | null }
        }>, pageInfo: { __typename: 'PageInfo', endCursor: string | null, hasNextPage: boolean } } };
 
 export type TimelineUpdatesSubscriptionVariables = Exact<{
@@ -1791,8 +447,8 @@ export type TimelineUpdatesSubscriptionVariables = Exact<{
 
 
 export type TimelineUpdatesSubscription = { __typename: 'Subscription', timelineUpdates: { __typename: 'TimelineUpdate', cursor: string, kind: TimelineUpdateKind, itemId: string | null, item:
-      | { __typename: 'Broadcast', id: string, title: string, status: BroadcastStatus, viewerCount: number, heartCount: number, scheduledFor: string | null, startedAt: string | null, endedAt: string | null, playbackUrl: string | null, replayAvailable: boolean, broadcaster: { __typename: 'User', id: string, handle: string, displayName: string, avatarUrl: string | null }, seeIt: { __typename: 'SeeIt', title: string, status: SeeItStatus, savedByViewer: boolean, broadcast: { __typename: 'Broadcast', id: string } | null, show: { __typename: 'Show', id: string, slug: string } | null } | null }
-      | { __typename: 'Post', id: string, text: string, createdAt: string, likesCount: number, repliesCount: number, viewerHasLiked: boolean, hashtags: Array<string>, author: { __typename: 'User', id: string, handle: string, displayName: string, avatarUrl: string | null }, mentions: Array<{ __typename: 'User', id: string, handle: string }>, broadcast: { __typename: 'Broadcast', id: string, title: string, status: BroadcastStatus, viewerCount: number, heartCount: number, scheduledFor: string | null, startedAt: string | null, endedAt: string | null, playbackUrl: string | null, replayAvailable: boolean, broadcaster: { __typename: 'User', id: string, handle: string, displayName: string, avatarUrl: string | null }, seeIt: { __typename: 'SeeIt', title: string, status: SeeItStatus, savedByViewer: boolean, broadcast: { __typename: 'Broadcast', id: string } | null, show: { __typename: 'Show', id: string, slug: string } | null } | null } | null, seeIt: { __typename: 'SeeIt', title: string, status: SeeItStatus, savedByViewer: boolean, broadcast: { __typename: 'Broadcast', id: string } | null, show: { __typename: 'Show', id: string, slug: string } | null } | null }
+      | { __typename: 'Broadcast', id: string, title: string, status: BroadcastStatus, viewerCount: number, heartCount: number, scheduledFor: string | null, startedAt: string | null, endedAt: string | null, playbackUrl: string | null, replayAvailable: boolean, broadcaster: { __typename: 'User', id: string, handle: string, displayName: string, avatarUrl: string | null }, seeIt: { __typename: 'SeeIt', title: string, status: SeeItStatus, savedByViewer: boolean, broadcast: { __typename: 'Broadcast', id: string } | null, show: { __typename: 'Show', id: string, slug: string, hashtag: string } | null } | null }
+      | { __typename: 'Post', id: string, text: string, createdAt: string, likesCount: number, repliesCount: number, viewerHasLiked: boolean, hashtags: Array<string>, author: { __typename: 'User', id: string, handle: string, displayName: string, avatarUrl: string | null }, mentions: Array<{ __typename: 'User', id: string, handle: string }>, broadcast: { __typename: 'Broadcast', id: string, title: string, status: BroadcastStatus, viewerCount: number, heartCount: number, scheduledFor: string | null, startedAt: string | null, endedAt: string | null, playbackUrl: string | null, replayAvailable: boolean, broadcaster: { __typename: 'User', id: string, handle: string, displayName: string, avatarUrl: string | null }, seeIt: { __typename: 'SeeIt', title: string, status: SeeItStatus, savedByViewer: boolean, broadcast: { __typename: 'Broadcast', id: string } | null, show: { __typename: 'Show', id: string, slug: string, hashtag: string } | null } | null } | null, seeIt: { __typename: 'SeeIt', title: string, status: SeeItStatus, savedByViewer: boolean, broadcast: { __typename: 'Broadcast', id: string } | null, show: { __typename: 'Show', id: string, slug: string, hashtag: string } | null } | null }
      | null } };
 
 export type CreatePostMutationVariables = Exact<{
@@ -1800,7 +456,7 @@ export type CreatePostMutationVariables = Exact<{
 }>;
 
 
-export type CreatePostMutation = { __typename: 'Mutation', createPost: { __typename: 'Post', id: string, text: string, createdAt: string, likesCount: number, repliesCount: number, viewerHasLiked: boolean, hashtags: Array<string>, author: { __typename: 'User', id: string, handle: string, displayName: string, avatarUrl: string | null }, mentions: Array<{ __typename: 'User', id: string, handle: string }>, broadcast: { __typename: 'Broadcast', id: string, title: string, status: BroadcastStatus, viewerCount: number, heartCount: number, scheduledFor: string | null, startedAt: string | null, endedAt: string | null, playbackUrl: string | null, replayAvailable: boolean, broadcaster: { __typename: 'User', id: string, handle: string, displayName: string, avatarUrl: string | null }, seeIt: { __typename: 'SeeIt', title: string, status: SeeItStatus, savedByViewer: boolean, broadcast: { __typename: 'Broadcast', id: string } | null, show: { __typename: 'Show', id: string, slug: string } | null } | null } | null, seeIt: { __typename: 'SeeIt', title: string, status: SeeItStatus, savedByViewer: boolean, broadcast: { __typename: 'Broadcast', id: string } | null, show: { __typename: 'Show', id: string, slug: string } | null } | null } };
+export type CreatePostMutation = { __typename: 'Mutation', createPost: { __typename: 'Post', id: string, text: string, createdAt: string, likesCount: number, repliesCount: number, viewerHasLiked: boolean, hashtags: Array<string>, author: { __typename: 'User', id: string, handle: string, displayName: string, avatarUrl: string | null }, mentions: Array<{ __typename: 'User', id: string, handle: string }>, broadcast: { __typename: 'Broadcast', id: string, title: string, status: BroadcastStatus, viewerCount: number, heartCount: number, scheduledFor: string | null, startedAt: string | null, endedAt: string | null, playbackUrl: string | null, replayAvailable: boolean, broadcaster: { __typename: 'User', id: string, handle: string, displayName: string, avatarUrl: string | null }, seeIt: { __typename: 'SeeIt', title: string, status: SeeItStatus, savedByViewer: boolean, broadcast: { __typename: 'Broadcast', id: string } | null, show: { __typename: 'Show', id: string, slug: string, hashtag: string } | null } | null } | null, seeIt: { __typename: 'SeeIt', title: string, status: SeeItStatus, savedByViewer: boolean, broadcast: { __typename: 'Broadcast', id: string } | null, show: { __typename: 'Show', id: string, slug: string, hashtag: string } | null } | null } };
 
 export type LikePostMutationVariables = Exact<{
   id: string | number;
@@ -1817,15 +473,15 @@ export type UnlikePostMutationVariables = Exact<{
 export type UnlikePostMutation = { __typename: 'Mutation', unlikePost: { __typename: 'Post', id: string, likesCount: number, viewerHasLiked: boolean } };
 
 export const UserSummaryFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UserSummary"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"User"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"handle"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"avatarUrl"}}]}}]} as unknown as DocumentNode<UserSummaryFragment, unknown>;
-export const SeeItButtonFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SeeItButton"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SeeIt"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"savedByViewer"}},{"kind":"Field","name":{"kind":"Name","value":"broadcast"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"show"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"slug"}}]}}]}}]} as unknown as DocumentNode<SeeItButtonFragment, unknown>;
-export const BroadcastCardFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"BroadcastCard"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Broadcast"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"viewerCount"}},{"kind":"Field","name":{"kind":"Name","value":"heartCount"}},{"kind":"Field","name":{"kind":"Name","value":"scheduledFor"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"endedAt"}},{"kind":"Field","name":{"kind":"Name","value":"playbackUrl"}},{"kind":"Field","name":{"kind":"Name","value":"replayAvailable"}},{"kind":"Field","name":{"kind":"Name","value":"broadcaster"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserSummary"}}]}},{"kind":"Field","name":{"kind":"Name","value":"seeIt"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SeeItButton"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UserSummary"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"User"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"handle"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"avatarUrl"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SeeItButton"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SeeIt"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"savedByViewer"}},{"kind":"Field","name":{"kind":"Name","value":"broadcast"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"show"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"slug"}}]}}]}}]} as unknown as DocumentNode<BroadcastCardFragment, unknown>;
-export const PostCardFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PostCard"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Post"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"text"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"likesCount"}},{"kind":"Field","name":{"kind":"Name","value":"repliesCount"}},{"kind":"Field","name":{"kind":"Name","value":"viewerHasLiked"}},{"kind":"Field","name":{"kind":"Name","value":"hashtags"}},{"kind":"Field","name":{"kind":"Name","value":"author"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserSummary"}}]}},{"kind":"Field","name":{"kind":"Name","value":"mentions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"handle"}}]}},{"kind":"Field","name":{"kind":"Name","value":"broadcast"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"BroadcastCard"}}]}},{"kind":"Field","name":{"kind":"Name","value":"seeIt"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SeeItButton"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UserSummary"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"User"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"handle"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"avatarUrl"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SeeItButton"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SeeIt"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"savedByViewer"}},{"kind":"Field","name":{"kind":"Name","value":"broadcast"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"show"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"slug"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"BroadcastCard"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Broadcast"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"viewerCount"}},{"kind":"Field","name":{"kind":"Name","value":"heartCount"}},{"kind":"Field","name":{"kind":"Name","value":"scheduledFor"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"endedAt"}},{"kind":"Field","name":{"kind":"Name","value":"playbackUrl"}},{"kind":"Field","name":{"kind":"Name","value":"replayAvailable"}},{"kind":"Field","name":{"kind":"Name","value":"broadcaster"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserSummary"}}]}},{"kind":"Field","name":{"kind":"Name","value":"seeIt"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SeeItButton"}}]}}]}}]} as unknown as DocumentNode<PostCardFragment, unknown>;
-export const TimelineCardFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TimelineCard"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TimelineItem"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Post"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PostCard"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Broadcast"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"BroadcastCard"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UserSummary"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"User"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"handle"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"avatarUrl"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SeeItButton"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SeeIt"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"savedByViewer"}},{"kind":"Field","name":{"kind":"Name","value":"broadcast"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"show"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"slug"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"BroadcastCard"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Broadcast"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"viewerCount"}},{"kind":"Field","name":{"kind":"Name","value":"heartCount"}},{"kind":"Field","name":{"kind":"Name","value":"scheduledFor"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"endedAt"}},{"kind":"Field","name":{"kind":"Name","value":"playbackUrl"}},{"kind":"Field","name":{"kind":"Name","value":"replayAvailable"}},{"kind":"Field","name":{"kind":"Name","value":"broadcaster"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserSummary"}}]}},{"kind":"Field","name":{"kind":"Name","value":"seeIt"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SeeItButton"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PostCard"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Post"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"text"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"likesCount"}},{"kind":"Field","name":{"kind":"Name","value":"repliesCount"}},{"kind":"Field","name":{"kind":"Name","value":"viewerHasLiked"}},{"kind":"Field","name":{"kind":"Name","value":"hashtags"}},{"kind":"Field","name":{"kind":"Name","value":"author"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserSummary"}}]}},{"kind":"Field","name":{"kind":"Name","value":"mentions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"handle"}}]}},{"kind":"Field","name":{"kind":"Name","value":"broadcast"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"BroadcastCard"}}]}},{"kind":"Field","name":{"kind":"Name","value":"seeIt"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SeeItButton"}}]}}]}}]} as unknown as DocumentNode<TimelineCardFragment, unknown>;
-export const TimelinePageFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TimelinePage"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TimelineConnection"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"TimelineCard"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"endCursor"}},{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UserSummary"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"User"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"handle"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"avatarUrl"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SeeItButton"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SeeIt"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"savedByViewer"}},{"kind":"Field","name":{"kind":"Name","value":"broadcast"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"show"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"slug"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"BroadcastCard"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Broadcast"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"viewerCount"}},{"kind":"Field","name":{"kind":"Name","value":"heartCount"}},{"kind":"Field","name":{"kind":"Name","value":"scheduledFor"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"endedAt"}},{"kind":"Field","name":{"kind":"Name","value":"playbackUrl"}},{"kind":"Field","name":{"kind":"Name","value":"replayAvailable"}},{"kind":"Field","name":{"kind":"Name","value":"broadcaster"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserSummary"}}]}},{"kind":"Field","name":{"kind":"Name","value":"seeIt"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SeeItButton"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PostCard"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Post"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"text"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"likesCount"}},{"kind":"Field","name":{"kind":"Name","value":"repliesCount"}},{"kind":"Field","name":{"kind":"Name","value":"viewerHasLiked"}},{"kind":"Field","name":{"kind":"Name","value":"hashtags"}},{"kind":"Field","name":{"kind":"Name","value":"author"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserSummary"}}]}},{"kind":"Field","name":{"kind":"Name","value":"mentions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"handle"}}]}},{"kind":"Field","name":{"kind":"Name","value":"broadcast"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"BroadcastCard"}}]}},{"kind":"Field","name":{"kind":"Name","value":"seeIt"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SeeItButton"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TimelineCard"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TimelineItem"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Post"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PostCard"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Broadcast"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"BroadcastCard"}}]}}]}}]} as unknown as DocumentNode<TimelinePageFragment, unknown>;
+export const SeeItButtonFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SeeItButton"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SeeIt"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"savedByViewer"}},{"kind":"Field","name":{"kind":"Name","value":"broadcast"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"show"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"slug"}},{"kind":"Field","name":{"kind":"Name","value":"hashtag"}}]}}]}}]} as unknown as DocumentNode<SeeItButtonFragment, unknown>;
+export const BroadcastCardFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"BroadcastCard"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Broadcast"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"viewerCount"}},{"kind":"Field","name":{"kind":"Name","value":"heartCount"}},{"kind":"Field","name":{"kind":"Name","value":"scheduledFor"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"endedAt"}},{"kind":"Field","name":{"kind":"Name","value":"playbackUrl"}},{"kind":"Field","name":{"kind":"Name","value":"replayAvailable"}},{"kind":"Field","name":{"kind":"Name","value":"broadcaster"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserSummary"}}]}},{"kind":"Field","name":{"kind":"Name","value":"seeIt"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SeeItButton"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UserSummary"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"User"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"handle"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"avatarUrl"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SeeItButton"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SeeIt"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"savedByViewer"}},{"kind":"Field","name":{"kind":"Name","value":"broadcast"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"show"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"slug"}},{"kind":"Field","name":{"kind":"Name","value":"hashtag"}}]}}]}}]} as unknown as DocumentNode<BroadcastCardFragment, unknown>;
+export const PostCardFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PostCard"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Post"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"text"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"likesCount"}},{"kind":"Field","name":{"kind":"Name","value":"repliesCount"}},{"kind":"Field","name":{"kind":"Name","value":"viewerHasLiked"}},{"kind":"Field","name":{"kind":"Name","value":"hashtags"}},{"kind":"Field","name":{"kind":"Name","value":"author"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserSummary"}}]}},{"kind":"Field","name":{"kind":"Name","value":"mentions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"handle"}}]}},{"kind":"Field","name":{"kind":"Name","value":"broadcast"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"BroadcastCard"}}]}},{"kind":"Field","name":{"kind":"Name","value":"seeIt"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SeeItButton"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UserSummary"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"User"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"handle"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"avatarUrl"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SeeItButton"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SeeIt"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"savedByViewer"}},{"kind":"Field","name":{"kind":"Name","value":"broadcast"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"show"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"slug"}},{"kind":"Field","name":{"kind":"Name","value":"hashtag"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"BroadcastCard"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Broadcast"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"viewerCount"}},{"kind":"Field","name":{"kind":"Name","value":"heartCount"}},{"kind":"Field","name":{"kind":"Name","value":"scheduledFor"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"endedAt"}},{"kind":"Field","name":{"kind":"Name","value":"playbackUrl"}},{"kind":"Field","name":{"kind":"Name","value":"replayAvailable"}},{"kind":"Field","name":{"kind":"Name","value":"broadcaster"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserSummary"}}]}},{"kind":"Field","name":{"kind":"Name","value":"seeIt"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SeeItButton"}}]}}]}}]} as unknown as DocumentNode<PostCardFragment, unknown>;
+export const TimelineCardFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TimelineCard"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TimelineItem"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Post"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PostCard"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Broadcast"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"BroadcastCard"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UserSummary"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"User"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"handle"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"avatarUrl"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SeeItButton"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SeeIt"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"savedByViewer"}},{"kind":"Field","name":{"kind":"Name","value":"broadcast"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"show"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"slug"}},{"kind":"Field","name":{"kind":"Name","value":"hashtag"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"BroadcastCard"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Broadcast"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"viewerCount"}},{"kind":"Field","name":{"kind":"Name","value":"heartCount"}},{"kind":"Field","name":{"kind":"Name","value":"scheduledFor"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"endedAt"}},{"kind":"Field","name":{"kind":"Name","value":"playbackUrl"}},{"kind":"Field","name":{"kind":"Name","value":"replayAvailable"}},{"kind":"Field","name":{"kind":"Name","value":"broadcaster"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserSummary"}}]}},{"kind":"Field","name":{"kind":"Name","value":"seeIt"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SeeItButton"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PostCard"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Post"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"text"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"likesCount"}},{"kind":"Field","name":{"kind":"Name","value":"repliesCount"}},{"kind":"Field","name":{"kind":"Name","value":"viewerHasLiked"}},{"kind":"Field","name":{"kind":"Name","value":"hashtags"}},{"kind":"Field","name":{"kind":"Name","value":"author"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserSummary"}}]}},{"kind":"Field","name":{"kind":"Name","value":"mentions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"handle"}}]}},{"kind":"Field","name":{"kind":"Name","value":"broadcast"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"BroadcastCard"}}]}},{"kind":"Field","name":{"kind":"Name","value":"seeIt"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SeeItButton"}}]}}]}}]} as unknown as DocumentNode<TimelineCardFragment, unknown>;
+export const TimelinePageFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TimelinePage"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TimelineConnection"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"TimelineCard"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"endCursor"}},{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UserSummary"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"User"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"handle"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"avatarUrl"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SeeItButton"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SeeIt"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"savedByViewer"}},{"kind":"Field","name":{"kind":"Name","value":"broadcast"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"show"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"slug"}},{"kind":"Field","name":{"kind":"Name","value":"hashtag"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"BroadcastCard"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Broadcast"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"viewerCount"}},{"kind":"Field","name":{"kind":"Name","value":"heartCount"}},{"kind":"Field","name":{"kind":"Name","value":"scheduledFor"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"endedAt"}},{"kind":"Field","name":{"kind":"Name","value":"playbackUrl"}},{"kind":"Field","name":{"kind":"Name","value":"replayAvailable"}},{"kind":"Field","name":{"kind":"Name","value":"broadcaster"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserSummary"}}]}},{"kind":"Field","name":{"kind":"Name","value":"seeIt"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SeeItButton"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PostCard"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Post"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"text"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"likesCount"}},{"kind":"Field","name":{"kind":"Name","value":"repliesCount"}},{"kind":"Field","name":{"kind":"Name","value":"viewerHasLiked"}},{"kind":"Field","name":{"kind":"Name","value":"hashtags"}},{"kind":"Field","name":{"kind":"Name","value":"author"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserSummary"}}]}},{"kind":"Field","name":{"kind":"Name","value":"mentions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"handle"}}]}},{"kind":"Field","name":{"kind":"Name","value":"broadcast"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"BroadcastCard"}}]}},{"kind":"Field","name":{"kind":"Name","value":"seeIt"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SeeItButton"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TimelineCard"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TimelineItem"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Post"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PostCard"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Broadcast"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"BroadcastCard"}}]}}]}}]} as unknown as DocumentNode<TimelinePageFragment, unknown>;
 export const CommentFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"Comment"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"BroadcastComment"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"text"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"author"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserSummary"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UserSummary"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"User"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"handle"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"avatarUrl"}}]}}]} as unknown as DocumentNode<CommentFragment, unknown>;
 export const NotificationItemFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"NotificationItem"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Notification"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"read"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"actor"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserSummary"}}]}},{"kind":"Field","name":{"kind":"Name","value":"post"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"text"}}]}},{"kind":"Field","name":{"kind":"Name","value":"broadcast"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"title"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UserSummary"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"User"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"handle"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"avatarUrl"}}]}}]} as unknown as DocumentNode<NotificationItemFragment, unknown>;
 export const ProfileRelationsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProfileRelations"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"User"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"followersCount"}},{"kind":"Field","name":{"kind":"Name","value":"followingCount"}},{"kind":"Field","name":{"kind":"Name","value":"viewerFollows"}},{"kind":"Field","name":{"kind":"Name","value":"viewerBlocks"}},{"kind":"Field","name":{"kind":"Name","value":"viewerMutes"}},{"kind":"Field","name":{"kind":"Name","value":"viewerNotifiedWhenLive"}},{"kind":"Field","name":{"kind":"Name","value":"followsViewer"}}]}}]} as unknown as DocumentNode<ProfileRelationsFragment, unknown>;
-export const BroadcastPageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"BroadcastPage"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"broadcast"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"BroadcastCard"}},{"kind":"Field","name":{"kind":"Name","value":"chatMode"}},{"kind":"Field","name":{"kind":"Name","value":"visibility"}},{"kind":"Field","name":{"kind":"Name","value":"replay"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"playbackUrl"}},{"kind":"Field","name":{"kind":"Name","value":"durationMs"}}]}},{"kind":"Field","name":{"kind":"Name","value":"ingest"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"rtmpUrl"}},{"kind":"Field","name":{"kind":"Name","value":"streamKey"}}]}},{"kind":"Field","name":{"kind":"Name","value":"comments"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"100"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"Comment"}}]}}]}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UserSummary"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"User"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"handle"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"avatarUrl"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SeeItButton"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SeeIt"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"savedByViewer"}},{"kind":"Field","name":{"kind":"Name","value":"broadcast"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"show"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"slug"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"BroadcastCard"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Broadcast"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"viewerCount"}},{"kind":"Field","name":{"kind":"Name","value":"heartCount"}},{"kind":"Field","name":{"kind":"Name","value":"scheduledFor"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"endedAt"}},{"kind":"Field","name":{"kind":"Name","value":"playbackUrl"}},{"kind":"Field","name":{"kind":"Name","value":"replayAvailable"}},{"kind":"Field","name":{"kind":"Name","value":"broadcaster"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserSummary"}}]}},{"kind":"Field","name":{"kind":"Name","value":"seeIt"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SeeItButton"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"Comment"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"BroadcastComment"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"text"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"author"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserSummary"}}]}}]}}]} as unknown as DocumentNode<BroadcastPageQuery, BroadcastPageQueryVariables>;
+export const BroadcastPageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"BroadcastPage"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"broadcast"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"BroadcastCard"}},{"kind":"Field","name":{"kind":"Name","value":"chatMode"}},{"kind":"Field","name":{"kind":"Name","value":"visibility"}},{"kind":"Field","name":{"kind":"Name","value":"replay"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"playbackUrl"}},{"kind":"Field","name":{"kind":"Name","value":"durationMs"}}]}},{"kind":"Field","name":{"kind":"Name","value":"ingest"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"rtmpUrl"}},{"kind":"Field","name":{"kind":"Name","value":"streamKey"}}]}},{"kind":"Field","name":{"kind":"Name","value":"comments"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"100"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"Comment"}}]}}]}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UserSummary"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"User"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"handle"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"avatarUrl"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SeeItButton"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SeeIt"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"savedByViewer"}},{"kind":"Field","name":{"kind":"Name","value":"broadcast"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"show"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"slug"}},{"kind":"Field","name":{"kind":"Name","value":"hashtag"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"BroadcastCard"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Broadcast"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"viewerCount"}},{"kind":"Field","name":{"kind":"Name","value":"heartCount"}},{"kind":"Field","name":{"kind":"Name","value":"scheduledFor"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"endedAt"}},{"kind":"Field","name":{"kind":"Name","value":"playbackUrl"}},{"kind":"Field","name":{"kind":"Name","value":"replayAvailable"}},{"kind":"Field","name":{"kind":"Name","value":"broadcaster"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserSummary"}}]}},{"kind":"Field","name":{"kind":"Name","value":"seeIt"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SeeItButton"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"Comment"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"BroadcastComment"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"text"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"author"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserSummary"}}]}}]}}]} as unknown as DocumentNode<BroadcastPageQuery, BroadcastPageQueryVariables>;
 export const BroadcastEventsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"BroadcastEvents"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"broadcastId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"broadcastEvents"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"broadcastId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"broadcastId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"viewerCount"}},{"kind":"Field","name":{"kind":"Name","value":"heartCount"}},{"kind":"Field","name":{"kind":"Name","value":"heartsDelta"}},{"kind":"Field","name":{"kind":"Name","value":"comment"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"Comment"}}]}},{"kind":"Field","name":{"kind":"Name","value":"broadcast"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"viewerCount"}},{"kind":"Field","name":{"kind":"Name","value":"heartCount"}},{"kind":"Field","name":{"kind":"Name","value":"endedAt"}},{"kind":"Field","name":{"kind":"Name","value":"replayAvailable"}},{"kind":"Field","name":{"kind":"Name","value":"playbackUrl"}},{"kind":"Field","name":{"kind":"Name","value":"chatMode"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UserSummary"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"User"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"handle"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"avatarUrl"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"Comment"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"BroadcastComment"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"text"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"author"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserSummary"}}]}}]}}]} as unknown as DocumentNode<BroadcastEventsSubscription, BroadcastEventsSubscriptionVariables>;
 export const StartBroadcastDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"StartBroadcast"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"StartBroadcastInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"startBroadcast"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]} as unknown as DocumentNode<StartBroadcastMutation, StartBroadcastMutationVariables>;
 export const EndBroadcastDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"EndBroadcast"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"endBroadcast"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"endedAt"}}]}}]}}]} as unknown as DocumentNode<EndBroadcastMutation, EndBroadcastMutationVariables>;
@@ -1836,11 +492,11 @@ export const RemoveCommentDocument = {"kind":"Document","definitions":[{"kind":"
 export const BanViewerDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"BanViewer"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"broadcastId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"userId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"banViewer"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"broadcastId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"broadcastId"}}},{"kind":"Argument","name":{"kind":"Name","value":"userId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"userId"}}}]}]}}]} as unknown as DocumentNode<BanViewerMutation, BanViewerMutationVariables>;
 export const SendHeartsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SendHearts"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"broadcastId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"count"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sendHearts"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"broadcastId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"broadcastId"}}},{"kind":"Argument","name":{"kind":"Name","value":"count"},"value":{"kind":"Variable","name":{"kind":"Name","value":"count"}}}]}]}}]} as unknown as DocumentNode<SendHeartsMutation, SendHeartsMutationVariables>;
 export const SetChatModeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SetChatMode"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"broadcastId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"mode"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ChatMode"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"setChatMode"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"broadcastId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"broadcastId"}}},{"kind":"Argument","name":{"kind":"Name","value":"mode"},"value":{"kind":"Variable","name":{"kind":"Name","value":"mode"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"chatMode"}}]}}]}}]} as unknown as DocumentNode<SetChatModeMutation, SetChatModeMutationVariables>;
-export const LiveNowDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"LiveNow"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"liveNow"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"50"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"BroadcastCard"}}]}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UserSummary"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"User"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"handle"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"avatarUrl"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SeeItButton"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SeeIt"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"savedByViewer"}},{"kind":"Field","name":{"kind":"Name","value":"broadcast"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"show"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"slug"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"BroadcastCard"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Broadcast"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"viewerCount"}},{"kind":"Field","name":{"kind":"Name","value":"heartCount"}},{"kind":"Field","name":{"kind":"Name","value":"scheduledFor"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"endedAt"}},{"kind":"Field","name":{"kind":"Name","value":"playbackUrl"}},{"kind":"Field","name":{"kind":"Name","value":"replayAvailable"}},{"kind":"Field","name":{"kind":"Name","value":"broadcaster"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserSummary"}}]}},{"kind":"Field","name":{"kind":"Name","value":"seeIt"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SeeItButton"}}]}}]}}]} as unknown as DocumentNode<LiveNowQuery, LiveNowQueryVariables>;
+export const LiveNowDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"LiveNow"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"liveNow"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"50"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"BroadcastCard"}}]}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UserSummary"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"User"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"handle"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"avatarUrl"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SeeItButton"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SeeIt"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"savedByViewer"}},{"kind":"Field","name":{"kind":"Name","value":"broadcast"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"show"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"slug"}},{"kind":"Field","name":{"kind":"Name","value":"hashtag"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"BroadcastCard"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Broadcast"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"viewerCount"}},{"kind":"Field","name":{"kind":"Name","value":"heartCount"}},{"kind":"Field","name":{"kind":"Name","value":"scheduledFor"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"endedAt"}},{"kind":"Field","name":{"kind":"Name","value":"playbackUrl"}},{"kind":"Field","name":{"kind":"Name","value":"replayAvailable"}},{"kind":"Field","name":{"kind":"Name","value":"broadcaster"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserSummary"}}]}},{"kind":"Field","name":{"kind":"Name","value":"seeIt"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SeeItButton"}}]}}]}}]} as unknown as DocumentNode<LiveNowQuery, LiveNowQueryVariables>;
 export const NotificationsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Notifications"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"notifications"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"50"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"NotificationItem"}}]}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UserSummary"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"User"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"handle"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"avatarUrl"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"NotificationItem"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Notification"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"read"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"actor"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserSummary"}}]}},{"kind":"Field","name":{"kind":"Name","value":"post"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"text"}}]}},{"kind":"Field","name":{"kind":"Name","value":"broadcast"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"title"}}]}}]}}]} as unknown as DocumentNode<NotificationsQuery, NotificationsQueryVariables>;
 export const NotificationAddedDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"NotificationAdded"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"notificationAdded"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"NotificationItem"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UserSummary"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"User"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"handle"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"avatarUrl"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"NotificationItem"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Notification"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"read"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"actor"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserSummary"}}]}},{"kind":"Field","name":{"kind":"Name","value":"post"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"text"}}]}},{"kind":"Field","name":{"kind":"Name","value":"broadcast"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"title"}}]}}]}}]} as unknown as DocumentNode<NotificationAddedSubscription, NotificationAddedSubscriptionVariables>;
 export const MarkNotificationsReadDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"MarkNotificationsRead"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"markNotificationsRead"}}]}}]} as unknown as DocumentNode<MarkNotificationsReadMutation, MarkNotificationsReadMutationVariables>;
-export const ProfileDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Profile"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"handle"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"user"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"handle"},"value":{"kind":"Variable","name":{"kind":"Name","value":"handle"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserSummary"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"ProfileRelations"}},{"kind":"Field","name":{"kind":"Name","value":"bio"}},{"kind":"Field","name":{"kind":"Name","value":"postsCount"}},{"kind":"Field","name":{"kind":"Name","value":"liveBroadcast"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"timeline"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"20"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"TimelinePage"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UserSummary"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"User"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"handle"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"avatarUrl"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SeeItButton"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SeeIt"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"savedByViewer"}},{"kind":"Field","name":{"kind":"Name","value":"broadcast"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"show"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"slug"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"BroadcastCard"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Broadcast"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"viewerCount"}},{"kind":"Field","name":{"kind":"Name","value":"heartCount"}},{"kind":"Field","name":{"kind":"Name","value":"scheduledFor"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"endedAt"}},{"kind":"Field","name":{"kind":"Name","value":"playbackUrl"}},{"kind":"Field","name":{"kind":"Name","value":"replayAvailable"}},{"kind":"Field","name":{"kind":"Name","value":"broadcaster"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserSummary"}}]}},{"kind":"Field","name":{"kind":"Name","value":"seeIt"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SeeItButton"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PostCard"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Post"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"text"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"likesCount"}},{"kind":"Field","name":{"kind":"Name","value":"repliesCount"}},{"kind":"Field","name":{"kind":"Name","value":"viewerHasLiked"}},{"kind":"Field","name":{"kind":"Name","value":"hashtags"}},{"kind":"Field","name":{"kind":"Name","value":"author"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserSummary"}}]}},{"kind":"Field","name":{"kind":"Name","value":"mentions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"handle"}}]}},{"kind":"Field","name":{"kind":"Name","value":"broadcast"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"BroadcastCard"}}]}},{"kind":"Field","name":{"kind":"Name","value":"seeIt"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SeeItButton"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TimelineCard"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TimelineItem"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Post"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PostCard"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Broadcast"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"BroadcastCard"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProfileRelations"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"User"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"followersCount"}},{"kind":"Field","name":{"kind":"Name","value":"followingCount"}},{"kind":"Field","name":{"kind":"Name","value":"viewerFollows"}},{"kind":"Field","name":{"kind":"Name","value":"viewerBlocks"}},{"kind":"Field","name":{"kind":"Name","value":"viewerMutes"}},{"kind":"Field","name":{"kind":"Name","value":"viewerNotifiedWhenLive"}},{"kind":"Field","name":{"kind":"Name","value":"followsViewer"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TimelinePage"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TimelineConnection"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"TimelineCard"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"endCursor"}},{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}}]}}]}}]} as unknown as DocumentNode<ProfileQuery, ProfileQueryVariables>;
+export const ProfileDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Profile"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"handle"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"user"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"handle"},"value":{"kind":"Variable","name":{"kind":"Name","value":"handle"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserSummary"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"ProfileRelations"}},{"kind":"Field","name":{"kind":"Name","value":"bio"}},{"kind":"Field","name":{"kind":"Name","value":"postsCount"}},{"kind":"Field","name":{"kind":"Name","value":"liveBroadcast"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"timeline"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"20"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"TimelinePage"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UserSummary"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"User"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"handle"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"avatarUrl"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SeeItButton"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SeeIt"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"savedByViewer"}},{"kind":"Field","name":{"kind":"Name","value":"broadcast"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"show"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"slug"}},{"kind":"Field","name":{"kind":"Name","value":"hashtag"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"BroadcastCard"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Broadcast"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"viewerCount"}},{"kind":"Field","name":{"kind":"Name","value":"heartCount"}},{"kind":"Field","name":{"kind":"Name","value":"scheduledFor"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"endedAt"}},{"kind":"Field","name":{"kind":"Name","value":"playbackUrl"}},{"kind":"Field","name":{"kind":"Name","value":"replayAvailable"}},{"kind":"Field","name":{"kind":"Name","value":"broadcaster"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserSummary"}}]}},{"kind":"Field","name":{"kind":"Name","value":"seeIt"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SeeItButton"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PostCard"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Post"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"text"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"likesCount"}},{"kind":"Field","name":{"kind":"Name","value":"repliesCount"}},{"kind":"Field","name":{"kind":"Name","value":"viewerHasLiked"}},{"kind":"Field","name":{"kind":"Name","value":"hashtags"}},{"kind":"Field","name":{"kind":"Name","value":"author"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserSummary"}}]}},{"kind":"Field","name":{"kind":"Name","value":"mentions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"handle"}}]}},{"kind":"Field","name":{"kind":"Name","value":"broadcast"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"BroadcastCard"}}]}},{"kind":"Field","name":{"kind":"Name","value":"seeIt"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SeeItButton"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TimelineCard"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TimelineItem"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Post"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PostCard"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Broadcast"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"BroadcastCard"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProfileRelations"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"User"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"followersCount"}},{"kind":"Field","name":{"kind":"Name","value":"followingCount"}},{"kind":"Field","name":{"kind":"Name","value":"viewerFollows"}},{"kind":"Field","name":{"kind":"Name","value":"viewerBlocks"}},{"kind":"Field","name":{"kind":"Name","value":"viewerMutes"}},{"kind":"Field","name":{"kind":"Name","value":"viewerNotifiedWhenLive"}},{"kind":"Field","name":{"kind":"Name","value":"followsViewer"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TimelinePage"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TimelineConnection"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"TimelineCard"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"endCursor"}},{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}}]}}]}}]} as unknown as DocumentNode<ProfileQuery, ProfileQueryVariables>;
 export const FollowDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"Follow"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"userId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"notify"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Boolean"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"follow"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"userId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"userId"}}},{"kind":"Argument","name":{"kind":"Name","value":"notify"},"value":{"kind":"Variable","name":{"kind":"Name","value":"notify"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ProfileRelations"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProfileRelations"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"User"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"followersCount"}},{"kind":"Field","name":{"kind":"Name","value":"followingCount"}},{"kind":"Field","name":{"kind":"Name","value":"viewerFollows"}},{"kind":"Field","name":{"kind":"Name","value":"viewerBlocks"}},{"kind":"Field","name":{"kind":"Name","value":"viewerMutes"}},{"kind":"Field","name":{"kind":"Name","value":"viewerNotifiedWhenLive"}},{"kind":"Field","name":{"kind":"Name","value":"followsViewer"}}]}}]} as unknown as DocumentNode<FollowMutation, FollowMutationVariables>;
 export const UnfollowDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"Unfollow"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"userId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"unfollow"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"userId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"userId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ProfileRelations"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProfileRelations"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"User"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"followersCount"}},{"kind":"Field","name":{"kind":"Name","value":"followingCount"}},{"kind":"Field","name":{"kind":"Name","value":"viewerFollows"}},{"kind":"Field","name":{"kind":"Name","value":"viewerBlocks"}},{"kind":"Field","name":{"kind":"Name","value":"viewerMutes"}},{"kind":"Field","name":{"kind":"Name","value":"viewerNotifiedWhenLive"}},{"kind":"Field","name":{"kind":"Name","value":"followsViewer"}}]}}]} as unknown as DocumentNode<UnfollowMutation, UnfollowMutationVariables>;
 export const BlockDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"Block"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"userId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"block"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"userId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"userId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ProfileRelations"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProfileRelations"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"User"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"followersCount"}},{"kind":"Field","name":{"kind":"Name","value":"followingCount"}},{"kind":"Field","name":{"kind":"Name","value":"viewerFollows"}},{"kind":"Field","name":{"kind":"Name","value":"viewerBlocks"}},{"kind":"Field","name":{"kind":"Name","value":"viewerMutes"}},{"kind":"Field","name":{"kind":"Name","value":"viewerNotifiedWhenLive"}},{"kind":"Field","name":{"kind":"Name","value":"followsViewer"}}]}}]} as unknown as DocumentNode<BlockMutation, BlockMutationVariables>;
@@ -1851,16 +507,16 @@ export const TapSeeItDocument = {"kind":"Document","definitions":[{"kind":"Opera
 export const DevicesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Devices"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"devices"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}}]}}]}}]} as unknown as DocumentNode<DevicesQuery, DevicesQueryVariables>;
 export const PairDeviceDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PairDevice"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"name"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"kind"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SeeItTarget"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"pairDevice"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"name"},"value":{"kind":"Variable","name":{"kind":"Name","value":"name"}}},{"kind":"Argument","name":{"kind":"Name","value":"kind"},"value":{"kind":"Variable","name":{"kind":"Name","value":"kind"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deviceToken"}},{"kind":"Field","name":{"kind":"Name","value":"device"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}}]}}]}}]}}]} as unknown as DocumentNode<PairDeviceMutation, PairDeviceMutationVariables>;
 export const UnpairDeviceDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UnpairDevice"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"unpairDevice"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}]}]}}]} as unknown as DocumentNode<UnpairDeviceMutation, UnpairDeviceMutationVariables>;
-export const WatchLaterDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"WatchLater"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"watchLater"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"100"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"savedAt"}},{"kind":"Field","name":{"kind":"Name","value":"seeIt"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SeeItButton"}}]}}]}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SeeItButton"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SeeIt"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"savedByViewer"}},{"kind":"Field","name":{"kind":"Name","value":"broadcast"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"show"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"slug"}}]}}]}}]} as unknown as DocumentNode<WatchLaterQuery, WatchLaterQueryVariables>;
+export const WatchLaterDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"WatchLater"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"watchLater"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"100"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"savedAt"}},{"kind":"Field","name":{"kind":"Name","value":"seeIt"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SeeItButton"}}]}}]}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SeeItButton"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SeeIt"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"savedByViewer"}},{"kind":"Field","name":{"kind":"Name","value":"broadcast"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"show"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"slug"}},{"kind":"Field","name":{"kind":"Name","value":"hashtag"}}]}}]}}]} as unknown as DocumentNode<WatchLaterQuery, WatchLaterQueryVariables>;
 export const RemoveFromWatchLaterDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RemoveFromWatchLater"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"removeFromWatchLater"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}]}]}}]} as unknown as DocumentNode<RemoveFromWatchLaterMutation, RemoveFromWatchLaterMutationVariables>;
 export const PlayCommandsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"PlayCommands"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"playCommands"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"url"}},{"kind":"Field","name":{"kind":"Name","value":"broadcast"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"playbackUrl"}},{"kind":"Field","name":{"kind":"Name","value":"replay"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"playbackUrl"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"show"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"slug"}}]}}]}}]}}]} as unknown as DocumentNode<PlayCommandsSubscription, PlayCommandsSubscriptionVariables>;
-export const ShowDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Show"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"slug"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"show"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"slug"},"value":{"kind":"Variable","name":{"kind":"Name","value":"slug"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"slug"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"network"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"hashtag"}},{"kind":"Field","name":{"kind":"Name","value":"onNow"}},{"kind":"Field","name":{"kind":"Name","value":"nextAiring"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"channel"}},{"kind":"Field","name":{"kind":"Name","value":"startsAt"}}]}},{"kind":"Field","name":{"kind":"Name","value":"seeIt"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SeeItButton"}}]}},{"kind":"Field","name":{"kind":"Name","value":"conversation"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"50"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PostCard"}}]}}]}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UserSummary"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"User"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"handle"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"avatarUrl"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SeeItButton"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SeeIt"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"savedByViewer"}},{"kind":"Field","name":{"kind":"Name","value":"broadcast"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"show"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"slug"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"BroadcastCard"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Broadcast"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"viewerCount"}},{"kind":"Field","name":{"kind":"Name","value":"heartCount"}},{"kind":"Field","name":{"kind":"Name","value":"scheduledFor"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"endedAt"}},{"kind":"Field","name":{"kind":"Name","value":"playbackUrl"}},{"kind":"Field","name":{"kind":"Name","value":"replayAvailable"}},{"kind":"Field","name":{"kind":"Name","value":"broadcaster"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserSummary"}}]}},{"kind":"Field","name":{"kind":"Name","value":"seeIt"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SeeItButton"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PostCard"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Post"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"text"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"likesCount"}},{"kind":"Field","name":{"kind":"Name","value":"repliesCount"}},{"kind":"Field","name":{"kind":"Name","value":"viewerHasLiked"}},{"kind":"Field","name":{"kind":"Name","value":"hashtags"}},{"kind":"Field","name":{"kind":"Name","value":"author"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserSummary"}}]}},{"kind":"Field","name":{"kind":"Name","value":"mentions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"handle"}}]}},{"kind":"Field","name":{"kind":"Name","value":"broadcast"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"BroadcastCard"}}]}},{"kind":"Field","name":{"kind":"Name","value":"seeIt"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SeeItButton"}}]}}]}}]} as unknown as DocumentNode<ShowQuery, ShowQueryVariables>;
-export const ShowConversationDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"ShowConversation"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"showId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"showConversation"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"showId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"showId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PostCard"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UserSummary"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"User"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"handle"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"avatarUrl"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SeeItButton"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SeeIt"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"savedByViewer"}},{"kind":"Field","name":{"kind":"Name","value":"broadcast"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"show"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"slug"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"BroadcastCard"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Broadcast"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"viewerCount"}},{"kind":"Field","name":{"kind":"Name","value":"heartCount"}},{"kind":"Field","name":{"kind":"Name","value":"scheduledFor"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"endedAt"}},{"kind":"Field","name":{"kind":"Name","value":"playbackUrl"}},{"kind":"Field","name":{"kind":"Name","value":"replayAvailable"}},{"kind":"Field","name":{"kind":"Name","value":"broadcaster"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserSummary"}}]}},{"kind":"Field","name":{"kind":"Name","value":"seeIt"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SeeItButton"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PostCard"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Post"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"text"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"likesCount"}},{"kind":"Field","name":{"kind":"Name","value":"repliesCount"}},{"kind":"Field","name":{"kind":"Name","value":"viewerHasLiked"}},{"kind":"Field","name":{"kind":"Name","value":"hashtags"}},{"kind":"Field","name":{"kind":"Name","value":"author"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserSummary"}}]}},{"kind":"Field","name":{"kind":"Name","value":"mentions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"handle"}}]}},{"kind":"Field","name":{"kind":"Name","value":"broadcast"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"BroadcastCard"}}]}},{"kind":"Field","name":{"kind":"Name","value":"seeIt"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SeeItButton"}}]}}]}}]} as unknown as DocumentNode<ShowConversationSubscription, ShowConversationSubscriptionVariables>;
+export const ShowDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Show"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"slug"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"show"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"slug"},"value":{"kind":"Variable","name":{"kind":"Name","value":"slug"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"slug"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"network"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"hashtag"}},{"kind":"Field","name":{"kind":"Name","value":"onNow"}},{"kind":"Field","name":{"kind":"Name","value":"nextAiring"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"channel"}},{"kind":"Field","name":{"kind":"Name","value":"startsAt"}}]}},{"kind":"Field","name":{"kind":"Name","value":"seeIt"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SeeItButton"}}]}},{"kind":"Field","name":{"kind":"Name","value":"conversation"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"50"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PostCard"}}]}}]}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UserSummary"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"User"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"handle"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"avatarUrl"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SeeItButton"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SeeIt"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"savedByViewer"}},{"kind":"Field","name":{"kind":"Name","value":"broadcast"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"show"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"slug"}},{"kind":"Field","name":{"kind":"Name","value":"hashtag"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"BroadcastCard"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Broadcast"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"viewerCount"}},{"kind":"Field","name":{"kind":"Name","value":"heartCount"}},{"kind":"Field","name":{"kind":"Name","value":"scheduledFor"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"endedAt"}},{"kind":"Field","name":{"kind":"Name","value":"playbackUrl"}},{"kind":"Field","name":{"kind":"Name","value":"replayAvailable"}},{"kind":"Field","name":{"kind":"Name","value":"broadcaster"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserSummary"}}]}},{"kind":"Field","name":{"kind":"Name","value":"seeIt"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SeeItButton"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PostCard"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Post"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"text"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"likesCount"}},{"kind":"Field","name":{"kind":"Name","value":"repliesCount"}},{"kind":"Field","name":{"kind":"Name","value":"viewerHasLiked"}},{"kind":"Field","name":{"kind":"Name","value":"hashtags"}},{"kind":"Field","name":{"kind":"Name","value":"author"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserSummary"}}]}},{"kind":"Field","name":{"kind":"Name","value":"mentions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"handle"}}]}},{"kind":"Field","name":{"kind":"Name","value":"broadcast"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"BroadcastCard"}}]}},{"kind":"Field","name":{"kind":"Name","value":"seeIt"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SeeItButton"}}]}}]}}]} as unknown as DocumentNode<ShowQuery, ShowQueryVariables>;
+export const ShowConversationDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"ShowConversation"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"showId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"showConversation"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"showId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"showId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PostCard"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UserSummary"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"User"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"handle"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"avatarUrl"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SeeItButton"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SeeIt"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"savedByViewer"}},{"kind":"Field","name":{"kind":"Name","value":"broadcast"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"show"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"slug"}},{"kind":"Field","name":{"kind":"Name","value":"hashtag"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"BroadcastCard"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Broadcast"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"viewerCount"}},{"kind":"Field","name":{"kind":"Name","value":"heartCount"}},{"kind":"Field","name":{"kind":"Name","value":"scheduledFor"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"endedAt"}},{"kind":"Field","name":{"kind":"Name","value":"playbackUrl"}},{"kind":"Field","name":{"kind":"Name","value":"replayAvailable"}},{"kind":"Field","name":{"kind":"Name","value":"broadcaster"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserSummary"}}]}},{"kind":"Field","name":{"kind":"Name","value":"seeIt"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SeeItButton"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PostCard"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Post"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"text"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"likesCount"}},{"kind":"Field","name":{"kind":"Name","value":"repliesCount"}},{"kind":"Field","name":{"kind":"Name","value":"viewerHasLiked"}},{"kind":"Field","name":{"kind":"Name","value":"hashtags"}},{"kind":"Field","name":{"kind":"Name","value":"author"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserSummary"}}]}},{"kind":"Field","name":{"kind":"Name","value":"mentions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"handle"}}]}},{"kind":"Field","name":{"kind":"Name","value":"broadcast"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"BroadcastCard"}}]}},{"kind":"Field","name":{"kind":"Name","value":"seeIt"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SeeItButton"}}]}}]}}]} as unknown as DocumentNode<ShowConversationSubscription, ShowConversationSubscriptionVariables>;
 export const MeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserSummary"}},{"kind":"Field","name":{"kind":"Name","value":"role"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UserSummary"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"User"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"handle"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"avatarUrl"}}]}}]} as unknown as DocumentNode<MeQuery, MeQueryVariables>;
 export const SignInDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SignIn"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SignInInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"signIn"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"token"}}]}}]}}]} as unknown as DocumentNode<SignInMutation, SignInMutationVariables>;
 export const SignUpDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SignUp"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SignUpInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"signUp"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"token"}}]}}]}}]} as unknown as DocumentNode<SignUpMutation, SignUpMutationVariables>;
-export const HomeTimelineDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"HomeTimeline"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"homeTimeline"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"20"}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"TimelinePage"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UserSummary"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"User"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"handle"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"avatarUrl"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SeeItButton"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SeeIt"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"savedByViewer"}},{"kind":"Field","name":{"kind":"Name","value":"broadcast"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"show"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"slug"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"BroadcastCard"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Broadcast"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"viewerCount"}},{"kind":"Field","name":{"kind":"Name","value":"heartCount"}},{"kind":"Field","name":{"kind":"Name","value":"scheduledFor"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"endedAt"}},{"kind":"Field","name":{"kind":"Name","value":"playbackUrl"}},{"kind":"Field","name":{"kind":"Name","value":"replayAvailable"}},{"kind":"Field","name":{"kind":"Name","value":"broadcaster"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserSummary"}}]}},{"kind":"Field","name":{"kind":"Name","value":"seeIt"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SeeItButton"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PostCard"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Post"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"text"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"likesCount"}},{"kind":"Field","name":{"kind":"Name","value":"repliesCount"}},{"kind":"Field","name":{"kind":"Name","value":"viewerHasLiked"}},{"kind":"Field","name":{"kind":"Name","value":"hashtags"}},{"kind":"Field","name":{"kind":"Name","value":"author"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserSummary"}}]}},{"kind":"Field","name":{"kind":"Name","value":"mentions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"handle"}}]}},{"kind":"Field","name":{"kind":"Name","value":"broadcast"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"BroadcastCard"}}]}},{"kind":"Field","name":{"kind":"Name","value":"seeIt"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SeeItButton"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TimelineCard"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TimelineItem"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Post"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PostCard"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Broadcast"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"BroadcastCard"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TimelinePage"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TimelineConnection"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"TimelineCard"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"endCursor"}},{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}}]}}]}}]} as unknown as DocumentNode<HomeTimelineQuery, HomeTimelineQueryVariables>;
-export const TimelineUpdatesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"TimelineUpdates"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"timelineUpdates"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"itemId"}},{"kind":"Field","name":{"kind":"Name","value":"item"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"TimelineCard"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UserSummary"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"User"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"handle"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"avatarUrl"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SeeItButton"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SeeIt"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"savedByViewer"}},{"kind":"Field","name":{"kind":"Name","value":"broadcast"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"show"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"slug"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"BroadcastCard"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Broadcast"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"viewerCount"}},{"kind":"Field","name":{"kind":"Name","value":"heartCount"}},{"kind":"Field","name":{"kind":"Name","value":"scheduledFor"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"endedAt"}},{"kind":"Field","name":{"kind":"Name","value":"playbackUrl"}},{"kind":"Field","name":{"kind":"Name","value":"replayAvailable"}},{"kind":"Field","name":{"kind":"Name","value":"broadcaster"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserSummary"}}]}},{"kind":"Field","name":{"kind":"Name","value":"seeIt"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SeeItButton"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PostCard"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Post"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"text"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"likesCount"}},{"kind":"Field","name":{"kind":"Name","value":"repliesCount"}},{"kind":"Field","name":{"kind":"Name","value":"viewerHasLiked"}},{"kind":"Field","name":{"kind":"Name","value":"hashtags"}},{"kind":"Field","name":{"kind":"Name","value":"author"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserSummary"}}]}},{"kind":"Field","name":{"kind":"Name","value":"mentions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"handle"}}]}},{"kind":"Field","name":{"kind":"Name","value":"broadcast"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"BroadcastCard"}}]}},{"kind":"Field","name":{"kind":"Name","value":"seeIt"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SeeItButton"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TimelineCard"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TimelineItem"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Post"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PostCard"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Broadcast"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"BroadcastCard"}}]}}]}}]} as unknown as DocumentNode<TimelineUpdatesSubscription, TimelineUpdatesSubscriptionVariables>;
-export const CreatePostDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreatePost"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreatePostInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createPost"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PostCard"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UserSummary"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"User"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"handle"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"avatarUrl"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SeeItButton"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SeeIt"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"savedByViewer"}},{"kind":"Field","name":{"kind":"Name","value":"broadcast"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"show"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"slug"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"BroadcastCard"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Broadcast"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"viewerCount"}},{"kind":"Field","name":{"kind":"Name","value":"heartCount"}},{"kind":"Field","name":{"kind":"Name","value":"scheduledFor"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"endedAt"}},{"kind":"Field","name":{"kind":"Name","value":"playbackUrl"}},{"kind":"Field","name":{"kind":"Name","value":"replayAvailable"}},{"kind":"Field","name":{"kind":"Name","value":"broadcaster"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserSummary"}}]}},{"kind":"Field","name":{"kind":"Name","value":"seeIt"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SeeItButton"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PostCard"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Post"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"text"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"likesCount"}},{"kind":"Field","name":{"kind":"Name","value":"repliesCount"}},{"kind":"Field","name":{"kind":"Name","value":"viewerHasLiked"}},{"kind":"Field","name":{"kind":"Name","value":"hashtags"}},{"kind":"Field","name":{"kind":"Name","value":"author"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserSummary"}}]}},{"kind":"Field","name":{"kind":"Name","value":"mentions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"handle"}}]}},{"kind":"Field","name":{"kind":"Name","value":"broadcast"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"BroadcastCard"}}]}},{"kind":"Field","name":{"kind":"Name","value":"seeIt"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SeeItButton"}}]}}]}}]} as unknown as DocumentNode<CreatePostMutation, CreatePostMutationVariables>;
+export const HomeTimelineDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"HomeTimeline"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"homeTimeline"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"20"}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updatesCursor"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"TimelinePage"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UserSummary"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"User"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"handle"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"avatarUrl"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SeeItButton"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SeeIt"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"savedByViewer"}},{"kind":"Field","name":{"kind":"Name","value":"broadcast"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"show"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"slug"}},{"kind":"Field","name":{"kind":"Name","value":"hashtag"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"BroadcastCard"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Broadcast"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"viewerCount"}},{"kind":"Field","name":{"kind":"Name","value":"heartCount"}},{"kind":"Field","name":{"kind":"Name","value":"scheduledFor"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"endedAt"}},{"kind":"Field","name":{"kind":"Name","value":"playbackUrl"}},{"kind":"Field","name":{"kind":"Name","value":"replayAvailable"}},{"kind":"Field","name":{"kind":"Name","value":"broadcaster"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserSummary"}}]}},{"kind":"Field","name":{"kind":"Name","value":"seeIt"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SeeItButton"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PostCard"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Post"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"text"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"likesCount"}},{"kind":"Field","name":{"kind":"Name","value":"repliesCount"}},{"kind":"Field","name":{"kind":"Name","value":"viewerHasLiked"}},{"kind":"Field","name":{"kind":"Name","value":"hashtags"}},{"kind":"Field","name":{"kind":"Name","value":"author"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserSummary"}}]}},{"kind":"Field","name":{"kind":"Name","value":"mentions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"handle"}}]}},{"kind":"Field","name":{"kind":"Name","value":"broadcast"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"BroadcastCard"}}]}},{"kind":"Field","name":{"kind":"Name","value":"seeIt"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SeeItButton"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TimelineCard"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TimelineItem"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Post"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PostCard"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Broadcast"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"BroadcastCard"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TimelinePage"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TimelineConnection"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"TimelineCard"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"endCursor"}},{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}}]}}]}}]} as unknown as DocumentNode<HomeTimelineQuery, HomeTimelineQueryVariables>;
+export const TimelineUpdatesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"TimelineUpdates"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"timelineUpdates"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"itemId"}},{"kind":"Field","name":{"kind":"Name","value":"item"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"TimelineCard"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UserSummary"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"User"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"handle"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"avatarUrl"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SeeItButton"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SeeIt"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"savedByViewer"}},{"kind":"Field","name":{"kind":"Name","value":"broadcast"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"show"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"slug"}},{"kind":"Field","name":{"kind":"Name","value":"hashtag"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"BroadcastCard"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Broadcast"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"viewerCount"}},{"kind":"Field","name":{"kind":"Name","value":"heartCount"}},{"kind":"Field","name":{"kind":"Name","value":"scheduledFor"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"endedAt"}},{"kind":"Field","name":{"kind":"Name","value":"playbackUrl"}},{"kind":"Field","name":{"kind":"Name","value":"replayAvailable"}},{"kind":"Field","name":{"kind":"Name","value":"broadcaster"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserSummary"}}]}},{"kind":"Field","name":{"kind":"Name","value":"seeIt"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SeeItButton"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PostCard"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Post"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"text"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"likesCount"}},{"kind":"Field","name":{"kind":"Name","value":"repliesCount"}},{"kind":"Field","name":{"kind":"Name","value":"viewerHasLiked"}},{"kind":"Field","name":{"kind":"Name","value":"hashtags"}},{"kind":"Field","name":{"kind":"Name","value":"author"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserSummary"}}]}},{"kind":"Field","name":{"kind":"Name","value":"mentions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"handle"}}]}},{"kind":"Field","name":{"kind":"Name","value":"broadcast"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"BroadcastCard"}}]}},{"kind":"Field","name":{"kind":"Name","value":"seeIt"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SeeItButton"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"TimelineCard"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TimelineItem"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Post"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PostCard"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Broadcast"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"BroadcastCard"}}]}}]}}]} as unknown as DocumentNode<TimelineUpdatesSubscription, TimelineUpdatesSubscriptionVariables>;
+export const CreatePostDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreatePost"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreatePostInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createPost"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PostCard"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UserSummary"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"User"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"handle"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"avatarUrl"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"SeeItButton"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SeeIt"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"savedByViewer"}},{"kind":"Field","name":{"kind":"Name","value":"broadcast"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"show"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"slug"}},{"kind":"Field","name":{"kind":"Name","value":"hashtag"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"BroadcastCard"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Broadcast"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"viewerCount"}},{"kind":"Field","name":{"kind":"Name","value":"heartCount"}},{"kind":"Field","name":{"kind":"Name","value":"scheduledFor"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"endedAt"}},{"kind":"Field","name":{"kind":"Name","value":"playbackUrl"}},{"kind":"Field","name":{"kind":"Name","value":"replayAvailable"}},{"kind":"Field","name":{"kind":"Name","value":"broadcaster"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserSummary"}}]}},{"kind":"Field","name":{"kind":"Name","value":"seeIt"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SeeItButton"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PostCard"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Post"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"text"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"likesCount"}},{"kind":"Field","name":{"kind":"Name","value":"repliesCount"}},{"kind":"Field","name":{"kind":"Name","value":"viewerHasLiked"}},{"kind":"Field","name":{"kind":"Name","value":"hashtags"}},{"kind":"Field","name":{"kind":"Name","value":"author"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserSummary"}}]}},{"kind":"Field","name":{"kind":"Name","value":"mentions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"handle"}}]}},{"kind":"Field","name":{"kind":"Name","value":"broadcast"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"BroadcastCard"}}]}},{"kind":"Field","name":{"kind":"Name","value":"seeIt"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"SeeItButton"}}]}}]}}]} as unknown as DocumentNode<CreatePostMutation, CreatePostMutationVariables>;
 export const LikePostDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"LikePost"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"likePost"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"likesCount"}},{"kind":"Field","name":{"kind":"Name","value":"viewerHasLiked"}}]}}]}}]} as unknown as DocumentNode<LikePostMutation, LikePostMutationVariables>;
 export const UnlikePostDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UnlikePost"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"unlikePost"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"likesCount"}},{"kind":"Field","name":{"kind":"Name","value":"viewerHasLiked"}}]}}]}}]} as unknown as DocumentNode<UnlikePostMutation, UnlikePostMutationVariables>;

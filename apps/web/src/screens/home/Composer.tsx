@@ -35,7 +35,11 @@ export function Composer({ onPosted }: { onPosted: (post: PostCardFragment) => v
         <span id={counterId} className={left < 0 ? 'error' : 'muted'} aria-live="polite">
           {left < 0 ? `${-left} characters too many` : `${left} characters left`}
         </span>
-        <button type="submit" className="primary" disabled={length === 0 || left < 0 || result.fetching}>
+        <button
+          type="submit"
+          className="primary"
+          disabled={length === 0 || left < 0 || result.fetching}
+        >
           Post
         </button>
       </div>

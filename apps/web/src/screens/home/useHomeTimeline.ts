@@ -59,7 +59,12 @@ export function useHomeTimeline(): HomeTimeline {
     }
     setError(null);
     // A reload (RESYNC) keeps the older items the reader scrolled through below the fresh page.
-    setItems((current) => merge(page.edges.map((edge) => edge.node), current));
+    setItems((current) =>
+      merge(
+        page.edges.map((edge) => edge.node),
+        current,
+      ),
+    );
     setPending([]);
     setEndCursor((current) => current ?? page.pageInfo.endCursor);
     setHasMore((current) => current || page.pageInfo.hasNextPage);
@@ -124,7 +129,12 @@ export function useHomeTimeline(): HomeTimeline {
           setError(result.error?.message ?? 'More items could not be loaded.');
           return;
         }
-        setItems((list) => merge(list, page.edges.map((edge) => edge.node)));
+        setItems((list) =>
+          merge(
+            list,
+            page.edges.map((edge) => edge.node),
+          ),
+        );
         setEndCursor(page.pageInfo.endCursor);
         setHasMore(page.pageInfo.hasNextPage);
       });
