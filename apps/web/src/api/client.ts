@@ -101,6 +101,8 @@ export function subscribeFromCursor<TData, TVariables extends { after?: string |
 
 export const client = new Client({
   url: '/graphql',
+  // POST with a JSON body: urql's default GET would need Apollo's CSRF preflight header.
+  preferGetMethod: false,
   fetchOptions: () => {
     const token = session.token();
     return token ? { headers: { authorization: `Bearer ${token}` } } : {};
