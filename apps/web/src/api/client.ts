@@ -101,7 +101,7 @@ export function subscribeFromCursor<TData, TVariables extends { after?: string |
 
 export const client = new Client({
   url: '/graphql',
-  // POST with a JSON body: urql's default GET would need Apollo's CSRF preflight header.
+  // POST for every operation: the API refuses GET queries without a CSRF-safe header.
   preferGetMethod: false,
   fetchOptions: () => {
     const token = session.token();

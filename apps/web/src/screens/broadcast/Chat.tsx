@@ -115,7 +115,7 @@ export function Chat({
         <>
           <button
             type="button"
-            aria-label="Send a heart"
+            aria-label="Heart"
             onClick={() => void sendHearts({ broadcastId: broadcast.id, count: 1 })}
           >
             ♥ Heart
