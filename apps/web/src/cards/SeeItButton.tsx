@@ -1,6 +1,6 @@
 // The See it button: a menu of where to watch (TV, tablet, phone, web) or save it for later; a
 // paired screen of that kind is told to play it, otherwise the link opens here.
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { useMe } from '../app/me';
 import { navigate } from '../app/router';
@@ -28,6 +28,7 @@ export function SeeItButton({ seeIt }: { seeIt: SeeItButtonFragment }) {
   const [tap, runTap] = useMutation(TapSeeItDocument);
   const [devices] = useQuery({ query: DevicesDocument, pause: !me || !open });
   const first = useRef<HTMLButtonElement>(null);
+  const toggle = useRef<HTMLButtonElement>(null);
 
   useEffect(() => {
     if (open) first.current?.focus();
@@ -54,10 +55,14 @@ export function SeeItButton({ seeIt }: { seeIt: SeeItButtonFragment }) {
     <div
       className="see-it"
       onKeyDown={(event) => {
-        if (event.key === 'Escape') setOpen(false);
+        if (event.key === 'Escape' && open) {
+          setOpen(false);
+          toggle.current?.focus();
+        }
       }}
     >
       <button
+        ref={toggle}
         type="button"
         className="primary"
         aria-haspopup="menu"
@@ -68,7 +73,13 @@ export function SeeItButton({ seeIt }: { seeIt: SeeItButtonFragment }) {
         See it
       </button>
       {open && (
-        <ul id={menuId} role="menu" aria-label={`See ${seeIt.title} on`} className="menu">
+        <ul
+          id={menuId}
+          role="menu"
+          aria-label={`See ${seeIt.title} on`}
+          className="menu"
+          onKeyDown={moveFocus}
+        >
           {ACTIONS.map(({ action, label }, index) => (
             <li key={action} role="none">
               <button
@@ -91,6 +102,16 @@ export function SeeItButton({ seeIt }: { seeIt: SeeItButtonFragment }) {
       )}
     </div>
   );
+}
+
+/** Arrow keys move between the items of an open menu. */
+function moveFocus(event: KeyboardEvent<HTMLUListElement>): void {
+  const step = { ArrowDown: 1, ArrowUp: -1 }[event.key];
+  if (!step) return;
+  event.preventDefault();
+  const items = [...event.currentTarget.querySelectorAll<HTMLButtonElement>('[role="menuitem"]')];
+  const current = items.indexOf(document.activeElement as HTMLButtonElement);
+  items[(current + step + items.length) % items.length]?.focus();
 }
 
 /** A WEB link points at this app's /watch route: follow it without a reload. */

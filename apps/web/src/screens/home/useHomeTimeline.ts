@@ -2,8 +2,8 @@
 // was read at (updatesCursor), so nothing falls between the two. Items are kept by id, so a
 // replayed update after a reconnect replaces its card instead of adding another.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { useClient } from 'urql';
-import { subscribeFromCursor } from '../../api/client';
+import { client, subscribeFromCursor } from '../../api/client';
+import { session } from '../../api/session';
 import {
   HomeTimelineDocument,
   TimelineUpdatesDocument,
@@ -16,6 +16,13 @@ type Update = TimelineUpdatesSubscription['timelineUpdates'];
 
 /** Within this many pixels of the top, new items go straight in; further down, behind the pill. */
 const AT_TOP_PX = 80;
+
+const readPage = (after?: string) =>
+  client.query(HomeTimelineDocument, { after }, { requestPolicy: 'network-only' }).toPromise();
+
+/** A signed-in visit to / reads the first page at once, alongside `me`, to paint it sooner. */
+let prefetched: ReturnType<typeof readPage> | null =
+  session.token() && window.location.pathname === '/' ? readPage() : null;
 
 function merge(front: readonly Item[], back: readonly Item[]): Item[] {
   const seen = new Set(front.map((item) => item.id));
@@ -35,7 +42,6 @@ export interface HomeTimeline {
 }
 
 export function useHomeTimeline(): HomeTimeline {
-  const client = useClient();
   const [items, setItems] = useState<Item[]>([]);
   const [pending, setPending] = useState<Item[]>([]);
   const [loading, setLoading] = useState(true);
@@ -48,9 +54,8 @@ export function useHomeTimeline(): HomeTimeline {
   shown.current = items;
 
   const readFirstPage = useCallback(async () => {
-    const result = await client
-      .query(HomeTimelineDocument, {}, { requestPolicy: 'network-only' })
-      .toPromise();
+    const result = await (prefetched ?? readPage());
+    prefetched = null;
     const page = result.data?.homeTimeline;
     setLoading(false);
     if (!page) {
@@ -69,7 +74,7 @@ export function useHomeTimeline(): HomeTimeline {
     setEndCursor((current) => current ?? page.pageInfo.endCursor);
     setHasMore((current) => current || page.pageInfo.hasNextPage);
     setUpdatesCursor(page.updatesCursor);
-  }, [client]);
+  }, []);
 
   useEffect(() => void readFirstPage(), [readFirstPage]);
 
@@ -119,26 +124,23 @@ export function useHomeTimeline(): HomeTimeline {
   const loadMore = useCallback(() => {
     if (!hasMore || !endCursor || loadingMore.current) return;
     loadingMore.current = true;
-    void client
-      .query(HomeTimelineDocument, { after: endCursor }, { requestPolicy: 'network-only' })
-      .toPromise()
-      .then((result) => {
-        loadingMore.current = false;
-        const page = result.data?.homeTimeline;
-        if (!page) {
-          setError(result.error?.message ?? 'More items could not be loaded.');
-          return;
-        }
-        setItems((list) =>
-          merge(
-            list,
-            page.edges.map((edge) => edge.node),
-          ),
-        );
-        setEndCursor(page.pageInfo.endCursor);
-        setHasMore(page.pageInfo.hasNextPage);
-      });
-  }, [client, endCursor, hasMore]);
+    void readPage(endCursor).then((result) => {
+      loadingMore.current = false;
+      const page = result.data?.homeTimeline;
+      if (!page) {
+        setError(result.error?.message ?? 'More items could not be loaded.');
+        return;
+      }
+      setItems((list) =>
+        merge(
+          list,
+          page.edges.map((edge) => edge.node),
+        ),
+      );
+      setEndCursor(page.pageInfo.endCursor);
+      setHasMore(page.pageInfo.hasNextPage);
+    });
+  }, [endCursor, hasMore]);
 
   const showPending = useCallback(() => {
     setItems((list) => merge(pending, list));
