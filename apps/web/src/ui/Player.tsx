@@ -1,4 +1,6 @@
-// An HLS video: the browser's own player where it plays HLS, hls.js (loaded only then) elsewhere.
+// An HLS video: hls.js (loaded only then) wherever Media Source Extensions exist; the browser's own
+// player only without them (iOS Safari). Chromium answers canPlayType for HLS too, but its own
+// demuxer fails on the media server's live streams.
 import { useEffect, useRef, useState } from 'react';
 
 export function Player({ src, title }: { src: string; title: string }) {
@@ -12,7 +14,7 @@ export function Player({ src, title }: { src: string; title: string }) {
     let destroy = () => undefined as void;
     let canceled = false;
     const start = () => void element.play().catch(() => undefined);
-    if (element.canPlayType('application/vnd.apple.mpegurl')) {
+    if (!('MediaSource' in window) && element.canPlayType('application/vnd.apple.mpegurl')) {
       element.src = src;
       start();
     } else {
