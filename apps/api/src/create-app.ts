@@ -1,9 +1,9 @@
 import { Logger, LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import { assertRedisReachable } from '@app/common';
 import { AppConfig } from '@app/config';
 import { assertDatabaseUsable, DatabaseOptions } from '@app/database';
-import { assertRedisReachable } from '@app/realtime';
 import { AppModule } from './app.module';
 import { limitWebsocketServer } from './graphql/websocket-server';
 import { requestBodyErrors } from './http/request-body-errors';

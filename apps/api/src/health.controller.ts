@@ -1,6 +1,5 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DatabaseCheck } from '@app/database';
 import { EventBus } from '@app/realtime';
 
 type Health = { status: 'ok' } | { status: 'degraded'; bus: 'down' };
@@ -8,7 +7,7 @@ type Health = { status: 'ok' } | { status: 'degraded'; bus: 'down' };
 @Controller('health')
 export class HealthController {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly database: DatabaseCheck,
     private readonly bus: EventBus,
   ) {}
 
@@ -19,10 +18,7 @@ export class HealthController {
    */
   @Get()
   async check(): Promise<Health> {
-    try {
-      await this.db.query('SELECT 1');
-      if (await this.db.showMigrations()) throw new Error('migrations pending');
-    } catch {
+    if (!(await this.database.isReady())) {
       throw new ServiceUnavailableException({ status: 'unavailable' });
     }
     return this.bus.state === 'up' ? { status: 'ok' } : { status: 'degraded', bus: 'down' };

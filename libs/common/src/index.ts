@@ -23,3 +23,7 @@ export * from './events/transactional-events';
 export * from './errors/safe-exception.filter';
 export * from './events/after-commit';
 export * from './logging/repeated-warnings';
+export * from './collections/group-by';
+export * from './pagination/keyset-page';
+export * from './redis/redis-connection';
+export * from './graphql/operation-input-error';

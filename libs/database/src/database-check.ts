@@ -1,4 +1,7 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { Client } from 'pg';
+import { DataSource } from 'typeorm';
 import { StartupError } from '@app/config';
 
 /** Errors that another try may cure: the server is starting, restarting, or dropped us. */
@@ -38,5 +41,21 @@ function describe(code: string | undefined, message = 'no reason given'): string
     default:
       if (/timeout/i.test(message)) return `no answer within ${CONNECT_TIMEOUT_MS / 1000} s`;
       return message.replace(/\.$/, '');
+  }
+}
+
+/** Whether the running service's database is usable: what `/health` reports. */
+@Injectable()
+export class DatabaseCheck {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** True once the database answers and every migration has run. */
+  async isReady(): Promise<boolean> {
+    try {
+      await this.db.query('SELECT 1');
+      return !(await this.db.showMigrations());
+    } catch {
+      return false;
+    }
   }
 }

@@ -2,6 +2,7 @@ import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { TypeOrmModule, TypeOrmModuleOptions } from '@nestjs/typeorm';
 import { DataSource, DataSourceOptions, Logger as TypeOrmLogger } from 'typeorm';
 import { migrations } from '@app/migrations';
+import { DatabaseCheck } from './database-check';
 
 export interface DatabaseOptions {
   url: string;
@@ -56,6 +57,8 @@ export class DatabaseModule {
           dataSourceFactory: (dataSourceOptions) => migratedDataSource(dataSourceOptions!),
         }),
       ],
+      providers: [DatabaseCheck],
+      exports: [DatabaseCheck],
     };
   }
 }

@@ -10,10 +10,18 @@ import { FollowService } from './follow.service';
 import { GraphEvents } from './graph.events';
 import { GraphResolver } from './graph.resolver';
 import { RelationshipPolicy } from './relationship.policy';
+import { RelationshipsRepository } from './relationships.repository';
 
 @Module({
   imports: [AccountsModule, TypeOrmModule.forFeature([FollowEntity, BlockEntity, MuteEntity])],
-  providers: [FollowService, BlockService, RelationshipPolicy, GraphEvents, GraphResolver],
+  providers: [
+    FollowService,
+    BlockService,
+    RelationshipPolicy,
+    RelationshipsRepository,
+    GraphEvents,
+    GraphResolver,
+  ],
   exports: [AccountsModule, FollowService, BlockService, RelationshipPolicy, GraphEvents],
 })
 export class GraphModule implements OnModuleInit {

@@ -1,8 +1,34 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
-import { UserModel } from '@app/accounts';
+import { EntityManager } from 'typeorm';
+import { AccountsService, UserModel } from '@app/accounts';
 import { defineLoader, NotFoundError, RequestLoaders } from '@app/common';
+import { RelationshipsRepository, VisibilityScope } from './relationships.repository';
+
+/**
+ * The rule for lists, as a SQL condition: the account in `ownerColumn` is visible, in `scope`, to
+ * the viewer whose id is the parameter `viewerParam` (e.g. '$3'; NULL when signed out).
+ */
+export function visibleToViewerSql(
+  ownerColumn: string,
+  viewerParam: string,
+  scope: VisibilityScope = VisibilityScope.CONTENT,
+): string {
+  return RelationshipsRepository.visibleSql(ownerColumn, viewerParam, scope);
+}
+
+/** The rule in memory, for one push to many viewers: answered from one batch of lookups. */
+export class VisibilityMap {
+  constructor(
+    private readonly activeOwners: ReadonlySet<string>,
+    private readonly hidden: ReadonlySet<string>,
+  ) {}
+
+  isVisible(ownerId: string, viewerId: string | undefined): boolean {
+    if (viewerId === ownerId) return true;
+    if (!this.activeOwners.has(ownerId)) return false;
+    return !viewerId || !this.hidden.has(`${ownerId}:${viewerId}`);
+  }
+}
 
 /**
  * The one place that says who may see and reach whom. Every feature that shows one account's
@@ -22,16 +48,6 @@ import { defineLoader, NotFoundError, RequestLoaders } from '@app/common';
  * viewers, as on Twitter and Mastodon: filtering them would mean a count per item per viewer.
  * Only a withheld profile shows its counts as 0.
  */
-/**
- * The same rule for lists, as a SQL condition: the account in `ownerColumn` is active and does
- * not block the viewer whose id is the parameter `viewerParam` (e.g. '$3'; NULL when signed out).
- */
-export function visibleToViewerSql(ownerColumn: string, viewerParam: string): string {
-  return `EXISTS (SELECT 1 FROM users vu WHERE vu.id = ${ownerColumn} AND vu.suspended_at IS NULL)
-    AND NOT EXISTS (SELECT 1 FROM blocks vb
-      WHERE vb.blocker_id = ${ownerColumn} AND vb.blocked_id = ${viewerParam}::bigint)`;
-}
-
 @Injectable()
 export class RelationshipPolicy {
   /** For a viewer: which of these accounts block them. */
@@ -39,16 +55,15 @@ export class RelationshipPolicy {
     'blocksViewer',
     async (userIds, viewerId) => {
       if (!viewerId) return userIds.map(() => false);
-      const rows = await this.db.query<{ blocker_id: string }[]>(
-        'SELECT blocker_id FROM blocks WHERE blocked_id = $1 AND blocker_id = ANY($2::bigint[])',
-        [viewerId, userIds],
-      );
-      const blockers = new Set(rows.map((row) => row.blocker_id));
+      const blockers = new Set(await this.relationships.blockersOf(viewerId, userIds));
       return userIds.map((id) => blockers.has(id));
     },
   );
 
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    private readonly relationships: RelationshipsRepository,
+    private readonly accounts: AccountsService,
+  ) {}
 
   /** True when `ownerId`'s content is hidden from the viewer. */
   async isHiddenFrom(
@@ -71,26 +86,40 @@ export class RelationshipPolicy {
   }
 
   /**
-   * Of `viewerIds`, those `ownerId`'s content is hidden from, in one statement: for pushing one
-   * account's content to many subscribers at once.
+   * The rule for pushing the content of `ownerIds` to `viewerIds` at once (the same as
+   * `visibleToViewerSql`), in two lookups whatever the number of viewers.
+   */
+  async visibilityAmong(
+    ownerIds: readonly string[],
+    viewerIds: readonly string[],
+    scope: VisibilityScope = VisibilityScope.CONTENT,
+  ): Promise<VisibilityMap> {
+    const owners = [...new Set(ownerIds)];
+    const viewers = [...new Set(viewerIds)];
+    const [active, pairs] = await Promise.all([
+      this.accounts.findManyActive(owners),
+      viewers.length === 0 ? [] : this.relationships.hiddenPairs(owners, viewers, scope),
+    ]);
+    return new VisibilityMap(
+      new Set(active.keys()),
+      new Set(pairs.map((pair) => `${pair.owner_id}:${pair.viewer_id}`)),
+    );
+  }
+
+  /**
+   * Of `viewerIds`, those `ownerId`'s content is hidden from by a block, in one statement: for
+   * pushing one account's content to many subscribers at once.
    */
   async hiddenFromAmong(ownerId: string, viewerIds: string[]): Promise<Set<string>> {
     const others = viewerIds.filter((id) => id !== ownerId);
     if (others.length === 0) return new Set();
-    const rows = await this.db.query<{ blocked_id: string }[]>(
-      'SELECT blocked_id FROM blocks WHERE blocker_id = $1 AND blocked_id = ANY($2::bigint[])',
-      [ownerId, others],
-    );
-    return new Set(rows.map((row) => row.blocked_id));
+    const pairs = await this.relationships.hiddenPairs([ownerId], others, VisibilityScope.CONTENT);
+    return new Set(pairs.map((pair) => pair.viewer_id));
   }
 
   /** Inside a transaction: whether `blockerId` blocks `blockedId`. */
-  async blocks(manager: EntityManager, blockerId: string, blockedId: string): Promise<boolean> {
-    const rows = await manager.query<unknown[]>(
-      'SELECT 1 FROM blocks WHERE blocker_id = $1 AND blocked_id = $2',
-      [blockerId, blockedId],
-    );
-    return rows.length > 0;
+  blocks(manager: EntityManager, blockerId: string, blockedId: string): Promise<boolean> {
+    return this.relationships.blocks(blockerId, blockedId, manager);
   }
 
   /** Of `userIds`, those between whom and `userId` a block stands, either way. */
@@ -100,13 +129,7 @@ export class RelationshipPolicy {
     userIds: string[],
   ): Promise<Set<string>> {
     if (userIds.length === 0) return new Set();
-    const rows = await manager.query<{ other: string }[]>(
-      `SELECT blocked_id AS other FROM blocks WHERE blocker_id = $1 AND blocked_id = ANY($2::bigint[])
-       UNION
-       SELECT blocker_id AS other FROM blocks WHERE blocked_id = $1 AND blocker_id = ANY($2::bigint[])`,
-      [userId, userIds],
-    );
-    return new Set(rows.map((row) => row.other));
+    return new Set(await this.relationships.blockedEitherWay(userId, userIds, manager));
   }
 }
 

@@ -9,6 +9,7 @@ import { PostLikeEntity } from './entities/post-like.entity';
 import { PostMentionEntity } from './entities/post-mention.entity';
 import { PostEntity } from './entities/post.entity';
 import { PostModel } from './models/post.model';
+import { PostHashtagsRepository } from './post-hashtags.repository';
 import { PostEvents } from './posts.events';
 import { PostsResolver } from './posts.resolver';
 import { PostsService } from './posts.service';
@@ -19,8 +20,8 @@ import { PostsService } from './posts.service';
     BroadcastsModule,
     TypeOrmModule.forFeature([PostEntity, PostLikeEntity, PostMentionEntity, PostHashtagEntity]),
   ],
-  providers: [PostsService, PostEvents, PostsResolver],
-  exports: [PostsService, PostEvents],
+  providers: [PostsService, PostEvents, PostsResolver, PostHashtagsRepository],
+  exports: [PostsService, PostEvents, PostHashtagsRepository],
 })
 export class PostsModule implements OnModuleInit {
   constructor(

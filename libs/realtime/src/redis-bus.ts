@@ -1,14 +1,10 @@
 import { Logger } from '@nestjs/common';
-import Redis, { RedisOptions } from 'ioredis';
-import { RepeatedWarnings } from '@app/common';
-import { StartupError } from '@app/config';
+import Redis from 'ioredis';
+import { connectRedis, redisConnection, redisUnreachable, RepeatedWarnings } from '@app/common';
 import { BusHandler, BusMessage, BusState, EventBus, TopicHandlers } from './event-bus';
 
 /** Every process listens here: a publisher that dropped messages says it is back. */
 const RECOVERED_TOPIC = '_bus:recovered';
-
-/** How long a start waits for Redis before giving up. */
-const CONNECT_TIMEOUT_MS = 5000;
 
 /** After a failed publish on a live connection, how often Redis is pinged until it answers. */
 const PROBE_INTERVAL_MS = 1000;
@@ -45,17 +41,9 @@ export class RedisBus extends EventBus {
     private readonly prefix: string,
   ) {
     super();
-    const options: RedisOptions = {
-      lazyConnect: true,
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      commandTimeout: 2000,
-      // Resubscribed by hand on reconnect, so recovery runs once the subscriptions are back.
-      autoResubscribe: false,
-      retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
-    };
-    this.publisher = new Redis(url, options);
-    this.listener = new Redis(url, { ...options, commandTimeout: undefined });
+    this.publisher = redisConnection(url, { commandTimeoutMs: 2000 });
+    // Resubscribed by hand on reconnect, so recovery runs once the subscriptions are back.
+    this.listener = redisConnection(url);
     for (const connection of [this.publisher, this.listener]) {
       connection.on('error', (error: Error) => this.logger.debug(`Redis: ${error.message}`));
     }
@@ -112,11 +100,10 @@ export class RedisBus extends EventBus {
   /** Connects both, or fails the start with one sentence: nothing works without the bus. */
   async ready(): Promise<void> {
     try {
-      await Promise.all([connectOnce(this.publisher), connectOnce(this.listener)]);
+      await Promise.all([connectRedis(this.publisher), connectRedis(this.listener)]);
     } catch (error) {
       await this.close();
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new StartupError(`Cannot reach Redis at ${redactedUrl(this.url)} (${reason}).`);
+      throw redisUnreachable(this.url, error);
     }
   }
 
@@ -208,51 +195,4 @@ export class RedisBus extends EventBus {
     }
     this.listenerWasReady = true;
   }
-}
-
-/**
- * Connects once before the service starts: a Redis that cannot be reached ends the start at once,
- * with one sentence, rather than inside the module graph.
- */
-export async function assertRedisReachable(url: string): Promise<void> {
-  const probe = new Redis(url, { lazyConnect: true, retryStrategy: () => null });
-  probe.on('error', () => undefined);
-  try {
-    await connectOnce(probe);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new StartupError(`Cannot reach Redis at ${redactedUrl(url)} (${reason}).`);
-  } finally {
-    probe.disconnect();
-  }
-}
-
-/** Resolves when the connection is ready; rejects at its first error or after the timeout. */
-function connectOnce(connection: Redis): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => fail(new Error(`no answer within ${CONNECT_TIMEOUT_MS / 1000} s`)),
-      CONNECT_TIMEOUT_MS,
-    );
-    const fail = (error: Error) => {
-      clearTimeout(timer);
-      connection.off('ready', done);
-      reject(error);
-    };
-    const done = () => {
-      clearTimeout(timer);
-      connection.off('error', fail);
-      resolve();
-    };
-    connection.once('ready', done);
-    connection.once('error', fail);
-    connection.connect().catch(() => undefined);
-  });
-}
-
-/** The URL without its password, for messages. */
-function redactedUrl(url: string): string {
-  const parsed = new URL(url);
-  if (parsed.password) parsed.password = '***';
-  return parsed.toString().replace(/\/$/, '');
 }

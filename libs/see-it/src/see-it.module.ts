@@ -10,20 +10,25 @@ import { ConversationFeed } from './conversation/conversation-feed';
 import { ConversationResolver } from './conversation/conversation.resolver';
 import { DeviceEntity } from './devices/device.entity';
 import { DevicesResolver, PlayCommandResolver } from './devices/devices.resolver';
+import { DevicesRepository } from './devices/devices.repository';
 import { DevicesService } from './devices/devices.service';
 import { DeviceModel } from './devices/models/device.model';
 import { PlayCommands } from './devices/play-commands';
 import { AiringEntity } from './shows/airing.entity';
+import { AiringsRepository } from './shows/airings.repository';
 import { AiringModel, ShowModel } from './shows/models/show.model';
 import { ShowEntity } from './shows/show.entity';
+import { ShowsRepository } from './shows/shows.repository';
 import { ShowsResolver } from './shows/shows.resolver';
 import { ShowsService } from './shows/shows.service';
 import { SeeItTapCountEntity } from './taps/see-it-tap-count.entity';
 import { SeeItTapEntity } from './taps/see-it-tap.entity';
+import { TapsRepository } from './taps/taps.repository';
 import { TapsResolver } from './taps/taps.resolver';
 import { TapsService } from './taps/taps.service';
 import { WatchLaterEntity } from './watch-later/watch-later.entity';
 import { WatchLaterEntryModel } from './watch-later/models/watch-later.model';
+import { WatchLaterRepository } from './watch-later/watch-later.repository';
 import { WatchLaterResolver } from './watch-later/watch-later.resolver';
 import { WatchLaterService } from './watch-later/watch-later.service';
 
@@ -47,6 +52,11 @@ import { WatchLaterService } from './watch-later/watch-later.service';
     ]),
   ],
   providers: [
+    ShowsRepository,
+    AiringsRepository,
+    TapsRepository,
+    WatchLaterRepository,
+    DevicesRepository,
     ShowsService,
     SeeItService,
     TapsService,
@@ -79,16 +89,16 @@ export class SeeItModule implements OnModuleInit {
 
   onModuleInit(): void {
     this.nodes.register('Show', async (id, context) => {
-      const show = await context.loaders.load(this.shows.byId, id);
-      const visible = await this.shows.visible(context.loaders, show, context.viewer?.id);
-      return visible && ShowModel.from(visible);
+      const show = await this.shows.findVisible(context.loaders, id, context.viewer?.id);
+      return show && ShowModel.from(show);
     });
     // An airing is seen with its show.
     this.nodes.register('Airing', async (id, context) => {
       const airing = await context.loaders.load(this.shows.airingById, id);
-      const show = airing && (await context.loaders.load(this.shows.byId, airing.showId));
-      const visible = await this.shows.visible(context.loaders, show, context.viewer?.id);
-      return visible && airing && AiringModel.from(airing);
+      const show =
+        airing &&
+        (await this.shows.findVisible(context.loaders, airing.showId, context.viewer?.id));
+      return show && AiringModel.from(airing);
     });
     // A watch-later entry is its owner's alone, and shown only while its button is.
     this.nodes.register('WatchLaterEntry', async (id, context) => {

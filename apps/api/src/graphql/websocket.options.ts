@@ -9,6 +9,7 @@ import {
   DeviceIdentity,
   formatGraphQLError,
   OperationLimits,
+  operationInputError,
   RequestContext,
   RequestLoaders,
   Viewer,
@@ -163,9 +164,9 @@ export function websocketOptions(deps: WebsocketDependencies): GraphQLWsSubscrip
     const max = config.websocket.maxOperationsPerSocket;
     if (open > max) {
       return [
-        new GraphQLError(
+        operationInputError(
           `This connection already runs ${max} operations, the most allowed. Complete one first.`,
-          { extensions: { code: 'BAD_USER_INPUT', limit: max } },
+          { extensions: { limit: max } },
         ),
       ];
     }

@@ -32,3 +32,8 @@ export interface RequestContext {
   /** Websockets only: closes the socket (e.g. 4403 once its device is unpaired). */
   readonly closeConnection?: (code: number, reason: string) => void;
 }
+
+/** Whether `viewer` may moderate what `ownerId` made (delete, end, remove): its owner or an admin. */
+export function canModerate(viewer: Viewer | undefined, ownerId: string): boolean {
+  return !!viewer && (viewer.id === ownerId || viewer.role === Role.ADMIN);
+}

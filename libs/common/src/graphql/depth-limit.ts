@@ -1,4 +1,5 @@
-import { ASTVisitor, GraphQLError, Kind, SelectionSetNode, ValidationContext } from 'graphql';
+import { ASTVisitor, Kind, SelectionSetNode, ValidationContext } from 'graphql';
+import { operationInputError } from './operation-input-error';
 import { fragmentMeasure } from './fragment-measure';
 
 /**
@@ -31,9 +32,9 @@ export function depthLimitRule(maxDepth: number) {
         const depth = depthOf(operation.selectionSet);
         if (depth > maxDepth) {
           context.reportError(
-            new GraphQLError(
+            operationInputError(
               `The operation is nested ${depth} levels deep; at most ${maxDepth} are allowed.`,
-              { nodes: [operation], extensions: { code: 'BAD_USER_INPUT' } },
+              { nodes: [operation] },
             ),
           );
         }

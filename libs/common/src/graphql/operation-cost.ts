@@ -1,6 +1,7 @@
 import { DocumentNode, GraphQLError, GraphQLSchema } from 'graphql';
 import { ComplexityEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import { DEFAULT_PAGE_SIZE } from '../pagination/connection';
+import { operationInputError } from './operation-input-error';
 
 /**
  * A list field costs its children times the page it asks for (`first`, else the default page),
@@ -19,9 +20,7 @@ const estimators = [pagedEstimator, simpleEstimator({ defaultComplexity: 1 })];
 const MAX_ESTIMATED_FIELDS = 10_000;
 
 const refused = (message: string, extensions: Record<string, unknown>) =>
-  new GraphQLError(message, {
-    extensions: { code: 'BAD_USER_INPUT', ...extensions, http: { status: 400 } },
-  });
+  operationInputError(message, { extensions: { ...extensions, http: { status: 400 } } });
 
 /**
  * BAD_USER_INPUT when the operation would cost more than `maxCost`, or when its cost cannot be

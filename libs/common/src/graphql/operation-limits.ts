@@ -3,6 +3,7 @@ import { DocumentNode, GraphQLError, GraphQLSchema, ParseOptions, ValidationRule
 import { buildExecutionContext } from 'graphql/execution/execute';
 import { depthLimitRule } from './depth-limit';
 import { operationCostError } from './operation-cost';
+import { operationInputError } from './operation-input-error';
 import { OperationShapeLimits, operationShapeRule } from './operation-shape';
 
 export interface OperationLimitSettings extends OperationShapeLimits {
@@ -43,13 +44,11 @@ export class OperationLimits {
     });
     if (Array.isArray(execution)) {
       return {
-        input: (execution as readonly GraphQLError[]).map(
-          (error) =>
-            new GraphQLError(error.message, {
-              nodes: error.nodes,
-              originalError: error.originalError,
-              extensions: { code: 'BAD_USER_INPUT' },
-            }),
+        input: (execution as readonly GraphQLError[]).map((error) =>
+          operationInputError(error.message, {
+            nodes: error.nodes,
+            originalError: error.originalError,
+          }),
         ),
       };
     }

@@ -1,12 +1,12 @@
 import {
   ASTVisitor,
   OperationTypeNode,
-  GraphQLError,
   Kind,
   OperationDefinitionNode,
   SelectionSetNode,
   ValidationContext,
 } from 'graphql';
+import { operationInputError } from './operation-input-error';
 import { fragmentMeasure } from './fragment-measure';
 
 export interface OperationShapeLimits {
@@ -66,10 +66,7 @@ export function operationShapeRule(limits: OperationShapeLimits) {
 
     const refuse = (operation: OperationDefinitionNode, message: string, limit: number) =>
       context.reportError(
-        new GraphQLError(message, {
-          nodes: [operation],
-          extensions: { code: 'BAD_USER_INPUT', limit },
-        }),
+        operationInputError(message, { nodes: [operation], extensions: { limit } }),
       );
 
     return {

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import Redis from 'ioredis';
+import { redisConnection } from '../redis/redis-connection';
 import { MemoryRateLimitStore, RateLimitStore, WindowCount } from './rate-limit-store';
 
 /** INCR, and the window's expiry set by its first attempt, in one atomic round trip. */
@@ -36,12 +37,7 @@ export class RedisRateLimitStore extends RateLimitStore {
 
   /** Connects first, so the first limits count in Redis; starts degraded when it cannot. */
   static async connect(url: string, prefix: string): Promise<RedisRateLimitStore> {
-    const redis = new Redis(url, {
-      lazyConnect: true,
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      commandTimeout: COMMAND_TIMEOUT_MS,
-    });
+    const redis = redisConnection(url, { commandTimeoutMs: COMMAND_TIMEOUT_MS });
     const store = new RedisRateLimitStore(redis, `${prefix}rate:`);
     await redis.connect().catch((error: Error) => store.degrade(error));
     return store;

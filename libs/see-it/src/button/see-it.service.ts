@@ -70,7 +70,7 @@ export class SeeItService {
     viewerId: string | undefined,
   ): Promise<SeeItModel | null> {
     if (post.broadcastId) {
-      const broadcast = await this.visibleBroadcast(loaders, post.broadcastId, viewerId);
+      const broadcast = await this.findVisibleBroadcast(loaders, post.broadcastId, viewerId);
       if (broadcast) return this.forBroadcast(loaders, BroadcastModel.from(broadcast));
     }
     if (post.hashtags.length === 0) return null;
@@ -89,18 +89,15 @@ export class SeeItService {
     viewerId: string | undefined,
   ): Promise<SeeItModel | undefined> {
     if ('showId' in subject) {
-      const show = await this.shows.visible(
-        loaders,
-        await loaders.load(this.shows.byId, subject.showId),
-        viewerId,
-      );
+      const show = await this.shows.findVisible(loaders, subject.showId, viewerId);
       return show && this.forShow(loaders, ShowModel.from(show));
     }
-    const broadcast = await this.visibleBroadcast(loaders, subject.broadcastId, viewerId);
+    const broadcast = await this.findVisibleBroadcast(loaders, subject.broadcastId, viewerId);
     return broadcast && this.forBroadcast(loaders, BroadcastModel.from(broadcast));
   }
 
-  private async visibleBroadcast(
+  /** The broadcast, when it exists and the viewer may see it. */
+  async findVisibleBroadcast(
     loaders: RequestLoaders,
     id: string,
     viewerId: string | undefined,

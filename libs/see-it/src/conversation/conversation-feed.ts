@@ -1,10 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { RequestLoaders } from '@app/common';
 import { RelationshipPolicy } from '@app/graph';
-import { hashtagKey, PostEntity, PostModel, PostsService } from '@app/posts';
+import { PostEntity, PostModel, PostsService } from '@app/posts';
 import { AsyncQueue, BusMessage, EventBus } from '@app/realtime';
+import { ShowsService } from '../shows/shows.service';
 
 /** One new post on its way to a subscriber, with the loaders its fields resolve with. */
 export interface ConversationPush {
@@ -37,20 +36,16 @@ export class ConversationFeed {
   private readonly byShow = new Map<string, ShowListeners>();
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
     private readonly bus: EventBus,
     private readonly posts: PostsService,
     private readonly policy: RelationshipPolicy,
+    private readonly shows: ShowsService,
   ) {}
 
   /** After a post commits: tells the subscribers of every show whose hashtag it mentions. */
   async announce(post: PostEntity): Promise<void> {
-    const shows = await this.db.query<{ id: string }[]>(
-      'SELECT id FROM shows WHERE tag = ANY($1::text[])',
-      [post.hashtags.map(hashtagKey)],
-    );
-    for (const show of shows) {
-      await this.bus.publish(topicOf(show.id), { postId: post.id, authorId: post.authorId });
+    for (const showId of await this.shows.idsByHashtags(post.hashtags)) {
+      await this.bus.publish(topicOf(showId), { postId: post.id, authorId: post.authorId });
     }
   }
 

@@ -1,5 +1,5 @@
 import { Args, Context, ID, Resolver, Subscription } from '@nestjs/graphql';
-import { GlobalIdPipe, NotFoundError, RequestContext } from '@app/common';
+import { GlobalIdPipe, RequestContext } from '@app/common';
 import { PostModel } from '@app/posts';
 import { ShowsService } from '../shows/shows.service';
 import { ConversationFeed, ConversationPush } from './conversation-feed';
@@ -33,12 +33,7 @@ export class ConversationResolver {
     showId: string,
     @Context() context: RequestContext,
   ): Promise<AsyncIterator<ConversationPush>> {
-    const show = await this.shows.visible(
-      context.loaders,
-      await context.loaders.load(this.shows.byId, showId),
-      context.viewer?.id,
-    );
-    if (!show) throw new NotFoundError('The show');
+    const show = await this.shows.getVisible(context.loaders, showId, context.viewer?.id);
     return this.feed.listen(show.id, context.viewer?.id);
   }
 }

@@ -9,7 +9,7 @@ import {
   Resolver,
   Subscription,
 } from '@nestjs/graphql';
-import { BroadcastModel, BroadcastsService } from '@app/broadcasts';
+import { BroadcastModel } from '@app/broadcasts';
 import {
   Authenticated,
   CurrentViewer,
@@ -20,6 +20,7 @@ import {
   UnauthenticatedError,
   Viewer,
 } from '@app/common';
+import { SeeItService } from '../button/see-it.service';
 import { SeeItTarget } from '../see-it.enums';
 import { ShowModel } from '../shows/models/show.model';
 import { ShowsService } from '../shows/shows.service';
@@ -110,7 +111,7 @@ export class DevicesResolver {
 export class PlayCommandResolver {
   constructor(
     private readonly shows: ShowsService,
-    private readonly broadcasts: BroadcastsService,
+    private readonly buttons: SeeItService,
   ) {}
 
   @ResolveField(() => ShowModel, {
@@ -122,9 +123,9 @@ export class PlayCommandResolver {
     @Context() context: RequestContext,
   ): Promise<ShowModel | null> {
     if (!command.showId) return null;
-    const show = await this.shows.visible(
+    const show = await this.shows.findVisible(
       context.loaders,
-      await context.loaders.load(this.shows.byId, command.showId),
+      command.showId,
       context.device?.ownerId ?? context.viewer?.id,
     );
     return show ? ShowModel.from(show) : null;
@@ -139,11 +140,11 @@ export class PlayCommandResolver {
     @Context() context: RequestContext,
   ): Promise<BroadcastModel | null> {
     if (!command.broadcastId) return null;
-    const broadcast = await context.loaders.load(this.broadcasts.byId, command.broadcastId);
-    const ownerId = context.device?.ownerId ?? context.viewer?.id;
-    if (!broadcast || !(await this.broadcasts.isVisible(context.loaders, broadcast, ownerId))) {
-      return null;
-    }
-    return BroadcastModel.from(broadcast);
+    const broadcast = await this.buttons.findVisibleBroadcast(
+      context.loaders,
+      command.broadcastId,
+      context.device?.ownerId ?? context.viewer?.id,
+    );
+    return broadcast ? BroadcastModel.from(broadcast) : null;
   }
 }

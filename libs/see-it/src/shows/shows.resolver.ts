@@ -11,16 +11,16 @@ import {
 import { AccountsService, UserModel } from '@app/accounts';
 import {
   Authenticated,
+  canModerate,
+  compactConnection,
   ConnectionArgs,
   CurrentViewer,
   ForbiddenError,
   GlobalIdPipe,
-  NotFoundError,
-  pageSize,
+  mapConnection,
   RequestContext,
   requireViewer,
   Role,
-  toConnection,
   Viewer,
 } from '@app/common';
 import { PostConnection, PostModel, PostsService } from '@app/posts';
@@ -51,9 +51,7 @@ export class ShowsResolver {
     @Args('slug', { description: "The show's slug, in any case." }) slug: string,
     @Context() context: RequestContext,
   ): Promise<ShowModel> {
-    const show = await this.service.bySlug(slug, context.viewer?.id);
-    if (!show) throw new NotFoundError('The show');
-    return ShowModel.from(show);
+    return ShowModel.from(await this.service.getBySlug(slug, context.viewer?.id));
   }
 
   @Query(() => ShowConnection, {
@@ -63,13 +61,8 @@ export class ShowsResolver {
     @Args() args: ShowsArgs,
     @Context() context: RequestContext,
   ): Promise<ShowConnection> {
-    return toConnection(
-      await this.service.list(args.onNow, args, context.viewer?.id),
-      pageSize(args),
-      (row) => row.cursor,
-      (row) => ShowModel.from(row.show),
-      !!args.after,
-    );
+    const shows = await this.service.list(args.onNow, args, context.viewer?.id);
+    return mapConnection(shows, (show) => ShowModel.from(show));
   }
 
   @Mutation(() => ShowModel, {
@@ -152,26 +145,16 @@ export class ShowsResolver {
     @Args() args: ConnectionArgs,
     @Context() context: RequestContext,
   ): Promise<PostConnection> {
-    const rows = await this.service.conversation(show.tag, context.viewer?.id, args);
-    const page = rows.slice(0, pageSize(args));
+    const page = await this.service.conversation(show, context.viewer?.id, args);
     const posts = await context.loaders.loadMany(
       this.posts.byId,
-      page.map((row) => row.postId),
+      page.edges.map((edge) => edge.node.postId),
     );
-    // A post deleted between the two reads is dropped; the page boundary stays the raw rows'.
-    const found = page.flatMap((row, i) => {
+    // A post deleted between the two reads is left out.
+    return compactConnection(page, (_row, i) => {
       const post = posts[i];
-      return post ? [{ cursor: row.cursor, post }] : [];
+      return post ? PostModel.from(post) : undefined;
     });
-    const connection = toConnection(
-      found,
-      found.length,
-      (row) => row.cursor,
-      (row) => PostModel.from(row.post),
-      !!args.after,
-    );
-    connection.pageInfo.hasNextPage = rows.length > pageSize(args);
-    return connection;
   }
 
   @ResolveField(() => [SeeItStatModel], {
@@ -182,7 +165,7 @@ export class ShowsResolver {
     @Context() context: RequestContext,
   ): Promise<SeeItStatModel[]> {
     const viewer = requireViewer(context);
-    if (viewer.id !== show.ownerId && viewer.role !== Role.ADMIN) {
+    if (!canModerate(viewer, show.ownerId)) {
       throw new ForbiddenError("Only the show's owner and admins may read its See it stats.");
     }
     return context.loaders.load(this.taps.stats, show.rowId);

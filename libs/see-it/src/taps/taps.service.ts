@@ -19,9 +19,10 @@ import { DevicesService } from '../devices/devices.service';
 import { PlayCommands } from '../devices/play-commands';
 import { SEE_IT_ACTIONS, SeeItAction, SeeItTarget, targetOf } from '../see-it.enums';
 import { SeeItStatModel } from '../shows/models/show.model';
-import { WatchLaterService } from '../watch-later/watch-later.service';
+import { WatchLaterRepository } from '../watch-later/watch-later.repository';
 import { SeeItInput } from './dto/see-it.input';
 import { TAP_COUNT_SLOTS } from './see-it-tap-count.entity';
+import { TapsRepository } from './taps.repository';
 
 export interface TapResult {
   url: string | null;
@@ -46,12 +47,8 @@ export class TapsService {
   readonly stats = defineLoader<string, SeeItStatModel[]>(
     'seeItStats',
     async (showIds) => {
-      const rows = await this.db.query<{ show_id: string; action: SeeItAction; taps: string }[]>(
-        `SELECT show_id, action, sum(taps) AS taps FROM see_it_tap_counts
-         WHERE show_id = ANY($1::bigint[]) GROUP BY show_id, action`,
-        [showIds],
-      );
-      const counts = new Map(rows.map((row) => [`${row.show_id}:${row.action}`, Number(row.taps)]));
+      const rows = await this.taps.countsOf(showIds);
+      const counts = new Map(rows.map((row) => [`${row.showId}:${row.action}`, row.taps]));
       return showIds.map((id) =>
         SEE_IT_ACTIONS.map((action) => ({ action, taps: counts.get(`${id}:${action}`) ?? 0 })),
       );
@@ -61,9 +58,10 @@ export class TapsService {
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly taps: TapsRepository,
+    private readonly watchLater: WatchLaterRepository,
     private readonly seeIt: SeeItService,
     private readonly devices: DevicesService,
-    private readonly watchLater: WatchLaterService,
     private readonly commands: PlayCommands,
     private readonly limits: RateLimits,
   ) {}
@@ -95,19 +93,12 @@ export class TapsService {
       (await this.limits.allow('seeItStats', `${viewer.id}:${showId}:${input.action}`));
     const linkFor = (target: SeeItTarget) => seeIt.links.find((link) => link.target === target)!;
     await runInTransaction(this.db, async (manager) => {
-      await manager.query(
-        'INSERT INTO see_it_taps (user_id, show_id, broadcast_id, action) VALUES ($1, $2, $3, $4)',
-        [viewer.id, showId, 'broadcastId' in subject ? subject.broadcastId : null, input.action],
-      );
+      await this.taps.insertTap(viewer.id, subject, input.action, manager);
       if (counted) {
-        await manager.query(
-          `INSERT INTO see_it_tap_counts AS c (show_id, action, slot, taps) VALUES ($1, $2, $3, 1)
-           ON CONFLICT (show_id, action, slot) DO UPDATE SET taps = c.taps + 1`,
-          [showId, input.action, randomInt(TAP_COUNT_SLOTS)],
-        );
+        await this.taps.incrementCount(showId, input.action, randomInt(TAP_COUNT_SLOTS), manager);
       }
       if (input.action === SeeItAction.LATER) {
-        await this.watchLater.save(manager, viewer.id, subject);
+        await this.watchLater.save(viewer.id, subject, manager);
       }
       if (device) {
         // The screen gets the link for its own kind: a TV routes tv links.

@@ -1,12 +1,11 @@
 import { Args, Context, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import {
   Authenticated,
+  compactConnection,
   ConnectionArgs,
   CurrentViewer,
   GlobalIdPipe,
-  pageSize,
   RequestContext,
-  toConnection,
   Viewer,
 } from '@app/common';
 import { SeeItService } from '../button/see-it.service';
@@ -30,26 +29,17 @@ export class WatchLaterResolver {
     @CurrentViewer() viewer: Viewer,
     @Context() context: RequestContext,
   ): Promise<WatchLaterConnection> {
-    const rows = await this.service.list(viewer.id, args);
-    const page = rows.slice(0, pageSize(args));
+    const page = await this.service.list(viewer.id, args);
     const buttons = await Promise.all(
-      page.map((row) => this.buttons.forSubject(context.loaders, row.subject, viewer.id)),
+      page.edges.map((edge) =>
+        this.buttons.forSubject(context.loaders, edge.node.subject, viewer.id),
+      ),
     );
-    // What the viewer can no longer see (a broadcast now hidden from them) is left out; the
-    // page boundary stays the raw rows'.
-    const entries = page.flatMap((row, i) => {
+    // What the viewer can no longer see (a broadcast now hidden from them) is left out.
+    return compactConnection(page, (entry, i) => {
       const seeIt = buttons[i];
-      return seeIt ? [{ row, seeIt }] : [];
+      return seeIt && WatchLaterEntryModel.from(entry, seeIt);
     });
-    const connection = toConnection(
-      entries,
-      entries.length,
-      (entry) => entry.row.cursor,
-      (entry) => WatchLaterEntryModel.from(entry.row, entry.seeIt),
-      !!args.after,
-    );
-    connection.pageInfo.hasNextPage = rows.length > page.length;
-    return connection;
   }
 
   @Mutation(() => Boolean, {

@@ -1,7 +1,7 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
 import { Connection, DateTimeScalar, Node, toGlobalId } from '@app/common';
 import { SeeItModel } from '../../button/models/see-it.model';
-import { WatchLaterRow } from '../watch-later.service';
+import { WatchLaterItem } from '../watch-later.repository';
 
 @ObjectType('WatchLaterEntry', {
   description:
@@ -21,7 +21,7 @@ export class WatchLaterEntryModel implements Node {
   @Field(() => SeeItModel, { description: 'The button of what was saved.' })
   seeIt!: SeeItModel;
 
-  static from(row: WatchLaterRow, seeIt: SeeItModel): WatchLaterEntryModel {
+  static from(row: WatchLaterItem, seeIt: SeeItModel): WatchLaterEntryModel {
     return Object.assign(new WatchLaterEntryModel(), {
       id: toGlobalId('WatchLaterEntry', row.id),
       savedAt: row.savedAt,
