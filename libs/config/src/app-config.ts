@@ -132,6 +132,8 @@ export const RATE_LIMITS = {
   follows: { env: 'RATE_LIMIT_FOLLOWS', fallback: '100/1h' },
   /** pairDevice calls per account. */
   pairDevice: { env: 'RATE_LIMIT_PAIR_DEVICE', fallback: '10/1h' },
+  /** requestScreenCode calls per client address (a screen left open asks for one every 10 minutes). */
+  screenCodes: { env: 'RATE_LIMIT_SCREEN_CODES', fallback: '30/1h' },
   /** startBroadcast calls (live or scheduled) per account. */
   startBroadcast: { env: 'RATE_LIMIT_START_BROADCAST', fallback: '10/1h' },
   /** See it taps per account. */
