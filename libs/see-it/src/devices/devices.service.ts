@@ -29,7 +29,7 @@ const CLAIM_GRACE_SECONDS = 60;
 const badScreenCode = () =>
   InvalidInputError.field(
     'screenCode',
-    'is not a code a screen shows now: check it, or get a new one',
+    'no screen shows this code now: check it, or get a new code on the screen',
   );
 
 function parseName(raw: string): string {
