@@ -1,50 +1,85 @@
-// Screen mode, for a TV's browser: pair it with a code from the Screens page, then it plays
-// whatever a See it tap sends it (PlayCommand).
-import { useEffect, useState, type FormEvent } from 'react';
-import { useSubscription } from 'urql';
+// Screen mode, for a TV's browser: it shows a pairing code, someone signed in enters it on their
+// Screens page, and the screen claims its own device token; then it plays whatever a See it tap
+// sends it (PlayCommand).
+import { useEffect, useState } from 'react';
+import { useMutation, useSubscription } from 'urql';
 import { socketEvents } from '../../api/client';
 import { session } from '../../api/session';
-import { PlayCommandsDocument, type PlayCommandsSubscription } from '../../generated/graphql';
-import { describeError } from '../../ui/errors';
+import {
+  ClaimScreenCodeDocument,
+  PlayCommandsDocument,
+  RequestScreenCodeDocument,
+  type PlayCommandsSubscription,
+} from '../../generated/graphql';
+import { describeError, ErrorText } from '../../ui/errors';
 import { Player } from '../../ui/Player';
 
 type Command = PlayCommandsSubscription['playCommands'];
 
+/** How often the screen asks whether an account has paired with its code. */
+const CLAIM_EVERY_MS = 2000;
+
 export default function ScreenMode() {
   const [paired] = useState(() => session.deviceToken());
-  useEffect(() => {
-    const code = new URLSearchParams(window.location.hash.slice(1)).get('code');
-    if (code) {
-      window.history.replaceState(null, '', '/screen');
-      session.setDeviceToken(code);
-    }
-  }, []);
-  return <main className="screen-mode">{paired ? <NowPlaying /> : <PairForm />}</main>;
+  return <main className="screen-mode">{paired ? <NowPlaying /> : <PairingCode />}</main>;
 }
 
-function PairForm() {
-  const [code, setCode] = useState('');
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    session.setDeviceToken(code.trim());
-  };
+/** Shows a code until an account pairs with it; a new code when it expires. */
+function PairingCode() {
+  const [requested, requestCode] = useMutation(RequestScreenCodeDocument);
+  const [claimed, claim] = useMutation(ClaimScreenCodeDocument);
+  const screenCode = requested.data?.requestScreenCode;
+
+  useEffect(() => {
+    void requestCode({});
+  }, [requestCode]);
+
+  useEffect(() => {
+    if (!screenCode) return;
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout>;
+    const poll = async () => {
+      const result = await claim({ pairingSecret: screenCode.pairingSecret });
+      if (stopped) return;
+      const pairing = result.data?.claimScreenCode;
+      if (pairing) return session.setDeviceToken(pairing.deviceToken);
+      // NOT_FOUND: the code expired (or was claimed elsewhere); show a new one.
+      const gone = result.error?.graphQLErrors.some((e) => e.extensions?.code === 'NOT_FOUND');
+      if (gone || Date.parse(screenCode.expiresAt) <= Date.now()) {
+        void requestCode({});
+        return;
+      }
+      timer = setTimeout(() => void poll(), CLAIM_EVERY_MS);
+    };
+    timer = setTimeout(() => void poll(), CLAIM_EVERY_MS);
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  }, [screenCode, claim, requestCode]);
+
   return (
-    <form className="card narrow" onSubmit={submit}>
-      <h1>Pair this screen</h1>
-      <p>On your phone or computer, open Screens, pair a screen, and enter the code shown there.</p>
-      <label>
-        Pairing code
-        <input
-          required
-          autoComplete="off"
-          value={code}
-          onChange={(event) => setCode(event.target.value)}
-        />
-      </label>
-      <button type="submit" className="primary">
-        Pair
-      </button>
-    </form>
+    <section className="card narrow" aria-labelledby="pair-screen-title">
+      <h1 id="pair-screen-title">Pair this screen</h1>
+      {screenCode ? (
+        <>
+          <p className="screen-code">
+            <output aria-label="Pairing code">{screenCode.code}</output>
+          </p>
+          <p>On your phone: See it → Screens → Pair, enter this code.</p>
+          <p className="muted">A new code appears when this one expires, after 10 minutes.</p>
+        </>
+      ) : (
+        !requested.error && <p>Getting a code…</p>
+      )}
+      <ErrorText error={requested.error} />
+      {requested.error && (
+        <button type="button" onClick={() => void requestCode({})}>
+          Get a new code
+        </button>
+      )}
+      {claimed.error?.networkError && <ErrorText error={claimed.error} />}
+    </section>
   );
 }
 

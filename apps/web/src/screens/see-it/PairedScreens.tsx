@@ -1,5 +1,5 @@
-// The account's paired screens. Pairing shows a code once: typed into /screen on the TV (or
-// opened there as a link), it signs that screen in to receive what See it sends.
+// The account's paired screens. A screen in screen mode (/screen) shows a code; entered here, it
+// pairs that screen, which then receives what See it sends.
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from 'urql';
 import {
@@ -26,12 +26,18 @@ export function PairedScreens() {
   const [unpairing, unpair] = useMutation(UnpairDeviceDocument);
   const [name, setName] = useState('Living room TV');
   const [kind, setKind] = useState<SeeItTarget>('TV');
-  const code = pairing.data?.pairDevice.deviceToken;
+  const [screenCode, setScreenCode] = useState('');
+  const [pairedName, setPairedName] = useState<string | null>(null);
   const reload = () => refetch({ requestPolicy: 'network-only' });
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if ((await pair({ name, kind })).data) reload();
+    const result = await pair({ name, kind, screenCode });
+    if (result.data) {
+      setPairedName(result.data.pairDevice.device.name);
+      setScreenCode('');
+      reload();
+    }
   };
 
   return (
@@ -52,8 +58,28 @@ export function PairedScreens() {
           </li>
         ))}
       </ul>
-      <form className="card narrow" onSubmit={(event) => void submit(event)}>
-        <h2>Pair a screen</h2>
+      <form
+        className="card narrow"
+        aria-labelledby="pair-screen-title"
+        onSubmit={(event) => void submit(event)}
+      >
+        <h2 id="pair-screen-title">Pair a screen</h2>
+        <p>
+          Enter the code shown on your TV: open <code>{`${window.location.origin}/screen`}</code> in
+          its browser to see one.
+        </p>
+        <label>
+          Code shown on the screen
+          <input
+            required
+            autoComplete="off"
+            autoCapitalize="characters"
+            spellCheck={false}
+            placeholder="ABCD-EFGH"
+            value={screenCode}
+            onChange={(event) => setScreenCode(event.target.value)}
+          />
+        </label>
         <label>
           Screen name
           <input
@@ -74,27 +100,13 @@ export function PairedScreens() {
           </select>
         </label>
         <ErrorText error={pairing.error} />
-        <button type="submit" className="primary">
+        <button type="submit" className="primary" disabled={pairing.fetching}>
           Pair screen
         </button>
+        {pairedName && !pairing.error && (
+          <p role="status">Paired {pairedName}: it starts in a moment.</p>
+        )}
       </form>
-      {code && (
-        <section className="card" aria-labelledby="pairing-code-title">
-          <h2 id="pairing-code-title">Screen paired</h2>
-          <p>
-            On the screen, open <code>{`${window.location.origin}/screen`}</code> and enter this
-            code, or open the link below there. It is shown once.
-          </p>
-          <p>
-            <output aria-label="Pairing code" className="code">
-              {code}
-            </output>
-          </p>
-          <p>
-            <a href={`/screen#code=${encodeURIComponent(code)}`}>Screen link</a>
-          </p>
-        </section>
-      )}
     </>
   );
 }
