@@ -59,7 +59,7 @@ function PairingCode() {
   }, [screenCode, claim, requestCode]);
 
   return (
-    <section className="card narrow" aria-labelledby="pair-screen-title">
+    <section className="card" aria-labelledby="pair-screen-title">
       <h1 id="pair-screen-title">Pair this screen</h1>
       {screenCode ? (
         <>
