@@ -114,7 +114,7 @@ export async function timelineReadBench(options: Options): Promise<string> {
         );
       const ours = () => timelines.home(readerId, { first: 20 });
       const [a, b] = [await ours(), (await baseline()) as { id: string }[]];
-      const ourIds = a.edges.map((edge) => edge.node.itemId);
+      const ourIds = a.page.edges.map((edge) => edge.node.itemId);
       if (
         ourIds.join() !==
         b

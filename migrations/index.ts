@@ -8,6 +8,7 @@ import { Reports1763700000006 } from './1763700000006-reports';
 import { AdminBootstrapGrants1763700000007 } from './1763700000007-admin-bootstrap-grants';
 import { MediaPendingEnds1763700000009 } from './1763700000009-media-pending-ends';
 import { Replays1796090000000 } from './1796090000000-replays';
+import { ScreenPairingCodes1796100000000 } from './1796100000000-screen-pairing-codes';
 
 /** Every migration, in order. The service runs pending ones at start. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   AdminBootstrapGrants1763700000007,
   MediaPendingEnds1763700000009,
   Replays1796090000000,
+  ScreenPairingCodes1796100000000,
 ];

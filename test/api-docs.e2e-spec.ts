@@ -9,6 +9,8 @@ import { TestApp, TestSubscription } from '@app/testing';
  * its variables. Markers:
  *   <!-- example as=ana -->            Ana's token (from her signUp or signIn) signs the request
  *   <!-- example device=TV name=s -->  a subscription on a socket with the TV's deviceToken
+ *   <!-- example from=v:field.path -->  variable v is taken from an earlier result (a random
+ *                                       value such as a screen code); comma-separated for more
  *   <!-- response -->                  the last example's data contains the next ```json block
  *   <!-- response of=s -->             so does the next result of subscription `s`
  *   <!-- close s -->                   closes subscription `s`
@@ -118,6 +120,8 @@ describe('docs/api.md', () => {
   const tokens = new Map<string, string>();
   const deviceTokens = new Map<string, string>();
   const subscriptions = new Map<string, TestSubscription>();
+  /** Each root field's latest result, for `from=`. */
+  const results: Record<string, unknown> = {};
   let last: unknown;
 
   beforeAll(async () => {
@@ -134,6 +138,18 @@ describe('docs/api.md', () => {
     return options.as && tokens.get(options.as);
   }
 
+  /** The example's variables, with those named in `from=` read from earlier results. */
+  function variablesOf(step: Extract<Step, { kind: 'example' }>): Record<string, unknown> {
+    const variables = { ...(step.variables as Record<string, unknown>) };
+    for (const source of step.options.from?.split(',') ?? []) {
+      const [name, path] = source.split(':');
+      variables[name] = path
+        .split('.')
+        .reduce<unknown>((value, key) => (value as Record<string, unknown>)[key], results);
+    }
+    return variables;
+  }
+
   async function runExample(step: Extract<Step, { kind: 'example' }>): Promise<void> {
     const operation = parse(step.query).definitions[0];
     const isSubscription =
@@ -144,25 +160,23 @@ describe('docs/api.md', () => {
       const device = step.options.device && deviceTokens.get(step.options.device);
       const subscription = await app.subscribe(
         step.query,
-        step.variables as Record<string, unknown>,
+        variablesOf(step),
         tokenOf(step.options),
         device ? { deviceToken: device } : {},
       );
       subscriptions.set(step.options.name, subscription);
       return;
     }
-    const result = await app.gql(
-      step.query,
-      step.variables as Record<string, unknown>,
-      tokenOf(step.options),
-    );
+    const result = await app.gql(step.query, variablesOf(step), tokenOf(step.options));
     expect(result.errors).toBeUndefined();
     last = result.data;
+    Object.assign(results, result.data);
     for (const auth of [result.data.signUp, result.data.signIn]) {
       if (auth) tokens.set(auth.user.handle, auth.token);
     }
-    const pairing = result.data.pairDevice;
-    if (pairing) deviceTokens.set(pairing.device.kind, pairing.deviceToken);
+    for (const pairing of [result.data.pairDevice, result.data.claimScreenCode]) {
+      if (pairing?.deviceToken) deviceTokens.set(pairing.device.kind, pairing.deviceToken);
+    }
   }
 
   async function runStep(step: Step): Promise<void> {

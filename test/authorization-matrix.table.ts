@@ -168,6 +168,13 @@ export const MUTATIONS: MutationRow[] = [
     expect: moderators,
   },
   {
+    field: 'claimScreenCode',
+    case: 'once the owner paired with the code (before, it is null for anyone)',
+    document: `mutation($secret: String!) { claimScreenCode(pairingSecret: $secret) { deviceToken } }`,
+    variables: async (world) => ({ secret: await world.pairedScreenSecret() }),
+    expect: everyone,
+  },
+  {
     field: 'createPost',
     case: 'a reply to the owner’s post',
     document: `mutation($input: CreatePostInput!) { createPost(input: $input) { id } }`,
@@ -265,6 +272,16 @@ export const MUTATIONS: MutationRow[] = [
     expect: anyone,
   },
   {
+    field: 'pairDevice',
+    case: 'with the code a screen shows',
+    document: `mutation($name: String!, $code: String) { pairDevice(name: $name, kind: TV, screenCode: $code) { device { id } } }`,
+    variables: async (world) => ({
+      name: world.unique('screen'),
+      code: (await world.screenCode()).code,
+    }),
+    expect: anyone,
+  },
+  {
     field: 'postComment',
     document: `mutation($id: ID!) { postComment(broadcastId: $id, text: "hi") { id } }`,
     variables: id((world) => world.liveBroadcast()),
@@ -302,6 +319,12 @@ export const MUTATIONS: MutationRow[] = [
     document: `mutation($input: ReportInput!) { report(input: $input) { id status } }`,
     variables: async (world) => ({ input: { postId: await world.post(), reason: 'spam' } }),
     expect: towardOwner,
+  },
+  {
+    field: 'requestScreenCode',
+    document: `mutation { requestScreenCode { code pairingSecret expiresAt } }`,
+    variables: () => Promise.resolve({}),
+    expect: everyone,
   },
   {
     field: 'resolveReport',

@@ -250,6 +250,23 @@ export class World {
     return { id: data.pairDevice.device.id, token: data.pairDevice.deviceToken };
   }
 
+  /** A code as a screen in screen mode shows it, and the secret that screen keeps. */
+  async screenCode(): Promise<{ code: string; pairingSecret: string }> {
+    const data = await this.app.ok(`mutation { requestScreenCode { code pairingSecret } }`);
+    return data.requestScreenCode;
+  }
+
+  /** The secret of a screen the owner has paired with by its code, not claimed yet. */
+  async pairedScreenSecret(): Promise<string> {
+    const { code, pairingSecret } = await this.screenCode();
+    await this.app.ok(
+      `mutation($name: String!, $code: String) { pairDevice(name: $name, kind: TV, screenCode: $code) { deviceToken } }`,
+      { name: this.unique('tv'), code },
+      this.owner.token,
+    );
+    return pairingSecret;
+  }
+
   /** An entry of the owner's watch-later list. */
   async watchLaterEntry(): Promise<string> {
     const show = await this.show();

@@ -7,6 +7,7 @@ import { assertDatabaseUsable, DatabaseOptions } from '@app/database';
 import { AppModule } from './app.module';
 import { limitWebsocketServer } from './graphql/websocket-server';
 import { requestBodyErrors } from './http/request-body-errors';
+import { webApp } from './http/web-app';
 
 export function logLevels(config: AppConfig): LogLevel[] {
   if (config.nodeEnv === 'test') return ['error'];
@@ -42,6 +43,7 @@ export async function createApp(
   // X-Forwarded-For is read by clientAddress, as TRUST_PROXY allows, not by express.
   app.set('trust proxy', false);
   app.enableCors();
+  app.use(webApp(config));
   await app.init();
   limitWebsocketServer(app, config);
   Logger.flush();

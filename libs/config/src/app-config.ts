@@ -14,6 +14,8 @@ export interface AppConfig {
   /** PostgreSQL to use; when absent the service runs an embedded one in `dataDir`. */
   readonly databaseUrl?: string;
   readonly dataDir: string;
+  /** The web app's build (index.html, explorer.html, assets/), served at `/`. */
+  readonly webDir: string;
   readonly redisUrl?: string;
   /** Prefix of every Redis key and channel, so several deployments (or test apps) can share one Redis. */
   readonly redisKeyPrefix: string;
@@ -39,7 +41,7 @@ export interface AppConfig {
     /** Fragment spreads of an operation counted as they expand (a fragment spread twice counts twice). */
     readonly maxFragmentSpreads: number;
     readonly maxBodyBytes: number;
-    /** Apollo's landing page at /graphql; on by default outside production. */
+    /** The bundled API explorer on `GET /graphql` from a browser; on by default outside production. */
     readonly playground: boolean;
   };
   readonly media: {
@@ -131,6 +133,8 @@ export const RATE_LIMITS = {
   follows: { env: 'RATE_LIMIT_FOLLOWS', fallback: '100/1h' },
   /** pairDevice calls per account. */
   pairDevice: { env: 'RATE_LIMIT_PAIR_DEVICE', fallback: '10/1h' },
+  /** requestScreenCode calls per client address (a screen left open asks for one every 10 minutes). */
+  screenCodes: { env: 'RATE_LIMIT_SCREEN_CODES', fallback: '30/1h' },
   /** startBroadcast calls (live or scheduled) per account. */
   startBroadcast: { env: 'RATE_LIMIT_START_BROADCAST', fallback: '10/1h' },
   /** See it taps per account. */
@@ -311,6 +315,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     port,
     databaseUrl,
     dataDir,
+    webDir: resolve(read.string('WEB_DIR') ?? 'dist/web'),
     redisUrl,
     redisKeyPrefix: read.string('REDIS_KEY_PREFIX') ?? 'seeit:',
     jwtSecret: '',

@@ -14,6 +14,9 @@ import { DevicesRepository } from './devices/devices.repository';
 import { DevicesService } from './devices/devices.service';
 import { DeviceModel } from './devices/models/device.model';
 import { PlayCommands } from './devices/play-commands';
+import { ScreenCodesService } from './devices/screen-codes.service';
+import { ScreenPairingCodeEntity } from './devices/screen-pairing-code.entity';
+import { ScreenPairingCodesRepository } from './devices/screen-pairing-codes.repository';
 import { AiringEntity } from './shows/airing.entity';
 import { AiringsRepository } from './shows/airings.repository';
 import { AiringModel, ShowModel } from './shows/models/show.model';
@@ -49,6 +52,7 @@ import { WatchLaterService } from './watch-later/watch-later.service';
       SeeItTapCountEntity,
       WatchLaterEntity,
       DeviceEntity,
+      ScreenPairingCodeEntity,
     ]),
   ],
   providers: [
@@ -57,11 +61,13 @@ import { WatchLaterService } from './watch-later/watch-later.service';
     TapsRepository,
     WatchLaterRepository,
     DevicesRepository,
+    ScreenPairingCodesRepository,
     ShowsService,
     SeeItService,
     TapsService,
     WatchLaterService,
     DevicesService,
+    ScreenCodesService,
     PlayCommands,
     ConversationFeed,
     ShowsResolver,

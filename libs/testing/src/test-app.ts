@@ -103,9 +103,10 @@ export class TestApp {
     url: string,
     queries: QueryCounter,
     poolSize: number,
+    port = 0,
   ): Promise<NestExpressApplication> {
     const app = await createApp(config, { url, logger: queries, poolSize }, testLogs);
-    await app.listen(0, '127.0.0.1');
+    await app.listen(port, '127.0.0.1');
     return app;
   }
 
@@ -114,10 +115,24 @@ export class TestApp {
     return `http://127.0.0.1:${address.port}`;
   }
 
-  /** Stops the process and starts a new one on the same database (another port). */
-  async restart(): Promise<void> {
+  /**
+   * Stops the process and starts a new one on the same database: on another port, or on the same
+   * one with `samePort` (as a browser's page, tied to its origin, sees a server restart), running
+   * `meanwhile` while it is down.
+   */
+  async restart(
+    options: { samePort?: boolean; meanwhile?: () => Promise<void> } = {},
+  ): Promise<void> {
+    const port = options.samePort ? Number(new URL(this.url).port) : 0;
     await this.app.close();
-    this.app = await TestApp.listen(this.config, this.databaseUrl, this.queries, this.poolSize);
+    await options.meanwhile?.();
+    this.app = await TestApp.listen(
+      this.config,
+      this.databaseUrl,
+      this.queries,
+      this.poolSize,
+      port,
+    );
     this.url = TestApp.urlOf(this.app);
     this.subscriptionSetUps = SubscriptionSetUps.instrument(this.app.get(GraphQLSchemaHost).schema);
   }

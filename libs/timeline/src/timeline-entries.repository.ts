@@ -6,6 +6,7 @@ import { GenerateSql, Queryable, returningRows } from '@app/database';
 import { followersOfSql, followsOfSql, visibleToViewerSql, VisibilityScope } from '@app/graph';
 import { TimelineItemKind } from './entities/timeline-entry.entity';
 import { TimelineItemRef } from './timeline-sources';
+import { LOG_BOUNDS_SQL } from './timeline-updates.repository';
 
 /** A row of `timeline_entries` or `timeline_pulled_items`: an item where a timeline sorts it. */
 interface RefRecord {
@@ -16,6 +17,17 @@ interface RefRecord {
 }
 
 const REF_COLUMNS = 'sort_at, item_id, item_kind, author_id';
+
+/** A home page row joined to the log head; an empty page is one row with no item. */
+type HeadedItem = { head: string } & RefRecord;
+type HeadedRecord = HeadedItem | ({ head: string } & { [K in keyof RefRecord]: null });
+
+/** A page of a timeline and the update log's head in the snapshot it was read from. */
+export interface TimelinePage {
+  page: ConnectionShape<TimelineItemRef>;
+  /** Every update at or below it is reflected in the page; later ones are not. */
+  logHead: bigint;
+}
 
 function toRef(row: RefRecord): TimelineItemRef {
   return {
@@ -53,8 +65,12 @@ export class TimelineEntriesRepository {
   /**
    * The viewer's home: their materialized timeline merged with the pulled items of the large
    * accounts they follow, without authors hidden from the viewer's feeds (muted, suspended; a
-   * block takes the rows out). One statement; its cost depends on the page size and the number of large
-   * accounts followed, not on the follow count.
+   * block takes the rows out). One statement; its cost depends on the page size and the number of
+   * large accounts followed, not on the follow count. The log head comes from the same statement,
+   * so the same snapshot: log ids are visible in commit order, so an update committed after the
+   * snapshot has a larger id and its change is not on the page, and one committed before it is on
+   * the page and at or below the head. Resuming `timelineUpdates` from the head therefore brings
+   * each later change once and nothing the page already shows.
    */
   @GenerateSql({
     params: [
@@ -62,8 +78,9 @@ export class TimelineEntriesRepository {
       ['1', { first: 20, after: encodeCursor(['2026-01-01T10:00:00.000Z', '42']) }],
     ],
   })
-  home(viewerId: string, args: ConnectionArgs): Promise<ConnectionShape<TimelineItemRef>> {
-    return keysetPage(
+  async home(viewerId: string, args: ConnectionArgs): Promise<TimelinePage> {
+    let logHead = 0n;
+    const page = await keysetPage(
       args,
       {
         columns: [
@@ -77,8 +94,10 @@ export class TimelineEntriesRepository {
       async ({ andAfter, limit, params }) => {
         params.push(limit);
         const limitParam = `$${params.length}`;
-        const rows = await this.db.query<RefRecord[]>(
-          `SELECT ${REF_COLUMNS} FROM (
+        const rows = await this.db.query<HeadedRecord[]>(
+          `WITH log AS (${LOG_BOUNDS_SQL})
+           SELECT log.head, page.* FROM log LEFT JOIN LATERAL (
+           SELECT ${REF_COLUMNS} FROM (
              (SELECT ${REF_COLUMNS}
               FROM timeline_entries te
               WHERE te.owner_id = $1 ${andAfter}
@@ -99,12 +118,15 @@ export class TimelineEntriesRepository {
               WHERE ${visibleToViewerSql('pa.author_id', '$1', VisibilityScope.FOLLOWED_FEED)})
            ) merged
            ORDER BY sort_at DESC, item_id DESC
-           LIMIT ${limitParam}`,
+           LIMIT ${limitParam}) page ON true
+           ORDER BY page.sort_at DESC, page.item_id DESC`,
           params,
         );
-        return rows.map(toRef);
+        logHead = BigInt(rows[0].head);
+        return rows.filter((row): row is HeadedItem => row.item_id !== null).map(toRef);
       },
     );
+    return { page, logHead };
   }
 
   /**

@@ -47,6 +47,15 @@ export interface LogBounds {
   purgedThrough: bigint;
 }
 
+/**
+ * The log's head and purge horizon as a one-row relation (`head`, `purged`). The head never falls
+ * below the horizon: a purge that empties the log leaves the horizon as the head, so a cursor made
+ * from it is always one that `timelineUpdates` resumes from.
+ */
+export const LOG_BOUNDS_SQL = `SELECT GREATEST((SELECT COALESCE(max(id), 0) FROM timeline_updates), purged_through) AS head,
+         purged_through AS purged
+  FROM timeline_update_horizon`;
+
 /** The per-viewer update log (`timeline_updates`) and its purge horizon. */
 @Injectable()
 export class TimelineUpdatesRepository {
@@ -100,12 +109,8 @@ export class TimelineUpdatesRepository {
    * empties the log leaves the horizon as the head.
    */
   @GenerateSql({ params: [[]] })
-  async bounds(): Promise<LogBounds> {
-    const [row] = await this.db.query<{ head: string; purged: string }[]>(
-      `SELECT GREATEST((SELECT COALESCE(max(id), 0) FROM timeline_updates), purged_through) AS head,
-              purged_through AS purged
-       FROM timeline_update_horizon`,
-    );
+  async bounds(db: Queryable = this.db): Promise<LogBounds> {
+    const [row] = await db.query<{ head: string; purged: string }[]>(LOG_BOUNDS_SQL);
     return { head: BigInt(row.head), purgedThrough: BigInt(row.purged) };
   }
 

@@ -2,15 +2,17 @@ import { Args, Context, Parent, Query, ResolveField, Resolver } from '@nestjs/gr
 import { UserModel } from '@app/accounts';
 import {
   Authenticated,
+  compactConnection,
   ConnectionArgs,
   CurrentViewer,
-  ConnectionShape,
   RequestContext,
   Viewer,
 } from '@app/common';
 import { RelationshipPolicy } from '@app/graph';
 import { TimelineConnection } from './models/timeline.model';
-import { TimelineItemRef, TimelineSources } from './timeline-sources';
+import { updateCursor } from './live/timeline-item-delivery';
+import { TimelinePage } from './timeline-entries.repository';
+import { TimelineSources } from './timeline-sources';
 import { TimelineService } from './timeline.service';
 
 @Resolver(() => UserModel)
@@ -55,7 +57,7 @@ export class TimelineResolver {
    * raw rows: an item dropped here does not end the timeline.
    */
   private async connection(
-    page: ConnectionShape<TimelineItemRef>,
+    { page, logHead }: TimelinePage,
     context: RequestContext,
   ): Promise<TimelineConnection> {
     const nodes = await Promise.all(
@@ -63,17 +65,9 @@ export class TimelineResolver {
         this.sources.get(ref.kind).resolve(context.loaders, ref.itemId, context.viewer?.id),
       ),
     );
-    const edges = page.edges.flatMap((edge, i) => {
-      const node = nodes[i];
-      return node === undefined ? [] : [{ cursor: edge.cursor, node }];
-    });
     return {
-      edges,
-      pageInfo: {
-        ...page.pageInfo,
-        startCursor: edges[0]?.cursor ?? null,
-        endCursor: edges[edges.length - 1]?.cursor ?? null,
-      },
+      ...compactConnection(page, (_ref, i) => nodes[i]),
+      updatesCursor: updateCursor(logHead),
     };
   }
 }

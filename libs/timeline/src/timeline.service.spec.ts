@@ -1,6 +1,8 @@
 import { encodeCursor, InvalidInputError } from '@app/common';
 import { TimelineItemKind } from './entities/timeline-entry.entity';
+import { DataSource } from 'typeorm';
 import { TimelineEntriesRepository } from './timeline-entries.repository';
+import { TimelineUpdatesRepository } from './timeline-updates.repository';
 import { ItemKey, TimelineItemRef, TimelineSource, TimelineSources } from './timeline-sources';
 import { parseTimelineCursor, timelineCursor, TimelineService } from './timeline.service';
 
@@ -45,11 +47,20 @@ describe('TimelineService.ofAuthor', () => {
     const sources = new TimelineSources();
     sources.register(source(TimelineItemKind.POST, posts, seen));
     sources.register(source(TimelineItemKind.BROADCAST, broadcasts, seen));
-    return new TimelineService(sources, {} as TimelineEntriesRepository);
+    // ofAuthor reads in one REPEATABLE READ transaction: its manager is only handed on.
+    const db = { transaction: (_level: string, work: (m: unknown) => unknown) => work({}) };
+    const updates = { bounds: () => Promise.resolve({ head: 12n, purgedThrough: 0n }) };
+    return new TimelineService(
+      db as unknown as DataSource,
+      sources,
+      {} as TimelineEntriesRepository,
+      updates as unknown as TimelineUpdatesRepository,
+    );
   }
 
   it('merges every kind newest first, ties broken by the larger item id, one extra row for hasNextPage', async () => {
-    const page = await service([]).ofAuthor('1', { first: 2 }, false);
+    const { page, logHead } = await service([]).ofAuthor('1', { first: 2 }, false);
+    expect(logHead).toBe(12n);
     expect(page.edges.map((edge) => edge.node.itemId)).toEqual(['9', '7']);
     expect(page.edges[1].cursor).toBe(timelineCursor(broadcasts[0]));
     expect(page.pageInfo.hasNextPage).toBe(true);
@@ -58,7 +69,7 @@ describe('TimelineService.ofAuthor', () => {
   it('passes the cursor key to every source', async () => {
     const seen: (ItemKey | undefined)[] = [];
     const after = timelineCursor(broadcasts[0]);
-    const page = await service(seen).ofAuthor('1', { first: 5, after }, false);
+    const { page } = await service(seen).ofAuthor('1', { first: 5, after }, false);
     expect(page.edges.map((edge) => edge.node.itemId)).toEqual(['3', '5']);
     expect(page.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
     expect(seen).toEqual([

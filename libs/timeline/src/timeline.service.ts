@@ -1,14 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import {
-  ConnectionArgs,
-  ConnectionShape,
-  decodeCursor,
-  encodeCursor,
-  pageSize,
-  toConnection,
-} from '@app/common';
-import { TimelineEntriesRepository } from './timeline-entries.repository';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { ConnectionArgs, decodeCursor, encodeCursor, pageSize, toConnection } from '@app/common';
+import { TimelineEntriesRepository, TimelinePage } from './timeline-entries.repository';
 import { ItemKey, TimelineItemRef, TimelineSources } from './timeline-sources';
+import { TimelineUpdatesRepository } from './timeline-updates.repository';
 
 export function timelineCursor(ref: Pick<TimelineItemRef, 'sortAt' | 'itemId'>): string {
   return encodeCursor([ref.sortAt.toISOString(), ref.itemId]);
@@ -24,39 +20,44 @@ export function parseTimelineCursor(after: string | null | undefined): ItemKey |
 @Injectable()
 export class TimelineService {
   constructor(
+    @InjectDataSource() private readonly db: DataSource,
     private readonly sources: TimelineSources,
     private readonly entries: TimelineEntriesRepository,
+    private readonly updates: TimelineUpdatesRepository,
   ) {}
 
   /**
    * The viewer's home: their materialized timeline merged with the pulled items of the large
    * accounts they follow, without authors hidden from the viewer's feeds.
    */
-  home(viewerId: string, args: ConnectionArgs): Promise<ConnectionShape<TimelineItemRef>> {
+  home(viewerId: string, args: ConnectionArgs): Promise<TimelinePage> {
     return this.entries.home(viewerId, args);
   }
 
   /**
    * One account's own items (its profile), merged across item kinds; none when `hidden` (the
-   * account blocks the viewer), once the cursor is checked.
+   * account blocks the viewer), once the cursor is checked. One statement per item kind, so the
+   * log head and the reads share a REPEATABLE READ snapshot, as `home`'s single statement does.
    */
-  async ofAuthor(
-    authorId: string,
-    args: ConnectionArgs,
-    hidden: boolean,
-  ): Promise<ConnectionShape<TimelineItemRef>> {
+  async ofAuthor(authorId: string, args: ConnectionArgs, hidden: boolean): Promise<TimelinePage> {
     const size = pageSize(args);
     const before = parseTimelineCursor(args.after);
-    const refs: TimelineItemRef[] = [];
-    if (!hidden) {
-      for (const source of this.sources.all()) {
-        refs.push(...(await source.byAuthor(authorId, before, size + 1)));
+    return this.db.transaction('REPEATABLE READ', async (manager) => {
+      const { head } = await this.updates.bounds(manager);
+      const refs: TimelineItemRef[] = [];
+      if (!hidden) {
+        for (const source of this.sources.all()) {
+          refs.push(...(await source.byAuthor(authorId, before, size + 1, manager)));
+        }
       }
-    }
-    refs.sort(
-      (a, b) =>
-        b.sortAt.getTime() - a.sortAt.getTime() || (BigInt(b.itemId) > BigInt(a.itemId) ? 1 : -1),
-    );
-    return toConnection(refs, size, timelineCursor, (ref) => ref, !!args.after);
+      refs.sort(
+        (a, b) =>
+          b.sortAt.getTime() - a.sortAt.getTime() || (BigInt(b.itemId) > BigInt(a.itemId) ? 1 : -1),
+      );
+      return {
+        page: toConnection(refs, size, timelineCursor, (ref) => ref, !!args.after),
+        logHead: head,
+      };
+    });
   }
 }

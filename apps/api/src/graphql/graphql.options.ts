@@ -1,4 +1,3 @@
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloDriverConfig } from '@nestjs/apollo';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { Request } from 'express';
@@ -24,18 +23,15 @@ export function graphqlOptions(
     path: '/graphql',
     autoSchemaFile: true,
     sortSchema: true,
+    // No landing page: a browser's GET /graphql gets the bundled explorer instead (web-app.ts),
+    // which works offline where Apollo's sandbox loads from the internet.
     playground: false,
     introspection: true,
     // Clients send the whole query; a persistedQuery extension is PERSISTED_QUERY_NOT_SUPPORTED.
     persistedQueries: false,
     parseOptions: limits.parseOptions,
     validationRules: [...limits.validationRules],
-    plugins: [
-      limits.apolloPlugin(),
-      ...(config.graphql.playground
-        ? [ApolloServerPluginLandingPageLocalDefault({ embed: true })]
-        : []),
-    ],
+    plugins: [limits.apolloPlugin()],
     includeStacktraceInErrorResponses: !production,
     formatError: (formatted, error) => formatGraphQLError(formatted, error, production),
     // Guards sit on operations; enhancers on every field would cost 5x on nested lists.

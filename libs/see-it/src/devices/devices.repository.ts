@@ -44,8 +44,9 @@ export class DevicesRepository {
     kind: SeeItTarget,
     tokenHash: string,
     max: number,
+    db: Queryable = this.db,
   ): Promise<DeviceEntity | undefined> {
-    const [row] = await this.db.query<DeviceRecord[]>(
+    const [row] = await db.query<DeviceRecord[]>(
       `INSERT INTO devices AS d (owner_id, name, kind, token_hash)
        SELECT $1, $2, $3, $4 WHERE (SELECT count(*) FROM devices WHERE owner_id = $1) < $5
        RETURNING ${DEVICE_COLUMNS}`,
@@ -100,5 +101,20 @@ export class DevicesRepository {
   async exists(id: string): Promise<boolean> {
     const rows = await this.db.query<unknown[]>('SELECT 1 FROM devices WHERE id = $1', [id]);
     return rows.length > 0;
+  }
+
+  /** Gives the device a new token; the old one stops working. Undefined when it was unpaired. */
+  @GenerateSql({ params: [['1', 'ab'.repeat(32)]] })
+  async replaceToken(
+    id: string,
+    tokenHash: string,
+    db: Queryable = this.db,
+  ): Promise<DeviceEntity | undefined> {
+    const [row] = await returningRows<DeviceRecord>(
+      db instanceof DataSource ? db.manager : db,
+      `UPDATE devices AS d SET token_hash = $2 WHERE d.id = $1 RETURNING ${DEVICE_COLUMNS}`,
+      [id, tokenHash],
+    );
+    return row && toDeviceEntity(row);
   }
 }

@@ -25,8 +25,14 @@ import { SeeItTarget } from '../see-it.enums';
 import { ShowModel } from '../shows/models/show.model';
 import { ShowsService } from '../shows/shows.service';
 import { DevicesService } from './devices.service';
-import { DeviceModel, DevicePairingModel, PlayCommandModel } from './models/device.model';
+import {
+  DeviceModel,
+  DevicePairingModel,
+  PlayCommandModel,
+  ScreenCodeModel,
+} from './models/device.model';
 import { PlayCommands } from './play-commands';
+import { ScreenCodesService } from './screen-codes.service';
 
 /** Close code of a socket whose device was unpaired: the same as for a refused token. */
 const UNPAIRED_CLOSE_CODE = 4403;
@@ -35,6 +41,7 @@ const UNPAIRED_CLOSE_CODE = 4403;
 export class DevicesResolver {
   constructor(
     private readonly service: DevicesService,
+    private readonly screenCodes: ScreenCodesService,
     private readonly commands: PlayCommands,
   ) {}
 
@@ -49,7 +56,7 @@ export class DevicesResolver {
 
   @Mutation(() => DevicePairingModel, {
     description:
-      'Pairs a screen with the signed-in account; the screen then connects with the returned deviceToken to receive playCommands. BAD_USER_INPUT for a bad name; CONFLICT with 50 paired devices already; RATE_LIMITED when pairing too often.',
+      'Pairs a screen with the signed-in account; the screen then connects with the returned deviceToken to receive playCommands. With screenCode (the code a screen in screen mode shows), the screen claims a token of its own with claimScreenCode, which replaces the one returned here. BAD_USER_INPUT for a bad name, or a screenCode that is wrong, expired or already used (one answer for all three); CONFLICT with 50 paired devices already; RATE_LIMITED when pairing too often (each try with a wrong code counts).',
   })
   @Authenticated()
   async pairDevice(
@@ -57,9 +64,37 @@ export class DevicesResolver {
     @Args('kind', { description: 'What kind of screen it is.', type: () => SeeItTarget })
     kind: SeeItTarget,
     @CurrentViewer() viewer: Viewer,
+    @Args('screenCode', {
+      description:
+        'The code the screen shows (from requestScreenCode), to pair that screen; each code pairs once.',
+      nullable: true,
+      type: () => String,
+    })
+    screenCode?: string | null,
   ): Promise<DevicePairingModel> {
-    const { device, token } = await this.service.pair(viewer, name, kind);
+    const { device, token } = await this.service.pair(viewer, name, kind, screenCode);
     return { device: DeviceModel.from(device), deviceToken: token };
+  }
+
+  @Mutation(() => ScreenCodeModel, {
+    description:
+      'For a screen that is not paired yet (no sign-in): a code to show, valid 10 minutes, and the secret to claim its token with. RATE_LIMITED when one address asks too often.',
+  })
+  async requestScreenCode(@Context() context: RequestContext): Promise<ScreenCodeModel> {
+    return this.screenCodes.request(context.ip);
+  }
+
+  @Mutation(() => DevicePairingModel, {
+    description:
+      'For the screen that asked for a code (no sign-in): null until an account pairs with the code, then the device and its deviceToken, once. Poll it every 2 seconds. NOT_FOUND for an unknown secret, an expired code, or one already claimed: ask for a new code.',
+    nullable: true,
+  })
+  async claimScreenCode(
+    @Args('pairingSecret', { description: 'The pairingSecret requestScreenCode gave.' })
+    pairingSecret: string,
+  ): Promise<DevicePairingModel | null> {
+    const claimed = await this.screenCodes.claim(pairingSecret);
+    return claimed && { device: DeviceModel.from(claimed.device), deviceToken: claimed.token };
   }
 
   @Mutation(() => Boolean, {

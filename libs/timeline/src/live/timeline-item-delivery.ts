@@ -9,7 +9,7 @@ import { LogEntry } from '../timeline-updates.repository';
 import { TimelineDelivery, TimelineSink } from './timeline-sinks';
 
 /** The cursor of an update: the id of its log row, a watermark to resume after. */
-export function updateCursor(id: bigint): string {
+export function updateCursor(id: bigint | string): string {
   return encodeCursor([id.toString()]);
 }
 

@@ -25,7 +25,7 @@ registerEnumType(TimelineUpdateKindModel, {
     },
     RESYNC: {
       description:
-        'The `after` cursor is older than the kept history: reload the timeline, then resume from its newest cursor.',
+        'The `after` cursor is older than the kept history: reload the timeline, then resume from its updatesCursor.',
     },
   },
 });

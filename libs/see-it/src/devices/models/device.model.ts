@@ -58,3 +58,26 @@ export class PlayCommandModel {
   @Field(() => DateTimeScalar, { description: 'When the command was sent.' })
   at!: Date;
 }
+
+@ObjectType('ScreenCode', {
+  description:
+    'A code for a screen to show until an account pairs with it (pairDevice with screenCode), and the secret the screen keeps to claim its token (claimScreenCode).',
+})
+export class ScreenCodeModel {
+  @Field({
+    description:
+      'What the screen shows for a person to type, like ABCD-EFGH: 8 letters and digits that are hard to confuse. Case, spaces and the dash do not matter.',
+  })
+  code!: string;
+
+  @Field({
+    description:
+      'The secret only this screen knows: it claims the device token with it. Never show it.',
+  })
+  pairingSecret!: string;
+
+  @Field(() => DateTimeScalar, {
+    description: 'When the code stops working (10 minutes after it was given): ask for a new one.',
+  })
+  expiresAt!: Date;
+}

@@ -1,0 +1,105 @@
+// A broadcast: the player, the live chat, hearts and the audience; for its broadcaster also the
+// encoder settings, chat modes, moderation and the end button.
+import { useCallback, useEffect } from 'react';
+import { useMutation, useQuery } from 'urql';
+import { socketEvents } from '../../api/client';
+import { useMe } from '../../app/me';
+import { Link } from '../../app/router';
+import { LiveViewers } from '../../cards/Cards';
+import { SeeItButton } from '../../cards/SeeItButton';
+import {
+  BroadcastPageDocument,
+  JoinBroadcastDocument,
+  LeaveBroadcastDocument,
+} from '../../generated/graphql';
+import { ErrorText } from '../../ui/errors';
+import { Player } from '../../ui/Player';
+import { BroadcasterPanel } from './BroadcasterPanel';
+import { Chat } from './Chat';
+
+/** joinBroadcast counts a viewer for 60 seconds: join again well before that. */
+const HEARTBEAT_MS = 30_000;
+/** How often an ended broadcast is read again until its replay is ready (no event says so). */
+const REPLAY_POLL_MS = 5_000;
+
+export function BroadcastPage({ id }: { id: string }) {
+  const me = useMe();
+  const [{ data, error, fetching }, refetch] = useQuery({
+    query: BroadcastPageDocument,
+    variables: { id },
+  });
+  const [, join] = useMutation(JoinBroadcastDocument);
+  const [, leave] = useMutation(LeaveBroadcastDocument);
+  const broadcast = data?.broadcast;
+  const status = broadcast?.status;
+  const reload = useCallback(() => refetch({ requestPolicy: 'network-only' }), [refetch]);
+
+  useEffect(() => socketEvents.onReconnect(reload), [reload]);
+
+  const waitingForReplay = status === 'ENDED' && !data?.broadcast?.replayAvailable;
+  useEffect(() => {
+    if (!waitingForReplay) return;
+    const poll = setInterval(reload, REPLAY_POLL_MS);
+    return () => clearInterval(poll);
+  }, [waitingForReplay, reload]);
+
+  useEffect(() => {
+    if (!me || status !== 'LIVE') return;
+    void join({ id });
+    const heartbeat = setInterval(() => void join({ id }), HEARTBEAT_MS);
+    return () => {
+      clearInterval(heartbeat);
+      void leave({ id });
+    };
+  }, [me, status, id, join, leave]);
+
+  if (fetching && !broadcast) return <p>Loading…</p>;
+  if (!broadcast)
+    return <ErrorText error={error ?? 'This broadcast does not exist or is hidden from you.'} />;
+  const isBroadcaster = me?.id === broadcast.broadcaster.id;
+  const playbackUrl =
+    broadcast.status === 'LIVE' ? broadcast.playbackUrl : (broadcast.replay?.playbackUrl ?? null);
+
+  return (
+    <section className="broadcast-page" aria-labelledby="broadcast-title">
+      <header>
+        <h1 id="broadcast-title">
+          {broadcast.status === 'LIVE' && <span className="badge live">LIVE</span>}{' '}
+          {broadcast.title}
+        </h1>
+        <p>
+          by{' '}
+          <Link href={`/@${broadcast.broadcaster.handle}`}>
+            {broadcast.broadcaster.displayName}
+          </Link>
+          {' · '}
+          {broadcast.status === 'LIVE' ? (
+            <LiveViewers broadcast={broadcast} />
+          ) : (
+            statusText(broadcast.status)
+          )}
+        </p>
+        {broadcast.seeIt && <SeeItButton seeIt={broadcast.seeIt} />}
+      </header>
+      <div className="stage">
+        {playbackUrl ? (
+          <Player src={playbackUrl} title={`Video: ${broadcast.title}`} />
+        ) : (
+          <p className="player placeholder">{placeholder(broadcast.status)}</p>
+        )}
+        <Chat broadcast={broadcast} isBroadcaster={isBroadcaster} onEnded={reload} />
+      </div>
+      {isBroadcaster && <BroadcasterPanel broadcast={broadcast} />}
+    </section>
+  );
+}
+
+function statusText(status: string): string {
+  return { SCHEDULED: 'Scheduled', ENDED: 'Ended', CANCELED: 'Canceled' }[status] ?? status;
+}
+
+function placeholder(status: string): string {
+  if (status === 'SCHEDULED') return 'Not live yet.';
+  if (status === 'LIVE') return 'Waiting for the video…';
+  return 'No replay to play.';
+}

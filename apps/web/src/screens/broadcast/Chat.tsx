@@ -1,0 +1,143 @@
+// The live chat and hearts. Comments are kept by id: a reconnect refetches the chat and merges it,
+// so nothing is lost or shown twice.
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useMutation, useSubscription } from 'urql';
+import { useMe } from '../../app/me';
+import {
+  BanViewerDocument,
+  BroadcastEventsDocument,
+  PostCommentDocument,
+  RemoveCommentDocument,
+  SendHeartsDocument,
+  type BroadcastPageQuery,
+  type CommentFragment,
+} from '../../generated/graphql';
+import { ErrorText } from '../../ui/errors';
+import { Hearts } from './Hearts';
+
+type Broadcast = NonNullable<BroadcastPageQuery['broadcast']>;
+
+export function Chat({
+  broadcast,
+  isBroadcaster,
+  onEnded,
+}: {
+  broadcast: Broadcast;
+  isBroadcaster: boolean;
+  onEnded: () => void;
+}) {
+  const me = useMe();
+  const live = broadcast.status === 'LIVE';
+  const [added, setAdded] = useState<CommentFragment[]>([]);
+  const [removed, setRemoved] = useState<Set<string>>(new Set());
+  const [hearts, setHearts] = useState({ total: broadcast.heartCount, burst: 0 });
+  const [text, setText] = useState('');
+  const [sent, send] = useMutation(PostCommentDocument);
+  const [heartResult, sendHearts] = useMutation(SendHeartsDocument);
+  const [removal, remove] = useMutation(RemoveCommentDocument);
+  const [ban, runBan] = useMutation(BanViewerDocument);
+
+  useSubscription(
+    { query: BroadcastEventsDocument, variables: { broadcastId: broadcast.id }, pause: !live },
+    (_previous, data) => {
+      const event = data.broadcastEvents;
+      if (event.kind === 'COMMENT' && event.comment) setAdded((list) => [...list, event.comment!]);
+      if (event.kind === 'COMMENT_REMOVED' && event.comment)
+        setRemoved((set) => new Set(set).add(event.comment!.id));
+      if (event.kind === 'HEARTS') setHearts({ total: event.heartCount, burst: event.heartsDelta });
+      if (event.kind === 'ENDED') onEnded();
+      return data;
+    },
+  );
+
+  const comments = useMemo(() => {
+    const byId = new Map<string, CommentFragment>();
+    for (const edge of broadcast.comments.edges) byId.set(edge.node.id, edge.node);
+    for (const comment of added) byId.set(comment.id, comment);
+    return [...byId.values()].filter((comment) => !removed.has(comment.id));
+  }, [broadcast.comments.edges, added, removed]);
+
+  useEffect(
+    () => setHearts((current) => ({ ...current, total: broadcast.heartCount })),
+    [broadcast.heartCount],
+  );
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const comment = (await send({ broadcastId: broadcast.id, text })).data?.postComment;
+    if (!comment) return;
+    setText('');
+    setAdded((list) => [...list, comment]);
+  };
+
+  return (
+    <aside className="chat" aria-label="Live chat">
+      <h2>Chat</h2>
+      <ul className="comments" aria-live="polite">
+        {comments.map((comment) => (
+          <li key={comment.id}>
+            <strong>@{comment.author.handle}</strong> {comment.text}
+            {(isBroadcaster || comment.author.id === me?.id) && (
+              <button
+                type="button"
+                className="link"
+                aria-label={`Remove comment by @${comment.author.handle}`}
+                onClick={() =>
+                  void remove({ id: comment.id }).then(
+                    (result) =>
+                      result.data?.removeComment &&
+                      setRemoved((set) => new Set(set).add(comment.id)),
+                  )
+                }
+              >
+                Remove
+              </button>
+            )}
+            {isBroadcaster && comment.author.id !== me?.id && (
+              <button
+                type="button"
+                className="link"
+                aria-label={`Ban @${comment.author.handle}`}
+                onClick={() =>
+                  void runBan({ broadcastId: broadcast.id, userId: comment.author.id })
+                }
+              >
+                Ban
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+      <ErrorText error={removal.error ?? ban.error} />
+      {ban.data?.banViewer && <p role="status">Banned.</p>}
+      <Hearts total={hearts.total} burst={hearts.burst} />
+      {live && me && (
+        <>
+          <button
+            type="button"
+            aria-label="Heart"
+            onClick={() => void sendHearts({ broadcastId: broadcast.id, count: 1 })}
+          >
+            ♥ Heart
+          </button>
+          <ErrorText error={heartResult.error} />
+          <form onSubmit={(event) => void submit(event)} className="comment-form">
+            <label>
+              Comment
+              <input
+                value={text}
+                maxLength={200}
+                required
+                onChange={(event) => setText(event.target.value)}
+              />
+            </label>
+            <button type="submit" disabled={sent.fetching}>
+              Send
+            </button>
+          </form>
+          <ErrorText error={sent.error} />
+        </>
+      )}
+    </aside>
+  );
+}
