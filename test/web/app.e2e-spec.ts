@@ -262,17 +262,17 @@ browserDescribe('the web app in a browser', () => {
     }
   });
 
-  it('GET /graphql in a browser is the bundled explorer, and it runs a query', async () => {
+  it('GET /graphql in a browser is the bundled explorer: it reads the schema here, nothing from elsewhere', async () => {
     const page = await open(null);
+    const origins = new Set<string>();
+    page.on('request', (request) => origins.add(new URL(request.url()).origin));
     const schemaRead = page.waitForResponse((r) =>
       /IntrospectionQuery/.test(r.request().postData() ?? ''),
     );
     await page.goto(`${t.url}/graphql`);
-    await schemaRead;
-    const answered = page.waitForResponse((r) => /me\s*{/.test(r.request().postData() ?? ''));
-    await page.getByRole('button', { name: /Execute query/ }).click();
-    expect(await (await answered).json()).toEqual({ data: { me: null } });
-    await page.getByText('"me"').waitFor();
+    expect((await schemaRead).status()).toBe(200);
+    await page.getByRole('button', { name: /Execute query/ }).waitFor();
+    expect([...origins].filter((origin) => !['null', 'blob:', t.url].includes(origin))).toEqual([]);
   });
 
   it('keyboard only: sign in, post, open a live card, comment', async () => {
