@@ -37,8 +37,14 @@ export function App() {
 
 function SignedInShell() {
   const [{ data, fetching, error }] = useQuery({ query: MeDocument, pause: !session.token() });
-  if (fetching) return <p className="loading">Loading…</p>;
   const me = data?.me ?? null;
+  const tokenRejected =
+    (data && !me) || error?.graphQLErrors.some((e) => e.extensions?.code === 'UNAUTHENTICATED');
+  useEffect(() => {
+    // An expired token, or one of a deleted account: start over signed out, on the same page.
+    if (tokenRejected) session.setToken(null, window.location.pathname);
+  }, [tokenRejected]);
+  if (fetching || tokenRejected) return <p className="loading">Loading…</p>;
   return (
     <MeContext.Provider value={me}>
       <a className="skip-link" href="#main">

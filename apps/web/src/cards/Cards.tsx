@@ -12,14 +12,30 @@ import {
   type PostCardFragment,
   type TimelineCardFragment,
 } from '../generated/graphql';
-import { ErrorText } from '../ui/errors';
+import { describeError, ErrorText } from '../ui/errors';
 import { Player } from '../ui/Player';
 import { SeeItButton } from './SeeItButton';
 import { RichText } from './RichText';
 import { when } from './time';
 
-export function TimelineCard({ item }: { item: TimelineCardFragment }) {
-  return item.__typename === 'Post' ? <PostCard post={item} /> : <BroadcastCard broadcast={item} />;
+/** Where a card sits in a feed, for screen readers: aria-setsize -1 while more may load. */
+export interface FeedPosition {
+  'aria-posinset': number;
+  'aria-setsize': number;
+}
+
+export function TimelineCard({
+  item,
+  position,
+}: {
+  item: TimelineCardFragment;
+  position?: FeedPosition;
+}) {
+  return item.__typename === 'Post' ? (
+    <PostCard post={item} position={position} />
+  ) : (
+    <BroadcastCard broadcast={item} position={position} />
+  );
 }
 
 function Byline({ user, at }: { user: PostCardFragment['author']; at?: string | null }) {
@@ -37,13 +53,13 @@ function Byline({ user, at }: { user: PostCardFragment['author']; at?: string | 
   );
 }
 
-export function PostCard({ post }: { post: PostCardFragment }) {
+export function PostCard({ post, position }: { post: PostCardFragment; position?: FeedPosition }) {
   const [like, runLike] = useMutation(LikePostDocument);
   const [unlike, runUnlike] = useMutation(UnlikePostDocument);
   const liked = unlike.data?.unlikePost ?? like.data?.likePost ?? post;
   const toggle = () => void (liked.viewerHasLiked ? runUnlike : runLike)({ id: post.id });
   return (
-    <article className="card" aria-label={`Post by ${post.author.displayName}`}>
+    <article className="card" aria-label={`Post by ${post.author.displayName}`} {...position}>
       <Byline user={post.author} at={post.createdAt} />
       <RichText text={post.text} mentions={post.mentions} show={post.seeIt?.show} />
       {post.broadcast && <BroadcastSummary broadcast={post.broadcast} />}
@@ -58,9 +74,19 @@ export function PostCard({ post }: { post: PostCardFragment }) {
   );
 }
 
-export function BroadcastCard({ broadcast }: { broadcast: BroadcastCardFragment }) {
+export function BroadcastCard({
+  broadcast,
+  position,
+}: {
+  broadcast: BroadcastCardFragment;
+  position?: FeedPosition;
+}) {
   return (
-    <article className="card" aria-label={`Broadcast by ${broadcast.broadcaster.displayName}`}>
+    <article
+      className="card"
+      aria-label={`Broadcast by ${broadcast.broadcaster.displayName}`}
+      {...position}
+    >
       <Byline user={broadcast.broadcaster} at={broadcast.startedAt ?? broadcast.scheduledFor} />
       <BroadcastSummary broadcast={broadcast} />
     </article>
@@ -75,7 +101,11 @@ function BroadcastSummary({ broadcast }: { broadcast: BroadcastCardFragment }) {
         <StatusBadge broadcast={broadcast} />{' '}
         <Link href={`/broadcasts/${encodeURIComponent(broadcast.id)}`}>{broadcast.title}</Link>
       </p>
-      {broadcast.status === 'LIVE' && <LiveViewers broadcast={broadcast} />}
+      {broadcast.status === 'LIVE' && (
+        <p>
+          <LiveViewers broadcast={broadcast} />
+        </p>
+      )}
       {broadcast.status === 'SCHEDULED' && broadcast.scheduledFor && (
         <p className="muted">Starts {when(broadcast.scheduledFor)}</p>
       )}
@@ -108,9 +138,9 @@ export function LiveViewers({ broadcast }: { broadcast: BroadcastCardFragment })
   });
   const viewers = events.data?.broadcastEvents.viewerCount ?? broadcast.viewerCount;
   return (
-    <p className="muted" aria-live="off">
+    <span className="muted">
       <span className="viewer-count">{viewers}</span> watching
-    </p>
+    </span>
   );
 }
 
@@ -124,7 +154,10 @@ function InlineReplay({ broadcastId }: { broadcastId: string }) {
       .toPromise();
     const playbackUrl = result.data?.broadcast?.replay?.playbackUrl;
     if (playbackUrl) setUrl(playbackUrl);
-    else setError(result.error?.message ?? 'This replay cannot be played any more.');
+    else
+      setError(
+        result.error ? describeError(result.error) : 'This replay cannot be played any more.',
+      );
   };
   if (url) return <Player src={url} title="Replay" />;
   return (

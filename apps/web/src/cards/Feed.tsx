@@ -31,8 +31,12 @@ export function Feed({
   return (
     <>
       <div role="feed" aria-label={label} aria-busy={busy} className="feed">
-        {items.map((item) => (
-          <TimelineCard key={item.id} item={item} />
+        {items.map((item, index) => (
+          <TimelineCard
+            key={item.id}
+            item={item}
+            position={{ 'aria-posinset': index + 1, 'aria-setsize': hasMore ? -1 : items.length }}
+          />
         ))}
       </div>
       {!busy && items.length === 0 && <p className="muted">Nothing here yet.</p>}

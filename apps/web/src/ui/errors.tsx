@@ -1,26 +1,20 @@
-// API errors in words, shown next to what failed.
+// API errors in words, shown next to what failed. The API's messages are written for people;
+// RATE_LIMITED also says when to retry.
 import type { CombinedError } from 'urql';
-
-const MESSAGES: Record<string, string> = {
-  UNAUTHENTICATED: 'You need to sign in again.',
-  FORBIDDEN: 'You are not allowed to do that.',
-  NOT_FOUND: 'It is gone or hidden from you.',
-  CONFLICT: 'That cannot be done right now.',
-};
 
 export function describeError(error: CombinedError): string {
   if (error.networkError) return 'The server cannot be reached. Check your connection and retry.';
   const first = error.graphQLErrors[0];
-  if (!first) return 'Something went wrong.';
-  const code = first.extensions?.code;
+  const code = first?.extensions?.code;
+  if (!first || code === 'INTERNAL_SERVER_ERROR') return 'Something went wrong on our side. Retry.';
   if (code === 'RATE_LIMITED') {
     const seconds = Number(first.extensions?.retryAfterSeconds);
-    return Number.isFinite(seconds)
-      ? `Too fast: try again in ${Math.max(1, Math.ceil(seconds))} seconds.`
-      : 'Too fast: try again in a moment.';
+    const wait = Number.isFinite(seconds)
+      ? `Try again in ${Math.max(1, Math.ceil(seconds))} seconds.`
+      : 'Try again in a moment.';
+    return `${first.message} ${wait}`;
   }
-  if (code === 'BAD_USER_INPUT') return first.message;
-  return (typeof code === 'string' && MESSAGES[code]) || first.message;
+  return first.message;
 }
 
 export function ErrorText({ error }: { error?: CombinedError | string | null }) {

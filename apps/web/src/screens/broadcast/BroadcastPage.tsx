@@ -19,6 +19,8 @@ import { Chat } from './Chat';
 
 /** joinBroadcast counts a viewer for 60 seconds: join again well before that. */
 const HEARTBEAT_MS = 30_000;
+/** How often an ended broadcast is read again until its replay is ready (no event says so). */
+const REPLAY_POLL_MS = 5_000;
 
 export function BroadcastPage({ id }: { id: string }) {
   const me = useMe();
@@ -33,6 +35,13 @@ export function BroadcastPage({ id }: { id: string }) {
   const reload = useCallback(() => refetch({ requestPolicy: 'network-only' }), [refetch]);
 
   useEffect(() => socketEvents.onReconnect(reload), [reload]);
+
+  const waitingForReplay = status === 'ENDED' && !data?.broadcast?.replayAvailable;
+  useEffect(() => {
+    if (!waitingForReplay) return;
+    const poll = setInterval(reload, REPLAY_POLL_MS);
+    return () => clearInterval(poll);
+  }, [waitingForReplay, reload]);
 
   useEffect(() => {
     if (!me || status !== 'LIVE') return;

@@ -1,7 +1,9 @@
-// What only the broadcaster sees: where the encoder publishes, the chat mode, and ending.
+// What only the broadcaster sees: where the encoder publishes (publishing starts the broadcast),
+// the chat mode, and ending or calling it off.
 import { useState } from 'react';
 import { useMutation } from 'urql';
 import {
+  CancelBroadcastDocument,
   EndBroadcastDocument,
   SetChatModeDocument,
   type BroadcastPageQuery,
@@ -18,6 +20,7 @@ const MODES: { mode: ChatMode; label: string }[] = [
 
 export function BroadcasterPanel({ broadcast }: { broadcast: Broadcast }) {
   const [ended, end] = useMutation(EndBroadcastDocument);
+  const [canceled, cancel] = useMutation(CancelBroadcastDocument);
   const [mode, setMode] = useMutation(SetChatModeDocument);
   const active = broadcast.status === 'LIVE' || broadcast.status === 'SCHEDULED';
   return (
@@ -51,7 +54,12 @@ export function BroadcasterPanel({ broadcast }: { broadcast: Broadcast }) {
           End broadcast
         </button>
       )}
-      <ErrorText error={ended.error} />
+      {broadcast.status === 'SCHEDULED' && (
+        <button type="button" className="danger" onClick={() => void cancel({ id: broadcast.id })}>
+          Cancel broadcast
+        </button>
+      )}
+      <ErrorText error={ended.error ?? canceled.error} />
     </section>
   );
 }

@@ -4,6 +4,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { client, subscribeFromCursor } from '../../api/client';
 import { session } from '../../api/session';
+import { describeError } from '../../ui/errors';
 import {
   HomeTimelineDocument,
   TimelineUpdatesDocument,
@@ -59,7 +60,7 @@ export function useHomeTimeline(): HomeTimeline {
     const page = result.data?.homeTimeline;
     setLoading(false);
     if (!page) {
-      setError(result.error?.message ?? 'The timeline could not be loaded.');
+      setError(result.error ? describeError(result.error) : 'The timeline could not be loaded.');
       return;
     }
     setError(null);
@@ -128,7 +129,7 @@ export function useHomeTimeline(): HomeTimeline {
       loadingMore.current = false;
       const page = result.data?.homeTimeline;
       if (!page) {
-        setError(result.error?.message ?? 'More items could not be loaded.');
+        setError(result.error ? describeError(result.error) : 'More items could not be loaded.');
         return;
       }
       setItems((list) =>

@@ -2,8 +2,10 @@
 // whatever a See it tap sends it (PlayCommand).
 import { useEffect, useState, type FormEvent } from 'react';
 import { useSubscription } from 'urql';
+import { socketEvents } from '../../api/client';
 import { session } from '../../api/session';
 import { PlayCommandsDocument, type PlayCommandsSubscription } from '../../generated/graphql';
+import { describeError } from '../../ui/errors';
 import { Player } from '../../ui/Player';
 
 type Command = PlayCommandsSubscription['playCommands'];
@@ -56,6 +58,8 @@ function playbackUrl(command: Command): string | null {
 
 function NowPlaying() {
   const [{ data, error }] = useSubscription({ query: PlayCommandsDocument });
+  const [socketState, setSocketState] = useState(socketEvents.state());
+  useEffect(() => socketEvents.onState(setSocketState), []);
   const command = data?.playCommands;
   const url = command ? playbackUrl(command) : null;
   return (
@@ -63,10 +67,16 @@ function NowPlaying() {
       <h1>
         {command ? `Now playing: ${command.title}` : 'Ready: tap See it, then TV, on your phone'}
       </h1>
-      {error && (
+      {socketState === 'rejected' ? (
         <p role="alert" className="error">
-          This screen is no longer paired: {error.message}
+          This screen is no longer paired: unpair it and pair it again.
         </p>
+      ) : (
+        error && (
+          <p role="alert" className="error">
+            This screen cannot receive: {describeError(error)}
+          </p>
+        )
       )}
       {command && !url && <p>Open {command.url} to watch it.</p>}
       {url && <Player src={url} title={`Video: ${command?.title ?? ''}`} />}

@@ -80,7 +80,7 @@ export function PairedScreens() {
       </form>
       {code && (
         <section className="card" aria-labelledby="pairing-code-title">
-          <h2 id="pairing-code-title">Pairing code</h2>
+          <h2 id="pairing-code-title">Screen paired</h2>
           <p>
             On the screen, open <code>{`${window.location.origin}/screen`}</code> and enter this
             code, or open the link below there. It is shown once.
