@@ -1,0 +1,394 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+// The functions passed to the page run in the browser, with its globals.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, ElementHandle, Locator, Page } from 'playwright-core';
+import { MediaServer, mediaToolsAvailable, stop, TestApp, TestUser } from '@app/testing';
+import { browserAvailable, launchBrowser } from '@app/testing/browser';
+
+/**
+ * The web app in a real browser (Debian's Chromium through playwright-core) against the real
+ * API, database and, for live video, nginx-rtmp fed by ffmpeg. Locators go by role, label and
+ * text, as a screen reader would; waits are Playwright's own (a locator waits for its element),
+ * never sleeps. SEEIT_SCREENSHOTS=1 also saves the main screens to docs/screenshots/.
+ */
+
+const SECRET = 'web-media-hook-secret-for-tests';
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 390, height: 844 };
+const SCREENSHOTS = process.env.SEEIT_SCREENSHOTS === '1';
+const SCREENSHOT_DIR = join(__dirname, '..', '..', 'docs', 'screenshots');
+
+const FOLLOW = `mutation($id: ID!) { follow(userId: $id) { id } }`;
+const POST = `mutation($text: String!) { createPost(input: { text: $text }) { id } }`;
+const START = `mutation($input: StartBroadcastInput!) {
+  startBroadcast(input: $input) { id status ingest { rtmpUrl streamKey } }
+}`;
+const READ = `query($id: ID!) { broadcast(id: $id) { status startedAt replayAvailable } }`;
+const PAIR = `mutation($name: String!) { pairDevice(kind: TV, name: $name) { deviceToken } }`;
+const CREATE_SHOW = `mutation($input: CreateShowInput!) { createShow(input: $input) { id } }`;
+
+const withBrowser = browserAvailable();
+const withMedia = withBrowser && mediaToolsAvailable();
+const browserDescribe = withBrowser ? describe : describe.skip;
+
+browserDescribe('the web app in a browser', () => {
+  let t: TestApp;
+  let media: MediaServer | undefined;
+  let browser: Browser;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    media = withMedia ? await MediaServer.prepare(SECRET) : undefined;
+    [t, browser] = await Promise.all([
+      TestApp.start({
+        ...media?.appEnv(),
+        ...(media ? { MEDIA_REPLAY_DIR: media.replayDir } : {}),
+        MEDIA_PUBLISH_DONE_GRACE_SECONDS: '1',
+      }),
+      launchBrowser(),
+    ]);
+    await media?.start(`${t.url}/media/hooks`);
+    if (SCREENSHOTS) mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await media?.close();
+    await t?.close();
+  });
+
+  afterEach(async () => {
+    await Promise.all(browser.contexts().map((context) => context.close()));
+    expect(pageErrors.splice(0)).toEqual([]);
+  });
+
+  /** A tab of its own (a browser context: its own storage and socket), signed in as `user`. */
+  async function open(user: TestUser | null, path = '/'): Promise<Page> {
+    const context = await browser.newContext({ viewport: DESKTOP, reducedMotion: 'reduce' });
+    if (user) {
+      await context.addInitScript(
+        (token) => localStorage.setItem('seeit.token', token),
+        user.token,
+      );
+    }
+    const page = await context.newPage();
+    watchPageErrors(page, pageErrors);
+    await page.goto(`${t.url}${path}`);
+    return page;
+  }
+
+  /** A TV's browser in screen mode, paired to `owner`. */
+  async function openScreen(owner: TestUser): Promise<Page> {
+    const { pairDevice } = await t.ok(PAIR, { name: 'Living room' }, owner.token);
+    const context = await browser.newContext({ viewport: DESKTOP });
+    await context.addInitScript(
+      (token) => localStorage.setItem('seeit.deviceToken', token),
+      pairDevice.deviceToken as string,
+    );
+    const page = await context.newPage();
+    watchPageErrors(page, pageErrors);
+    await page.goto(`${t.url}/screen`);
+    return page;
+  }
+
+  /** Saves the page at desktop and phone width when SEEIT_SCREENSHOTS=1. */
+  async function shoot(page: Page, name: string): Promise<void> {
+    if (!SCREENSHOTS) return;
+    await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}-desktop.png`) });
+    await page.setViewportSize(PHONE);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}-phone.png`) });
+    await page.setViewportSize(DESKTOP);
+  }
+
+  const homeFeed = (page: Page) => page.getByRole('feed', { name: 'Home timeline' });
+  const postCard = (page: Page, text: string) =>
+    homeFeed(page)
+      .getByRole('article', { name: /^Post by/ })
+      .filter({ hasText: text });
+  const broadcastCard = (page: Page, title: string) =>
+    homeFeed(page)
+      .getByRole('article', { name: /^Broadcast by/ })
+      .filter({ hasText: title });
+
+  (withMedia ? it : it.skip)(
+    'live: the card arrives by itself, plays, takes hearts and a comment, and becomes a replay that plays',
+    async () => {
+      const server = media!;
+      const [viewer, host] = [await t.signUp(), await t.signUp()];
+      await t.ok(FOLLOW, { id: host.id }, viewer.token);
+      const title = 'Live from the studio';
+      const { startBroadcast } = await t.ok(
+        START,
+        { input: { title, scheduledFor: new Date(Date.now() + 3600_000).toISOString() } },
+        host.token,
+      );
+      const [a, b, screen] = await Promise.all([
+        open(viewer),
+        open(host, `/broadcasts/${encodeURIComponent(startBroadcast.id as string)}`),
+        openScreen(viewer),
+      ]);
+      await broadcastCard(a, title).waitFor();
+      await screen.getByRole('heading', { name: /^Ready/ }).waitFor();
+
+      const { rtmpUrl, streamKey } = startBroadcast.ingest as {
+        rtmpUrl: string;
+        streamKey: string;
+      };
+      const encoder = server.publish(`${rtmpUrl}/${streamKey}`);
+      try {
+        // Within a second of going LIVE, without a reload.
+        const seenAt = await liveCardShownAt(a, title, 20_000);
+        const live = broadcastCard(a, title).filter({ has: a.getByText('LIVE', { exact: true }) });
+        await live.waitFor();
+        // The broadcaster's page, opened while SCHEDULED, is read again now that it is LIVE.
+        await b.reload();
+        const { broadcast } = await t.ok(READ, { id: startBroadcast.id }, viewer.token);
+        expect(broadcast.status).toBe('LIVE');
+        expect(seenAt - Date.parse(broadcast.startedAt as string)).toBeLessThan(1000);
+        await shoot(a, 'home-live');
+
+        // See it on the TV: the paired screen starts playing.
+        await live.getByRole('button', { name: 'See it' }).click();
+        await a.getByRole('menuitem', { name: 'TV' }).click();
+        await a.getByRole('status').filter({ hasText: 'Playing on Living room' }).waitFor();
+        await screen.getByRole('heading', { name: `Now playing: ${title}` }).waitFor();
+        await videoAdvances(screen.locator('video'));
+        await shoot(screen, 'screen-mode');
+
+        await live.getByRole('link', { name: title }).click();
+        await a.getByRole('heading', { name: title }).waitFor();
+        await videoAdvances(a.locator('video'));
+
+        for (let i = 0; i < 3; i += 1) {
+          await a.getByRole('button', { name: 'Heart', exact: true }).click();
+        }
+        await a.getByLabel('Comment').fill('Hello from the sofa');
+        await a.getByRole('button', { name: 'Send' }).click();
+        const chat = b.getByRole('complementary', { name: 'Live chat' });
+        await chat.getByText('Hello from the sofa').waitFor();
+        await chat.getByText(/\b3 hearts/).waitFor();
+        await shoot(a, 'broadcast');
+        await shoot(b, 'broadcaster');
+
+        await b.getByRole('button', { name: 'End broadcast' }).click();
+      } finally {
+        await stop(encoder.process);
+      }
+
+      // The card turns into a replay once nginx has written it, and the replay plays.
+      await a.goBack();
+      const replay = broadcastCard(a, title).filter({
+        has: a.getByText('Replay', { exact: true }),
+      });
+      await replay.waitFor({ timeout: 30_000 });
+      await replay.getByRole('button', { name: 'Play replay' }).click();
+      await videoAdvances(replay.locator('video'));
+    },
+    120_000,
+  );
+
+  it("See it on a show's post: LATER saves it, TV tells the paired screen", async () => {
+    const [viewer, partner] = [await t.signUp(), await t.signUp()];
+    await t.sql('UPDATE users SET role = $2 WHERE id = $1', [rowId(partner.id), 'PARTNER']);
+    await t.ok(
+      CREATE_SHOW,
+      {
+        input: {
+          slug: 'night-kitchen',
+          title: 'Night Kitchen',
+          hashtag: '#NightKitchen',
+          network: 'Channel 9',
+        },
+      },
+      partner.token,
+    );
+    const [a, screen] = await Promise.all([open(viewer), openScreen(viewer)]);
+    await a.getByLabel('What is happening?').fill('Tonight: #NightKitchen, who is in?');
+    await a.getByRole('button', { name: 'Post' }).click();
+    const card = postCard(a, 'who is in?');
+    await card.getByRole('link', { name: '#NightKitchen' }).waitFor();
+
+    await card.getByRole('button', { name: 'See it' }).click();
+    await a.getByRole('menuitem', { name: 'Later' }).click();
+    await card.getByRole('status').filter({ hasText: 'watch-later' }).waitFor();
+    await shoot(a, 'home');
+
+    await card.getByRole('button', { name: 'See it' }).click();
+    await a.getByRole('menuitem', { name: 'TV' }).click();
+    await screen.getByRole('heading', { name: 'Now playing: Night Kitchen' }).waitFor();
+
+    await a.getByRole('link', { name: 'Watch later' }).click();
+    await a.getByRole('list', { name: 'Watch-later list' }).getByText('Night Kitchen').waitFor();
+    await shoot(a, 'watch-later');
+  });
+
+  it('the socket is cut and restored: what happened meanwhile arrives, nothing is lost or doubled', async () => {
+    const [viewer, writer] = [await t.signUp(), await t.signUp()];
+    await t.ok(FOLLOW, { id: writer.id }, viewer.token);
+    for (const text of ['first post', 'second post', 'third post']) {
+      await t.ok(POST, { text }, writer.token);
+    }
+    const a = await open(viewer);
+    await postCard(a, 'third post').waitFor();
+    await t.ok(POST, { text: 'live before the cut' }, writer.token);
+    await postCard(a, 'live before the cut').waitFor();
+
+    // The API process stops; a sibling on the same database takes a post meanwhile.
+    await t.restart({
+      samePort: true,
+      meanwhile: async () => {
+        const sibling = await t.startSibling();
+        try {
+          await graphql(sibling.url, POST, { text: 'posted while the socket was down' }, writer);
+        } finally {
+          await sibling.app.close();
+        }
+      },
+    });
+    await postCard(a, 'posted while the socket was down').waitFor({ timeout: 20_000 });
+    await t.ok(POST, { text: 'live after the cut' }, writer.token);
+    await postCard(a, 'live after the cut').waitFor();
+    for (const text of [
+      'first post',
+      'second post',
+      'third post',
+      'live before the cut',
+      'posted while the socket was down',
+      'live after the cut',
+    ]) {
+      expect({ text, cards: await postCard(a, text).count() }).toEqual({ text, cards: 1 });
+    }
+  });
+
+  it('GET /graphql in a browser is the bundled explorer: it reads the schema here, nothing from elsewhere', async () => {
+    const page = await open(null);
+    const origins = new Set<string>();
+    page.on('request', (request) => origins.add(new URL(request.url()).origin));
+    const schemaRead = page.waitForResponse((r) =>
+      /IntrospectionQuery/.test(r.request().postData() ?? ''),
+    );
+    await page.goto(`${t.url}/graphql`);
+    expect((await schemaRead).status()).toBe(200);
+    await page.getByRole('button', { name: /Execute query/ }).waitFor();
+    expect([...origins].filter((origin) => !['null', 'blob:', t.url].includes(origin))).toEqual([]);
+  });
+
+  it('keyboard only: sign in, post, open a live card, comment', async () => {
+    const viewer = await t.signUp();
+    const host = await t.signUp();
+    await t.ok(FOLLOW, { id: host.id }, viewer.token);
+    const title = 'Keyboard hour';
+    await t.ok(START, { input: { title } }, host.token);
+
+    const a = await open(null, '/signin');
+    await tabTo(a, a.getByLabel('Handle or email'));
+    await a.keyboard.type(viewer.handle);
+    await tabTo(a, a.getByLabel('Password'));
+    await a.keyboard.type('correct horse battery');
+    await shoot(a, 'sign-in');
+    await a.keyboard.press('Enter');
+
+    await tabTo(a, a.getByLabel('What is happening?'));
+    await a.keyboard.type('Typed without a mouse');
+    await tabTo(a, a.getByRole('button', { name: 'Post' }));
+    await a.keyboard.press('Enter');
+    await postCard(a, 'Typed without a mouse').waitFor();
+
+    await tabTo(a, broadcastCard(a, title).getByRole('link', { name: title }));
+    await a.keyboard.press('Enter');
+    await a.getByRole('heading', { name: title }).waitFor();
+    await tabTo(a, a.getByLabel('Comment'));
+    await a.keyboard.type('Hello by keyboard');
+    await a.keyboard.press('Enter');
+    await a
+      .getByRole('complementary', { name: 'Live chat' })
+      .getByText('Hello by keyboard')
+      .waitFor();
+  });
+});
+
+/** Keeps the page's uncaught errors and CSP refusals in `errors`, which each test ends empty. */
+function watchPageErrors(page: Page, errors: string[]): void {
+  page.on('pageerror', (error) => errors.push(`${page.url()}: ${error.stack ?? error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content.Security.Policy/i.test(message.text())) {
+      errors.push(`${page.url()}: ${message.text()}`);
+    }
+  });
+}
+
+/**
+ * When the home feed first showed the broadcast's card as LIVE, by the page's clock (the
+ * machine's, as the API's): checked at every frame, where a locator's wait polls up to a second
+ * apart.
+ */
+async function liveCardShownAt(page: Page, title: string, timeout: number): Promise<number> {
+  const shown = await page.waitForFunction(
+    (title) => {
+      const cards = [...document.querySelectorAll('[role="feed"] article')];
+      const live = cards.some(
+        (card) =>
+          card.getAttribute('aria-label')?.startsWith('Broadcast by') &&
+          card.textContent?.includes(title) &&
+          [...card.querySelectorAll('*')].some((element) => element.textContent === 'LIVE'),
+      );
+      return live ? Date.now() : false;
+    },
+    title,
+    { polling: 'raf', timeout },
+  );
+  return (await shown.jsonValue()) as number;
+}
+
+/** Presses Tab until `target` has the focus: reachable by keyboard, in a sane order. */
+async function tabTo(page: Page, target: Locator, maxTabs = 60): Promise<void> {
+  await target.waitFor();
+  for (let i = 0; i < maxTabs; i += 1) {
+    if (await target.evaluate((element) => element === document.activeElement)) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`Not reached by ${maxTabs} Tabs: ${target.toString()}`);
+}
+
+/** Waits until the video has played a second of its media: it plays, it is not just loaded. */
+async function videoAdvances(video: Locator): Promise<void> {
+  const element = (await video.elementHandle()) as ElementHandle<HTMLVideoElement>;
+  const from = await element.evaluate((node) => node.currentTime);
+  try {
+    await video.page().waitForFunction(
+      ({ node, from }) => node.currentTime > from + 1,
+      { node: element, from },
+      {
+        timeout: 20_000,
+      },
+    );
+  } catch (error) {
+    const state = await element.evaluate((node) => ({
+      currentTime: node.currentTime,
+      paused: node.paused,
+      readyState: node.readyState,
+      networkState: node.networkState,
+      error: node.error?.message ?? null,
+    }));
+    throw new Error(`The video does not play: ${JSON.stringify(state)} (${String(error)})`);
+  }
+}
+
+/** The database id inside a global id ("User:12" -> "12"). */
+function rowId(globalId: string): string {
+  return Buffer.from(globalId, 'base64url').toString().split(':')[1];
+}
+
+/** A GraphQL request to another process than the TestApp's. */
+async function graphql(url: string, query: string, variables: object, user: TestUser) {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${user.token}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { errors?: unknown[] };
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body;
+}
