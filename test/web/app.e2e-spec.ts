@@ -26,7 +26,6 @@ const START = `mutation($input: StartBroadcastInput!) {
   startBroadcast(input: $input) { id status ingest { rtmpUrl streamKey } }
 }`;
 const READ = `query($id: ID!) { broadcast(id: $id) { status startedAt replayAvailable } }`;
-const PAIR = `mutation($name: String!) { pairDevice(kind: TV, name: $name) { deviceToken } }`;
 const CREATE_SHOW = `mutation($input: CreateShowInput!) { createShow(input: $input) { id } }`;
 
 const withBrowser = browserAvailable();
@@ -79,18 +78,26 @@ browserDescribe('the web app in a browser', () => {
     return page;
   }
 
-  /** A TV's browser in screen mode, paired to `owner`. */
+  /**
+   * A TV's browser in screen mode, paired to `owner` as a person does it: the screen shows a
+   * code, the owner types it on their Screens page, the screen picks its token up by itself.
+   */
   async function openScreen(owner: TestUser): Promise<Page> {
-    const { pairDevice } = await t.ok(PAIR, { name: 'Living room' }, owner.token);
     const context = await browser.newContext({ viewport: DESKTOP });
-    await context.addInitScript(
-      (token) => localStorage.setItem('seeit.deviceToken', token),
-      pairDevice.deviceToken as string,
-    );
-    const page = await context.newPage();
-    watchPageErrors(page, pageErrors);
-    await page.goto(`${t.url}/screen`);
-    return page;
+    const screen = await context.newPage();
+    watchPageErrors(screen, pageErrors);
+    await screen.goto(`${t.url}/screen`);
+    const code = (await screen.getByLabel('Pairing code').textContent())!.trim();
+    expect(code).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+
+    const phone = await open(owner, '/screens');
+    await phone.getByLabel('Code shown on the screen').fill(code);
+    await phone.getByLabel('Screen name').fill('Living room');
+    await phone.getByLabel('Kind').selectOption({ label: 'TV' });
+    await phone.getByRole('button', { name: 'Pair screen' }).click();
+    await phone.getByText('Paired Living room').waitFor();
+    await phone.context().close();
+    return screen;
   }
 
   /** Saves the page at desktop and phone width when SEEIT_SCREENSHOTS=1. */

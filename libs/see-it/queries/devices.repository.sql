@@ -91,3 +91,17 @@ FROM
   devices
 WHERE
   id = $1;
+
+-- DevicesRepository.replaceToken
+-- params: ["1","abababababababababababababababababababababababababababababababab"]
+UPDATE devices AS d
+SET
+  token_hash = $2
+WHERE
+  d.id = $1
+RETURNING
+  d.id,
+  d.owner_id,
+  d.name,
+  d.kind,
+  d.created_at;

@@ -3,213 +3,265 @@
 
 -- TimelineEntriesRepository.home
 -- params: ["1",{"first":20}]
+WITH
+  log AS (
+    SELECT
+      GREATEST(
+        (
+          SELECT
+            COALESCE(max(id), 0)
+          FROM
+            timeline_updates
+        ),
+        purged_through
+      ) AS head,
+      purged_through AS purged
+    FROM
+      timeline_update_horizon
+  )
 SELECT
-  sort_at,
-  item_id,
-  item_kind,
-  author_id
+  log.head,
+  page.*
 FROM
-  (
-    (
-      SELECT
-        sort_at,
-        item_id,
-        item_kind,
-        author_id
-      FROM
-        timeline_entries te
-      WHERE
-        te.owner_id = $1
-        AND EXISTS (
-          SELECT
-            1
-          FROM
-            users au
-          WHERE
-            au.id = te.author_id
-            AND au.suspended_at IS NULL
-        )
-        AND NOT EXISTS (
-          SELECT
-            1
-          FROM
-            mutes vm
-          WHERE
-            vm.muter_id = $1::bigint
-            AND vm.muted_id = te.author_id
-        )
-      ORDER BY
-        te.sort_at DESC,
-        te.item_id DESC
-      LIMIT
-        $2
-    )
-    UNION
-    (
-      SELECT
-        pi.sort_at,
-        pi.item_id,
-        pi.item_kind,
-        pi.author_id
-      FROM
-        timeline_pull_authors pa
-        JOIN (
-          SELECT
-            fo.follower_id,
-            fo.followee_id
-          FROM
-            follows fo
-          WHERE
-            fo.follower_id = ANY (ARRAY[$1::bigint]::bigint[])
-        ) f ON f.followee_id = pa.author_id
-        CROSS JOIN LATERAL (
+  log
+  LEFT JOIN LATERAL (
+    SELECT
+      sort_at,
+      item_id,
+      item_kind,
+      author_id
+    FROM
+      (
+        (
           SELECT
             sort_at,
             item_id,
             item_kind,
             author_id
           FROM
-            timeline_pulled_items
+            timeline_entries te
           WHERE
-            author_id = pa.author_id
+            te.owner_id = $1
+            AND EXISTS (
+              SELECT
+                1
+              FROM
+                users au
+              WHERE
+                au.id = te.author_id
+                AND au.suspended_at IS NULL
+            )
+            AND NOT EXISTS (
+              SELECT
+                1
+              FROM
+                mutes vm
+              WHERE
+                vm.muter_id = $1::bigint
+                AND vm.muted_id = te.author_id
+            )
           ORDER BY
-            sort_at DESC,
-            item_id DESC
+            te.sort_at DESC,
+            te.item_id DESC
           LIMIT
             $2
-        ) pi
-      WHERE
-        EXISTS (
-          SELECT
-            1
-          FROM
-            users au
-          WHERE
-            au.id = pa.author_id
-            AND au.suspended_at IS NULL
         )
-        AND NOT EXISTS (
+        UNION
+        (
           SELECT
-            1
+            pi.sort_at,
+            pi.item_id,
+            pi.item_kind,
+            pi.author_id
           FROM
-            mutes vm
+            timeline_pull_authors pa
+            JOIN (
+              SELECT
+                fo.follower_id,
+                fo.followee_id
+              FROM
+                follows fo
+              WHERE
+                fo.follower_id = ANY (ARRAY[$1::bigint]::bigint[])
+            ) f ON f.followee_id = pa.author_id
+            CROSS JOIN LATERAL (
+              SELECT
+                sort_at,
+                item_id,
+                item_kind,
+                author_id
+              FROM
+                timeline_pulled_items
+              WHERE
+                author_id = pa.author_id
+              ORDER BY
+                sort_at DESC,
+                item_id DESC
+              LIMIT
+                $2
+            ) pi
           WHERE
-            vm.muter_id = $1::bigint
-            AND vm.muted_id = pa.author_id
+            EXISTS (
+              SELECT
+                1
+              FROM
+                users au
+              WHERE
+                au.id = pa.author_id
+                AND au.suspended_at IS NULL
+            )
+            AND NOT EXISTS (
+              SELECT
+                1
+              FROM
+                mutes vm
+              WHERE
+                vm.muter_id = $1::bigint
+                AND vm.muted_id = pa.author_id
+            )
         )
-    )
-  ) merged
+      ) merged
+    ORDER BY
+      sort_at DESC,
+      item_id DESC
+    LIMIT
+      $2
+  ) page ON true
 ORDER BY
-  sort_at DESC,
-  item_id DESC
-LIMIT
-  $2;
+  page.sort_at DESC,
+  page.item_id DESC;
 
 -- TimelineEntriesRepository.home
 -- params: ["1",{"first":20,"after":"WyIyMDI2LTAxLTAxVDEwOjAwOjAwLjAwMFoiLCI0MiJd"}]
+WITH
+  log AS (
+    SELECT
+      GREATEST(
+        (
+          SELECT
+            COALESCE(max(id), 0)
+          FROM
+            timeline_updates
+        ),
+        purged_through
+      ) AS head,
+      purged_through AS purged
+    FROM
+      timeline_update_horizon
+  )
 SELECT
-  sort_at,
-  item_id,
-  item_kind,
-  author_id
+  log.head,
+  page.*
 FROM
-  (
-    (
-      SELECT
-        sort_at,
-        item_id,
-        item_kind,
-        author_id
-      FROM
-        timeline_entries te
-      WHERE
-        te.owner_id = $1
-        AND (sort_at, item_id) < ($2::timestamptz, $3::bigint)
-        AND EXISTS (
-          SELECT
-            1
-          FROM
-            users au
-          WHERE
-            au.id = te.author_id
-            AND au.suspended_at IS NULL
-        )
-        AND NOT EXISTS (
-          SELECT
-            1
-          FROM
-            mutes vm
-          WHERE
-            vm.muter_id = $1::bigint
-            AND vm.muted_id = te.author_id
-        )
-      ORDER BY
-        te.sort_at DESC,
-        te.item_id DESC
-      LIMIT
-        $4
-    )
-    UNION
-    (
-      SELECT
-        pi.sort_at,
-        pi.item_id,
-        pi.item_kind,
-        pi.author_id
-      FROM
-        timeline_pull_authors pa
-        JOIN (
-          SELECT
-            fo.follower_id,
-            fo.followee_id
-          FROM
-            follows fo
-          WHERE
-            fo.follower_id = ANY (ARRAY[$1::bigint]::bigint[])
-        ) f ON f.followee_id = pa.author_id
-        CROSS JOIN LATERAL (
+  log
+  LEFT JOIN LATERAL (
+    SELECT
+      sort_at,
+      item_id,
+      item_kind,
+      author_id
+    FROM
+      (
+        (
           SELECT
             sort_at,
             item_id,
             item_kind,
             author_id
           FROM
-            timeline_pulled_items
+            timeline_entries te
           WHERE
-            author_id = pa.author_id
+            te.owner_id = $1
             AND (sort_at, item_id) < ($2::timestamptz, $3::bigint)
+            AND EXISTS (
+              SELECT
+                1
+              FROM
+                users au
+              WHERE
+                au.id = te.author_id
+                AND au.suspended_at IS NULL
+            )
+            AND NOT EXISTS (
+              SELECT
+                1
+              FROM
+                mutes vm
+              WHERE
+                vm.muter_id = $1::bigint
+                AND vm.muted_id = te.author_id
+            )
           ORDER BY
-            sort_at DESC,
-            item_id DESC
+            te.sort_at DESC,
+            te.item_id DESC
           LIMIT
             $4
-        ) pi
-      WHERE
-        EXISTS (
-          SELECT
-            1
-          FROM
-            users au
-          WHERE
-            au.id = pa.author_id
-            AND au.suspended_at IS NULL
         )
-        AND NOT EXISTS (
+        UNION
+        (
           SELECT
-            1
+            pi.sort_at,
+            pi.item_id,
+            pi.item_kind,
+            pi.author_id
           FROM
-            mutes vm
+            timeline_pull_authors pa
+            JOIN (
+              SELECT
+                fo.follower_id,
+                fo.followee_id
+              FROM
+                follows fo
+              WHERE
+                fo.follower_id = ANY (ARRAY[$1::bigint]::bigint[])
+            ) f ON f.followee_id = pa.author_id
+            CROSS JOIN LATERAL (
+              SELECT
+                sort_at,
+                item_id,
+                item_kind,
+                author_id
+              FROM
+                timeline_pulled_items
+              WHERE
+                author_id = pa.author_id
+                AND (sort_at, item_id) < ($2::timestamptz, $3::bigint)
+              ORDER BY
+                sort_at DESC,
+                item_id DESC
+              LIMIT
+                $4
+            ) pi
           WHERE
-            vm.muter_id = $1::bigint
-            AND vm.muted_id = pa.author_id
+            EXISTS (
+              SELECT
+                1
+              FROM
+                users au
+              WHERE
+                au.id = pa.author_id
+                AND au.suspended_at IS NULL
+            )
+            AND NOT EXISTS (
+              SELECT
+                1
+              FROM
+                mutes vm
+              WHERE
+                vm.muter_id = $1::bigint
+                AND vm.muted_id = pa.author_id
+            )
         )
-    )
-  ) merged
+      ) merged
+    ORDER BY
+      sort_at DESC,
+      item_id DESC
+    LIMIT
+      $4
+  ) page ON true
 ORDER BY
-  sort_at DESC,
-  item_id DESC
-LIMIT
-  $4;
+  page.sort_at DESC,
+  page.item_id DESC;
 
 -- TimelineEntriesRepository.fanOut
 -- params: [{"kind":"POST","itemId":"42","authorId":"1","sortAt":"2026-01-01T10:00:00.000Z"},null]
