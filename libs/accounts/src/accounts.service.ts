@@ -2,7 +2,6 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import {
-  byKeys,
   ConflictError,
   defineLoader,
   ForbiddenError,
@@ -11,6 +10,7 @@ import {
   Role,
   runInTransaction,
   Viewer,
+  defineRowLoader,
 } from '@app/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { SocketRegistry } from '@app/realtime';
@@ -38,19 +38,10 @@ export class AccountsService implements OnModuleInit, OnApplicationBootstrap {
   );
 
   /** Accounts by id in any state: admins review suspended accounts too. */
-  readonly anyStateById = defineLoader<string, UserEntity | undefined>(
+  readonly anyStateById = defineRowLoader<UserEntity>(
     'usersByIdAnyState',
-    async (ids) => {
-      const rows = await this.users.findAnyState(ids);
-      return byKeys(
-        ids,
-        rows,
-        (row) => row.id,
-        (row) => row,
-        undefined,
-      );
-    },
-    { viewerIndependent: true },
+    (ids) => this.users.findAnyState(ids),
+    (row) => row.id,
   );
 
   private readonly log = new Logger(AccountsService.name);

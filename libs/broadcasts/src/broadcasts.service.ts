@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AccountsService } from '@app/accounts';
 import {
-  byKeys,
   canModerate,
   ConnectionArgs,
   ConnectionShape,
@@ -12,6 +11,7 @@ import {
   RequestLoaders,
   Role,
   Viewer,
+  defineRowLoader,
 } from '@app/common';
 import { FollowService, RelationshipPolicy } from '@app/graph';
 import { BroadcastBansRepository } from './broadcast-bans.repository';
@@ -28,31 +28,17 @@ import { BroadcastCommentEntity } from './entities/broadcast-comment.entity';
 @Injectable()
 export class BroadcastsService {
   /** Broadcasts by id, whoever may see them; callers apply `isVisible` (or use `findVisible`). */
-  readonly byId: LoaderDefinition<string, BroadcastEntity | undefined> = defineLoader(
+  readonly byId: LoaderDefinition<string, BroadcastEntity | undefined> = defineRowLoader(
     'broadcastsById',
-    async (ids) =>
-      byKeys(
-        ids,
-        await this.repository.findByIds(ids),
-        (b) => b.id,
-        (b) => b,
-        undefined,
-      ),
-    { viewerIndependent: true },
+    (ids) => this.repository.findByIds(ids),
+    (broadcast) => broadcast.id,
   );
 
   /** The LIVE broadcast of each broadcaster, if any (served by broadcasts_one_live). */
-  readonly liveByBroadcaster = defineLoader<string, BroadcastEntity | undefined>(
+  readonly liveByBroadcaster = defineRowLoader<BroadcastEntity>(
     'liveBroadcastByBroadcaster',
-    async (userIds) =>
-      byKeys(
-        userIds,
-        await this.repository.findLiveByBroadcasters(userIds),
-        (b) => b.broadcasterId,
-        (b) => b,
-        undefined,
-      ),
-    { viewerIndependent: true },
+    (ids) => this.repository.findLiveByBroadcasters(ids),
+    (row) => row.broadcasterId,
   );
 
   /** For a viewer: which of these broadcasts banned them. */
@@ -65,17 +51,10 @@ export class BroadcastsService {
     },
   );
 
-  readonly commentById = defineLoader<string, BroadcastCommentEntity | undefined>(
+  readonly commentById = defineRowLoader<BroadcastCommentEntity>(
     'broadcastCommentsById',
-    async (ids) =>
-      byKeys(
-        ids,
-        await this.comments.findByIds(ids),
-        (c) => c.id,
-        (c) => c,
-        undefined,
-      ),
-    { viewerIndependent: true },
+    (ids) => this.comments.findByIds(ids),
+    (row) => row.id,
   );
 
   constructor(

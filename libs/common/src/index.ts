@@ -27,3 +27,4 @@ export * from './collections/group-by';
 export * from './pagination/keyset-page';
 export * from './redis/redis-connection';
 export * from './graphql/operation-input-error';
+export * from './collections/set-multimap';

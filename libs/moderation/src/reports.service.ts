@@ -2,17 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { AccountsService, UserEntity } from '@app/accounts';
 import { BroadcastCommentEntity, BroadcastEntity, BroadcastsService } from '@app/broadcasts';
 import {
-  byKeys,
   canModerate,
   ConflictError,
   ConnectionArgs,
   ConnectionShape,
-  defineLoader,
   InvalidInputError,
   NotFoundError,
   RateLimits,
   RequestLoaders,
   Viewer,
+  defineRowLoader,
 } from '@app/common';
 import { translateConstraints } from '@app/database';
 import { RelationshipPolicy } from '@app/graph';
@@ -45,19 +44,10 @@ const REPORT_FOREIGN_KEYS = [
 @Injectable()
 export class ReportsService {
   /** Reports by id, whoever filed them; callers apply `maySee`. */
-  readonly byId = defineLoader<string, ReportEntity | undefined>(
+  readonly byId = defineRowLoader<ReportEntity>(
     'reportsById',
-    async (ids) => {
-      const rows = await this.reports.findByIds(ids);
-      return byKeys(
-        ids,
-        rows,
-        (row) => row.id,
-        (row) => row,
-        undefined,
-      );
-    },
-    { viewerIndependent: true },
+    (ids) => this.reports.findByIds(ids),
+    (row) => row.id,
   );
 
   constructor(

@@ -16,6 +16,7 @@ import {
   Role,
   runInTransaction,
   Viewer,
+  defineRowLoader,
 } from '@app/common';
 import { RelationshipPolicy } from '@app/graph';
 import { PostEntity } from './entities/post.entity';
@@ -36,17 +37,10 @@ export interface NewPost {
 @Injectable()
 export class PostsService {
   /** Posts by id, whoever wrote them; callers apply `isVisible` (or use `findVisible`). */
-  readonly byId = defineLoader<string, PostEntity | undefined>(
+  readonly byId = defineRowLoader<PostEntity>(
     'postsById',
-    async (ids) =>
-      byKeys(
-        ids,
-        await this.postsTable.findByIds(ids),
-        (post) => post.id,
-        (post) => post,
-        undefined,
-      ),
-    { viewerIndependent: true },
+    (ids) => this.postsTable.findByIds(ids),
+    (row) => row.id,
   );
 
   readonly viewerHasLiked = defineLoader<string, boolean>(

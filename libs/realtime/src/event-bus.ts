@@ -1,3 +1,5 @@
+import { SetMultimap } from '@app/common';
+
 /** A message on the bus: plain JSON, serialized once per publish whatever the audience. */
 export type BusMessage = Record<string, unknown>;
 export type BusHandler = (message: BusMessage) => void;
@@ -43,7 +45,7 @@ export abstract class EventBus {
 
 /** Keeps the handlers of each topic and tells the transport when a topic gains or loses its last one. */
 export class TopicHandlers {
-  private readonly topics = new Map<string, Set<BusHandler>>();
+  private readonly topics = new SetMultimap<string, BusHandler>();
 
   constructor(
     private readonly onFirst: (topic: string) => void,
@@ -51,18 +53,9 @@ export class TopicHandlers {
   ) {}
 
   add(topic: string, handler: BusHandler): () => void {
-    let handlers = this.topics.get(topic);
-    if (!handlers) {
-      handlers = new Set();
-      this.topics.set(topic, handlers);
-      this.onFirst(topic);
-    }
-    handlers.add(handler);
+    if (this.topics.add(topic, handler)) this.onFirst(topic);
     return () => {
-      const current = this.topics.get(topic);
-      if (!current?.delete(handler) || current.size > 0) return;
-      this.topics.delete(topic);
-      this.onLast(topic);
+      if (this.topics.delete(topic, handler)) this.onLast(topic);
     };
   }
 
@@ -71,7 +64,7 @@ export class TopicHandlers {
   }
 
   deliver(topic: string, message: BusMessage): void {
-    for (const handler of this.topics.get(topic) ?? []) {
+    for (const handler of this.topics.get(topic)) {
       try {
         handler(message);
       } catch (error) {

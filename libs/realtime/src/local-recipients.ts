@@ -1,22 +1,16 @@
+import { SetMultimap } from '@app/common';
+
 /**
  * The subscribers of this process, by the id of whoever they listen for (a viewer, an author, a
  * device). An event names its recipients; delivering it costs one map lookup per recipient,
  * whatever the number of open sockets: no filter runs for every connection on every event.
  */
 export class LocalRecipients<T> {
-  private readonly sinks = new Map<string, Set<(value: T) => void>>();
+  private readonly sinks = new SetMultimap<string, (value: T) => void>();
 
   add(recipientId: string, sink: (value: T) => void): () => void {
-    let set = this.sinks.get(recipientId);
-    if (!set) {
-      set = new Set();
-      this.sinks.set(recipientId, set);
-    }
-    set.add(sink);
-    return () => {
-      const current = this.sinks.get(recipientId);
-      if (current?.delete(sink) && current.size === 0) this.sinks.delete(recipientId);
-    };
+    this.sinks.add(recipientId, sink);
+    return () => void this.sinks.delete(recipientId, sink);
   }
 
   has(recipientId: string): boolean {
@@ -25,10 +19,9 @@ export class LocalRecipients<T> {
 
   /** Delivers to every local subscriber of the recipient; returns how many got it. */
   deliver(recipientId: string, value: T): number {
-    const set = this.sinks.get(recipientId);
-    if (!set) return 0;
-    for (const sink of set) sink(value);
-    return set.size;
+    const sinks = this.sinks.get(recipientId);
+    for (const sink of sinks) sink(value);
+    return sinks.size;
   }
 
   get size(): number {

@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { SetMultimap } from '@app/common';
 import { BusMessage, EventBus } from './event-bus';
 
 /** What the registry needs of a websocket. */
@@ -21,7 +22,7 @@ export type RevokedAmong = (userIds: string[]) => Promise<string[]>;
 @Injectable()
 export class SocketRegistry implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(SocketRegistry.name);
-  private readonly sockets = new Map<string, Set<ClosableSocket>>();
+  private readonly sockets = new SetMultimap<string, ClosableSocket>();
   private readonly stops: (() => void)[] = [];
 
   constructor(private readonly bus: EventBus) {}
@@ -51,13 +52,8 @@ export class SocketRegistry implements OnModuleInit, OnModuleDestroy {
   }
 
   track(userId: string, socket: ClosableSocket): void {
-    const set = this.sockets.get(userId) ?? new Set<ClosableSocket>();
-    set.add(socket);
-    this.sockets.set(userId, set);
-    socket.once('close', () => {
-      set.delete(socket);
-      if (set.size === 0 && this.sockets.get(userId) === set) this.sockets.delete(userId);
-    });
+    this.sockets.add(userId, socket);
+    socket.once('close', () => this.sockets.delete(userId, socket));
   }
 
   /** Closes every socket of the account, on every process. */
@@ -66,6 +62,6 @@ export class SocketRegistry implements OnModuleInit, OnModuleDestroy {
   }
 
   private closeHere(userId: string): void {
-    for (const socket of this.sockets.get(userId) ?? []) socket.close(4403, 'Forbidden');
+    for (const socket of this.sockets.get(userId)) socket.close(4403, 'Forbidden');
   }
 }

@@ -5,12 +5,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import {
   afterCommit,
-  byKeys,
-  defineLoader,
   NotFoundError,
   RequestLoaders,
   runInTransaction,
   Viewer,
+  defineRowLoader,
 } from '@app/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { BroadcastsRepository } from '../broadcasts.repository';
@@ -41,17 +40,10 @@ export class ReplaysService implements OnModuleInit, OnModuleDestroy {
   private sweepTimer?: NodeJS.Timeout;
 
   /** The replay of each broadcast that has one (not deleted), whatever its status. */
-  readonly byBroadcast = defineLoader<string, BroadcastReplayEntity | undefined>(
+  readonly byBroadcast = defineRowLoader<BroadcastReplayEntity>(
     'replaysByBroadcast',
-    async (ids) =>
-      byKeys(
-        ids,
-        await this.repository.findByBroadcasts(ids),
-        (r) => r.broadcastId,
-        (r) => r,
-        undefined,
-      ),
-    { viewerIndependent: true },
+    (ids) => this.repository.findByBroadcasts(ids),
+    (row) => row.broadcastId,
   );
 
   constructor(

@@ -85,3 +85,19 @@ export function byKeys<K, R, V>(
   for (const row of rows) map.set(keyOf(row), valueOf(row));
   return keys.map((key) => (map.has(key) ? (map.get(key) as V) : missing));
 }
+
+/**
+ * A viewer-independent loader of rows by a key each row carries (usually its id): one `fetch` per
+ * batch, undefined for a key without a row.
+ */
+export function defineRowLoader<R, K = string>(
+  name: string,
+  fetch: (keys: readonly K[]) => Promise<readonly R[]>,
+  keyOf: (row: R) => K,
+): LoaderDefinition<K, R | undefined> {
+  return defineLoader<K, R | undefined>(
+    name,
+    async (keys) => byKeys(keys, await fetch(keys), keyOf, (row) => row, undefined),
+    { viewerIndependent: true },
+  );
+}

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import {
-  byKeys,
   canModerate,
   ConnectionArgs,
   ConnectionShape,
@@ -10,6 +9,7 @@ import {
   NotFoundError,
   RequestLoaders,
   Viewer,
+  defineRowLoader,
 } from '@app/common';
 import { RelationshipPolicy } from '@app/graph';
 import { hashtagKey, PostsRepository, TaggedPost } from '@app/posts';
@@ -23,31 +23,17 @@ import { ShowsRepository } from './shows.repository';
 /** Shows and airings: creating them, and reading them with their schedule as of now. */
 @Injectable()
 export class ShowsService {
-  readonly byId = defineLoader<string, ShowEntity | undefined>(
+  readonly byId = defineRowLoader<ShowEntity>(
     'showsById',
-    async (ids) =>
-      byKeys(
-        ids,
-        await this.shows.findByIds(ids),
-        (s) => s.id,
-        (s) => s,
-        undefined,
-      ),
-    { viewerIndependent: true },
+    (ids) => this.shows.findByIds(ids),
+    (row) => row.id,
   );
 
   /** Shows by the lower-cased hashtag key posts are indexed by (post_hashtags.tag). */
-  readonly byTag = defineLoader<string, ShowEntity | undefined>(
+  readonly byTag = defineRowLoader<ShowEntity>(
     'showsByTag',
-    async (tags) =>
-      byKeys(
-        tags,
-        await this.shows.findByTags(tags),
-        (s) => s.tag,
-        (s) => s,
-        undefined,
-      ),
-    { viewerIndependent: true },
+    (ids) => this.shows.findByTags(ids),
+    (row) => row.tag,
   );
 
   /** The airings that decide each show's status, as of the moment of the batch. */
@@ -67,17 +53,10 @@ export class ShowsService {
     { viewerIndependent: true },
   );
 
-  readonly airingById = defineLoader<string, AiringEntity | undefined>(
+  readonly airingById = defineRowLoader<AiringEntity>(
     'airingsById',
-    async (ids) =>
-      byKeys(
-        ids,
-        await this.airingRows.findByIds(ids),
-        (a) => a.id,
-        (a) => a,
-        undefined,
-      ),
-    { viewerIndependent: true },
+    (ids) => this.airingRows.findByIds(ids),
+    (row) => row.id,
   );
 
   constructor(

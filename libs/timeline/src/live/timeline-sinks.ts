@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { RequestLoaders } from '@app/common';
+import { RequestLoaders, SetMultimap } from '@app/common';
 import { AsyncQueue } from '@app/realtime';
 import { TimelineUpdateModel } from '../models/timeline-update.model';
 
@@ -26,17 +26,17 @@ export interface TimelineSink {
  */
 @Injectable()
 export class TimelineSinks {
-  private readonly byOwner = new Map<string, Set<TimelineSink>>();
-  private readonly byAuthor = new Map<string, Set<TimelineSink>>();
+  private readonly byOwner = new SetMultimap<string, TimelineSink>();
+  private readonly byAuthor = new SetMultimap<string, TimelineSink>();
 
   register(sink: TimelineSink): void {
-    add(this.byOwner, sink.viewerId, sink);
-    for (const author of sink.pullAuthors) add(this.byAuthor, author, sink);
+    this.byOwner.add(sink.viewerId, sink);
+    for (const author of sink.pullAuthors) this.byAuthor.add(author, sink);
   }
 
   unregister(sink: TimelineSink): void {
-    remove(this.byOwner, sink.viewerId, sink);
-    for (const author of sink.pullAuthors) remove(this.byAuthor, author, sink);
+    this.byOwner.delete(sink.viewerId, sink);
+    for (const author of sink.pullAuthors) this.byAuthor.delete(author, sink);
   }
 
   /** Replaces whom the sink pulls from, keeping the index in step. */
@@ -50,16 +50,16 @@ export class TimelineSinks {
   addPullAuthor(sink: TimelineSink, author: string): void {
     if (sink.pullAuthors.has(author)) return;
     sink.pullAuthors.add(author);
-    add(this.byAuthor, author, sink);
+    this.byAuthor.add(author, sink);
   }
 
   /** The sinks a log row is for: its owner's, or for an ownerless row its author's followers'. */
   targetsOf(ownerId: string | null, authorId: string): ReadonlySet<TimelineSink> {
-    return (ownerId ? this.byOwner.get(ownerId) : this.byAuthor.get(authorId)) ?? new Set();
+    return ownerId ? this.byOwner.get(ownerId) : this.byAuthor.get(authorId);
   }
 
   ofOwner(ownerId: string): TimelineSink[] {
-    return [...(this.byOwner.get(ownerId) ?? [])];
+    return [...this.byOwner.get(ownerId)];
   }
 
   owners(): string[] {
@@ -67,21 +67,10 @@ export class TimelineSinks {
   }
 
   all(): TimelineSink[] {
-    return [...this.byOwner.values()].flatMap((set) => [...set]);
+    return [...this.byOwner.values()];
   }
 
   isEmpty(): boolean {
     return this.byOwner.size === 0;
   }
-}
-
-function add<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
-  const set = map.get(key) ?? new Set<V>();
-  set.add(value);
-  map.set(key, set);
-}
-
-function remove<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
-  const set = map.get(key);
-  if (set?.delete(value) && set.size === 0) map.delete(key);
 }
