@@ -97,6 +97,8 @@ browserDescribe('the web app in a browser', () => {
     await phone.getByRole('button', { name: 'Pair screen' }).click();
     await phone.getByText('Paired Living room').waitFor();
     await phone.context().close();
+    // Commands are pushed, not kept: the screen is told only once it listens.
+    await screen.getByRole('heading', { name: /^Ready/ }).waitFor();
     return screen;
   }
 
@@ -137,7 +139,6 @@ browserDescribe('the web app in a browser', () => {
         openScreen(viewer),
       ]);
       await broadcastCard(a, title).waitFor();
-      await screen.getByRole('heading', { name: /^Ready/ }).waitFor();
 
       const { rtmpUrl, streamKey } = startBroadcast.ingest as {
         rtmpUrl: string;
@@ -149,8 +150,8 @@ browserDescribe('the web app in a browser', () => {
         const seenAt = await liveCardShownAt(a, title, 20_000);
         const live = broadcastCard(a, title).filter({ has: a.getByText('LIVE', { exact: true }) });
         await live.waitFor();
-        // The broadcaster's page, opened while SCHEDULED, is read again now that it is LIVE.
-        await b.reload();
+        // The broadcaster's page, opened while SCHEDULED, turns LIVE by itself.
+        await b.getByRole('heading', { name: `LIVE ${title}` }).waitFor();
         const { broadcast } = await t.ok(READ, { id: startBroadcast.id }, viewer.token);
         expect(broadcast.status).toBe('LIVE');
         expect(seenAt - Date.parse(broadcast.startedAt as string)).toBeLessThan(1000);

@@ -301,7 +301,7 @@ http {
       alias ${dir}/hls/;
       types { application/vnd.apple.mpegurl m3u8; video/mp2t ts; }
       add_header Cache-Control no-cache;
-      add_header Access-Control-Allow-Origin *;
+      add_header Access-Control-Allow-Origin * always;
     }
     location ~ "^/hls/replays/(?<replay_token>[A-Za-z0-9_-]{22})/(?<replay_expires>[0-9]{1,12})/(?<replay_name>${replayName})/(?<replay_file>index\\.m3u8|p[0-9]+-[0-9]+\\.ts)$" {
       secure_link $replay_token,$replay_expires;
@@ -310,7 +310,7 @@ http {
       if ($secure_link = "0") { return 410; }
       alias ${dir}/replays/$replay_name/$replay_file;
       types { application/vnd.apple.mpegurl m3u8; video/mp2t ts; }
-      add_header Access-Control-Allow-Origin *;
+      add_header Access-Control-Allow-Origin * always;
     }
     location /hls/replays/ {
       return 403;

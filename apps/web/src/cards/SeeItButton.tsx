@@ -1,11 +1,12 @@
 // The See it button: a menu of where to watch (TV, tablet, phone, web) or save it for later; a
 // paired screen of that kind is told to play it, otherwise the link opens here.
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
-import { useMutation, useQuery } from 'urql';
+import { useClient, useMutation, useQuery } from 'urql';
 import { useMe } from '../app/me';
 import { navigate } from '../app/router';
 import {
   DevicesDocument,
+  type DevicesQuery,
   TapSeeItDocument,
   type SeeItAction,
   type SeeItButtonFragment,
@@ -26,7 +27,12 @@ export function SeeItButton({ seeIt }: { seeIt: SeeItButtonFragment }) {
   const [open, setOpen] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const [tap, runTap] = useMutation(TapSeeItDocument);
-  const [devices] = useQuery({ query: DevicesDocument, pause: !me || !open });
+  const client = useClient();
+  const [devices] = useQuery({
+    query: DevicesDocument,
+    pause: !me || !open,
+    requestPolicy: 'cache-and-network',
+  });
   const first = useRef<HTMLButtonElement>(null);
   const toggle = useRef<HTMLButtonElement>(null);
 
@@ -36,7 +42,18 @@ export function SeeItButton({ seeIt }: { seeIt: SeeItButtonFragment }) {
 
   const choose = async (action: SeeItAction) => {
     setOpen(false);
-    const device = devices.data?.devices.find((candidate) => candidate.kind === action);
+    // A screen may have been paired elsewhere since the list was read (the TV shows a code, the
+    // phone pairs it): ask again before saying there is none.
+    const ofKind = (list: DevicesQuery['devices'] | undefined) =>
+      list?.find((candidate) => candidate.kind === action);
+    const device =
+      ofKind(devices.data?.devices) ??
+      (action === 'LATER'
+        ? undefined
+        : ofKind(
+            (await client.query(DevicesDocument, {}, { requestPolicy: 'network-only' }).toPromise())
+              .data?.devices,
+          ));
     const subject = seeIt.broadcast
       ? { broadcastId: seeIt.broadcast.id }
       : { showId: seeIt.show?.id };

@@ -24,7 +24,26 @@ export function Player({ src, title }: { src: string; title: string }) {
           setError('This browser cannot play the video.');
           return;
         }
-        const hls = new Hls({ liveDurationInfinity: true });
+        const hls = new Hls({
+          liveDurationInfinity: true,
+          // A broadcast is LIVE as soon as its encoder connects; the playlist appears with the
+          // first segment a few seconds later, so keep asking for it for about half a minute.
+          manifestLoadPolicy: {
+            default: {
+              maxTimeToFirstByteMs: 10_000,
+              maxLoadTimeMs: 20_000,
+              timeoutRetry: { maxNumRetry: 2, retryDelayMs: 0, maxRetryDelayMs: 0 },
+              errorRetry: {
+                maxNumRetry: 15,
+                retryDelayMs: 1_000,
+                maxRetryDelayMs: 4_000,
+                // hls.js gives up on a 4xx; a 404 here only means "not written yet".
+                shouldRetry: (config, count, _timeout, response, retry) =>
+                  retry || (response?.code === 404 && count < (config?.maxNumRetry ?? 0)),
+              },
+            },
+          },
+        });
         hls.on(Hls.Events.ERROR, (_event, data) => {
           if (data.fatal) setError('The video stopped: it may have ended or the network failed.');
         });

@@ -87,7 +87,7 @@ export function BroadcastPage({ id }: { id: string }) {
         ) : (
           <p className="player placeholder">{placeholder(broadcast.status)}</p>
         )}
-        <Chat broadcast={broadcast} isBroadcaster={isBroadcaster} onEnded={reload} />
+        <Chat broadcast={broadcast} isBroadcaster={isBroadcaster} onStatusChanged={reload} />
       </div>
       {isBroadcaster && <BroadcasterPanel broadcast={broadcast} />}
     </section>

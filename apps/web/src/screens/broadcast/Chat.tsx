@@ -20,14 +20,17 @@ type Broadcast = NonNullable<BroadcastPageQuery['broadcast']>;
 export function Chat({
   broadcast,
   isBroadcaster,
-  onEnded,
+  onStatusChanged,
 }: {
   broadcast: Broadcast;
   isBroadcaster: boolean;
-  onEnded: () => void;
+  /** The broadcast went live or ended: read it again. */
+  onStatusChanged: () => void;
 }) {
   const me = useMe();
   const live = broadcast.status === 'LIVE';
+  // A scheduled broadcast's events say when it goes live; an ended one has none left.
+  const over = broadcast.status === 'ENDED' || broadcast.status === 'CANCELED';
   const [added, setAdded] = useState<CommentFragment[]>([]);
   const [removed, setRemoved] = useState<Set<string>>(new Set());
   const [hearts, setHearts] = useState({ total: broadcast.heartCount, burst: 0 });
@@ -38,14 +41,14 @@ export function Chat({
   const [ban, runBan] = useMutation(BanViewerDocument);
 
   useSubscription(
-    { query: BroadcastEventsDocument, variables: { broadcastId: broadcast.id }, pause: !live },
+    { query: BroadcastEventsDocument, variables: { broadcastId: broadcast.id }, pause: over },
     (_previous, data) => {
       const event = data.broadcastEvents;
       if (event.kind === 'COMMENT' && event.comment) setAdded((list) => [...list, event.comment!]);
       if (event.kind === 'COMMENT_REMOVED' && event.comment)
         setRemoved((set) => new Set(set).add(event.comment!.id));
       if (event.kind === 'HEARTS') setHearts({ total: event.heartCount, burst: event.heartsDelta });
-      if (event.kind === 'ENDED') onEnded();
+      if (event.kind === 'STARTED' || event.kind === 'ENDED') onStatusChanged();
       return data;
     },
   );

@@ -100,7 +100,11 @@ function NowPlaying() {
   return (
     <>
       <h1>
-        {command ? `Now playing: ${command.title}` : 'Ready: tap See it, then TV, on your phone'}
+        {command
+          ? `Now playing: ${command.title}`
+          : socketState === 'connected'
+            ? 'Ready: tap See it, then TV, on your phone'
+            : 'Connecting…'}
       </h1>
       {socketState === 'rejected' ? (
         <p role="alert" className="error">
