@@ -314,6 +314,8 @@ export async function nowLiveBurstBench(options: NowLiveOptions): Promise<string
       // Each round starts a broadcast and warm-ups post: the bench measures delivery, not limits.
       RATE_LIMIT_START_BROADCAST: '1000000/1s',
       RATE_LIMIT_POSTS: '1000000/1s',
+      // Every follower's socket comes from the bench's one client process, on one address.
+      WS_MAX_SOCKETS_PER_ADDRESS: '1000000',
       ...(options.fanoutMax !== undefined
         ? { FANOUT_MAX_FOLLOWERS: String(options.fanoutMax) }
         : {}),
