@@ -16,6 +16,11 @@ export function visibleToViewerSql(
   return RelationshipsRepository.visibleSql(ownerColumn, viewerParam, scope);
 }
 
+/** One (owner, viewer) pair as a set key. */
+function pairKey(ownerId: string, viewerId: string): string {
+  return `${ownerId}:${viewerId}`;
+}
+
 /** The rule in memory, for one push to many viewers: answered from one batch of lookups. */
 export class VisibilityMap {
   constructor(
@@ -26,7 +31,7 @@ export class VisibilityMap {
   isVisible(ownerId: string, viewerId: string | undefined): boolean {
     if (viewerId === ownerId) return true;
     if (!this.activeOwners.has(ownerId)) return false;
-    return !viewerId || !this.hidden.has(`${ownerId}:${viewerId}`);
+    return !viewerId || !this.hidden.has(pairKey(ownerId, viewerId));
   }
 }
 
@@ -117,15 +122,11 @@ export class RelationshipPolicy {
     scope: VisibilityScope = VisibilityScope.CONTENT,
   ): Promise<VisibilityMap> {
     const owners = [...new Set(ownerIds)];
-    const viewers = [...new Set(viewerIds)];
-    const [active, pairs] = await Promise.all([
+    const [active, hidden] = await Promise.all([
       this.accounts.findManyActive(owners),
-      viewers.length === 0 ? [] : this.relationships.hiddenPairs(owners, viewers, scope),
+      this.hiddenPairKeys(owners, viewerIds, scope),
     ]);
-    return new VisibilityMap(
-      new Set(active.keys()),
-      new Set(pairs.map((pair) => `${pair.ownerId}:${pair.viewerId}`)),
-    );
+    return new VisibilityMap(new Set(active.keys()), hidden);
   }
 
   /**
@@ -134,9 +135,8 @@ export class RelationshipPolicy {
    */
   async hiddenFromAmong(ownerId: string, viewerIds: string[]): Promise<Set<string>> {
     const others = viewerIds.filter((id) => id !== ownerId);
-    if (others.length === 0) return new Set();
-    const pairs = await this.relationships.hiddenPairs([ownerId], others, VisibilityScope.CONTENT);
-    return new Set(pairs.map((pair) => pair.viewerId));
+    const hidden = await this.hiddenPairKeys([ownerId], others, VisibilityScope.CONTENT);
+    return new Set(others.filter((viewerId) => hidden.has(pairKey(ownerId, viewerId))));
   }
 
   /** Inside a transaction: whether `blockerId` blocks `blockedId`. */
@@ -162,15 +162,26 @@ export class RelationshipPolicy {
     pushes: readonly { ownerId: string; viewerId: string; loaders: RequestLoaders }[],
   ): Promise<void> {
     if (pushes.length === 0) return;
-    const pairs = await this.relationships.hiddenPairs(
+    const blocked = await this.hiddenPairKeys(
       [...new Set(pushes.map((push) => push.ownerId))],
-      [...new Set(pushes.map((push) => push.viewerId))],
+      pushes.map((push) => push.viewerId),
       VisibilityScope.CONTENT,
     );
-    const blocked = new Set(pairs.map((pair) => `${pair.ownerId}:${pair.viewerId}`));
     for (const { ownerId, viewerId, loaders } of pushes) {
-      loaders.prime(this.blocksViewer, ownerId, blocked.has(`${ownerId}:${viewerId}`));
+      loaders.prime(this.blocksViewer, ownerId, blocked.has(pairKey(ownerId, viewerId)));
     }
+  }
+
+  /** The (owner, viewer) pairs a block or mute hides in `scope`, as `pairKey`s, in one lookup. */
+  private async hiddenPairKeys(
+    ownerIds: readonly string[],
+    viewerIds: readonly string[],
+    scope: VisibilityScope,
+  ): Promise<Set<string>> {
+    const viewers = [...new Set(viewerIds)];
+    if (ownerIds.length === 0 || viewers.length === 0) return new Set();
+    const pairs = await this.relationships.hiddenPairs(ownerIds, viewers, scope);
+    return new Set(pairs.map((pair) => pairKey(pair.ownerId, pair.viewerId)));
   }
 }
 
