@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { nowLiveBurstBench } from './now-live-burst';
+import { peersBench } from './peers';
 import { timelineReadBench } from './timeline-read';
 
 interface BenchOptions {
@@ -18,6 +19,7 @@ interface BenchOptions {
 const BENCHES: Record<string, (options: BenchOptions) => Promise<string>> = {
   timeline: timelineReadBench,
   'now-live': nowLiveBurstBench,
+  peers: peersBench,
 };
 
 function counts(list: string): number[] {

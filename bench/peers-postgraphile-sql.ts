@@ -1,0 +1,42 @@
+/**
+ * The PostGraphile peer's schema, `peers`, made in the bench database only: views over seeit's
+ * tables and one SQL function for the home page, with seeit's ordering and visibility rules
+ * (bench/peers-home-sql.ts). The viewer comes from the `jwt.claims.viewer_id` setting that the
+ * PostGraphile server sets per request (pgSettings) after checking the bearer token.
+ */
+import { homeRefsSql, itemVisibleSql } from './peers-home-sql';
+
+const VIEWER = "current_setting('jwt.claims.viewer_id')::bigint";
+
+export const POSTGRAPHILE_SCHEMA_SQL = `
+CREATE SCHEMA peers;
+
+CREATE VIEW peers.users AS SELECT id, handle, display_name FROM users;
+COMMENT ON VIEW peers.users IS E'@primaryKey id';
+
+CREATE VIEW peers.timeline_items AS
+  SELECT 'POST'::text AS kind, p.id AS item_id, p.author_id, p.text, p.created_at, p.likes_count,
+         NULL::text AS title, NULL::text AS status, NULL::timestamptz AS started_at
+  FROM posts p
+  UNION ALL
+  SELECT 'BROADCAST', b.id, b.broadcaster_id, NULL, NULL, NULL, b.title, b.status::text, b.started_at
+  FROM broadcasts b;
+COMMENT ON VIEW peers.timeline_items IS
+  E'@foreignKey (author_id) references peers.users (id)|@fieldName author';
+
+CREATE FUNCTION peers.timeline_items_viewer_has_liked(item peers.timeline_items) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+  SELECT CASE WHEN item.kind = 'POST' THEN EXISTS (
+    SELECT 1 FROM post_likes pl WHERE pl.user_id = ${VIEWER} AND pl.post_id = item.item_id) END
+$$;
+
+-- One more row than the page, so PostGraphile's first: page_size can tell there is a next page.
+CREATE FUNCTION peers.home_timeline(page_size int) RETURNS SETOF peers.timeline_items
+LANGUAGE sql STABLE AS $$
+  SELECT ti.*
+  FROM (${homeRefsSql(VIEWER, 'page_size + 1')}) r
+  JOIN peers.timeline_items ti ON ti.item_id = r.item_id
+  WHERE ${itemVisibleSql(VIEWER, 'r.author_id', "CASE WHEN ti.kind = 'BROADCAST' THEN ti.item_id END")}
+  ORDER BY r.sort_at DESC, r.item_id DESC
+$$;
+`;

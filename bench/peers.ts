@@ -1,0 +1,463 @@
+/**
+ * Home timeline reads against peers (issue 9, goal 1): `homeTimeline(first: 20)` over HTTP for
+ * one reader following 50, 1,000 and 5,000 accounts, answered by
+ *   - seeit: the real API (createApp), with the reader's bearer token;
+ *   - PostGraphile 4 over views and a SQL function in a `peers` schema of the same database;
+ *   - a bare Apollo Server 5 running the statements seeit runs, with DataLoaders;
+ *   - raw node-postgres: a bare http server, one SQL statement, the same JSON (the floor).
+ * Each contender runs in its own process (bench/peers-*-server.ts) on the same rows and a pool
+ * of the same size; the load comes from one more process (bench/peers-load.ts) over 8
+ * keep-alive connections. Before measuring, every contender must show the same page (ids,
+ * order, author handles) to each reader. Rounds interleave the contenders (A, B, C, D, A, ...);
+ * the report gives medians, the machine's load average beside each round, the ratios of seeit to
+ * each peer and the goals of issue 9 marked met or not met.
+ *
+ *   npm run bench -- peers [--seconds 3] [--rounds 3]
+ */
+import { ChildProcess, fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import jwt from 'jsonwebtoken';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { migrations } from '@app/migrations';
+import {
+  HOME_QUERY,
+  PageSummary,
+  POSTGRAPHILE_QUERY,
+  summarizePostGraphile,
+  summarizeSeeit,
+} from './peers-query';
+import { POSTGRAPHILE_SCHEMA_SQL } from './peers-postgraphile-sql';
+import {
+  LoadCommand,
+  LoadReply,
+  LoadResult,
+  ServerCommand,
+  ServerReply,
+  settingsEnv,
+  ServerSettings,
+} from './peers-protocol';
+import { seedPeers } from './peers-seed';
+import { BenchDatabase, percentile, Table } from './support';
+
+interface Options {
+  seconds: number;
+  rounds: number;
+}
+
+const FOLLOWEE_COUNTS = [50, 1_000, 5_000];
+const CONNECTIONS = 8;
+/** The same for every contender; 10 is seeit's default. */
+const POOL_SIZE = 10;
+
+type ContenderKey = 'seeit' | 'postgraphile' | 'apollo' | 'raw';
+
+interface Contender {
+  key: ContenderKey;
+  label: string;
+  script: string;
+  query: string;
+  summarize: (json: unknown) => PageSummary;
+}
+
+/** In the order each round runs them. */
+const CONTENDERS: Contender[] = [
+  {
+    key: 'seeit',
+    label: 'seeit',
+    script: 'peers-seeit-server.js',
+    query: HOME_QUERY,
+    summarize: summarizeSeeit,
+  },
+  {
+    key: 'postgraphile',
+    label: 'PostGraphile 4',
+    script: 'peers-postgraphile-server.js',
+    query: POSTGRAPHILE_QUERY,
+    summarize: summarizePostGraphile,
+  },
+  {
+    key: 'apollo',
+    label: 'bare Apollo 5',
+    script: 'peers-apollo-server.js',
+    query: HOME_QUERY,
+    summarize: summarizeSeeit,
+  },
+  {
+    key: 'raw',
+    label: 'raw node-postgres',
+    script: 'peers-raw-server.js',
+    query: HOME_QUERY,
+    summarize: summarizeSeeit,
+  },
+];
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A child process that answers one message at a time; stopped by closing its IPC channel. */
+class Child<Command, Reply extends { type: string }> {
+  private constructor(
+    readonly name: string,
+    private readonly child: ChildProcess,
+  ) {}
+
+  static start<C, R extends { type: string }>(
+    name: string,
+    script: string,
+    env: Record<string, string>,
+  ): Child<C, R> {
+    const child = fork(join(__dirname, script), [], {
+      env: { ...process.env, ...env, NODE_ENV: 'production' },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    return new Child<C, R>(name, child);
+  }
+
+  /** The next message, or an error if the process exits or is silent for `timeoutMs`. */
+  next<K extends Reply['type']>(
+    expect: K,
+    timeoutMs: number,
+  ): Promise<Extract<Reply, { type: K }>> {
+    return new Promise((resolve, reject) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.child.off('message', onMessage);
+        this.child.off('exit', onExit);
+      };
+      const onMessage = (reply: Reply) => {
+        done();
+        if (reply.type === expect) resolve(reply as Extract<Reply, { type: K }>);
+        else reject(new Error(`${this.name}: expected ${expect}, got ${JSON.stringify(reply)}`));
+      };
+      const onExit = (code: number | null) => {
+        done();
+        reject(new Error(`${this.name} exited (${code})`));
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`${this.name}: no ${expect} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.child.on('message', onMessage);
+      this.child.on('exit', onExit);
+    });
+  }
+
+  ask<K extends Reply['type']>(
+    command: Command,
+    expect: K,
+    timeoutMs: number,
+  ): Promise<Extract<Reply, { type: K }>> {
+    const reply = this.next(expect, timeoutMs);
+    this.child.send(command as object);
+    return reply;
+  }
+
+  /** Lets it close and exit on its own; kills it (by its pid) if it lingers. */
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    if (this.child.connected) this.child.disconnect();
+    await Promise.race([exited, sleep(10_000)]);
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      this.child.kill('SIGKILL');
+      await Promise.race([exited, sleep(5_000)]);
+    }
+  }
+}
+
+type Server = Child<ServerCommand, ServerReply>;
+
+interface Round {
+  result: LoadResult;
+  /** 1-minute load average just before and just after the round. */
+  loadBefore: number;
+  loadAfter: number;
+}
+
+async function migrate(url: string): Promise<void> {
+  const db = new DataSource({
+    type: 'postgres',
+    url,
+    migrations,
+    migrationsTransactionMode: 'each',
+  });
+  await db.initialize();
+  try {
+    await db.runMigrations();
+  } finally {
+    await db.destroy();
+  }
+}
+
+async function createPeersSchema(url: string): Promise<void> {
+  const db = new Client({ connectionString: url });
+  await db.connect();
+  try {
+    await db.query(POSTGRAPHILE_SCHEMA_SQL);
+  } finally {
+    await db.end();
+  }
+}
+
+async function ask(url: string, contender: Contender, token: string): Promise<unknown> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query: contender.query }),
+  });
+  const text = await response.text();
+  if (response.status !== 200) {
+    throw new Error(`${contender.label} answered ${response.status}: ${text.slice(0, 500)}`);
+  }
+  return JSON.parse(text);
+}
+
+/** Fails loudly unless every contender shows the same page as seeit. */
+async function checkSamePages(
+  urls: Map<ContenderKey, string>,
+  tokens: Map<number, string>,
+): Promise<string[]> {
+  const lines: string[] = [];
+  for (const [count, token] of tokens) {
+    const pages = new Map<ContenderKey, PageSummary>();
+    for (const contender of CONTENDERS) {
+      const json = await ask(urls.get(contender.key)!, contender, token);
+      try {
+        pages.set(contender.key, contender.summarize(json));
+      } catch (error) {
+        throw new Error(`${contender.label} at ${count} followees: ${(error as Error).message}`);
+      }
+    }
+    const expected = pages.get('seeit')!;
+    if (expected.items.length === 0) throw new Error(`seeit's page at ${count} is empty`);
+    for (const [key, page] of pages) {
+      if (
+        page.items.join() !== expected.items.join() ||
+        page.hasNextPage !== expected.hasNextPage
+      ) {
+        throw new Error(
+          [
+            `The contenders disagree at ${count} followees; the comparison would be meaningless.`,
+            `seeit: ${expected.items.join(' ')} (next: ${expected.hasNextPage})`,
+            `${key}: ${page.items.join(' ')} (next: ${page.hasNextPage})`,
+          ].join('\n'),
+        );
+      }
+    }
+    const kinds = (kind: string) => expected.items.filter((item) => item.startsWith(kind)).length;
+    lines.push(
+      `${count} followees: all four show the same ${expected.items.length} items (${kinds('POST')} posts, ${kinds('BROADCAST')} broadcasts), hasNextPage ${expected.hasNextPage}`,
+    );
+  }
+  return lines;
+}
+
+const oneLine = (sql: string) => sql.replace(/\s+/g, ' ').trim();
+
+/** The statements of one home page per contender, and whether the bare Apollo peer's match. */
+async function statementReport(
+  servers: Map<ContenderKey, Server>,
+  urls: Map<ContenderKey, string>,
+  token: string,
+): Promise<string[]> {
+  const recorded = new Map<ContenderKey, string[] | null>();
+  for (const contender of CONTENDERS) {
+    const server = servers.get(contender.key)!;
+    await server.ask({ type: 'record' }, 'recording', 10_000);
+    await ask(urls.get(contender.key)!, contender, token);
+    const { statements } = await server.ask({ type: 'recorded' }, 'statements', 10_000);
+    recorded.set(contender.key, statements);
+  }
+  const lines = CONTENDERS.map((contender) => {
+    const statements = recorded.get(contender.key);
+    return `- ${contender.label}: ${statements ? statements.length : 'not recorded'} statements${
+      statements ? `: ${statements.map((s) => oneLine(s).slice(0, 60)).join(' | ')}` : ''
+    }`;
+  });
+  const seeit = (recorded.get('seeit') ?? []).map(oneLine).sort();
+  const apollo = (recorded.get('apollo') ?? []).map(oneLine).sort();
+  if (seeit.join('\n') === apollo.join('\n')) {
+    lines.push('- The bare Apollo peer ran the same statement texts as seeit.');
+  } else {
+    const missing = seeit.filter((s) => !apollo.includes(s));
+    const extra = apollo.filter((s) => !seeit.includes(s));
+    lines.push(
+      `- OUT OF SYNC: the bare Apollo peer's statements differ from seeit's (${seeit.length} vs ${apollo.length}); copy seeit's into bench/peers-apollo-statements.ts and its resolvers.`,
+      ...missing.map((s) => `  - only seeit: ${s.slice(0, 160)}`),
+      ...extra.map((s) => `  - only Apollo: ${s.slice(0, 160)}`),
+    );
+  }
+  return lines;
+}
+
+const median = (values: number[]) => percentile(values, 50);
+const fixed = (value: number, digits = 1) => value.toFixed(digits);
+
+function report(
+  results: Map<number, Map<ContenderKey, Round[]>>,
+  options: Options,
+  checks: string[],
+  statements: string[],
+): string {
+  const table = new Table([
+    'followees',
+    'contender',
+    'req/s',
+    'p50 ms',
+    'p99 ms',
+    'failed',
+    'load avg (1 min) before / after each round',
+  ]);
+  const ratios = new Table([
+    'followees',
+    'seeit req/s',
+    'seeit / PostGraphile',
+    'seeit / bare Apollo',
+    'seeit / raw',
+  ]);
+  const ratio = new Map<number, Record<Exclude<ContenderKey, 'seeit'>, number>>();
+  for (const [count, byContender] of results) {
+    const perSecond = (key: ContenderKey) =>
+      median(byContender.get(key)!.map((round) => round.result.perSecond));
+    for (const contender of CONTENDERS) {
+      const rounds = byContender.get(contender.key)!;
+      table.row([
+        String(count),
+        contender.label,
+        fixed(perSecond(contender.key), 0),
+        fixed(median(rounds.map((r) => r.result.p50))),
+        fixed(median(rounds.map((r) => r.result.p99))),
+        String(rounds.reduce((sum, r) => sum + r.result.errors, 0)),
+        rounds.map((r) => `${fixed(r.loadBefore, 2)} / ${fixed(r.loadAfter, 2)}`).join(', '),
+      ]);
+    }
+    const seeit = perSecond('seeit');
+    const against = {
+      postgraphile: seeit / perSecond('postgraphile'),
+      apollo: seeit / perSecond('apollo'),
+      raw: seeit / perSecond('raw'),
+    };
+    ratio.set(count, against);
+    ratios.row([
+      String(count),
+      fixed(seeit, 0),
+      `${fixed(against.postgraphile, 2)}x`,
+      `${fixed(against.apollo, 2)}x`,
+      `${fixed(against.raw, 2)}x`,
+    ]);
+  }
+  const sizes = [...ratio.keys()];
+  const all = (key: Exclude<ContenderKey, 'seeit'>) => sizes.map((size) => ratio.get(size)![key]);
+  const mark = (met: boolean) => (met ? 'met' : 'NOT met');
+  const floorGoal = (key: Exclude<ContenderKey, 'seeit'>, label: string, goal: number) => {
+    const values = all(key);
+    return `- seeit >= ${goal.toFixed(1)}x ${label} at every size: ${mark(values.every((v) => v >= goal))} (${values.map((v) => `${fixed(v, 2)}x`).join(', ')})`;
+  };
+  const smallest = Math.min(...sizes);
+  const largest = Math.max(...sizes);
+  const drift = (['postgraphile', 'apollo', 'raw'] as const).map((key) => {
+    const change = ratio.get(largest)![key] / ratio.get(smallest)![key] - 1;
+    return { key, change };
+  });
+  return [
+    `Home timeline read against peers: homeTimeline(first: 20) over HTTP, ${CONNECTIONS} keep-alive connections from a separate load process, each contender in its own process with a pool of ${POOL_SIZE}; medians of ${options.rounds} interleaved rounds of ${options.seconds} s per size. Machine: ${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, node ${process.version}.`,
+    '',
+    table.render(),
+    '',
+    ratios.render(),
+    '',
+    'Goals (issue 9, goal 1):',
+    floorGoal('postgraphile', 'PostGraphile', 1.2),
+    floorGoal('apollo', 'bare Apollo', 1.0),
+    floorGoal('raw', 'raw node-postgres', 0.6),
+    `- ratio at ${largest} within 15 % of the one at ${smallest}: ${mark(drift.every((d) => Math.abs(d.change) <= 0.15))} (${drift.map((d) => `${d.key} ${d.change >= 0 ? '+' : ''}${fixed(d.change * 100, 0)} %`).join(', ')})`,
+    '',
+    'Same pages:',
+    ...checks.map((line) => `- ${line}`),
+    '',
+    `SQL statements for one home page at ${largest} followees:`,
+    ...statements,
+  ].join('\n');
+}
+
+export async function peersBench(options: Options): Promise<string> {
+  if (!(options.seconds > 0) || !(options.rounds >= 1)) {
+    throw new Error('--seconds and --rounds must be positive');
+  }
+  const database = await BenchDatabase.create(`seeit_bench_${randomBytes(4).toString('hex')}`);
+  const servers = new Map<ContenderKey, Server>();
+  let loader: Child<LoadCommand, LoadReply> | undefined;
+  try {
+    await migrate(database.url);
+    console.log(`Seeding readers of ${FOLLOWEE_COUNTS.join(', ')} followees...`);
+    const readers = await seedPeers(database.url, FOLLOWEE_COUNTS);
+    await createPeersSchema(database.url);
+    const settings: ServerSettings = {
+      databaseUrl: database.url,
+      jwtSecret: randomBytes(32).toString('hex'),
+      poolSize: POOL_SIZE,
+    };
+    const urls = new Map<ContenderKey, string>();
+    for (const contender of CONTENDERS) {
+      const server: Server = Child.start(contender.label, contender.script, settingsEnv(settings));
+      servers.set(contender.key, server);
+      const { port } = await server.next('listening', 120_000);
+      urls.set(contender.key, `http://127.0.0.1:${port}/graphql`);
+    }
+    loader = Child.start<LoadCommand, LoadReply>('load process', 'peers-load.js', {});
+    // seeit's own token: HS256 over the user id, with an expiry (AuthService.issueToken).
+    const tokens = new Map(
+      [...readers].map(([count, id]) => [
+        count,
+        jwt.sign({ sub: id }, settings.jwtSecret, { algorithm: 'HS256', expiresIn: '1h' }),
+      ]),
+    );
+    const checks = await checkSamePages(urls, tokens);
+    checks.forEach((line) => console.log(line));
+    const statements = await statementReport(
+      servers,
+      urls,
+      tokens.get(Math.max(...FOLLOWEE_COUNTS))!,
+    );
+
+    const run = async (contender: Contender, token: string, seconds: number) => {
+      const reply = await loader!.ask(
+        {
+          type: 'load',
+          url: urls.get(contender.key)!,
+          body: JSON.stringify({ query: contender.query }),
+          token,
+          seconds,
+          connections: CONNECTIONS,
+        },
+        'loaded',
+        seconds * 1000 + 60_000,
+      );
+      return reply;
+    };
+    const results = new Map<number, Map<ContenderKey, Round[]>>();
+    for (const [count, token] of tokens) {
+      const byContender = new Map<ContenderKey, Round[]>(CONTENDERS.map((c) => [c.key, []]));
+      results.set(count, byContender);
+      // Uncounted: warms each server's caches and JIT at this size.
+      for (const contender of CONTENDERS) await run(contender, token, 1);
+      for (let round = 0; round < options.rounds; round += 1) {
+        for (const contender of CONTENDERS) {
+          const loadBefore = loadavg()[0];
+          const result = await run(contender, token, options.seconds);
+          byContender.get(contender.key)!.push({ result, loadBefore, loadAfter: loadavg()[0] });
+          console.log(
+            `${count} followees, round ${round + 1}, ${contender.label}: ${fixed(result.perSecond, 0)} req/s, p50 ${fixed(result.p50)} ms, p99 ${fixed(result.p99)} ms${result.errors ? `, ${result.errors} FAILED` : ''} (load ${fixed(loadBefore, 2)})`,
+          );
+        }
+      }
+    }
+    return report(results, options, checks, statements);
+  } finally {
+    await loader?.stop();
+    for (const server of servers.values()) await server.stop();
+    await database.drop();
+  }
+}
