@@ -14,12 +14,16 @@ CREATE SCHEMA peers;
 CREATE VIEW peers.users AS SELECT id, handle, display_name FROM users;
 COMMENT ON VIEW peers.users IS E'@primaryKey id';
 
+-- The same column types in both branches (no coercion), so PostgreSQL can push a lookup by
+-- item_id into each of them.
 CREATE VIEW peers.timeline_items AS
-  SELECT 'POST'::text AS kind, p.id AS item_id, p.author_id, p.text, p.created_at, p.likes_count,
+  SELECT 'POST'::text AS kind, p.id AS item_id, p.author_id, p.text::text AS text,
+         p.created_at::timestamptz AS created_at, p.likes_count::int AS likes_count,
          NULL::text AS title, NULL::text AS status, NULL::timestamptz AS started_at
   FROM posts p
   UNION ALL
-  SELECT 'BROADCAST', b.id, b.broadcaster_id, NULL, NULL, NULL, b.title, b.status::text, b.started_at
+  SELECT 'BROADCAST'::text, b.id, b.broadcaster_id, NULL::text, NULL::timestamptz, NULL::int,
+         b.title::text, b.status::text, b.started_at::timestamptz
   FROM broadcasts b;
 COMMENT ON VIEW peers.timeline_items IS
   E'@foreignKey (author_id) references peers.users (id)|@fieldName author';
@@ -35,8 +39,8 @@ CREATE FUNCTION peers.home_timeline(page_size int) RETURNS SETOF peers.timeline_
 LANGUAGE sql STABLE AS $$
   SELECT ti.*
   FROM (${homeRefsSql(VIEWER, 'page_size + 1')}) r
-  JOIN peers.timeline_items ti ON ti.item_id = r.item_id
-  WHERE ${itemVisibleSql(VIEWER, 'r.author_id', "CASE WHEN ti.kind = 'BROADCAST' THEN ti.item_id END")}
+  CROSS JOIN LATERAL (SELECT * FROM peers.timeline_items WHERE item_id = r.item_id) ti
+  WHERE ${itemVisibleSql(VIEWER, 'r.author_id', "CASE WHEN r.item_kind = 'BROADCAST' THEN r.item_id END")}
   ORDER BY r.sort_at DESC, r.item_id DESC
 $$;
 `;

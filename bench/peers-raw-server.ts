@@ -83,7 +83,12 @@ async function main(): Promise<void> {
       .then(async () => {
         if (!viewer) return answer(401, { errors: [{ message: 'not signed in' }] });
         // One more row than the page says whether there is a next page, as in seeit.
-        const { rows } = await pool.query<Row>(HOME, [viewer, PAGE_SIZE + 1]);
+        // A named statement: each connection plans it once, as a floor should.
+        const { rows } = await pool.query<Row>({
+          name: 'peers-home',
+          text: HOME,
+          values: [viewer, PAGE_SIZE + 1],
+        });
         answer(200, {
           data: {
             homeTimeline: {
