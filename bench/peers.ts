@@ -270,11 +270,13 @@ async function statementReport(
     const { statements } = await server.ask({ type: 'recorded' }, 'statements', 10_000);
     recorded.set(contender.key, statements);
   }
-  const lines = CONTENDERS.map((contender) => {
+  const lines = CONTENDERS.flatMap((contender) => {
     const statements = recorded.get(contender.key);
-    return `- ${contender.label}: ${statements ? statements.length : 'not recorded'} statements${
-      statements ? `: ${statements.map((s) => oneLine(s).slice(0, 60)).join(' | ')}` : ''
-    }`;
+    if (!statements) return [`- ${contender.label}: not recorded`];
+    return [
+      `- ${contender.label}: ${statements.length}`,
+      ...statements.map((statement) => `  - ${oneLine(statement).slice(0, 90)}`),
+    ];
   });
   const seeit = (recorded.get('seeit') ?? []).map(oneLine).sort();
   const apollo = (recorded.get('apollo') ?? []).map(oneLine).sort();
