@@ -10,7 +10,8 @@ import { GraphQLError } from 'graphql';
 import { Pool } from 'pg';
 import { toGlobalId } from '@app/common';
 import { BearerCheck } from './peers-auth';
-import { recordingPool, serveParent, settingsFromEnv } from './peers-protocol';
+import { settingsFromEnv } from './peers-protocol';
+import { recordingPool, serveParent } from './peers-server-support';
 import { BANS, BLOCKERS, BROADCASTS, HOME, LIKES, POSTS, USERS } from './peers-apollo-statements';
 
 const TYPE_DEFS = `#graphql

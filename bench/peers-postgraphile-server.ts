@@ -8,7 +8,8 @@ import './peers-postgraphile-modules';
 import { createServer, IncomingMessage } from 'node:http';
 import { postgraphile } from 'postgraphile';
 import { BearerCheck } from './peers-auth';
-import { recordingPool, serveParent, settingsFromEnv } from './peers-protocol';
+import { settingsFromEnv } from './peers-protocol';
+import { recordingPool, serveParent } from './peers-server-support';
 
 type ViewerRequest = IncomingMessage & { viewerId?: string };
 

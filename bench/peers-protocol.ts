@@ -1,5 +1,4 @@
 /** Messages between the peers bench (bench/peers.ts) and its server and load processes. */
-import { Pool, PoolClient } from 'pg';
 
 /** What every contender's server process is started with (as PEERS_* environment variables). */
 export interface ServerSettings {
@@ -9,7 +8,7 @@ export interface ServerSettings {
 }
 
 export type ServerCommand =
-  /** Start recording the SQL statements the server sends (where it can tell). */
+  /** Start recording the SQL statements the server sends. */
   | { type: 'record' }
   /** Stop recording and reply with what was recorded. */
   | { type: 'recorded' };
@@ -17,8 +16,7 @@ export type ServerCommand =
 export type ServerReply =
   | { type: 'listening'; port: number }
   | { type: 'recording' }
-  /** `null`: this contender cannot list its statements. */
-  | { type: 'statements'; statements: string[] | null };
+  | { type: 'statements'; statements: string[] };
 
 export interface LoadCommand {
   type: 'load';
@@ -65,73 +63,5 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): ServerSet
     databaseUrl: read(ENV.databaseUrl),
     jwtSecret: read(ENV.jwtSecret),
     poolSize: Number(read(ENV.poolSize)),
-  };
-}
-
-/** What a server can tell about the SQL it sends: `stop` returns null when it cannot. */
-export interface StatementRecorder {
-  start(): void;
-  stop(): string[] | null;
-}
-
-/** Announces the port, answers the parent over IPC, and exits when the parent goes away. */
-export function serveParent(
-  port: number,
-  recorder: StatementRecorder,
-  close: () => Promise<void>,
-): void {
-  const send = (reply: ServerReply) => process.send?.(reply);
-  process.on('message', (command: ServerCommand) => {
-    if (command.type === 'record') {
-      recorder.start();
-      send({ type: 'recording' });
-    } else {
-      send({ type: 'statements', statements: recorder.stop() });
-    }
-  });
-  process.on('disconnect', () => {
-    close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  });
-  send({ type: 'listening', port });
-}
-
-/**
- * A node-postgres pool that records the text of every statement its clients send while
- * recording: for the peers that talk to pg directly.
- */
-export function recordingPool(settings: ServerSettings): {
-  pool: Pool;
-  recorder: StatementRecorder;
-} {
-  const pool = new Pool({ connectionString: settings.databaseUrl, max: settings.poolSize });
-  const statements: string[] = [];
-  let recording = false;
-  pool.on('connect', (client: PoolClient) => {
-    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-    (client as { query: unknown }).query = (...args: unknown[]) => {
-      if (recording) {
-        const [first] = args;
-        statements.push(
-          typeof first === 'string' ? first : String((first as { text?: string }).text),
-        );
-      }
-      return query(...args);
-    };
-  });
-  return {
-    pool,
-    recorder: {
-      start: () => {
-        statements.length = 0;
-        recording = true;
-      },
-      stop: () => {
-        recording = false;
-        return [...statements];
-      },
-    },
   };
 }

@@ -8,7 +8,8 @@ import { toGlobalId } from '@app/common';
 import { BearerCheck } from './peers-auth';
 import { homeRefsSql, itemVisibleSql } from './peers-home-sql';
 import { PAGE_SIZE } from './peers-query';
-import { recordingPool, serveParent, settingsFromEnv } from './peers-protocol';
+import { settingsFromEnv } from './peers-protocol';
+import { recordingPool, serveParent } from './peers-server-support';
 
 interface Row {
   item_kind: 'POST' | 'BROADCAST';

@@ -11,7 +11,8 @@ import { QueryRunner } from 'typeorm';
 import { loadConfig } from '@app/config';
 import { QueryCounter } from '@app/database';
 import { createApp } from '../apps/api/src/create-app';
-import { serveParent, settingsFromEnv } from './peers-protocol';
+import { settingsFromEnv } from './peers-protocol';
+import { serveParent } from './peers-server-support';
 
 /** Records only between `record` and `recorded`, so a long run does not pile statements up. */
 class RecordingCounter extends QueryCounter {

@@ -262,7 +262,7 @@ async function statementReport(
   urls: Map<ContenderKey, string>,
   token: string,
 ): Promise<string[]> {
-  const recorded = new Map<ContenderKey, string[] | null>();
+  const recorded = new Map<ContenderKey, string[]>();
   for (const contender of CONTENDERS) {
     const server = servers.get(contender.key)!;
     await server.ask({ type: 'record' }, 'recording', 10_000);
@@ -271,15 +271,14 @@ async function statementReport(
     recorded.set(contender.key, statements);
   }
   const lines = CONTENDERS.flatMap((contender) => {
-    const statements = recorded.get(contender.key);
-    if (!statements) return [`- ${contender.label}: not recorded`];
+    const statements = recorded.get(contender.key)!;
     return [
       `- ${contender.label}: ${statements.length}`,
       ...statements.map((statement) => `  - ${oneLine(statement).slice(0, 90)}`),
     ];
   });
-  const seeit = (recorded.get('seeit') ?? []).map(oneLine).sort();
-  const apollo = (recorded.get('apollo') ?? []).map(oneLine).sort();
+  const seeit = recorded.get('seeit')!.map(oneLine).sort();
+  const apollo = recorded.get('apollo')!.map(oneLine).sort();
   if (seeit.join('\n') === apollo.join('\n')) {
     lines.push('- The bare Apollo peer ran the same statement texts as seeit.');
   } else {
