@@ -2,13 +2,13 @@
  * The rows every contender of the peers bench reads: authors with posts and ended broadcasts,
  * and one reader per followee count whose home timeline (timeline_entries, as fan-out on write
  * stored it) holds their followees' items. Some followees are suspended and some muted by the
- * reader, so the visibility rules take items out of every page; some posts are liked by the
+ * reader, so the visibility rules have items to leave out; a third of the posts are liked by the
  * reader, so the per-viewer field differs from item to item.
  */
 import { Client } from 'pg';
 
 /** Authors; the largest followee count must not exceed it. */
-export const AUTHORS = 5_000;
+const AUTHORS = 5_000;
 const POSTS_PER_AUTHOR = 16;
 const BROADCASTS_PER_AUTHOR = 4;
 
