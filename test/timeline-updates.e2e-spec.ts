@@ -175,14 +175,13 @@ describe('timelineUpdates', () => {
     await resumed.close();
   });
 
-  it('answers RESYNC for a cursor beyond the newest row (one from before a restore)', async () => {
+  it('answers RESYNC for a cursor beyond the newest transaction (one from before a restore)', async () => {
     const [reader, writer] = [await t.signUp(), await t.signUp()];
     await follow(t, reader, writer);
-    const [{ head }] = await t.sql<{ head: string }>(
-      `SELECT GREATEST((SELECT COALESCE(max(id), 0) FROM timeline_updates), purged_through) AS head
-       FROM timeline_update_horizon`,
+    const [{ next }] = await t.sql<{ next: string }>(
+      'SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS next',
     );
-    const future = encodeCursor([(BigInt(head) + 1000n).toString()]);
+    const future = encodeCursor([(BigInt(next) + 1000n).toString(), '1']);
     const sub = await t.subscribe<{ timelineUpdates: Update }>(
       UPDATES,
       { after: future },
@@ -190,14 +189,37 @@ describe('timelineUpdates', () => {
     );
     const resync = (await sub.nextData()).timelineUpdates;
     expect(resync.kind).toBe('RESYNC');
-    expect(resync.cursor).toBe(encodeCursor([head]));
-    // The rows written next have ids below the stale cursor, and still arrive.
+    // The rows written next are of transactions before the stale cursor's, and still arrive.
     await post(t, writer, 'below the stale cursor');
     expect((await sub.nextData()).timelineUpdates).toMatchObject({
       kind: 'ADDED',
       item: { text: 'below the stale cursor' },
     });
     await sub.close();
+  });
+
+  it('answers RESYNC for a plain row id cursor, and its cursor resumes', async () => {
+    const [reader, writer] = [await t.signUp(), await t.signUp()];
+    await follow(t, reader, writer);
+    const plain = await t.subscribe<{ timelineUpdates: Update }>(
+      UPDATES,
+      { after: encodeCursor(['12']) },
+      reader.token,
+    );
+    const resync = (await plain.nextData()).timelineUpdates;
+    expect(resync).toMatchObject({ kind: 'RESYNC', item: null });
+    await plain.close();
+    await post(t, writer, 'after the resync');
+    const resumed = await t.subscribe<{ timelineUpdates: Update }>(
+      UPDATES,
+      { after: resync.cursor },
+      reader.token,
+    );
+    expect((await resumed.nextData()).timelineUpdates).toMatchObject({
+      kind: 'ADDED',
+      item: { text: 'after the resync' },
+    });
+    await resumed.close();
   });
 
   it('refuses a garbage cursor, a missing token and a forged one', async () => {
