@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { nowLiveBurstBench } from './now-live-burst';
 import { timelineReadBench } from './timeline-read';
+import { writesBench } from './writes';
 
 interface BenchOptions {
   seconds: number;
@@ -18,6 +19,7 @@ interface BenchOptions {
 const BENCHES: Record<string, (options: BenchOptions) => Promise<string>> = {
   timeline: timelineReadBench,
   'now-live': nowLiveBurstBench,
+  writes: writesBench,
 };
 
 function counts(list: string): number[] {
