@@ -4,7 +4,10 @@
  * log rows on 8 connections; and one author alone, for the single-writer p99. Interleaved rounds,
  * medians, the machine's load beside each round.
  *
- *   npm run bench -- writes [--seconds 3] [--rounds 3]
+ *   npm run bench -- writes [--seconds 3] [--rounds 3] [--profile]
+ *
+ * `--profile` adds one uncounted 8-author run under V8's CPU profiler (this process, i.e. the
+ * server), writes it to .data/writes.cpuprofile and summarizes self time in the report.
  *
  * The API runs in this process; the load (HTTP clients and the raw peer's connections) in a child
  * process running this file, so neither shares the server's event loop.
@@ -19,12 +22,15 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { AuthService } from '@app/accounts';
 import { loadConfig, RATE_LIMITS } from '@app/config';
+import { QueryCounter } from '@app/database';
 import { createApp } from '../apps/api/src/create-app';
+import { profile } from './cpu-profile';
 import { BenchDatabase, percentile, Table } from './support';
 
 interface Options {
   seconds: number;
   rounds: number;
+  profile: boolean;
 }
 
 const AUTHORS = 8;
@@ -214,7 +220,8 @@ export async function writesBench(options: Options): Promise<string> {
       // The bench measures writes, not limits.
       ...Object.fromEntries(Object.values(RATE_LIMITS).map(({ env }) => [env, '1000000/1s'])),
     });
-    app = await createApp(config, { url: database.url });
+    const queries = new QueryCounter();
+    app = await createApp(config, { url: database.url, logger: queries });
     await app.listen(0, '127.0.0.1');
     const port = (app.getHttpServer().address() as { port: number }).port;
     const url = `http://127.0.0.1:${port}/graphql`;
@@ -225,6 +232,13 @@ export async function writesBench(options: Options): Promise<string> {
     // Warm-up: plans, pools and JIT on both sides, uncounted.
     await process_.run({ kind: 'api', url, tokens, seconds: 1 });
     await process_.run({ kind: 'raw', databaseUrl: database.url, authorIds: ids, seconds: 1 });
+
+    // One post alone, its statements listed: what a post costs in round trips.
+    queries.reset();
+    await apiLoad({ kind: 'api', url, tokens: tokens.slice(0, 1), seconds: 0.001 });
+    const statements = queries.statements.map(
+      (statement) => `    ${statement.replace(/\s+/g, ' ').trim().slice(0, 110)}`,
+    );
 
     const runs = { raw: [] as Run[], many: [] as Run[], one: [] as Run[] };
     const rounds = new Table([
@@ -290,12 +304,25 @@ export async function writesBench(options: Options): Promise<string> {
       '≤ 2×',
       tail <= 2 ? 'met' : 'not met',
     ]);
+    let profiled = '';
+    if (options.profile) {
+      const file = join(process.cwd(), '.data', 'writes.cpuprofile');
+      const { summary } = await profile(
+        () => process_.run({ kind: 'api', url, tokens, seconds: options.seconds }),
+        file,
+      );
+      profiled = `\nServer CPU profile of one more 8-author run (${file}):\n${summary}`;
+    }
     return [
       `Concurrent writers: ${AUTHORS} authors x ${FOLLOWERS_EACH} distinct followers, ${options.rounds} interleaved rounds of ${options.seconds} s each (1-minute load average beside each run; ${2 * (FOLLOWERS_EACH + 1)} rows per post on both sides: a timeline entry and a log row for the author and each follower)`,
       '',
       rounds.render(),
       '',
       goals.render(),
+      '',
+      `Statements of one createPost (${statements.length}):`,
+      ...statements,
+      profiled,
     ].join('\n');
   } finally {
     load?.stop();
