@@ -98,36 +98,38 @@ FROM
 -- TimelineUpdatesRepository.readAfter
 -- params: [{"xid":"900","id":"100"},["1","2"],["3"],500]
 WITH
-  h AS (
+  owners AS MATERIALIZED (
     SELECT
-      pg_snapshot_xmin(pg_current_snapshot()) AS horizon
-  ),
-  waiting AS (
-    SELECT
-      EXISTS (
-        SELECT
-          1
-        FROM
-          timeline_updates,
-          h
-        WHERE
-          xid >= h.horizon
-          AND (
-            owner_id = ANY ($3::bigint[])
-            OR (
-              owner_id IS NULL
-              AND author_id = ANY ($4::bigint[])
-            )
-          )
-      ) AS pending
+      unnest($3::bigint[]) AS owner_id
   )
 SELECT
-  h.horizon::text AS horizon,
-  waiting.pending,
+  pg_snapshot_xmin(pg_current_snapshot())::text AS horizon,
+  EXISTS (
+    SELECT
+      1
+    FROM
+      timeline_updates
+    WHERE
+      xid >= pg_snapshot_xmin(pg_current_snapshot())
+      AND (
+        owner_id IN (
+          SELECT
+            owner_id
+          FROM
+            owners
+        )
+        OR (
+          owner_id IS NULL
+          AND author_id = ANY ($4::bigint[])
+        )
+      )
+  ) AS pending,
   r.*
 FROM
-  h
-  CROSS JOIN waiting
+  (
+    SELECT
+      1
+  ) AS one
   LEFT JOIN LATERAL (
     SELECT
       xid,
@@ -138,17 +140,38 @@ FROM
       item_kind,
       item_id
     FROM
-      timeline_updates
-    WHERE
-      (xid, id) > ($1::xid8, $2::bigint)
-      AND xid < h.horizon
-      AND (
-        owner_id = ANY ($3::bigint[])
-        OR (
+      (
+        SELECT
+          xid,
+          id,
+          owner_id,
+          author_id,
+          kind,
+          item_kind,
+          item_id
+        FROM
+          timeline_updates
+          JOIN owners USING (owner_id)
+        WHERE
+          (xid, id) > ($1::xid8, $2::bigint)
+          AND xid < pg_snapshot_xmin(pg_current_snapshot())
+        UNION ALL
+        SELECT
+          xid,
+          id,
+          owner_id,
+          author_id,
+          kind,
+          item_kind,
+          item_id
+        FROM
+          timeline_updates
+        WHERE
           owner_id IS NULL
           AND author_id = ANY ($4::bigint[])
-        )
-      )
+          AND (xid, id) > ($1::xid8, $2::bigint)
+          AND xid < pg_snapshot_xmin(pg_current_snapshot())
+      ) AS unread
     ORDER BY
       xid,
       id
