@@ -7,12 +7,21 @@ INSERT INTO
   timeline_updates (owner_id, author_id, kind, item_kind, item_id)
 SELECT
   o,
+  $2::bigint,
+  $3::timeline_update_kind,
+  $4::timeline_item_kind,
+  $5::bigint
+FROM
+  unnest($1::bigint[]) AS o
+UNION ALL
+SELECT
+  NULL,
   $2,
   $3,
   $4,
   $5
-FROM
-  unnest($1::bigint[]) AS o;
+WHERE
+  $6::boolean;
 
 -- TimelineUpdatesRepository.append
 -- params: ["NOW_LIVE",{"kind":"BROADCAST","itemId":"43","authorId":"1"},["1"],true]
@@ -20,17 +29,21 @@ INSERT INTO
   timeline_updates (owner_id, author_id, kind, item_kind, item_id)
 SELECT
   o,
+  $2::bigint,
+  $3::timeline_update_kind,
+  $4::timeline_item_kind,
+  $5::bigint
+FROM
+  unnest($1::bigint[]) AS o
+UNION ALL
+SELECT
+  NULL,
   $2,
   $3,
   $4,
   $5
-FROM
-  unnest($1::bigint[]) AS o;
-
-INSERT INTO
-  timeline_updates (owner_id, author_id, kind, item_kind, item_id)
-VALUES
-  (NULL, $1, $2, $3, $4);
+WHERE
+  $6::boolean;
 
 -- TimelineUpdatesRepository.bounds
 -- params: []

@@ -116,16 +116,12 @@ export class TimelineUpdatesRepository {
   ): Promise<void> {
     await db.query(
       `INSERT INTO timeline_updates (owner_id, author_id, kind, item_kind, item_id)
-       SELECT o, $2, $3, $4, $5 FROM unnest($1::bigint[]) AS o`,
-      [owners, item.authorId, kind, item.kind, item.itemId],
+       SELECT o, $2::bigint, $3::timeline_update_kind, $4::timeline_item_kind, $5::bigint
+       FROM unnest($1::bigint[]) AS o
+       UNION ALL
+       SELECT NULL, $2, $3, $4, $5 WHERE $6::boolean`,
+      [owners, item.authorId, kind, item.kind, item.itemId, forFollowersOfAuthor],
     );
-    if (forFollowersOfAuthor) {
-      await db.query(
-        `INSERT INTO timeline_updates (owner_id, author_id, kind, item_kind, item_id)
-         VALUES (NULL, $1, $2, $3, $4)`,
-        [item.authorId, kind, item.kind, item.itemId],
-      );
-    }
   }
 
   /** The log's head (this statement's snapshot) and purge horizon. */
