@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { nowLiveBurstBench } from './now-live-burst';
 import { peersBench } from './peers';
 import { timelineReadBench } from './timeline-read';
+import { writesBench } from './writes';
 
 interface BenchOptions {
   seconds: number;
@@ -20,6 +21,7 @@ const BENCHES: Record<string, (options: BenchOptions) => Promise<string>> = {
   timeline: timelineReadBench,
   'now-live': nowLiveBurstBench,
   peers: peersBench,
+  writes: writesBench,
 };
 
 function counts(list: string): number[] {

@@ -9,6 +9,7 @@ import { AdminBootstrapGrants1763700000007 } from './1763700000007-admin-bootstr
 import { MediaPendingEnds1763700000009 } from './1763700000009-media-pending-ends';
 import { Replays1796090000000 } from './1796090000000-replays';
 import { ScreenPairingCodes1796100000000 } from './1796100000000-screen-pairing-codes';
+import { TimelineLogPositions1796120000000 } from './1796120000000-timeline-log-positions';
 
 /** Every migration, in order. The service runs pending ones at start. */
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   MediaPendingEnds1763700000009,
   Replays1796090000000,
   ScreenPairingCodes1796100000000,
+  TimelineLogPositions1796120000000,
 ];

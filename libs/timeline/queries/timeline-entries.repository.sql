@@ -6,16 +6,9 @@
 WITH
   log AS (
     SELECT
-      GREATEST(
-        (
-          SELECT
-            COALESCE(max(id), 0)
-          FROM
-            timeline_updates
-        ),
-        purged_through
-      ) AS head,
-      purged_through AS purged
+      pg_current_snapshot()::text AS head,
+      purged_xid::text AS purged_xid,
+      purged_through AS purged_id
     FROM
       timeline_update_horizon
   )
@@ -136,16 +129,9 @@ ORDER BY
 WITH
   log AS (
     SELECT
-      GREATEST(
-        (
-          SELECT
-            COALESCE(max(id), 0)
-          FROM
-            timeline_updates
-        ),
-        purged_through
-      ) AS head,
-      purged_through AS purged
+      pg_current_snapshot()::text AS head,
+      purged_xid::text AS purged_xid,
+      purged_through AS purged_id
     FROM
       timeline_update_horizon
   )

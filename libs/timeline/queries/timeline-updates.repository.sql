@@ -3,59 +3,59 @@
 
 -- TimelineUpdatesRepository.append
 -- params: ["ADDED",{"kind":"POST","itemId":"42","authorId":"1"},["1","2"],false]
-SELECT
-  pg_advisory_xact_lock($1);
-
 INSERT INTO
   timeline_updates (owner_id, author_id, kind, item_kind, item_id)
 SELECT
   o,
+  $2::bigint,
+  $3::timeline_update_kind,
+  $4::timeline_item_kind,
+  $5::bigint
+FROM
+  unnest($1::bigint[]) AS o
+UNION ALL
+SELECT
+  NULL,
   $2,
   $3,
   $4,
   $5
-FROM
-  unnest($1::bigint[]) AS o;
+WHERE
+  $6::boolean;
 
 -- TimelineUpdatesRepository.append
 -- params: ["NOW_LIVE",{"kind":"BROADCAST","itemId":"43","authorId":"1"},["1"],true]
-SELECT
-  pg_advisory_xact_lock($1);
-
 INSERT INTO
   timeline_updates (owner_id, author_id, kind, item_kind, item_id)
 SELECT
   o,
+  $2::bigint,
+  $3::timeline_update_kind,
+  $4::timeline_item_kind,
+  $5::bigint
+FROM
+  unnest($1::bigint[]) AS o
+UNION ALL
+SELECT
+  NULL,
   $2,
   $3,
   $4,
   $5
-FROM
-  unnest($1::bigint[]) AS o;
-
-INSERT INTO
-  timeline_updates (owner_id, author_id, kind, item_kind, item_id)
-VALUES
-  (NULL, $1, $2, $3, $4);
+WHERE
+  $6::boolean;
 
 -- TimelineUpdatesRepository.bounds
 -- params: []
 SELECT
-  GREATEST(
-    (
-      SELECT
-        COALESCE(max(id), 0)
-      FROM
-        timeline_updates
-    ),
-    purged_through
-  ) AS head,
-  purged_through AS purged
+  pg_current_snapshot()::text AS head,
+  purged_xid::text AS purged_xid,
+  purged_through AS purged_id
 FROM
   timeline_update_horizon;
 
 -- TimelineUpdatesRepository.countPending
--- params: ["1",["2"],"100",1000]
+-- params: ["1",["2"],{"xid":"900","id":"100","snapshot":null},1000]
 SELECT
   count(*)::int AS pending
 FROM
@@ -65,42 +65,135 @@ FROM
     FROM
       timeline_updates
     WHERE
-      id > $1
+      (xid, id) > ($1::xid8, $2::bigint)
       AND (
-        owner_id = $2
+        $3::pg_snapshot IS NULL
+        OR NOT pg_visible_in_snapshot(xid, $3::pg_snapshot)
+      )
+      AND (
+        owner_id = $4
         OR (
           owner_id IS NULL
-          AND author_id = ANY ($3::bigint[])
+          AND author_id = ANY ($5::bigint[])
         )
       )
     LIMIT
-      $4
+      $6
+  ) AS backlog;
+
+-- TimelineUpdatesRepository.countPending
+-- params: ["1",["2"],{"xid":"900","id":"0","snapshot":{"xmin":"900","xmax":"905","xip":["902"]}},1000]
+SELECT
+  count(*)::int AS pending
+FROM
+  (
+    SELECT
+      1
+    FROM
+      timeline_updates
+    WHERE
+      (xid, id) > ($1::xid8, $2::bigint)
+      AND (
+        $3::pg_snapshot IS NULL
+        OR NOT pg_visible_in_snapshot(xid, $3::pg_snapshot)
+      )
+      AND (
+        owner_id = $4
+        OR (
+          owner_id IS NULL
+          AND author_id = ANY ($5::bigint[])
+        )
+      )
+    LIMIT
+      $6
   ) AS backlog;
 
 -- TimelineUpdatesRepository.readAfter
--- params: ["100",["1","2"],["3"],500]
-SELECT
-  id,
-  owner_id,
-  author_id,
-  kind,
-  item_kind,
-  item_id
-FROM
-  timeline_updates
-WHERE
-  id > $1
-  AND (
-    owner_id = ANY ($2::bigint[])
-    OR (
-      owner_id IS NULL
-      AND author_id = ANY ($3::bigint[])
-    )
+-- params: [{"xid":"900","id":"100"},["1","2"],["3"],500]
+WITH
+  owners AS MATERIALIZED (
+    SELECT
+      unnest($3::bigint[]) AS owner_id
   )
+SELECT
+  pg_snapshot_xmin(pg_current_snapshot())::text AS horizon,
+  EXISTS (
+    SELECT
+      1
+    FROM
+      timeline_updates
+    WHERE
+      xid >= pg_snapshot_xmin(pg_current_snapshot())
+      AND (
+        owner_id IN (
+          SELECT
+            owner_id
+          FROM
+            owners
+        )
+        OR (
+          owner_id IS NULL
+          AND author_id = ANY ($4::bigint[])
+        )
+      )
+  ) AS pending,
+  r.*
+FROM
+  (
+    SELECT
+      1
+  ) AS one
+  LEFT JOIN LATERAL (
+    SELECT
+      xid,
+      id,
+      owner_id,
+      author_id,
+      kind,
+      item_kind,
+      item_id
+    FROM
+      (
+        SELECT
+          xid,
+          id,
+          owner_id,
+          author_id,
+          kind,
+          item_kind,
+          item_id
+        FROM
+          timeline_updates
+          JOIN owners USING (owner_id)
+        WHERE
+          (xid, id) > ($1::xid8, $2::bigint)
+          AND xid < pg_snapshot_xmin(pg_current_snapshot())
+        UNION ALL
+        SELECT
+          xid,
+          id,
+          owner_id,
+          author_id,
+          kind,
+          item_kind,
+          item_id
+        FROM
+          timeline_updates
+        WHERE
+          owner_id IS NULL
+          AND author_id = ANY ($4::bigint[])
+          AND (xid, id) > ($1::xid8, $2::bigint)
+          AND xid < pg_snapshot_xmin(pg_current_snapshot())
+      ) AS unread
+    ORDER BY
+      xid,
+      id
+    LIMIT
+      $5
+  ) r ON true
 ORDER BY
-  id
-LIMIT
-  $4;
+  r.xid,
+  r.id;
 
 -- TimelineUpdatesRepository.purgeBefore
 -- params: ["2026-01-01T10:00:00.000Z",10000]
@@ -115,16 +208,40 @@ WITH
           timeline_updates
         WHERE
           created_at < $1
+          AND xid < pg_snapshot_xmin(pg_current_snapshot())
         ORDER BY
+          xid,
           id
         LIMIT
           $2
       )
     RETURNING
+      xid,
       id
   )
 SELECT
-  count(*) AS deleted,
-  max(id) AS through
+  (
+    SELECT
+      count(*)
+    FROM
+      doomed
+  ) AS deleted,
+  last.xid::text AS xid,
+  last.id
 FROM
-  doomed;
+  (
+    SELECT
+      1
+  ) AS one
+  LEFT JOIN LATERAL (
+    SELECT
+      xid,
+      id
+    FROM
+      doomed
+    ORDER BY
+      xid DESC,
+      id DESC
+    LIMIT
+      1
+  ) last ON true;

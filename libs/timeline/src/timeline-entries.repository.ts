@@ -6,7 +6,8 @@ import { GenerateSql, Queryable, returningRows } from '@app/database';
 import { followersOfSql, followsOfSql, visibleToViewerSql, VisibilityScope } from '@app/graph';
 import { TimelineItemKind } from './entities/timeline-entry.entity';
 import { TimelineItemRef } from './timeline-sources';
-import { LOG_BOUNDS_SQL } from './timeline-updates.repository';
+import { LogPosition } from './log-position';
+import { headPosition, LOG_BOUNDS_SQL } from './timeline-updates.repository';
 
 /** A row of `timeline_entries` or `timeline_pulled_items`: an item where a timeline sorts it. */
 interface RefRecord {
@@ -25,8 +26,8 @@ type HeadedRecord = HeadedItem | ({ head: string } & { [K in keyof RefRecord]: n
 /** A page of a timeline and the update log's head in the snapshot it was read from. */
 export interface TimelinePage {
   page: ConnectionShape<TimelineItemRef>;
-  /** Every update at or below it is reflected in the page; later ones are not. */
-  logHead: bigint;
+  /** Every update behind it is reflected in the page; the others are not. */
+  logHead: LogPosition;
 }
 
 function toRef(row: RefRecord): TimelineItemRef {
@@ -66,11 +67,10 @@ export class TimelineEntriesRepository {
    * The viewer's home: their materialized timeline merged with the pulled items of the large
    * accounts they follow, without authors hidden from the viewer's feeds (muted, suspended; a
    * block takes the rows out). One statement; its cost depends on the page size and the number of
-   * large accounts followed, not on the follow count. The log head comes from the same statement,
-   * so the same snapshot: log ids are visible in commit order, so an update committed after the
-   * snapshot has a larger id and its change is not on the page, and one committed before it is on
-   * the page and at or below the head. Resuming `timelineUpdates` from the head therefore brings
-   * each later change once and nothing the page already shows.
+   * large accounts followed, not on the follow count. The log head is the statement's own
+   * snapshot: an update whose writer it saw is on the page and behind the head, any other is not
+   * on the page and ahead of it. Resuming `timelineUpdates` from the head therefore brings each
+   * later change once and nothing the page already shows.
    */
   @GenerateSql({
     params: [
@@ -79,7 +79,7 @@ export class TimelineEntriesRepository {
     ],
   })
   async home(viewerId: string, args: ConnectionArgs): Promise<TimelinePage> {
-    let logHead = 0n;
+    let head = '';
     const page = await keysetPage(
       args,
       {
@@ -122,11 +122,11 @@ export class TimelineEntriesRepository {
            ORDER BY page.sort_at DESC, page.item_id DESC`,
           params,
         );
-        logHead = BigInt(rows[0].head);
+        head = rows[0].head;
         return rows.filter((row): row is HeadedItem => row.item_id !== null).map(toRef);
       },
     );
-    return { page, logHead };
+    return { page, logHead: headPosition(head) };
   }
 
   /**

@@ -20,8 +20,10 @@ export enum TimelineUpdateKind {
 /**
  * The durable, ordered log behind `timelineUpdates(after:)`: one row per change of one home
  * timeline. Rows with no owner concern every follower of an account above the fan-out limit
- * (they are not copied per follower, like the items themselves). Ids are taken under a
- * transaction-scoped advisory lock, so id order is commit order and a cursor is a watermark.
+ * (they are not copied per follower, like the items themselves). Each row also has `xid`
+ * (xid8, default pg_current_xact_id(), not mapped here: TypeORM has no such type), its writer's
+ * transaction id; rows are read in (xid, id) order, below the oldest running transaction (see
+ * LogPosition), so writers take no lock.
  */
 @Entity('timeline_updates')
 @Index('timeline_updates_owner_idx', { synchronize: false })
@@ -59,7 +61,10 @@ export class TimelineUpdateEntity {
   createdAt!: Date;
 }
 
-/** Everything up to `purgedThrough` may be gone: older resume cursors get RESYNC. */
+/**
+ * Everything up to the position (`purged_xid`, xid8 and not mapped here, `purgedThrough`) may be
+ * gone: older resume cursors get RESYNC.
+ */
 @Entity('timeline_update_horizon')
 @Check('timeline_update_horizon_single_row', 'id = 1')
 export class TimelineUpdateHorizonEntity {

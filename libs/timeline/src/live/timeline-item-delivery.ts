@@ -1,20 +1,21 @@
 import { Injectable } from '@nestjs/common';
-import { encodeCursor, RequestLoaders, toGlobalId } from '@app/common';
+import { RequestLoaders, toGlobalId } from '@app/common';
 import { FollowService, FollowsRepository, RelationshipPolicy } from '@app/graph';
 import { TimelineItemKind } from '../entities/timeline-entry.entity';
+import { advance, encodePosition, LogPosition } from '../log-position';
 import { TimelineUpdateKind } from '../entities/timeline-update.entity';
 import { TimelineUpdateKindModel } from '../models/timeline-update.model';
 import { TimelineSources } from '../timeline-sources';
 import { LogEntry } from '../timeline-updates.repository';
 import { TimelineDelivery, TimelineSink } from './timeline-sinks';
 
-/** The cursor of an update: the id of its log row, a watermark to resume after. */
-export function updateCursor(id: bigint | string): string {
-  return encodeCursor([id.toString()]);
+/** The cursor of an update: its position in the log, to resume after. */
+export function updateCursor(position: LogPosition): string {
+  return encodePosition(position);
 }
 
 /** RESYNC: the client reloads its timeline and goes on from `last`. */
-export function resyncUpdate(viewerId: string, last: bigint): TimelineDelivery {
+export function resyncUpdate(viewerId: string, last: LogPosition): TimelineDelivery {
   return {
     update: {
       kind: TimelineUpdateKindModel.RESYNC,
@@ -94,7 +95,7 @@ export class TimelineItemDelivery {
     );
     // Pushed in log order, after every item of the page is resolved.
     for (const { sink, row, loaders, item } of resolved) {
-      sink.last = row.id;
+      sink.last = advance(sink.last, row);
       if (sink.closed || (item === null && row.kind !== TimelineUpdateKind.REMOVED)) continue;
       sink.queue.push({
         update: {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { decodeCursor } from '@app/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { AsyncQueue } from '@app/realtime';
+import { comparePlaces, decodePosition, LogPosition, LogSnapshot } from '../log-position';
 import { TimelineEntriesRepository } from '../timeline-entries.repository';
 import { TimelineUpdatesRepository } from '../timeline-updates.repository';
 import { resyncUpdate } from './timeline-item-delivery';
@@ -10,7 +10,7 @@ import { TimelineDelivery, TimelineSink, TimelineSinks } from './timeline-sinks'
 
 /**
  * Opens `timelineUpdates` subscriptions on the update log. The bus only says whose logs grew
- * (TimelineDoorbellListener); the reader delivers every row after a subscriber's watermark, so a
+ * (TimelineDoorbellListener); the reader delivers every row after a subscriber's position, so a
  * reconnect with the last cursor resumes exactly where it stopped, across restarts.
  */
 @Injectable()
@@ -26,23 +26,25 @@ export class TimelineLive {
   /**
    * Opens a subscription: replay from `after`, then live. It starts with RESYNC, and goes on live
    * from the log's head, when `after` cannot be resumed: older than the kept log, beyond its head
-   * (a cursor from before a restore, whose ids will be handed out again), or with more rows
-   * pending than one open may replay.
+   * (a cursor from before a restore, whose transaction ids will be handed out again), a plain row
+   * id (the form cursors had before positions carried transaction ids), or with more rows pending
+   * than one open may replay.
    */
   async open(
     viewerId: string,
     after: string | null | undefined,
   ): Promise<AsyncIterableIterator<TimelineDelivery>> {
-    const afterId = after ? BigInt(decodeCursor(after, ['int'])[0]) : undefined;
+    const from = after ? decodePosition(after) : undefined;
     const pullAuthors = (await this.entries.pullAuthorsOf([viewerId])).get(viewerId) ?? new Set();
     // The head never falls below the horizon, so a RESYNC cursor is always one a resume accepts.
-    const { head, purgedThrough } = await this.log.bounds();
+    const { snapshot, head, purgedThrough } = await this.log.bounds();
     const resync =
-      afterId !== undefined &&
-      (afterId < purgedThrough ||
-        afterId > head ||
-        (await this.backlogExceedsReplay(viewerId, pullAuthors, afterId)));
-    const start = afterId === undefined || resync ? head : afterId;
+      from === null ||
+      (from !== undefined &&
+        (comparePlaces(from, purgedThrough) < 0 ||
+          isBeyond(from, snapshot) ||
+          (await this.backlogExceedsReplay(viewerId, pullAuthors, from))));
+    const start = from === undefined || from === null || resync ? head : from;
     const sink: TimelineSink = {
       viewerId,
       last: start,
@@ -64,19 +66,21 @@ export class TimelineLive {
     return sink.queue;
   }
 
-  /** Whether more rows than one open may replay are pending for the viewer after `afterId`. */
+  /** Whether more rows than one open may replay are pending for the viewer after `from`. */
   private async backlogExceedsReplay(
     viewerId: string,
     pullAuthors: Set<string>,
-    afterId: bigint,
+    from: LogPosition,
   ): Promise<boolean> {
     const cap = this.config.timeline.maxReplayedUpdates;
-    const pending = await this.log.countPending(
-      viewerId,
-      [...pullAuthors],
-      afterId.toString(),
-      cap + 1,
-    );
+    const pending = await this.log.countPending(viewerId, [...pullAuthors], from, cap + 1);
     return pending > cap;
   }
+}
+
+/** Whether the position names transactions the head has not seen started: it is from elsewhere. */
+function isBeyond(position: LogPosition, now: LogSnapshot): boolean {
+  return (
+    position.xid > now.xmax || (position.snapshot !== null && position.snapshot.xmax > now.xmax)
+  );
 }

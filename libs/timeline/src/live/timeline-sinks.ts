@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { RequestLoaders, SetMultimap } from '@app/common';
 import { AsyncQueue } from '@app/realtime';
+import { LogPosition } from '../log-position';
 import { TimelineUpdateModel } from '../models/timeline-update.model';
 
 /** An update with the loaders its item was resolved with, for the fields resolved next. */
@@ -12,8 +13,8 @@ export interface TimelineDelivery {
 /** One open `timelineUpdates` subscription in this process. */
 export interface TimelineSink {
   viewerId: string;
-  /** Id of the last log row delivered (or skipped): the watermark its cursor encodes. */
-  last: bigint;
+  /** Where it stands in the log: its cursor encodes the position of the last row delivered. */
+  last: LogPosition;
   /** Accounts above the fan-out limit the viewer follows: their ownerless rows are theirs too. */
   pullAuthors: Set<string>;
   queue: AsyncQueue<TimelineDelivery>;

@@ -1,0 +1,335 @@
+/**
+ * Concurrent writers: 8 authors with 200 distinct followers each post at once through the real
+ * service (HTTP createPost), against a raw bulk `INSERT … SELECT` of the same post, timeline and
+ * log rows on 8 connections; and one author alone, for the single-writer p99. Interleaved rounds,
+ * medians, the machine's load beside each round.
+ *
+ *   npm run bench -- writes [--seconds 3] [--rounds 3] [--profile]
+ *
+ * `--profile` adds one uncounted 8-author run under V8's CPU profiler (this process, i.e. the
+ * server), writes it to .data/writes.cpuprofile and summarizes self time in the report.
+ *
+ * The API runs in this process; the load (HTTP clients and the raw peer's connections) in a child
+ * process running this file, so neither shares the server's event loop.
+ */
+import { ChildProcess, fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { AuthService } from '@app/accounts';
+import { loadConfig, RATE_LIMITS } from '@app/config';
+import { QueryCounter } from '@app/database';
+import { createApp } from '../apps/api/src/create-app';
+import { profile } from './cpu-profile';
+import { BenchDatabase, percentile, Table } from './support';
+
+interface Options {
+  seconds: number;
+  rounds: number;
+  profile: boolean;
+}
+
+const AUTHORS = 8;
+const FOLLOWERS_EACH = 200;
+
+/** What the load process is asked to run: posts over HTTP, or the raw statement on connections. */
+type LoadCommand =
+  | { kind: 'api'; url: string; tokens: string[]; seconds: number }
+  | { kind: 'raw'; databaseUrl: string; authorIds: string[]; seconds: number };
+
+interface LoadResult {
+  /** Per-post latency, ms. */
+  latencies: number[];
+  wallMs: number;
+}
+
+interface Run {
+  perSecond: number;
+  p50: number;
+  p99: number;
+  load: number;
+}
+
+/** Each writer posts one after the other until the time is up; all writers at once. */
+async function loop(
+  writers: number,
+  seconds: number,
+  post: (writer: number, n: number) => Promise<void>,
+): Promise<LoadResult> {
+  const latencies: number[] = [];
+  const started = performance.now();
+  const until = started + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: writers }, async (_, writer) => {
+      for (let n = 0; performance.now() < until; n += 1) {
+        const at = performance.now();
+        await post(writer, n);
+        latencies.push(performance.now() - at);
+      }
+    }),
+  );
+  return { latencies, wallMs: performance.now() - started };
+}
+
+async function apiLoad(command: Extract<LoadCommand, { kind: 'api' }>): Promise<LoadResult> {
+  return loop(command.tokens.length, command.seconds, async (writer, n) => {
+    const response = await fetch(command.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${command.tokens[writer]}`,
+      },
+      body: JSON.stringify({
+        query: 'mutation($text: String!) { createPost(input: { text: $text }) { id } }',
+        variables: { text: `post ${writer}.${n}` },
+      }),
+    });
+    const body = (await response.json()) as { errors?: unknown[] };
+    if (body.errors) throw new Error(`createPost failed: ${JSON.stringify(body.errors)}`);
+  });
+}
+
+/** The same rows the service writes for a post, in one statement per post. */
+const RAW_POST = `WITH post AS (
+    INSERT INTO posts (author_id, text) VALUES ($1, $2) RETURNING id, author_id, created_at),
+  owners AS (SELECT $1::bigint AS owner_id UNION ALL SELECT follower_id FROM follows WHERE followee_id = $1),
+  entries AS (
+    INSERT INTO timeline_entries (owner_id, sort_at, item_id, item_kind, author_id)
+    SELECT owners.owner_id, post.created_at, post.id, 'POST', post.author_id FROM post, owners)
+  INSERT INTO timeline_updates (owner_id, author_id, kind, item_kind, item_id)
+  SELECT owners.owner_id, post.author_id, 'ADDED', 'POST', post.id FROM post, owners`;
+
+async function rawLoad(command: Extract<LoadCommand, { kind: 'raw' }>): Promise<LoadResult> {
+  const clients = command.authorIds.map(
+    () => new Client({ connectionString: command.databaseUrl }),
+  );
+  await Promise.all(clients.map((client) => client.connect()));
+  try {
+    return await loop(clients.length, command.seconds, async (writer, n) => {
+      await clients[writer].query(RAW_POST, [command.authorIds[writer], `raw ${writer}.${n}`]);
+    });
+  } finally {
+    await Promise.all(clients.map((client) => client.end()));
+  }
+}
+
+/** The load process: runs each command it is sent and answers with the result. */
+function serveLoad(): void {
+  process.on('message', (command: LoadCommand) => {
+    const run = command.kind === 'api' ? apiLoad(command) : rawLoad(command);
+    run.then(
+      (result) => process.send!({ result }),
+      (error: Error) => process.send!({ error: error.stack ?? error.message }),
+    );
+  });
+  process.on('disconnect', () => process.exit(0));
+}
+
+class LoadProcess {
+  private constructor(private readonly child: ChildProcess) {}
+
+  static start(): LoadProcess {
+    return new LoadProcess(
+      fork(__filename, [], {
+        env: { ...process.env, SEEIT_BENCH_WRITES_LOAD: '1' },
+        serialization: 'advanced',
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      }),
+    );
+  }
+
+  run(command: LoadCommand): Promise<LoadResult> {
+    return new Promise((resolve, reject) => {
+      this.child.once('message', (message: { result?: LoadResult; error?: string }) => {
+        if (message.result) resolve(message.result);
+        else reject(new Error(`load process: ${message.error}`));
+      });
+      this.child.send(command);
+    });
+  }
+
+  stop(): void {
+    if (this.child.connected) this.child.disconnect();
+  }
+}
+
+async function seed(
+  db: DataSource,
+  auth: AuthService,
+): Promise<{ ids: string[]; tokens: string[] }> {
+  const authors = await db.query<{ id: string }[]>(
+    `INSERT INTO users (handle, email, password_hash, display_name)
+     SELECT 'author_' || i, 'author_' || i || '@bench.local', 'x', 'Author ' || i
+     FROM generate_series(1, $1) AS i ORDER BY i RETURNING id`,
+    [AUTHORS],
+  );
+  await db.query(
+    `INSERT INTO users (handle, email, password_hash, display_name)
+     SELECT 'follower_' || i, 'follower_' || i || '@bench.local', 'x', 'Follower ' || i
+     FROM generate_series(1, $1) AS i`,
+    [AUTHORS * FOLLOWERS_EACH],
+  );
+  // Author k's followers are followers k*200+1 … (k+1)*200: no two authors share one.
+  await db.query(
+    `INSERT INTO follows (follower_id, followee_id)
+     SELECT f.id, a.id
+     FROM (SELECT id, row_number() OVER (ORDER BY id) - 1 AS k FROM users WHERE handle LIKE 'author_%') a
+     JOIN (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM users WHERE handle LIKE 'follower_%') f
+       ON f.n / $1 = a.k`,
+    [FOLLOWERS_EACH],
+  );
+  await db.query(
+    `UPDATE users u SET followers_count = c.n
+     FROM (SELECT followee_id, count(*)::int AS n FROM follows GROUP BY followee_id) c
+     WHERE u.id = c.followee_id`,
+  );
+  await db.query(`UPDATE users u SET following_count = 1 WHERE handle LIKE 'follower_%'`);
+  await db.query('ANALYZE');
+  const ids = authors.map((row) => row.id);
+  return { ids, tokens: ids.map((id) => auth.issueToken(id)) };
+}
+
+function summarize(result: LoadResult, load: number): Run {
+  return {
+    perSecond: (result.latencies.length / result.wallMs) * 1000,
+    p50: percentile(result.latencies, 50),
+    p99: percentile(result.latencies, 99),
+    load,
+  };
+}
+
+const median = (values: number[]) => percentile(values, 50);
+const fixed = (value: number, digits = 1) => value.toFixed(digits);
+
+export async function writesBench(options: Options): Promise<string> {
+  const database = await BenchDatabase.create(`seeit_bench_${randomBytes(4).toString('hex')}`);
+  const dataDir = mkdtempSync(join(tmpdir(), 'seeit-bench-'));
+  let app: NestExpressApplication | undefined;
+  let load: LoadProcess | undefined;
+  try {
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      DATA_DIR: dataDir,
+      DATABASE_URL: database.url,
+      JWT_SECRET: randomBytes(32).toString('hex'),
+      MEDIA_HOOK_SECRET: randomBytes(16).toString('hex'),
+      // The bench measures writes, not limits.
+      ...Object.fromEntries(Object.values(RATE_LIMITS).map(({ env }) => [env, '1000000/1s'])),
+    });
+    const queries = new QueryCounter();
+    app = await createApp(config, { url: database.url, logger: queries });
+    await app.listen(0, '127.0.0.1');
+    const port = (app.getHttpServer().address() as { port: number }).port;
+    const url = `http://127.0.0.1:${port}/graphql`;
+    console.log(`Seeding ${AUTHORS} authors x ${FOLLOWERS_EACH} followers...`);
+    const { ids, tokens } = await seed(app.get(DataSource), app.get(AuthService));
+    load = LoadProcess.start();
+    const process_ = load;
+    // Warm-up: plans, pools and JIT on both sides, uncounted.
+    await process_.run({ kind: 'api', url, tokens, seconds: 1 });
+    await process_.run({ kind: 'raw', databaseUrl: database.url, authorIds: ids, seconds: 1 });
+
+    // One post alone, its statements listed: what a post costs in round trips.
+    queries.reset();
+    await apiLoad({ kind: 'api', url, tokens: tokens.slice(0, 1), seconds: 0.001 });
+    const statements = queries.statements.map(
+      (statement) => `    ${statement.replace(/\s+/g, ' ').trim().slice(0, 110)}`,
+    );
+
+    const runs = { raw: [] as Run[], many: [] as Run[], one: [] as Run[] };
+    const rounds = new Table([
+      'round',
+      'raw INSERT … SELECT, 8 conns: posts/s (load)',
+      'seeit, 8 authors: posts/s, p50 / p99 ms (load)',
+      'seeit, 1 author: posts/s, p50 / p99 ms (load)',
+    ]);
+    for (let round = 1; round <= options.rounds; round += 1) {
+      const at = () => loadavg()[0];
+      let l = at();
+      runs.raw.push(
+        summarize(
+          await process_.run({
+            kind: 'raw',
+            databaseUrl: database.url,
+            authorIds: ids,
+            seconds: options.seconds,
+          }),
+          l,
+        ),
+      );
+      l = at();
+      runs.many.push(
+        summarize(await process_.run({ kind: 'api', url, tokens, seconds: options.seconds }), l),
+      );
+      l = at();
+      runs.one.push(
+        summarize(
+          await process_.run({
+            kind: 'api',
+            url,
+            tokens: tokens.slice(0, 1),
+            seconds: options.seconds,
+          }),
+          l,
+        ),
+      );
+      const [raw, many, one] = [runs.raw, runs.many, runs.one].map((list) => list[list.length - 1]);
+      rounds.row([
+        String(round),
+        `${fixed(raw.perSecond, 0)} (${fixed(raw.load, 2)})`,
+        `${fixed(many.perSecond, 0)}, ${fixed(many.p50)} / ${fixed(many.p99)} (${fixed(many.load, 2)})`,
+        `${fixed(one.perSecond, 0)}, ${fixed(one.p50)} / ${fixed(one.p99)} (${fixed(one.load, 2)})`,
+      ]);
+    }
+    const rawRate = median(runs.raw.map((r) => r.perSecond));
+    const manyRate = median(runs.many.map((r) => r.perSecond));
+    const manyP99 = median(runs.many.map((r) => r.p99));
+    const oneP99 = median(runs.one.map((r) => r.p99));
+    const throughput = manyRate / rawRate;
+    const tail = manyP99 / oneP99;
+    const goals = new Table(['goal 5', 'median', 'target', 'result']);
+    goals.row([
+      'post throughput, 8 authors ÷ raw INSERT … SELECT',
+      `${fixed(manyRate, 0)} ÷ ${fixed(rawRate, 0)} = ${fixed(throughput, 2)}×`,
+      '≥ 0.5×',
+      throughput >= 0.5 ? 'met' : 'not met',
+    ]);
+    goals.row([
+      'p99 per post, 8 authors ÷ 1 author',
+      `${fixed(manyP99)} ÷ ${fixed(oneP99)} ms = ${fixed(tail, 2)}×`,
+      '≤ 2×',
+      tail <= 2 ? 'met' : 'not met',
+    ]);
+    let profiled = '';
+    if (options.profile) {
+      const file = join(process.cwd(), '.data', 'writes.cpuprofile');
+      const { summary } = await profile(
+        () => process_.run({ kind: 'api', url, tokens, seconds: options.seconds }),
+        file,
+      );
+      profiled = `\nServer CPU profile of one more 8-author run (${file}):\n${summary}`;
+    }
+    return [
+      `Concurrent writers: ${AUTHORS} authors x ${FOLLOWERS_EACH} distinct followers, ${options.rounds} interleaved rounds of ${options.seconds} s each (1-minute load average beside each run; ${2 * (FOLLOWERS_EACH + 1)} rows per post on both sides: a timeline entry and a log row for the author and each follower)`,
+      '',
+      rounds.render(),
+      '',
+      goals.render(),
+      '',
+      `Statements of one createPost (${statements.length}):`,
+      ...statements,
+      profiled,
+    ].join('\n');
+  } finally {
+    load?.stop();
+    if (app) await app.close();
+    await database.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (process.env.SEEIT_BENCH_WRITES_LOAD === '1' && process.send) serveLoad();
