@@ -2,10 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { decodeCursor } from '@app/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { AsyncQueue } from '@app/realtime';
-import { TimelineEntriesRepository } from '../timeline-entries.repository';
 import { TimelineUpdatesRepository } from '../timeline-updates.repository';
 import { resyncUpdate } from './timeline-item-delivery';
-import { TimelineLogReader } from './timeline-log-reader';
+import { TimelineOpens } from './timeline-opens';
 import { TimelineDelivery, TimelineSink, TimelineSinks } from './timeline-sinks';
 
 /**
@@ -18,9 +17,8 @@ export class TimelineLive {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly sinks: TimelineSinks,
-    private readonly reader: TimelineLogReader,
+    private readonly opens: TimelineOpens,
     private readonly log: TimelineUpdatesRepository,
-    private readonly entries: TimelineEntriesRepository,
   ) {}
 
   /**
@@ -34,9 +32,11 @@ export class TimelineLive {
     after: string | null | undefined,
   ): Promise<AsyncIterableIterator<TimelineDelivery>> {
     const afterId = after ? BigInt(decodeCursor(after, ['int'])[0]) : undefined;
-    const pullAuthors = (await this.entries.pullAuthorsOf([viewerId])).get(viewerId) ?? new Set();
+    const {
+      pullAuthors,
+      bounds: { head, purgedThrough },
+    } = await this.opens.facts(viewerId);
     // The head never falls below the horizon, so a RESYNC cursor is always one a resume accepts.
-    const { head, purgedThrough } = await this.log.bounds();
     const resync =
       afterId !== undefined &&
       (afterId < purgedThrough ||
@@ -60,7 +60,7 @@ export class TimelineLive {
     };
     if (resync) sink.queue.push(resyncUpdate(viewerId, start));
     this.sinks.register(sink);
-    this.reader.enqueue(() => this.reader.pull([sink]));
+    this.opens.readSoon(sink);
     return sink.queue;
   }
 
