@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { nowLiveBurstBench } from './now-live-burst';
+import { stormBench } from './storm';
 import { timelineReadBench } from './timeline-read';
 
 interface BenchOptions {
@@ -18,6 +19,7 @@ interface BenchOptions {
 const BENCHES: Record<string, (options: BenchOptions) => Promise<string>> = {
   timeline: timelineReadBench,
   'now-live': nowLiveBurstBench,
+  storm: stormBench,
 };
 
 function counts(list: string): number[] {
