@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
+import { memoryBench } from './memory';
 import { nowLiveBurstBench } from './now-live-burst';
 import { stormBench } from './storm';
 import { timelineReadBench } from './timeline-read';
@@ -20,6 +21,7 @@ const BENCHES: Record<string, (options: BenchOptions) => Promise<string>> = {
   timeline: timelineReadBench,
   'now-live': nowLiveBurstBench,
   storm: stormBench,
+  memory: memoryBench,
 };
 
 function counts(list: string): number[] {
