@@ -55,27 +55,53 @@ FROM
   timeline_update_horizon;
 
 -- TimelineUpdatesRepository.countPending
--- params: ["1",["2"],"100",1000]
+-- params: [[{"viewerId":"1","pullAuthors":["2"],"afterId":"100"},{"viewerId":"3","pullAuthors":[],"afterId":"90"}],1000]
 SELECT
-  count(*)::int AS pending
+  r.i,
+  LEAST(
+    $4::int,
+    (
+      SELECT
+        count(*)
+      FROM
+        (
+          SELECT
+            1
+          FROM
+            timeline_updates u
+          WHERE
+            u.owner_id = r.viewer_id
+            AND u.id > r.after_id
+          LIMIT
+            $4
+        ) AS own
+    ) + (
+      SELECT
+        count(*)
+      FROM
+        (
+          SELECT
+            1
+          FROM
+            timeline_updates u
+          WHERE
+            u.owner_id IS NULL
+            AND u.id > r.after_id
+            AND u.author_id IN (
+              SELECT
+                p.author_id
+              FROM
+                unnest($5::int[], $6::bigint[]) AS p (i, author_id)
+              WHERE
+                p.i = r.i
+            )
+          LIMIT
+            $4
+        ) AS pulled
+    )
+  )::int AS pending
 FROM
-  (
-    SELECT
-      1
-    FROM
-      timeline_updates
-    WHERE
-      id > $1
-      AND (
-        owner_id = $2
-        OR (
-          owner_id IS NULL
-          AND author_id = ANY ($3::bigint[])
-        )
-      )
-    LIMIT
-      $4
-  ) AS backlog;
+  unnest($1::int[], $2::bigint[], $3::bigint[]) AS r (i, viewer_id, after_id);
 
 -- TimelineUpdatesRepository.readAfter
 -- params: ["100",["1","2"],["3"],500]

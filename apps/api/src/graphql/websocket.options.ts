@@ -61,6 +61,11 @@ class SocketOperationContext implements RequestContext {
     this.ownLoaders = loaders;
   }
 
+  /** After each event: its loaders and their cached rows are not kept until the next one. */
+  releaseLoaders(): void {
+    this.ownLoaders = undefined;
+  }
+
   closeConnection(code: number, reason: string): void {
     this.socket.close(code, reason);
   }
@@ -143,6 +148,8 @@ export function websocketOptions(deps: WebsocketDependencies): GraphQLWsSubscrip
       return refuse(ctx, CloseCode.TryAgainLater, 'Try again later');
     }
     connection.viewer = viewer;
+    // Operations run as the viewer found here: the bearer token need not stay in memory.
+    (ctx as { connectionParams?: unknown }).connectionParams = undefined;
     const { device } = connection;
     // A paired screen has a cap of its own: an owner's screens (up to MAX_DEVICES of them) never
     // crowd out the owner's own apps.
@@ -207,15 +214,17 @@ export function websocketOptions(deps: WebsocketDependencies): GraphQLWsSubscrip
   const options: Pick<ServerOptions, 'onConnect' | 'onSubscribe' | 'onNext' | 'onError'> = {
     onConnect,
     onSubscribe,
-    onNext: (_ctx, _id, _payload, _args, result) =>
-      result.errors
+    onNext: (_ctx, _id, _payload, args, result) => {
+      if (args.contextValue instanceof SocketOperationContext) args.contextValue.releaseLoaders();
+      return result.errors
         ? {
             ...result,
             errors: result.errors.map((error) =>
               formatGraphQLError(error.toJSON(), error, production),
             ),
           }
-        : result,
+        : result;
+    },
     // Errors before execution carry their code (from onSubscribe, or graphql-ws's "Unable to
     // identify operation": the client's too); a failing event stream carries its cause.
     onError: (_ctx, _id, _payload, errors) =>

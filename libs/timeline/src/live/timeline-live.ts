@@ -1,8 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { decodeCursor } from '@app/common';
-import { APP_CONFIG, AppConfig } from '@app/config';
 import { AsyncQueue } from '@app/realtime';
-import { TimelineUpdatesRepository } from '../timeline-updates.repository';
 import { resyncUpdate } from './timeline-item-delivery';
 import { TimelineOpens } from './timeline-opens';
 import { TimelineDelivery, TimelineSink, TimelineSinks } from './timeline-sinks';
@@ -15,10 +13,8 @@ import { TimelineDelivery, TimelineSink, TimelineSinks } from './timeline-sinks'
 @Injectable()
 export class TimelineLive {
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly sinks: TimelineSinks,
     private readonly opens: TimelineOpens,
-    private readonly log: TimelineUpdatesRepository,
   ) {}
 
   /**
@@ -35,13 +31,13 @@ export class TimelineLive {
     const {
       pullAuthors,
       bounds: { head, purgedThrough },
-    } = await this.opens.facts(viewerId);
+    } = await this.opens.factsOf(viewerId);
     // The head never falls below the horizon, so a RESYNC cursor is always one a resume accepts.
     const resync =
       afterId !== undefined &&
       (afterId < purgedThrough ||
         afterId > head ||
-        (await this.backlogExceedsReplay(viewerId, pullAuthors, afterId)));
+        (await this.opens.backlogExceedsReplay(viewerId, pullAuthors, afterId)));
     const start = afterId === undefined || resync ? head : afterId;
     const sink: TimelineSink = {
       viewerId,
@@ -62,21 +58,5 @@ export class TimelineLive {
     this.sinks.register(sink);
     this.opens.readSoon(sink);
     return sink.queue;
-  }
-
-  /** Whether more rows than one open may replay are pending for the viewer after `afterId`. */
-  private async backlogExceedsReplay(
-    viewerId: string,
-    pullAuthors: Set<string>,
-    afterId: bigint,
-  ): Promise<boolean> {
-    const cap = this.config.timeline.maxReplayedUpdates;
-    const pending = await this.log.countPending(
-      viewerId,
-      [...pullAuthors],
-      afterId.toString(),
-      cap + 1,
-    );
-    return pending > cap;
   }
 }

@@ -1,6 +1,11 @@
-import { Injectable } from '@nestjs/common';
-import { LogBounds, TimelineUpdatesRepository } from '../timeline-updates.repository';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@app/config';
 import { TimelineEntriesRepository } from '../timeline-entries.repository';
+import {
+  LogBounds,
+  PendingRequest,
+  TimelineUpdatesRepository,
+} from '../timeline-updates.repository';
 import { TimelineLogReader } from './timeline-log-reader';
 import { TimelineSink } from './timeline-sinks';
 
@@ -10,37 +15,85 @@ export interface OpenFacts {
   pullAuthors: Set<string>;
 }
 
-interface Waiter {
-  viewerId: string;
-  resolve: (facts: OpenFacts) => void;
-  reject: (error: unknown) => void;
+/**
+ * Collects the requests of one tick and answers them with one call of `run` (one statement),
+ * which returns the answers in the order of the requests.
+ */
+class TickBatch<I, O> {
+  private waiting: { input: I; resolve: (output: O) => void; reject: (error: unknown) => void }[] =
+    [];
+
+  constructor(private readonly run: (inputs: I[]) => Promise<O[]>) {}
+
+  ask(input: I): Promise<O> {
+    return new Promise((resolve, reject) => {
+      if (this.waiting.length === 0) setImmediate(() => void this.flush());
+      this.waiting.push({ input, resolve, reject });
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.waiting;
+    this.waiting = [];
+    try {
+      const outputs = await this.run(batch.map((waiter) => waiter.input));
+      batch.forEach((waiter, i) => waiter.resolve(outputs[i]));
+    } catch (error) {
+      for (const waiter of batch) waiter.reject(error);
+    }
+  }
 }
 
 /**
  * Batches what opening `timelineUpdates` subscriptions costs, so a reconnect storm of thousands
  * costs a few statements rather than thousands: the subscriptions opened in the same tick share
- * one bounds and one pull-authors statement, and all those waiting for their first read share
- * one pull on the reader's chain. Only one such pull waits on the chain at a time, so a live
- * update rung meanwhile is read after at most one batch of opens, not after all of them.
+ * one bounds and one pull-authors statement, the resumed ones one pending-count statement, and
+ * all those waiting for their first read share one pull on the reader's chain. Only one such pull
+ * waits on the chain at a time, so a live update rung meanwhile is read after at most one batch
+ * of opens, not after all of them.
  */
 @Injectable()
 export class TimelineOpens {
-  private waiting: Waiter[] = [];
-  private unread = new Set<TimelineSink>();
+  private readonly facts = new TickBatch<string, OpenFacts>(async (viewerIds) => {
+    const [bounds, pulled] = await Promise.all([
+      this.log.bounds(),
+      this.entries.pullAuthorsOf(viewerIds),
+    ]);
+    return viewerIds.map((viewerId) => ({ bounds, pullAuthors: new Set(pulled.get(viewerId)) }));
+  });
+
+  private readonly pending = new TickBatch<PendingRequest, number>((requests) =>
+    // One more than may be replayed: the caller tells "too many" from "exactly the most".
+    this.log.countPending(requests, this.config.timeline.maxReplayedUpdates + 1),
+  );
+
+  private readonly unread = new Set<TimelineSink>();
   private pullQueued = false;
 
   constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly log: TimelineUpdatesRepository,
     private readonly entries: TimelineEntriesRepository,
     private readonly reader: TimelineLogReader,
   ) {}
 
   /** The facts an open of `viewerId` needs, read together with those of the same tick. */
-  facts(viewerId: string): Promise<OpenFacts> {
-    return new Promise((resolve, reject) => {
-      if (this.waiting.length === 0) setImmediate(() => void this.readFacts());
-      this.waiting.push({ viewerId, resolve, reject });
+  factsOf(viewerId: string): Promise<OpenFacts> {
+    return this.facts.ask(viewerId);
+  }
+
+  /** Whether more rows than one open may replay are pending for the viewer after `afterId`. */
+  async backlogExceedsReplay(
+    viewerId: string,
+    pullAuthors: Set<string>,
+    afterId: bigint,
+  ): Promise<boolean> {
+    const pending = await this.pending.ask({
+      viewerId,
+      pullAuthors: [...pullAuthors],
+      afterId: afterId.toString(),
     });
+    return pending > this.config.timeline.maxReplayedUpdates;
   }
 
   /**
@@ -57,21 +110,5 @@ export class TimelineOpens {
       this.pullQueued = false;
       return this.reader.pull(sinks);
     });
-  }
-
-  private async readFacts(): Promise<void> {
-    const batch = this.waiting;
-    this.waiting = [];
-    try {
-      const [bounds, pulled] = await Promise.all([
-        this.log.bounds(),
-        this.entries.pullAuthorsOf(batch.map((waiter) => waiter.viewerId)),
-      ]);
-      for (const { viewerId, resolve } of batch) {
-        resolve({ bounds, pullAuthors: new Set(pulled.get(viewerId)) });
-      }
-    } catch (error) {
-      for (const { reject } of batch) reject(error);
-    }
   }
 }
