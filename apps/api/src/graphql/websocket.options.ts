@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { GraphQLSchemaHost, GraphQLWsSubscriptionsConfig } from '@nestjs/graphql';
 import { ExecutionArgs, GraphQLError } from 'graphql';
 import { Context, ServerOptions, SubscribePayload } from 'graphql-ws';
+import jwt from 'jsonwebtoken';
 import { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 import { AuthService } from '@app/accounts';
@@ -30,6 +31,8 @@ type WsContext = Context<Record<string, unknown> | undefined, unknown>;
  */
 interface Connection {
   viewer?: Viewer;
+  /** When the viewer's token expires (ms since the epoch): its operations run signed out after. */
+  expiresAt?: number;
   /** Set when connection_init carried a paired screen's deviceToken. */
   device?: DeviceIdentity;
   ip?: string;
@@ -48,6 +51,7 @@ class SocketOperationContext implements RequestContext {
 
   constructor(
     readonly viewer: Viewer | undefined,
+    readonly authProblem: string | undefined,
     readonly device: DeviceIdentity | undefined,
     readonly ip: string,
     private readonly socket: WebSocket,
@@ -82,6 +86,9 @@ export interface WebsocketDependencies {
 
 const log = new Logger('Websocket');
 
+/** AuthService's words for an expired token. */
+const SESSION_EXPIRED = 'Your session has expired. Sign in again.';
+
 const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
@@ -107,13 +114,25 @@ function authorizationOf(params: WsContext['connectionParams']): unknown {
 }
 
 /**
+ * When a bearer token that authenticate accepted expires (ms since the epoch). It was verified
+ * there, so it is only decoded here.
+ */
+function expiryOf(authorization: string): number | undefined {
+  const claims = jwt.decode(authorization.trim().replace(/^Bearer\s+/i, ''));
+  return claims && typeof claims === 'object' && typeof claims.exp === 'number'
+    ? claims.exp * 1000
+    : undefined;
+}
+
+/**
  * The graphql-ws server: authentication at connection_init, and for each operation the same
  * limits as over HTTP (OperationLimits), checked before anything runs. Whatever the client sent
  * wrong is an `error` message for that operation; the socket and its other operations stay up.
  *
- * A socket is authenticated once, at connection_init. Its operations run as that viewer; an
- * account suspended or deleted meanwhile loses the socket itself (SocketRegistry closes it with
- * 4403 on every process), so no operation needs the token checked again.
+ * A socket is authenticated once, at connection_init. Its operations run as that viewer until
+ * the token expires; an account suspended or deleted meanwhile loses the socket itself
+ * (SocketRegistry closes it with 4403 on every process), so no operation needs the account
+ * looked up again.
  */
 export function websocketOptions(deps: WebsocketDependencies): GraphQLWsSubscriptionsConfig {
   const { auth, config, devices, sockets, schema, limits } = deps;
@@ -131,9 +150,10 @@ export function websocketOptions(deps: WebsocketDependencies): GraphQLWsSubscrip
     const connection = connectionOf(ctx);
     if (connection.request) connection.ip = auth.clientAddress(connection.request);
     connection.request = undefined;
+    const authorization = authorizationOf(ctx.connectionParams);
     let viewer: Viewer | undefined;
     try {
-      const authenticated = await auth.authenticate(authorizationOf(ctx.connectionParams));
+      const authenticated = await auth.authenticate(authorization);
       if (authenticated.problem) return refuse(ctx, CloseCode.Forbidden, 'Forbidden');
       viewer = authenticated.viewer;
       const deviceToken = ctx.connectionParams?.deviceToken;
@@ -148,6 +168,7 @@ export function websocketOptions(deps: WebsocketDependencies): GraphQLWsSubscrip
       return refuse(ctx, CloseCode.TryAgainLater, 'Try again later');
     }
     connection.viewer = viewer;
+    if (viewer && typeof authorization === 'string') connection.expiresAt = expiryOf(authorization);
     // Operations run as the viewer found here: the bearer token need not stay in memory.
     (ctx as { connectionParams?: unknown }).connectionParams = undefined;
     const { device } = connection;
@@ -201,13 +222,21 @@ export function websocketOptions(deps: WebsocketDependencies): GraphQLWsSubscrip
       payload.variables,
     );
     if (inputErrors) return 'cost' in inputErrors ? [inputErrors.cost] : inputErrors.input;
-    const { viewer, device, ip, socket } = connectionOf(ctx);
+    const { viewer, expiresAt, device, ip, socket } = connectionOf(ctx);
+    // As over HTTP, an expired token signs the operation out; those already running go on.
+    const expired = expiresAt !== undefined && Date.now() >= expiresAt;
     return {
       schema: schema.schema,
       document,
       operationName: payload.operationName,
       variableValues: payload.variables,
-      contextValue: new SocketOperationContext(viewer, device, ip ?? '', socket),
+      contextValue: new SocketOperationContext(
+        expired ? undefined : viewer,
+        expired ? SESSION_EXPIRED : undefined,
+        device,
+        ip ?? '',
+        socket,
+      ),
     };
   };
 
