@@ -1,7 +1,9 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
+import { memoryBench } from './memory';
 import { nowLiveBurstBench } from './now-live-burst';
 import { peersBench } from './peers';
+import { stormBench } from './storm';
 import { timelineReadBench } from './timeline-read';
 import { writesBench } from './writes';
 
@@ -22,6 +24,8 @@ const BENCHES: Record<string, (options: BenchOptions) => Promise<string>> = {
   'now-live': nowLiveBurstBench,
   peers: peersBench,
   writes: writesBench,
+  storm: stormBench,
+  memory: memoryBench,
 };
 
 function counts(list: string): number[] {

@@ -259,6 +259,24 @@ describe('accounts', () => {
       expect(result.errors![0].message).toMatch(/expired/);
     });
 
+    it('runs a websocket operation signed out once the token the socket opened with expires', async () => {
+      // The socket is authenticated once; its token's expiry still applies to each operation.
+      const soon = jwt.sign({ sub: rowId(user), exp: Math.floor(Date.now() / 1000) + 2 }, SECRET, {
+        algorithm: 'HS256',
+      });
+      const socket = t.openSocket(soon);
+      try {
+        const before = await socket.run(ME).until((op) => op.completed);
+        expect(before.results[0].data).toEqual({ me: { id: user.id, handle: user.handle } });
+        await new Promise((resolve) => setTimeout(resolve, 3_000));
+        const after = await socket.run(ME).until((op) => op.completed);
+        expect(errorCode(after.results[0])).toBe('UNAUTHENTICATED');
+        expect(after.results[0].errors![0].message).toMatch(/expired/);
+      } finally {
+        await socket.close();
+      }
+    });
+
     it('refuses an Authorization header that is not a bearer token', async () => {
       const result = await t.gql(UPDATE_PROFILE, { input: { displayName: 'x' } }, undefined, {
         authorization: `Token ${user.token}`,

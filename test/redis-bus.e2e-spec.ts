@@ -75,6 +75,37 @@ const UPDATES = `subscription { timelineUpdates { kind item { ... on Post { text
     await onB.close();
   });
 
+  it('closes the sockets on B of an account suspended through A (4403), and refuses new ones', async () => {
+    // A socket is authenticated once, at connection_init: this close is what stops it.
+    const [member, admin]: TestUser[] = [await a.signUp(), await a.signUp()];
+    await a.sql(`UPDATE users SET role = 'ADMIN' WHERE handle = $1`, [admin.handle]);
+    const onB = await TestSubscription.open(
+      `${b.url.replace('http', 'ws')}/graphql`,
+      UPDATES,
+      {},
+      { authorization: `Bearer ${member.token}` },
+    );
+    await a.ok(
+      `mutation($id: ID!) { suspendUser(userId: $id) { id } }`,
+      { id: member.id },
+      admin.token,
+    );
+    for (let i = 0; i < 100 && !onB.isEnded; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(onB.closeCode).toBe(4403);
+    const again = await TestSubscription.open(
+      `${b.url.replace('http', 'ws')}/graphql`,
+      UPDATES,
+      {},
+      { authorization: `Bearer ${member.token}` },
+    );
+    for (let i = 0; i < 100 && !again.isEnded; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(again.closeCode).toBe(4403);
+  });
+
   it('carries ids and public fields only: no stream key nor any private field on the wire', async () => {
     const [fan, host]: TestUser[] = [await a.signUp(), await a.signUp()];
     const prefix = `seeit-test-${new URL(a.databaseUrl).pathname.slice(1)}:`;

@@ -354,4 +354,35 @@ describe('timelineUpdates with a replay cap', () => {
     expect((await fromResync.nextData()).timelineUpdates).toMatchObject({ item: { text: 'e' } });
     await fromResync.close();
   });
+
+  it('decides each of the subscriptions opened at one moment on its own backlog', async () => {
+    // Opened together, their pending rows are counted in one statement.
+    const [behind, close, writer] = [await t.signUp(), await t.signUp(), await t.signUp()];
+    await follow(t, behind, writer);
+    await follow(t, close, writer);
+    const ofBehind = await t.subscribe<{ timelineUpdates: Update }>(UPDATES, {}, behind.token);
+    const ofClose = await t.subscribe<{ timelineUpdates: Update }>(UPDATES, {}, close.token);
+    await post(t, writer, 'seen');
+    const behindCursor = (await ofBehind.nextData()).timelineUpdates.cursor;
+    await ofBehind.close();
+    await post(t, writer, 'a');
+    await post(t, writer, 'b');
+    await ofClose.nextData();
+    await ofClose.nextData();
+    const closeCursor = (await ofClose.nextData()).timelineUpdates.cursor;
+    await ofClose.close();
+    for (const text of ['c', 'd', 'e']) await post(t, writer, text);
+
+    const [resumedBehind, resumedClose] = await Promise.all([
+      t.subscribe<{ timelineUpdates: Update }>(UPDATES, { after: behindCursor }, behind.token),
+      t.subscribe<{ timelineUpdates: Update }>(UPDATES, { after: closeCursor }, close.token),
+    ]);
+    expect((await resumedBehind.nextData()).timelineUpdates).toMatchObject({ kind: 'RESYNC' });
+    const replayed: string[] = [];
+    for (let i = 0; i < 3; i += 1)
+      replayed.push((await resumedClose.nextData()).timelineUpdates.item!.text);
+    expect(replayed).toEqual(['c', 'd', 'e']);
+    await resumedBehind.close();
+    await resumedClose.close();
+  });
 });

@@ -55,58 +55,67 @@ FROM
   timeline_update_horizon;
 
 -- TimelineUpdatesRepository.countPending
--- params: ["1",["2"],{"xid":"900","id":"100","snapshot":null},1000]
+-- params: [[{"viewerId":"1","pullAuthors":["2"],"after":{"xid":"900","id":"100","snapshot":null}},{"viewerId":"3","pullAuthors":[],"after":{"xid":"900","id":"0","snapshot":{"xmin":"900","xmax":"905","xip":["902"]}}}],1000]
 SELECT
-  count(*)::int AS pending
+  r.i,
+  LEAST(
+    $6::int,
+    (
+      SELECT
+        count(*)
+      FROM
+        (
+          SELECT
+            1
+          FROM
+            timeline_updates u
+          WHERE
+            u.owner_id = r.viewer_id
+            AND (u.xid, u.id) > (r.xid, r.after_id)
+            AND (
+              r.snap IS NULL
+              OR NOT pg_visible_in_snapshot(u.xid, r.snap)
+            )
+          LIMIT
+            $6
+        ) AS own
+    ) + (
+      SELECT
+        count(*)
+      FROM
+        (
+          SELECT
+            1
+          FROM
+            timeline_updates u
+          WHERE
+            u.owner_id IS NULL
+            AND (u.xid, u.id) > (r.xid, r.after_id)
+            AND (
+              r.snap IS NULL
+              OR NOT pg_visible_in_snapshot(u.xid, r.snap)
+            )
+            AND u.author_id IN (
+              SELECT
+                p.author_id
+              FROM
+                unnest($7::int[], $8::bigint[]) AS p (i, author_id)
+              WHERE
+                p.i = r.i
+            )
+          LIMIT
+            $6
+        ) AS pulled
+    )
+  )::int AS pending
 FROM
-  (
-    SELECT
-      1
-    FROM
-      timeline_updates
-    WHERE
-      (xid, id) > ($1::xid8, $2::bigint)
-      AND (
-        $3::pg_snapshot IS NULL
-        OR NOT pg_visible_in_snapshot(xid, $3::pg_snapshot)
-      )
-      AND (
-        owner_id = $4
-        OR (
-          owner_id IS NULL
-          AND author_id = ANY ($5::bigint[])
-        )
-      )
-    LIMIT
-      $6
-  ) AS backlog;
-
--- TimelineUpdatesRepository.countPending
--- params: ["1",["2"],{"xid":"900","id":"0","snapshot":{"xmin":"900","xmax":"905","xip":["902"]}},1000]
-SELECT
-  count(*)::int AS pending
-FROM
-  (
-    SELECT
-      1
-    FROM
-      timeline_updates
-    WHERE
-      (xid, id) > ($1::xid8, $2::bigint)
-      AND (
-        $3::pg_snapshot IS NULL
-        OR NOT pg_visible_in_snapshot(xid, $3::pg_snapshot)
-      )
-      AND (
-        owner_id = $4
-        OR (
-          owner_id IS NULL
-          AND author_id = ANY ($5::bigint[])
-        )
-      )
-    LIMIT
-      $6
-  ) AS backlog;
+  unnest(
+    $1::int[],
+    $2::bigint[],
+    $3::xid8[],
+    $4::bigint[],
+    $5::pg_snapshot[]
+  ) AS r (i, viewer_id, xid, after_id, snap);
 
 -- TimelineUpdatesRepository.readAfter
 -- params: [{"xid":"900","id":"100"},["1","2"],["3"],500]

@@ -47,7 +47,14 @@ function toLogEntry(row: LogRecord): LogEntry {
   };
 }
 
-/** Where the log stands now, and up to where it may have been purged. */
+/** Whose rows after which position `countPending` counts: a viewer's own, and its pulled authors'. */
+export interface PendingRequest {
+  viewerId: string;
+  pullAuthors: readonly string[];
+  after: LogPosition;
+}
+
+/** Where the kept log ends, and up to where it may have been purged. */
 export interface LogBounds {
   /** The statement's snapshot: which writers' rows it saw. */
   snapshot: LogSnapshot;
@@ -137,36 +144,58 @@ export class TimelineUpdatesRepository {
     };
   }
 
-  /** How many rows after `after` are the viewer's, counting at most `cap`. */
+  /**
+   * For each request, how many rows after its position are its viewer's, counting at most `cap`:
+   * one statement for all the subscriptions opened at once.
+   */
   @GenerateSql({
     params: [
-      ['1', ['2'], { xid: 900n, id: 100n, snapshot: null }, 1000],
-      ['1', ['2'], { xid: 900n, id: 0n, snapshot: { xmin: 900n, xmax: 905n, xip: [902n] } }, 1000],
+      [
+        [
+          { viewerId: '1', pullAuthors: ['2'], after: { xid: 900n, id: 100n, snapshot: null } },
+          {
+            viewerId: '3',
+            pullAuthors: [],
+            after: { xid: 900n, id: 0n, snapshot: { xmin: 900n, xmax: 905n, xip: [902n] } },
+          },
+        ],
+        1000,
+      ],
     ],
   })
-  async countPending(
-    viewerId: string,
-    pullAuthors: readonly string[],
-    after: LogPosition,
-    cap: number,
-  ): Promise<number> {
-    const [row] = await this.db.query<{ pending: number }[]>(
-      `SELECT count(*)::int AS pending FROM (
-         SELECT 1 FROM timeline_updates
-         WHERE (xid, id) > ($1::xid8, $2::bigint)
-           AND ($3::pg_snapshot IS NULL OR NOT pg_visible_in_snapshot(xid, $3::pg_snapshot))
-           AND (owner_id = $4 OR (owner_id IS NULL AND author_id = ANY($5::bigint[])))
-         LIMIT $6) AS backlog`,
+  async countPending(requests: readonly PendingRequest[], cap: number): Promise<number[]> {
+    const pulled = requests.flatMap((request, i) => request.pullAuthors.map(() => i));
+    // A row counts when it is after the position and, for a position that carries a page's
+    // snapshot, not already seen by that snapshot.
+    const after = `(u.xid, u.id) > (r.xid, r.after_id)
+              AND (r.snap IS NULL OR NOT pg_visible_in_snapshot(u.xid, r.snap))`;
+    const rows = await this.db.query<{ i: number; pending: number }[]>(
+      `SELECT r.i, LEAST($6::int,
+         (SELECT count(*) FROM (
+            SELECT 1 FROM timeline_updates u
+            WHERE u.owner_id = r.viewer_id AND ${after} LIMIT $6) AS own)
+         + (SELECT count(*) FROM (
+            SELECT 1 FROM timeline_updates u
+            WHERE u.owner_id IS NULL AND ${after}
+              AND u.author_id IN (SELECT p.author_id FROM unnest($7::int[], $8::bigint[]) AS p(i, author_id)
+                                  WHERE p.i = r.i)
+            LIMIT $6) AS pulled))::int AS pending
+       FROM unnest($1::int[], $2::bigint[], $3::xid8[], $4::bigint[], $5::pg_snapshot[])
+         AS r(i, viewer_id, xid, after_id, snap)`,
       [
-        after.xid.toString(),
-        after.id.toString(),
-        after.snapshot && formatSnapshot(after.snapshot),
-        viewerId,
-        pullAuthors,
+        requests.map((_, i) => i),
+        requests.map((request) => request.viewerId),
+        requests.map((request) => request.after.xid.toString()),
+        requests.map((request) => request.after.id.toString()),
+        requests.map((request) => request.after.snapshot && formatSnapshot(request.after.snapshot)),
         cap,
+        pulled,
+        requests.flatMap((request) => request.pullAuthors),
       ],
     );
-    return row.pending;
+    const pending = new Array<number>(requests.length).fill(0);
+    for (const row of rows) pending[row.i] = row.pending;
+    return pending;
   }
 
   /**

@@ -20,6 +20,7 @@ import { TimelineDoorbellListener } from './live/timeline-doorbell-listener';
 import { TimelineItemDelivery } from './live/timeline-item-delivery';
 import { TimelineLive } from './live/timeline-live';
 import { TimelineLogReader } from './live/timeline-log-reader';
+import { TimelineOpens } from './live/timeline-opens';
 import { TimelineSinks } from './live/timeline-sinks';
 import { TimelineUpdatePurge } from './live/timeline-update-purge';
 import { postTimelineSource } from './post-timeline-source';
@@ -57,6 +58,7 @@ import { TimelineService } from './timeline.service';
     TimelineSinks,
     TimelineItemDelivery,
     TimelineLogReader,
+    TimelineOpens,
     TimelineDoorbellListener,
     TimelineUpdatePurge,
     TimelineLive,

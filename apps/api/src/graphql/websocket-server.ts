@@ -1,5 +1,6 @@
 import { GraphQLModule } from '@nestjs/graphql';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import { EventEmitter } from 'node:events';
 import { IncomingMessage } from 'node:http';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { AuthService } from '@app/accounts';
@@ -30,33 +31,39 @@ function limitSocketsPerAddress(
   });
 }
 
+/** A socket's token bucket, kept on the socket itself: no object or closure per socket. */
+const tokens = Symbol('tokens');
+const refilledAt = Symbol('refilledAt');
+
+interface MeteredSocket extends WebSocket {
+  [tokens]: number;
+  [refilledAt]: number;
+}
+
 /**
  * Closes a socket (4432) that sends more than `perSecond` messages on average, beyond a `burst`
  * (a token bucket per socket). Every message counts, pings and operations that finish at once
  * included, and one over the rate is dropped before graphql-ws parses it: ws hands messages to
- * its listeners through `emit`, which this wraps.
+ * its listeners through `emit`, which one function shared by every socket replaces.
  */
 function limitMessagesPerSocket(server: WebSocketServer, perSecond: number, burst: number): void {
-  server.prependListener('connection', (socket: WebSocket) => {
-    let tokens = burst;
-    let refilledAt = Date.now();
-    const emit = socket.emit.bind(socket);
-    socket.emit = (event: string | symbol, ...args: unknown[]): boolean => {
-      if (event !== 'message') return emit(event, ...args);
-      if (socket.readyState !== socket.OPEN) return false;
-      const now = Date.now();
-      tokens = Math.min(burst, tokens + ((now - refilledAt) * perSecond) / 1000);
-      refilledAt = now;
-      if (tokens < 1) {
-        socket.close(
-          CloseCode.TooManyMessages,
-          `Too many messages (at most ${perSecond} a second)`,
-        );
-        return false;
-      }
-      tokens -= 1;
-      return emit(event, ...args);
-    };
+  function meteredEmit(this: MeteredSocket, event: string | symbol, ...args: unknown[]): boolean {
+    if (event !== 'message') return EventEmitter.prototype.emit.call(this, event, ...args);
+    if (this.readyState !== this.OPEN) return false;
+    const now = Date.now();
+    this[tokens] = Math.min(burst, this[tokens] + ((now - this[refilledAt]) * perSecond) / 1000);
+    this[refilledAt] = now;
+    if (this[tokens] < 1) {
+      this.close(CloseCode.TooManyMessages, `Too many messages (at most ${perSecond} a second)`);
+      return false;
+    }
+    this[tokens] -= 1;
+    return EventEmitter.prototype.emit.call(this, event, ...args);
+  }
+  server.prependListener('connection', (socket: MeteredSocket) => {
+    socket[tokens] = burst;
+    socket[refilledAt] = Date.now();
+    socket.emit = meteredEmit;
   });
 }
 

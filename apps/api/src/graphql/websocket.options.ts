@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { GraphQLSchemaHost, GraphQLWsSubscriptionsConfig } from '@nestjs/graphql';
-import { ExecutionArgs, GraphQLError, parse, specifiedRules, validate } from 'graphql';
+import { ExecutionArgs, GraphQLError } from 'graphql';
 import { Context, ServerOptions, SubscribePayload } from 'graphql-ws';
+import jwt from 'jsonwebtoken';
 import { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 import { AuthService } from '@app/accounts';
@@ -19,19 +20,60 @@ import { SocketRegistry } from '@app/realtime';
 import { DevicesService } from '@app/see-it';
 import { CloseCode } from './close-codes';
 import { OpenSockets } from './open-sockets';
+import { OperationDocuments } from './operation-documents';
 
 type WsContext = Context<Record<string, unknown> | undefined, unknown>;
 
-/** What the websocket server keeps per connection (graphql-ws's `extra`). */
+/**
+ * What the websocket server keeps per connection (graphql-ws's `extra`). The upgrade request is
+ * dropped once the client address is read from it: a socket lives for hours, the request's
+ * headers and buffers need not.
+ */
 interface Connection {
   viewer?: Viewer;
+  /** When the viewer's token expires (ms since the epoch): its operations run signed out after. */
+  expiresAt?: number;
   /** Set when connection_init carried a paired screen's deviceToken. */
   device?: DeviceIdentity;
-  request: IncomingMessage;
+  ip?: string;
+  request?: IncomingMessage;
   socket: WebSocket;
 }
 
 const connectionOf = (ctx: WsContext) => ctx.extra as Connection;
+
+/**
+ * The context of one websocket operation. Its loaders are made on first use: a subscription
+ * resolves each event with the loaders it was delivered with, so an idle one never needs its own.
+ */
+class SocketOperationContext implements RequestContext {
+  private ownLoaders?: RequestLoaders;
+
+  constructor(
+    readonly viewer: Viewer | undefined,
+    readonly authProblem: string | undefined,
+    readonly device: DeviceIdentity | undefined,
+    readonly ip: string,
+    private readonly socket: WebSocket,
+  ) {}
+
+  get loaders(): RequestLoaders {
+    return (this.ownLoaders ??= new RequestLoaders(this.viewer?.id));
+  }
+
+  set loaders(loaders: RequestLoaders) {
+    this.ownLoaders = loaders;
+  }
+
+  /** After each event: its loaders and their cached rows are not kept until the next one. */
+  releaseLoaders(): void {
+    this.ownLoaders = undefined;
+  }
+
+  closeConnection(code: number, reason: string): void {
+    this.socket.close(code, reason);
+  }
+}
 
 export interface WebsocketDependencies {
   auth: AuthService;
@@ -43,6 +85,9 @@ export interface WebsocketDependencies {
 }
 
 const log = new Logger('Websocket');
+
+/** AuthService's words for an expired token. */
+const SESSION_EXPIRED = 'Your session has expired. Sign in again.';
 
 const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -68,24 +113,33 @@ function authorizationOf(params: WsContext['connectionParams']): unknown {
   return values.length > 1 ? values : values[0];
 }
 
-const withCode = (error: GraphQLError, code: string) =>
-  new GraphQLError(error.message, {
-    nodes: error.nodes,
-    source: error.source,
-    positions: error.positions,
-    extensions: { ...error.extensions, code },
-  });
+/**
+ * When a bearer token that authenticate accepted expires (ms since the epoch). It was verified
+ * there, so it is only decoded here.
+ */
+function expiryOf(authorization: string): number | undefined {
+  const claims = jwt.decode(authorization.trim().replace(/^Bearer\s+/i, ''));
+  return claims && typeof claims === 'object' && typeof claims.exp === 'number'
+    ? claims.exp * 1000
+    : undefined;
+}
 
 /**
  * The graphql-ws server: authentication at connection_init, and for each operation the same
  * limits as over HTTP (OperationLimits), checked before anything runs. Whatever the client sent
  * wrong is an `error` message for that operation; the socket and its other operations stay up.
+ *
+ * A socket is authenticated once, at connection_init. Its operations run as that viewer until
+ * the token expires; an account suspended or deleted meanwhile loses the socket itself
+ * (SocketRegistry closes it with 4403 on every process), so no operation needs the account
+ * looked up again.
  */
 export function websocketOptions(deps: WebsocketDependencies): GraphQLWsSubscriptionsConfig {
   const { auth, config, devices, sockets, schema, limits } = deps;
   const production = config.nodeEnv === 'production';
   // The caps per account and per paired screen; SocketRegistry tracks sockets by account only.
   const perOwner = new OpenSockets();
+  const documents = new OperationDocuments(schema, limits);
 
   /**
    * The token travels in connection_init ({ authorization: "Bearer …" }), and a paired screen's
@@ -94,9 +148,12 @@ export function websocketOptions(deps: WebsocketDependencies): GraphQLWsSubscrip
    */
   const onConnect = async (ctx: WsContext): Promise<boolean> => {
     const connection = connectionOf(ctx);
+    if (connection.request) connection.ip = auth.clientAddress(connection.request);
+    connection.request = undefined;
+    const authorization = authorizationOf(ctx.connectionParams);
     let viewer: Viewer | undefined;
     try {
-      const authenticated = await auth.authenticate(authorizationOf(ctx.connectionParams));
+      const authenticated = await auth.authenticate(authorization);
       if (authenticated.problem) return refuse(ctx, CloseCode.Forbidden, 'Forbidden');
       viewer = authenticated.viewer;
       const deviceToken = ctx.connectionParams?.deviceToken;
@@ -111,6 +168,9 @@ export function websocketOptions(deps: WebsocketDependencies): GraphQLWsSubscrip
       return refuse(ctx, CloseCode.TryAgainLater, 'Try again later');
     }
     connection.viewer = viewer;
+    if (viewer && typeof authorization === 'string') connection.expiresAt = expiryOf(authorization);
+    // Operations run as the viewer found here: the bearer token need not stay in memory.
+    (ctx as { connectionParams?: unknown }).connectionParams = undefined;
     const { device } = connection;
     // A paired screen has a cap of its own: an owner's screens (up to MAX_DEVICES of them) never
     // crowd out the owner's own apps.
@@ -137,28 +197,11 @@ export function websocketOptions(deps: WebsocketDependencies): GraphQLWsSubscrip
     return true;
   };
 
-  /**
-   * The context of one operation. The account is checked again, as over HTTP, so an account
-   * suspended or deleted since the socket opened can do nothing more on it.
-   */
-  const operationContext = async (ctx: WsContext): Promise<RequestContext> => {
-    const { device, request, socket } = connectionOf(ctx);
-    const { viewer, problem } = await auth.authenticate(authorizationOf(ctx.connectionParams));
-    return {
-      viewer,
-      authProblem: problem,
-      device,
-      closeConnection: (code, reason) => socket.close(code, reason),
-      loaders: new RequestLoaders(viewer?.id),
-      ip: auth.clientAddress(request),
-    };
-  };
-
-  const onSubscribe = async (
+  const onSubscribe = (
     ctx: WsContext,
     _id: string,
     payload: SubscribePayload,
-  ): Promise<ExecutionArgs | readonly GraphQLError[]> => {
+  ): ExecutionArgs | readonly GraphQLError[] => {
     // graphql-ws registers the operation before asking: this one is included.
     const open = Object.keys(ctx.subscriptions).length;
     const max = config.websocket.maxOperationsPerSocket;
@@ -170,20 +213,8 @@ export function websocketOptions(deps: WebsocketDependencies): GraphQLWsSubscrip
         ),
       ];
     }
-    let document;
-    try {
-      document = parse(payload.query, limits.parseOptions);
-    } catch (error) {
-      if (error instanceof GraphQLError) return [withCode(error, 'GRAPHQL_PARSE_FAILED')];
-      throw error;
-    }
-    const validationErrors = validate(schema.schema, document, [
-      ...specifiedRules,
-      ...limits.validationRules,
-    ]);
-    if (validationErrors.length > 0) {
-      return validationErrors.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
-    }
+    const { document, errors } = documents.check(payload.query);
+    if (errors) return errors;
     const inputErrors = limits.inputErrors(
       schema.schema,
       document,
@@ -191,40 +222,38 @@ export function websocketOptions(deps: WebsocketDependencies): GraphQLWsSubscrip
       payload.variables,
     );
     if (inputErrors) return 'cost' in inputErrors ? [inputErrors.cost] : inputErrors.input;
-    let contextValue: RequestContext;
-    try {
-      contextValue = await operationContext(ctx);
-    } catch (error) {
-      // As at connection: the client reconnects and subscribes again once the database is back.
-      log.warn(`Closed a websocket for now: ${reasonOf(error)}`);
-      refuse(ctx, CloseCode.TryAgainLater, 'Try again later');
-      return [
-        new GraphQLError('The service is unavailable. Try again later.', {
-          extensions: { code: 'INTERNAL_SERVER_ERROR' },
-        }),
-      ];
-    }
+    const { viewer, expiresAt, device, ip, socket } = connectionOf(ctx);
+    // As over HTTP, an expired token signs the operation out; those already running go on.
+    const expired = expiresAt !== undefined && Date.now() >= expiresAt;
     return {
       schema: schema.schema,
       document,
       operationName: payload.operationName,
       variableValues: payload.variables,
-      contextValue,
+      contextValue: new SocketOperationContext(
+        expired ? undefined : viewer,
+        expired ? SESSION_EXPIRED : undefined,
+        device,
+        ip ?? '',
+        socket,
+      ),
     };
   };
 
   const options: Pick<ServerOptions, 'onConnect' | 'onSubscribe' | 'onNext' | 'onError'> = {
     onConnect,
     onSubscribe,
-    onNext: (_ctx, _id, _payload, _args, result) =>
-      result.errors
+    onNext: (_ctx, _id, _payload, args, result) => {
+      if (args.contextValue instanceof SocketOperationContext) args.contextValue.releaseLoaders();
+      return result.errors
         ? {
             ...result,
             errors: result.errors.map((error) =>
               formatGraphQLError(error.toJSON(), error, production),
             ),
           }
-        : result,
+        : result;
+    },
     // Errors before execution carry their code (from onSubscribe, or graphql-ws's "Unable to
     // identify operation": the client's too); a failing event stream carries its cause.
     onError: (_ctx, _id, _payload, errors) =>

@@ -1,11 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '@app/config';
+import { Injectable } from '@nestjs/common';
 import { AsyncQueue } from '@app/realtime';
 import { comparePlaces, decodePosition, LogPosition, LogSnapshot } from '../log-position';
-import { TimelineEntriesRepository } from '../timeline-entries.repository';
-import { TimelineUpdatesRepository } from '../timeline-updates.repository';
 import { resyncUpdate } from './timeline-item-delivery';
-import { TimelineLogReader } from './timeline-log-reader';
+import { TimelineOpens } from './timeline-opens';
 import { TimelineDelivery, TimelineSink, TimelineSinks } from './timeline-sinks';
 
 /**
@@ -16,11 +13,8 @@ import { TimelineDelivery, TimelineSink, TimelineSinks } from './timeline-sinks'
 @Injectable()
 export class TimelineLive {
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly sinks: TimelineSinks,
-    private readonly reader: TimelineLogReader,
-    private readonly log: TimelineUpdatesRepository,
-    private readonly entries: TimelineEntriesRepository,
+    private readonly opens: TimelineOpens,
   ) {}
 
   /**
@@ -35,15 +29,17 @@ export class TimelineLive {
     after: string | null | undefined,
   ): Promise<AsyncIterableIterator<TimelineDelivery>> {
     const from = after ? decodePosition(after) : undefined;
-    const pullAuthors = (await this.entries.pullAuthorsOf([viewerId])).get(viewerId) ?? new Set();
+    const {
+      pullAuthors,
+      bounds: { snapshot, head, purgedThrough },
+    } = await this.opens.factsOf(viewerId);
     // The head never falls below the horizon, so a RESYNC cursor is always one a resume accepts.
-    const { snapshot, head, purgedThrough } = await this.log.bounds();
     const resync =
       from === null ||
       (from !== undefined &&
         (comparePlaces(from, purgedThrough) < 0 ||
           isBeyond(from, snapshot) ||
-          (await this.backlogExceedsReplay(viewerId, pullAuthors, from))));
+          (await this.opens.backlogExceedsReplay(viewerId, pullAuthors, from))));
     const start = from === undefined || from === null || resync ? head : from;
     const sink: TimelineSink = {
       viewerId,
@@ -62,20 +58,10 @@ export class TimelineLive {
     };
     if (resync) sink.queue.push(resyncUpdate(viewerId, start));
     this.sinks.register(sink);
-    this.reader.enqueue(() => this.reader.pull([sink]));
+    this.opens.readSoon(sink);
     return sink.queue;
   }
 
-  /** Whether more rows than one open may replay are pending for the viewer after `from`. */
-  private async backlogExceedsReplay(
-    viewerId: string,
-    pullAuthors: Set<string>,
-    from: LogPosition,
-  ): Promise<boolean> {
-    const cap = this.config.timeline.maxReplayedUpdates;
-    const pending = await this.log.countPending(viewerId, [...pullAuthors], from, cap + 1);
-    return pending > cap;
-  }
 }
 
 /** Whether the position names transactions the head has not seen started: it is from elsewhere. */

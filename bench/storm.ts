@@ -1,0 +1,427 @@
+/**
+ * The reconnect storm (goal 3): N clients connect and subscribe to `timelineUpdates` at once, side
+ * by side with a raw `ws` server answering the same handshake, then a go-live fired halfway
+ * through a second kind of storm.
+ *
+ *   npm run bench -- storm [--followers 10000] [--rounds 3]
+ *
+ * The API and the raw server run in this process, the N sockets in a child process
+ * (bench/storm-clients.ts), 100 handshakes at a time. A subscription counts as acknowledged at
+ * its first message: each client resumes one update back, so the server's replay of that update
+ * is its acknowledgement (see storm-clients.ts). Rounds alternate seeit and raw storms; then the
+ * go-live rounds: startBroadcast once half the sockets are acknowledged, its latency, and for
+ * every socket acknowledged before its response, NOW_LIVE's arrival after that response.
+ */
+import { ChildProcess, fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DataSource } from 'typeorm';
+import { WebSocketServer } from 'ws';
+import { AuthService } from '@app/accounts';
+import { encodeCursor } from '@app/common';
+import { loadConfig } from '@app/config';
+import { createApp } from '../apps/api/src/create-app';
+import type { StormCommand, StormReply } from './storm-protocol';
+import { BenchDatabase, percentile, Table } from './support';
+
+export interface StormOptions {
+  rounds: number;
+  followers: number[];
+}
+
+/** Handshakes in flight at once from the client process. */
+const PARALLEL = 100;
+
+export const SUBSCRIPTION = `subscription($after: String) { timelineUpdates(after: $after) {
+  kind cursor itemId item { ... on Broadcast { id title } ... on Post { id text } } } }`;
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export const load = () =>
+  loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ');
+export const median = (values: number[]) => percentile(values, 50);
+
+/** The child process with the sockets, one command at a time. */
+export class StormClients {
+  private seq = 0;
+  private readonly pending = new Map<
+    number,
+    (reply: { reply?: StormReply; error?: string }) => void
+  >();
+
+  private constructor(private readonly child: ChildProcess) {
+    child.on('message', (message: { seq: number; reply?: StormReply; error?: string }) => {
+      this.pending.get(message.seq)?.(message);
+      this.pending.delete(message.seq);
+    });
+    child.on('exit', (code) => {
+      for (const waiter of this.pending.values()) waiter({ error: `exited (${code})` });
+      this.pending.clear();
+    });
+  }
+
+  static start(): StormClients {
+    return new StormClients(
+      fork(join(__dirname, 'storm-clients.js'), [], {
+        serialization: 'advanced',
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      }),
+    );
+  }
+
+  request<K extends StormReply['type']>(
+    command: StormCommand,
+    expect: K,
+    timeoutMs: number,
+  ): Promise<Extract<StormReply, { type: K }>> {
+    const seq = (this.seq += 1);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(seq);
+        reject(new Error(`client process: no answer to ${command.type} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.pending.set(seq, ({ reply, error }) => {
+        clearTimeout(timer);
+        if (error || reply?.type !== expect)
+          reject(new Error(`client process: ${error ?? reply?.type}`));
+        else resolve(reply as Extract<StormReply, { type: K }>);
+      });
+      this.child.send({ seq, command });
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    if (this.child.connected) this.child.disconnect();
+    await Promise.race([exited, sleep(10_000)]);
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+  }
+}
+
+/**
+ * A plain `ws` server doing the handshake the clients do with seeit: connection_ack for
+ * connection_init, one `next` of the given text for a subscribe, pong for ping.
+ */
+export async function rawPeer(
+  next: () => string,
+): Promise<{ server: WebSocketServer; url: string }> {
+  const server = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
+  server.on('connection', (socket) => {
+    socket.on('message', (data: Buffer) => {
+      const { type } = JSON.parse(data.toString('utf8')) as { type: string };
+      if (type === 'connection_init') socket.send('{"type":"connection_ack"}');
+      else if (type === 'subscribe') socket.send(next());
+      else if (type === 'ping') socket.send('{"type":"pong"}');
+    });
+  });
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  return { server, url: `ws://127.0.0.1:${(server.address() as { port: number }).port}` };
+}
+
+/** A subscribe message resuming after `cursor`, as the clients send it. */
+export const subscribeMessage = (cursor: string) =>
+  JSON.stringify({
+    id: '1',
+    type: 'subscribe',
+    payload: { query: SUBSCRIPTION, variables: { after: cursor } },
+  });
+
+/** A throw-away API on a fresh database, with N followers of one caster. */
+export class StormApi {
+  private constructor(
+    readonly app: NestExpressApplication,
+    private readonly database: BenchDatabase,
+    private readonly dataDir: string,
+    readonly httpUrl: string,
+    readonly wsUrl: string,
+    readonly caster: { id: string; token: string },
+    readonly followerTokens: string[],
+  ) {}
+
+  static async start(followers: number): Promise<StormApi> {
+    const database = await BenchDatabase.create(`seeit_bench_${randomBytes(4).toString('hex')}`);
+    const dataDir = mkdtempSync(join(tmpdir(), 'seeit-bench-'));
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      DATA_DIR: dataDir,
+      DATABASE_URL: database.url,
+      JWT_SECRET: randomBytes(32).toString('hex'),
+      MEDIA_HOOK_SECRET: randomBytes(16).toString('hex'),
+      RATE_LIMIT_START_BROADCAST: '1000000/1s',
+      RATE_LIMIT_POSTS: '1000000/1s',
+      // Every socket comes from the one client process, on one address.
+      WS_MAX_SOCKETS_PER_ADDRESS: '1000000',
+    });
+    const app = await createApp(config, { url: database.url });
+    await app.listen(0, '127.0.0.1');
+    const port = (app.getHttpServer().address() as { port: number }).port;
+    const db = app.get(DataSource);
+    const auth = app.get(AuthService);
+    console.log(`Seeding ${followers} followers...`);
+    const ids = await db.query<{ id: string }[]>(
+      `INSERT INTO users (handle, email, password_hash, display_name)
+       SELECT 'follower_' || i, 'follower_' || i || '@bench.local', 'x', 'Follower ' || i
+       FROM generate_series(1, $1) AS i ORDER BY i RETURNING id`,
+      [followers],
+    );
+    const [caster] = await db.query<{ id: string }[]>(
+      `INSERT INTO users (handle, email, password_hash, display_name, followers_count)
+       VALUES ('caster', 'caster@bench.local', 'x', 'Caster', $1) RETURNING id`,
+      [followers],
+    );
+    await db.query(
+      `INSERT INTO follows (follower_id, followee_id) SELECT f, $1 FROM unnest($2::bigint[]) AS f`,
+      [caster.id, ids.map((row) => row.id)],
+    );
+    await db.query('UPDATE users SET following_count = 1 WHERE id = ANY($1::bigint[])', [
+      ids.map((row) => row.id),
+    ]);
+    await db.query('ANALYZE');
+    return new StormApi(
+      app,
+      database,
+      dataDir,
+      `http://127.0.0.1:${port}/graphql`,
+      `ws://127.0.0.1:${port}/graphql`,
+      { id: caster.id, token: auth.issueToken(caster.id) },
+      ids.map((row) => auth.issueToken(row.id)),
+    );
+  }
+
+  /**
+   * The caster posts; returns the cursor just before that post's rows, from which every follower's
+   * subscription replays exactly that post, and the text of one such replayed message.
+   */
+  async postToResumeFrom(text: string): Promise<string> {
+    const db = this.app.get(DataSource);
+    const [{ head }] = await db.query<{ head: string }[]>(
+      'SELECT COALESCE(max(id), 0)::text AS head FROM timeline_updates',
+    );
+    const response = await fetch(this.httpUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${this.caster.token}` },
+      body: JSON.stringify({
+        query: 'mutation($input: CreatePostInput!) { createPost(input: $input) { id } }',
+        variables: { input: { text } },
+      }),
+    });
+    if (!response.ok) throw new Error(`createPost: ${response.status}`);
+    return encodeCursor([head]);
+  }
+
+  /** Ends the caster's broadcasts and backdates them: the next go-live is a first one again. */
+  async resetBroadcasts(): Promise<void> {
+    const db = this.app.get(DataSource);
+    await db.query(
+      `UPDATE broadcasts SET status = 'ENDED', ended_at = now() WHERE broadcaster_id = $1 AND status <> 'ENDED'`,
+      [this.caster.id],
+    );
+    await db.query(
+      `UPDATE broadcasts SET started_at = started_at - interval '1 day' WHERE broadcaster_id = $1`,
+      [this.caster.id],
+    );
+  }
+
+  async stop(): Promise<void> {
+    await this.app.close();
+    await this.database.drop();
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
+
+/** A `next` message as long as the seeit replay, for the raw peer to answer with. */
+export const rawNext = (bytes: number) =>
+  JSON.stringify({
+    id: '1',
+    type: 'next',
+    payload: { data: { x: 'x'.repeat(Math.max(0, bytes - 60)) } },
+  });
+
+interface StormRound {
+  ms: number;
+  load: string;
+}
+
+export async function stormBench(options: StormOptions): Promise<string> {
+  const count = Math.max(...options.followers);
+  const api = await StormApi.start(count);
+  const raw = await rawPeer(() => rawNext(260));
+  const clients = StormClients.start();
+  const seeit: StormRound[] = [];
+  const peer: StormRound[] = [];
+  const goLives: {
+    mutation: number;
+    before: number;
+    within: number;
+    p50: number;
+    max: number;
+    load: string;
+  }[] = [];
+  const problems: string[] = [];
+  const timeout = 120_000 + count * 20;
+  const closeAll = async () => {
+    const closed = await clients.request({ type: 'close' }, 'closed', 60_000);
+    problems.push(...closed.problems);
+    await sleep(1_000);
+  };
+  try {
+    for (let round = 0; round < options.rounds; round += 1) {
+      const cursor = await api.postToResumeFrom(`storm ${round}`);
+      let at = load();
+      const ours = await clients.request(
+        {
+          type: 'storm',
+          url: api.wsUrl,
+          tokens: api.followerTokens,
+          protocol: 'graphql-transport-ws',
+          subscribe: subscribeMessage(cursor),
+          parallel: PARALLEL,
+        },
+        'stormed',
+        timeout,
+      );
+      seeit.push({ ms: ours.ms, load: at });
+      problems.push(...ours.problems.map((p) => `seeit round ${round}: ${p}`));
+      await closeAll();
+      at = load();
+      const theirs = await clients.request(
+        {
+          type: 'storm',
+          url: raw.url,
+          tokens: api.followerTokens,
+          protocol: undefined,
+          subscribe: subscribeMessage(cursor),
+          parallel: PARALLEL,
+        },
+        'stormed',
+        timeout,
+      );
+      peer.push({ ms: theirs.ms, load: at });
+      await closeAll();
+      console.log(
+        `storm round ${round}: seeit ${ours.ms.toFixed(0)} ms (${ours.acknowledged}/${count}), raw ${theirs.ms.toFixed(0)} ms; load ${at}`,
+      );
+    }
+    for (let round = 0; round < options.rounds; round += 1) {
+      await api.resetBroadcasts();
+      const cursor = await api.postToResumeFrom(`go-live storm ${round}`);
+      const at = load();
+      const stormed = await clients.request(
+        {
+          type: 'storm',
+          url: api.wsUrl,
+          tokens: api.followerTokens,
+          protocol: 'graphql-transport-ws',
+          subscribe: subscribeMessage(cursor),
+          parallel: PARALLEL,
+          goLive: {
+            httpUrl: api.httpUrl,
+            token: api.caster.token,
+            title: `Storm live ${round}`,
+            atAcknowledged: Math.floor(count / 2),
+          },
+        },
+        'stormed',
+        timeout,
+      );
+      problems.push(...stormed.problems.map((p) => `go-live round ${round}: ${p}`));
+      const live = stormed.goLive!;
+      const arrived = live.delays.filter((d) => !Number.isNaN(d));
+      goLives.push({
+        mutation: live.respondedAt - live.sentAt,
+        before: live.acknowledgedBefore,
+        within: arrived.filter((d) => d <= 1000).length,
+        p50: percentile(arrived, 50),
+        max: arrived.length < live.delays.length ? Number.NaN : Math.max(...arrived),
+        load: at,
+      });
+      await closeAll();
+      const last = goLives[goLives.length - 1];
+      console.log(
+        `go-live round ${round}: mutation ${last.mutation.toFixed(0)} ms; ${last.within}/${last.before} within 1 s, p50 ${last.p50.toFixed(0)} ms, max ${last.max.toFixed(0)} ms; load ${at}`,
+      );
+    }
+  } finally {
+    await clients.stop();
+    for (const socket of raw.server.clients) socket.terminate();
+    await new Promise<void>((resolve) => raw.server.close(() => resolve()));
+    await api.stop();
+  }
+  return report(count, seeit, peer, goLives, problems);
+}
+
+function report(
+  count: number,
+  seeit: StormRound[],
+  peer: StormRound[],
+  goLives: {
+    mutation: number;
+    before: number;
+    within: number;
+    p50: number;
+    max: number;
+    load: string;
+  }[],
+  problems: string[],
+): string {
+  const rounds = new Table([
+    'round',
+    'seeit s',
+    'raw ws s',
+    'ratio',
+    'load (1/5/15 min) before seeit',
+    'before raw',
+  ]);
+  seeit.forEach((round, i) =>
+    rounds.row([
+      String(i),
+      (round.ms / 1000).toFixed(2),
+      (peer[i].ms / 1000).toFixed(2),
+      `${(round.ms / peer[i].ms).toFixed(1)}x`,
+      round.load,
+      peer[i].load,
+    ]),
+  );
+  const ratio = median(seeit.map((r) => r.ms)) / median(peer.map((r) => r.ms));
+  const live = new Table([
+    'round',
+    'startBroadcast ms',
+    'acknowledged before the response',
+    'NOW_LIVE within 1 s',
+    'p50 / max ms after the response',
+    'load',
+  ]);
+  goLives.forEach((round, i) =>
+    live.row([
+      String(i),
+      round.mutation.toFixed(0),
+      String(round.before),
+      String(round.within),
+      `${round.p50.toFixed(0)} / ${Number.isNaN(round.max) ? 'missing' : round.max.toFixed(0)}`,
+      round.load,
+    ]),
+  );
+  const mutation = median(goLives.map((r) => r.mutation));
+  const allWithin = goLives.every((r) => r.within === r.before);
+  const met = (ok: boolean) => (ok ? 'met' : 'NOT met');
+  return [
+    `Reconnect storm: ${count} sockets connect, authenticate and subscribe (${PARALLEL} handshakes in flight), acknowledged = first message (the replay of one update)`,
+    '',
+    rounds.render(),
+    '',
+    `Goal 3a, connect ≤ 3x raw ws: median ${(median(seeit.map((r) => r.ms)) / 1000).toFixed(2)} s vs ${(median(peer.map((r) => r.ms)) / 1000).toFixed(2)} s = ${ratio.toFixed(1)}x: ${met(ratio <= 3)}`,
+    '',
+    `Go-live fired once ${Math.floor(count / 2)} of the ${count} subscriptions were acknowledged`,
+    '',
+    live.render(),
+    '',
+    `Goal 3b, startBroadcast ≤ 500 ms during the storm: median ${mutation.toFixed(0)} ms: ${met(mutation <= 500)}`,
+    `Goal 3c, every follower acknowledged before the response gets NOW_LIVE within 1 s of it: ${met(allWithin)} (in every round: ${goLives.map((r) => `${r.within}/${r.before}`).join(', ')})`,
+    ...(problems.length > 0 ? ['', `PROBLEMS:\n  ${problems.join('\n  ')}`] : []),
+  ].join('\n');
+}

@@ -1,0 +1,111 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { LogPosition } from '../log-position';
+import { TimelineEntriesRepository } from '../timeline-entries.repository';
+import {
+  LogBounds,
+  PendingRequest,
+  TimelineUpdatesRepository,
+} from '../timeline-updates.repository';
+import { TimelineLogReader } from './timeline-log-reader';
+import { TimelineSink } from './timeline-sinks';
+
+/** What opening a subscription reads first: the log's bounds and whom the viewer pulls from. */
+export interface OpenFacts {
+  bounds: LogBounds;
+  pullAuthors: Set<string>;
+}
+
+/**
+ * Collects the requests of one tick and answers them with one call of `run` (one statement),
+ * which returns the answers in the order of the requests.
+ */
+class TickBatch<I, O> {
+  private waiting: { input: I; resolve: (output: O) => void; reject: (error: unknown) => void }[] =
+    [];
+
+  constructor(private readonly run: (inputs: I[]) => Promise<O[]>) {}
+
+  ask(input: I): Promise<O> {
+    return new Promise((resolve, reject) => {
+      if (this.waiting.length === 0) setImmediate(() => void this.flush());
+      this.waiting.push({ input, resolve, reject });
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.waiting;
+    this.waiting = [];
+    try {
+      const outputs = await this.run(batch.map((waiter) => waiter.input));
+      batch.forEach((waiter, i) => waiter.resolve(outputs[i]));
+    } catch (error) {
+      for (const waiter of batch) waiter.reject(error);
+    }
+  }
+}
+
+/**
+ * Batches what opening `timelineUpdates` subscriptions costs, so a reconnect storm of thousands
+ * costs a few statements rather than thousands: the subscriptions opened in the same tick share
+ * one bounds and one pull-authors statement, the resumed ones one pending-count statement, and
+ * all those waiting for their first read share one pull on the reader's chain. Only one such pull
+ * waits on the chain at a time, so a live update rung meanwhile is read after at most one batch
+ * of opens, not after all of them.
+ */
+@Injectable()
+export class TimelineOpens {
+  private readonly facts = new TickBatch<string, OpenFacts>(async (viewerIds) => {
+    const [bounds, pulled] = await Promise.all([
+      this.log.bounds(),
+      this.entries.pullAuthorsOf(viewerIds),
+    ]);
+    return viewerIds.map((viewerId) => ({ bounds, pullAuthors: new Set(pulled.get(viewerId)) }));
+  });
+
+  private readonly pending = new TickBatch<PendingRequest, number>((requests) =>
+    // One more than may be replayed: the caller tells "too many" from "exactly the most".
+    this.log.countPending(requests, this.config.timeline.maxReplayedUpdates + 1),
+  );
+
+  private readonly unread = new Set<TimelineSink>();
+  private pullQueued = false;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly log: TimelineUpdatesRepository,
+    private readonly entries: TimelineEntriesRepository,
+    private readonly reader: TimelineLogReader,
+  ) {}
+
+  /** The facts an open of `viewerId` needs, read together with those of the same tick. */
+  factsOf(viewerId: string): Promise<OpenFacts> {
+    return this.facts.ask(viewerId);
+  }
+
+  /** Whether more rows than one open may replay are pending for the viewer after `after`. */
+  async backlogExceedsReplay(
+    viewerId: string,
+    pullAuthors: Set<string>,
+    after: LogPosition,
+  ): Promise<boolean> {
+    const pending = await this.pending.ask({ viewerId, pullAuthors: [...pullAuthors], after });
+    return pending > this.config.timeline.maxReplayedUpdates;
+  }
+
+  /**
+   * Reads the log for a newly registered sink soon, with the others registered meanwhile: rows
+   * written between its bounds and its registration reach it there.
+   */
+  readSoon(sink: TimelineSink): void {
+    this.unread.add(sink);
+    if (this.pullQueued) return;
+    this.pullQueued = true;
+    this.reader.enqueue(() => {
+      const sinks = [...this.unread];
+      this.unread.clear();
+      this.pullQueued = false;
+      return this.reader.pull(sinks);
+    });
+  }
+}
