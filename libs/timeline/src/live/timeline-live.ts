@@ -61,7 +61,6 @@ export class TimelineLive {
     this.opens.readSoon(sink);
     return sink.queue;
   }
-
 }
 
 /** Whether the position names transactions the head has not seen started: it is from elsewhere. */
