@@ -1,6 +1,7 @@
 import { type Algorithm, hash, verify } from '@node-rs/argon2';
 import { Inject, Injectable } from '@nestjs/common';
 import jwt from 'jsonwebtoken';
+import { createSecretKey, KeyObject } from 'node:crypto';
 import { IncomingMessage } from 'node:http';
 import {
   clientAddress,
@@ -43,6 +44,11 @@ export class AuthService {
   private readonly proxies: ProxyTrust;
   /** Verified against when the login matches nobody, so timing does not tell which half was wrong. */
   private readonly decoyHash: Promise<string>;
+  /**
+   * The secret as a key object made once: given a string, jsonwebtoken tries it as a public key
+   * first on every verify, which costs ~30 times the HMAC itself.
+   */
+  private readonly tokenKey: KeyObject;
 
   constructor(
     private readonly users: UsersRepository,
@@ -52,6 +58,7 @@ export class AuthService {
   ) {
     this.proxies = proxyTrust(config.trustProxy);
     this.decoyHash = hash('decoy password for unknown logins', ARGON2);
+    this.tokenKey = createSecretKey(Buffer.from(config.jwtSecret, 'utf8'));
   }
 
   async signUp(input: SignUpInput, ip: string): Promise<Session> {
@@ -119,7 +126,7 @@ export class AuthService {
 
   issueToken(userId: string): string {
     const claims: TokenClaims = { sub: userId };
-    return jwt.sign(claims, this.config.jwtSecret, {
+    return jwt.sign(claims, this.tokenKey, {
       algorithm: 'HS256',
       expiresIn: this.config.tokenTtlSeconds,
     });
@@ -138,7 +145,7 @@ export class AuthService {
     if (!match) return { problem: 'The Authorization value must be "Bearer <token>".' };
     let claims: jwt.JwtPayload;
     try {
-      const decoded = jwt.verify(match[1], this.config.jwtSecret, { algorithms: ['HS256'] });
+      const decoded = jwt.verify(match[1], this.tokenKey, { algorithms: ['HS256'] });
       if (typeof decoded === 'string') throw new Error('unexpected token payload');
       claims = decoded;
     } catch (error) {
