@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Role } from '@app/common';
-import { GenerateSql, Queryable, returningRows } from '@app/database';
+import { GenerateSql, joinedRowSql, Queryable, readJoinedRow, returningRows } from '@app/database';
 import { UserEntity } from './user.entity';
 
 /**
@@ -87,6 +87,27 @@ function toUserEntity(row: UserRecord): UserEntity {
     postsCount: row.posts_count,
     createdAt: row.created_at,
   });
+}
+
+/**
+ * SQL the accounts library lends to other libraries' statements: a LATERAL join of the active
+ * account whose id is `idSql`, its columns under `prefix` (read back with `userFromJoinedRow`).
+ */
+export function activeUserRowSql(idSql: string, prefix: string): string {
+  return joinedRowSql(
+    USER_COLUMNS,
+    prefix,
+    'users u',
+    `u.id = ${idSql} AND u.suspended_at IS NULL`,
+  );
+}
+
+/** The account `activeUserRowSql` joined, or undefined when there was none. */
+export function userFromJoinedRow(
+  row: Record<string, unknown>,
+  prefix: string,
+): UserEntity | undefined {
+  return readJoinedRow(row, prefix, 'id', toUserEntity);
 }
 
 const PROFILE_COLUMNS: Record<keyof ProfileChanges, string> = {

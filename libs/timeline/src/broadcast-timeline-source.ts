@@ -1,4 +1,10 @@
-import { BroadcastModel, BroadcastsRepository, BroadcastsService } from '@app/broadcasts';
+import {
+  BroadcastModel,
+  BroadcastsRepository,
+  BroadcastsService,
+  ReplaysService,
+} from '@app/broadcasts';
+import { FollowService } from '@app/graph';
 import { TimelineItemKind } from './entities/timeline-entry.entity';
 import { itemRefs, TimelineSource } from './timeline-sources';
 
@@ -6,6 +12,8 @@ import { itemRefs, TimelineSource } from './timeline-sources';
 export function broadcastTimelineSource(
   broadcasts: BroadcastsService,
   table: BroadcastsRepository,
+  replays: ReplaysService,
+  follows: FollowService,
 ): TimelineSource {
   return {
     kind: TimelineItemKind.BROADCAST,
@@ -21,6 +29,14 @@ export function broadcastTimelineSource(
       for (const { loaders, itemId, viewerId } of deliveries) {
         loaders.prime(broadcasts.viewerBanned, itemId, banned.has(`${itemId}:${viewerId}`));
       }
+    },
+    prime(loaders, { itemId, broadcast }) {
+      if (!broadcast) return;
+      loaders.prime(broadcasts.byId, itemId, broadcast.row);
+      if (!broadcast.row) return;
+      loaders.prime(broadcasts.viewerBanned, itemId, broadcast.viewerBanned);
+      loaders.prime(follows.viewerFollows, broadcast.row.broadcasterId, broadcast.viewerFollows);
+      loaders.prime(replays.byBroadcast, itemId, broadcast.replay);
     },
     async resolve(loaders, itemId, viewerId) {
       const broadcast = await broadcasts.findVisible(loaders, itemId, viewerId);

@@ -10,6 +10,13 @@ export function postTimelineSource(posts: PostsService, table: PostsRepository):
       const keys = await table.sortKeysOf(authorId, before, limit, manager);
       return itemRefs(TimelineItemKind.POST, authorId, keys);
     },
+    prime(loaders, { itemId, post }) {
+      if (!post) return;
+      loaders.prime(posts.byId, itemId, post.row);
+      if (!post.row) return;
+      loaders.prime(posts.viewerHasLiked, itemId, post.viewerHasLiked);
+      loaders.prime(posts.mentionedUserIds, itemId, post.mentionedUserIds);
+    },
     async resolve(loaders, itemId, viewerId) {
       const post = await posts.findVisible(loaders, itemId, viewerId);
       return post && PostModel.from(post);

@@ -1,9 +1,34 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { activeUserRowSql, UserEntity, userFromJoinedRow } from '@app/accounts';
+import {
+  BroadcastEntity,
+  BroadcastReplayEntity,
+  broadcastFromJoinedRow,
+  broadcastRowSql,
+  notBannedSql,
+  replayFromJoinedRow,
+  replayRowSql,
+} from '@app/broadcasts';
 import { ConnectionArgs, ConnectionShape, encodeCursor, groupBy, keysetPage } from '@app/common';
 import { GenerateSql, Queryable, returningRows } from '@app/database';
-import { followersOfSql, followsOfSql, visibleToViewerSql, VisibilityScope } from '@app/graph';
+import {
+  blocksSql,
+  followersOfSql,
+  followNotifySql,
+  followsOfSql,
+  FollowState,
+  visibleToViewerSql,
+  VisibilityScope,
+} from '@app/graph';
+import {
+  likedBySql,
+  mentionedUserIdsSql,
+  PostEntity,
+  postFromJoinedRow,
+  postRowSql,
+} from '@app/posts';
 import { TimelineItemKind } from './entities/timeline-entry.entity';
 import { TimelineItemRef } from './timeline-sources';
 import { LOG_BOUNDS_SQL } from './timeline-updates.repository';
@@ -18,15 +43,77 @@ interface RefRecord {
 
 const REF_COLUMNS = 'sort_at, item_id, item_kind, author_id';
 
-/** A home page row joined to the log head; an empty page is one row with no item. */
-type HeadedItem = { head: string } & RefRecord;
+/** What the home statement reads beside each item, for the viewer; null on an item's absence. */
+interface ItemFactsRecord {
+  author_blocks_viewer: boolean | null;
+  viewer_liked: boolean | null;
+  mentioned_user_ids: string[];
+  viewer_banned: boolean | null;
+  viewer_follow_notify: boolean | null;
+}
+
+/**
+ * A home page row: the log head, the item and its rows (prefixed columns); an empty page is one
+ * row with no item.
+ */
+type HeadedItem = { head: string } & RefRecord & ItemFactsRecord & Record<string, unknown>;
 type HeadedRecord = HeadedItem | ({ head: string } & { [K in keyof RefRecord]: null });
 
 /** A page of a timeline and the update log's head in the snapshot it was read from. */
-export interface TimelinePage {
-  page: ConnectionShape<TimelineItemRef>;
+export interface TimelinePage<T extends TimelineItemRef = TimelineItemRef> {
+  page: ConnectionShape<T>;
   /** Every update at or below it is reflected in the page; later ones are not. */
   logHead: bigint;
+}
+
+/**
+ * A home page item with what the viewer sees of it, read in the page's own statement, so that
+ * resolving the page needs no statement of its own. A row gone meanwhile is undefined.
+ */
+export interface HomeItem extends TimelineItemRef {
+  /** Undefined when the author is no longer active. */
+  author: UserEntity | undefined;
+  authorBlocksViewer: boolean;
+  /** For a POST item. */
+  post?: { row: PostEntity | undefined; viewerHasLiked: boolean; mentionedUserIds: string[] };
+  /** For a BROADCAST item. */
+  broadcast?: {
+    row: BroadcastEntity | undefined;
+    viewerBanned: boolean;
+    /** Whether the viewer follows the broadcaster (and asked to hear when they go live). */
+    viewerFollows: FollowState | undefined;
+    /** Its replay, when it has one (not deleted). */
+    replay: BroadcastReplayEntity | undefined;
+  };
+}
+
+const POST_ROW = 'post__';
+const BROADCAST_ROW = 'broadcast__';
+const AUTHOR_ROW = 'author__';
+const REPLAY_ROW = 'replay__';
+
+function toHomeItem(row: HeadedItem): HomeItem {
+  const item: HomeItem = {
+    ...toRef(row),
+    author: userFromJoinedRow(row, AUTHOR_ROW),
+    authorBlocksViewer: row.author_blocks_viewer === true,
+  };
+  if (row.item_kind === TimelineItemKind.POST) {
+    item.post = {
+      row: postFromJoinedRow(row, POST_ROW),
+      viewerHasLiked: row.viewer_liked === true,
+      mentionedUserIds: row.mentioned_user_ids,
+    };
+  } else {
+    item.broadcast = {
+      row: broadcastFromJoinedRow(row, BROADCAST_ROW),
+      viewerBanned: row.viewer_banned === true,
+      viewerFollows:
+        row.viewer_follow_notify === null ? undefined : { notify: row.viewer_follow_notify },
+      replay: replayFromJoinedRow(row, REPLAY_ROW),
+    };
+  }
+  return item;
 }
 
 function toRef(row: RefRecord): TimelineItemRef {
@@ -65,7 +152,8 @@ export class TimelineEntriesRepository {
   /**
    * The viewer's home: their materialized timeline merged with the pulled items of the large
    * accounts they follow, without authors hidden from the viewer's feeds (muted, suspended; a
-   * block takes the rows out). One statement; its cost depends on the page size and the number of
+   * block takes the rows out), each item with its post or broadcast row, its author's, and the
+   * viewer's facts about them (HomeItem). One statement; its cost depends on the page size and the number of
    * large accounts followed, not on the follow count. The log head comes from the same statement,
    * so the same snapshot: log ids are visible in commit order, so an update committed after the
    * snapshot has a larger id and its change is not on the page, and one committed before it is on
@@ -78,7 +166,7 @@ export class TimelineEntriesRepository {
       ['1', { first: 20, after: encodeCursor(['2026-01-01T10:00:00.000Z', '42']) }],
     ],
   })
-  async home(viewerId: string, args: ConnectionArgs): Promise<TimelinePage> {
+  async home(viewerId: string, args: ConnectionArgs): Promise<TimelinePage<HomeItem>> {
     let logHead = 0n;
     const page = await keysetPage(
       args,
@@ -88,7 +176,7 @@ export class TimelineEntriesRepository {
           { sql: 'item_id', part: 'int' },
         ],
         direction: 'DESC',
-        keyOf: (ref: TimelineItemRef) => [ref.sortAt, ref.itemId],
+        keyOf: (item: HomeItem) => [item.sortAt, item.itemId],
       },
       [viewerId],
       async ({ andAfter, limit, params }) => {
@@ -96,7 +184,13 @@ export class TimelineEntriesRepository {
         const limitParam = `$${params.length}`;
         const rows = await this.db.query<HeadedRecord[]>(
           `WITH log AS (${LOG_BOUNDS_SQL})
-           SELECT log.head, page.* FROM log LEFT JOIN LATERAL (
+           SELECT log.head, page.*, post.*, broadcast.*, author.*, replay.*,
+             ${blocksSql('page.author_id', '$1')} AS author_blocks_viewer,
+             ${likedBySql(`post.${POST_ROW}id`, '$1')} AS viewer_liked,
+             ${mentionedUserIdsSql(`post.${POST_ROW}id`)} AS mentioned_user_ids,
+             NOT ${notBannedSql(`broadcast.${BROADCAST_ROW}id`, '$1')} AS viewer_banned,
+             ${followNotifySql('$1', `broadcast.${BROADCAST_ROW}broadcaster_id`)} AS viewer_follow_notify
+           FROM log LEFT JOIN LATERAL (
            SELECT ${REF_COLUMNS} FROM (
              (SELECT ${REF_COLUMNS}
               FROM timeline_entries te
@@ -119,11 +213,15 @@ export class TimelineEntriesRepository {
            ) merged
            ORDER BY sort_at DESC, item_id DESC
            LIMIT ${limitParam}) page ON true
+           ${postRowSql(`CASE WHEN page.item_kind = 'POST' THEN page.item_id END`, POST_ROW)}
+           ${broadcastRowSql(`CASE WHEN page.item_kind = 'BROADCAST' THEN page.item_id END`, BROADCAST_ROW)}
+           ${activeUserRowSql('page.author_id', AUTHOR_ROW)}
+           ${replayRowSql(`broadcast.${BROADCAST_ROW}id`, REPLAY_ROW)}
            ORDER BY page.sort_at DESC, page.item_id DESC`,
           params,
         );
         logHead = BigInt(rows[0].head);
-        return rows.filter((row): row is HeadedItem => row.item_id !== null).map(toRef);
+        return rows.filter((row): row is HeadedItem => row.item_id !== null).map(toHomeItem);
       },
     );
     return { page, logHead };

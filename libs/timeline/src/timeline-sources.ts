@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { RequestLoaders } from '@app/common';
 import { TimelineItemKind } from './entities/timeline-entry.entity';
+import type { HomeItem } from './timeline-entries.repository';
 
 /** A timeline item by reference: what a timeline stores and sorts by. */
 export interface TimelineItemRef {
@@ -58,6 +59,11 @@ export interface TimelineSource {
    * statement per viewer.
    */
   primeViewers?(deliveries: ViewerDelivery[]): Promise<void>;
+  /**
+   * Seeds the request's loaders with what the home statement read about one of its items (its
+   * row, the viewer's facts about it), so `resolve` sends no statement for it.
+   */
+  prime(loaders: RequestLoaders, item: HomeItem): void;
   /** The API object for the item, or undefined when the viewer may not see it (or it is gone). */
   resolve(
     loaders: RequestLoaders,
