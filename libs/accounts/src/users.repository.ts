@@ -110,6 +110,33 @@ export function userFromJoinedRow(
   return readJoinedRow(row, prefix, 'id', toUserEntity);
 }
 
+/**
+ * SQL the accounts library lends to other libraries' statements: the active accounts whose ids are
+ * in the bigint array `idsSql`, as one JSON array (read back with `usersFromJson`), for a statement
+ * that returns several accounts per row.
+ */
+export function activeUsersJsonSql(idsSql: string): string {
+  // Ids as text, since JSON numbers lose bigint precision.
+  return `(SELECT coalesce(jsonb_agg(to_jsonb(r) || jsonb_build_object('id', r.id::text)), '[]')
+    FROM (SELECT ${USER_COLUMNS} FROM users u
+          WHERE u.id = ANY(${idsSql}) AND u.suspended_at IS NULL) r)`;
+}
+
+/** The accounts `activeUsersJsonSql` read, from its JSON array as node-postgres parsed it. */
+export function usersFromJson(json: unknown): UserEntity[] {
+  type UserJson = Omit<UserRecord, 'suspended_at' | 'created_at'> & {
+    suspended_at: string | null;
+    created_at: string;
+  };
+  return (json as UserJson[]).map((record) =>
+    toUserEntity({
+      ...record,
+      suspended_at: record.suspended_at === null ? null : new Date(record.suspended_at),
+      created_at: new Date(record.created_at),
+    }),
+  );
+}
+
 const PROFILE_COLUMNS: Record<keyof ProfileChanges, string> = {
   displayName: 'display_name',
   bio: 'bio',

@@ -15,12 +15,19 @@ export function prefixedColumns(columns: string, prefix: string): string {
     .join(', ');
 }
 
+/** The alias a joined row takes: its prefix without the trailing underscores ("post__" → "post"). */
+export function joinedRowAlias(prefix: string): string {
+  return prefix.replace(/_+$/, '');
+}
+
 /**
- * `LEFT JOIN LATERAL (SELECT <columns under prefix> FROM <from> WHERE <where>) <prefix> ON true`:
+ * `LEFT JOIN LATERAL (SELECT <columns under prefix> FROM <from> WHERE <where>) <alias> ON true`:
  * at most one row, its columns all null when there is none.
  */
 export function joinedRowSql(columns: string, prefix: string, from: string, where: string): string {
-  return `LEFT JOIN LATERAL (SELECT ${prefixedColumns(columns, prefix)} FROM ${from} WHERE ${where}) ${prefix.replace(/_+$/, '')} ON true`;
+  const alias = joinedRowAlias(prefix);
+  return `LEFT JOIN LATERAL (SELECT ${prefixedColumns(columns, prefix)}
+    FROM ${from} WHERE ${where}) ${alias} ON true`;
 }
 
 /**

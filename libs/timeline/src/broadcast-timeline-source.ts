@@ -30,13 +30,14 @@ export function broadcastTimelineSource(
         loaders.prime(broadcasts.viewerBanned, itemId, banned.has(`${itemId}:${viewerId}`));
       }
     },
-    prime(loaders, { itemId, broadcast }) {
-      if (!broadcast) return;
-      loaders.prime(broadcasts.byId, itemId, broadcast.row);
-      if (!broadcast.row) return;
-      loaders.prime(broadcasts.viewerBanned, itemId, broadcast.viewerBanned);
-      loaders.prime(follows.viewerFollows, broadcast.row.broadcasterId, broadcast.viewerFollows);
-      loaders.prime(replays.byBroadcast, itemId, broadcast.replay);
+    prime(loaders, reads) {
+      for (const broadcast of reads.broadcasts) {
+        loaders.prime(broadcasts.byId, broadcast.id, broadcast.row);
+        if (!broadcast.row) continue;
+        loaders.prime(broadcasts.viewerBanned, broadcast.id, broadcast.viewerBanned);
+        loaders.prime(follows.viewerFollows, broadcast.row.broadcasterId, broadcast.viewerFollows);
+        loaders.prime(replays.byBroadcast, broadcast.id, broadcast.replay);
+      }
     },
     async resolve(loaders, itemId, viewerId) {
       const broadcast = await broadcasts.findVisible(loaders, itemId, viewerId);

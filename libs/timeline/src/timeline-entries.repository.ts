@@ -1,7 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { activeUserRowSql, UserEntity, userFromJoinedRow } from '@app/accounts';
+import {
+  activeUserRowSql,
+  activeUsersJsonSql,
+  UserEntity,
+  userFromJoinedRow,
+  usersFromJson,
+} from '@app/accounts';
 import {
   BroadcastEntity,
   BroadcastReplayEntity,
@@ -12,7 +18,7 @@ import {
   replayRowSql,
 } from '@app/broadcasts';
 import { ConnectionArgs, ConnectionShape, encodeCursor, groupBy, keysetPage } from '@app/common';
-import { GenerateSql, Queryable, returningRows } from '@app/database';
+import { GenerateSql, joinedRowAlias, Queryable, returningRows } from '@app/database';
 import {
   blocksSql,
   followersOfSql,
@@ -43,20 +49,26 @@ interface RefRecord {
 
 const REF_COLUMNS = 'sort_at, item_id, item_kind, author_id';
 
-/** What the home statement reads beside each item, for the viewer; null on an item's absence. */
-interface ItemFactsRecord {
+/**
+ * What the home statement reads beside each item for the viewer ($1): its post or broadcast, the
+ * broadcast a post shares, the accounts they show, and the viewer's facts about them. Rows come
+ * as prefixed columns (see the row fragments); a missing one is all nulls.
+ */
+interface ItemReadsRecord {
   author_blocks_viewer: boolean | null;
   viewer_liked: boolean | null;
   mentioned_user_ids: string[];
-  viewer_banned: boolean | null;
-  viewer_follow_notify: boolean | null;
+  /** JSON, see activeUsersJsonSql. */
+  mentioned_users: unknown;
+  mentioned_blocking_viewer: string[];
+  shared_by_blocks_viewer: boolean | null;
 }
 
 /**
- * A home page row: the log head, the item and its rows (prefixed columns); an empty page is one
- * row with no item.
+ * A home page row: the log head, the item and what it shows; an empty page is one row with no
+ * item.
  */
-type HeadedItem = { head: string } & RefRecord & ItemFactsRecord & Record<string, unknown>;
+type HeadedItem = { head: string } & RefRecord & ItemReadsRecord & Record<string, unknown>;
 type HeadedRecord = HeadedItem | ({ head: string } & { [K in keyof RefRecord]: null });
 
 /** A page of a timeline and the update log's head in the snapshot it was read from. */
@@ -66,54 +78,135 @@ export interface TimelinePage<T extends TimelineItemRef = TimelineItemRef> {
   logHead: bigint;
 }
 
-/**
- * A home page item with what the viewer sees of it, read in the page's own statement, so that
- * resolving the page needs no statement of its own. A row gone meanwhile is undefined.
- */
+/** An account an item shows, as the viewer sees it. */
+export interface AccountReads {
+  id: string;
+  /** Undefined when the account is not active. */
+  user: UserEntity | undefined;
+  blocksViewer: boolean;
+}
+
+/** A post an item shows, as the viewer sees it. */
+export interface PostReads {
+  id: string;
+  /** Undefined when it is gone. */
+  row: PostEntity | undefined;
+  viewerHasLiked: boolean;
+  mentionedUserIds: string[];
+}
+
+/** A broadcast an item shows, as the viewer sees it. */
+export interface BroadcastReads {
+  id: string;
+  /** Undefined when it is gone. */
+  row: BroadcastEntity | undefined;
+  viewerBanned: boolean;
+  /** Whether the viewer follows the broadcaster (and asked to hear when they go live). */
+  viewerFollows: FollowState | undefined;
+  /** Its replay, when it has one (not deleted). */
+  replay: BroadcastReplayEntity | undefined;
+}
+
+/** Everything an item shows, read with the page, so resolving it needs no statement. */
+export interface HomeReads {
+  accounts: AccountReads[];
+  posts: PostReads[];
+  broadcasts: BroadcastReads[];
+}
+
+/** A home page item and what it shows, as the viewer sees it. */
 export interface HomeItem extends TimelineItemRef {
-  /** Undefined when the author is no longer active. */
-  author: UserEntity | undefined;
-  authorBlocksViewer: boolean;
-  /** For a POST item. */
-  post?: { row: PostEntity | undefined; viewerHasLiked: boolean; mentionedUserIds: string[] };
-  /** For a BROADCAST item. */
-  broadcast?: {
-    row: BroadcastEntity | undefined;
-    viewerBanned: boolean;
-    /** Whether the viewer follows the broadcaster (and asked to hear when they go live). */
-    viewerFollows: FollowState | undefined;
-    /** Its replay, when it has one (not deleted). */
-    replay: BroadcastReplayEntity | undefined;
+  reads: HomeReads;
+}
+
+/** Row prefixes (and aliases, without the trailing underscores) of the home statement. */
+const POST = 'post__';
+const AUTHOR = 'author__';
+const BROADCAST = 'broadcast__';
+const REPLAY = 'replay__';
+/** The broadcast a post shares, and its broadcaster. */
+const SHARED = 'shared__';
+const SHARED_REPLAY = 'shared_replay__';
+const SHARED_BY = 'shared_by__';
+
+/**
+ * The joins that read the broadcast whose id is `idSql`, and its replay, under `prefix` and
+ * `replayPrefix`; and the viewer's facts about it as columns `<alias>_banned`, `<alias>_follows`.
+ */
+function broadcastReadsSql(idSql: string, prefix: string, replayPrefix: string) {
+  const id = `${joinedRowAlias(prefix)}.${prefix}id`;
+  return {
+    joins: `${broadcastRowSql(idSql, prefix)}
+           ${replayRowSql(id, replayPrefix)}`,
+    columns: `NOT ${notBannedSql(id, '$1')} AS ${joinedRowAlias(prefix)}_banned,
+             ${followNotifySql('$1', `${joinedRowAlias(prefix)}.${prefix}broadcaster_id`)} AS ${joinedRowAlias(prefix)}_follows`,
   };
 }
 
-const POST_ROW = 'post__';
-const BROADCAST_ROW = 'broadcast__';
-const AUTHOR_ROW = 'author__';
-const REPLAY_ROW = 'replay__';
+function toBroadcastReads(
+  row: Record<string, unknown>,
+  prefix: string,
+  replayPrefix: string,
+): BroadcastReads | undefined {
+  const broadcast = broadcastFromJoinedRow(row, prefix);
+  if (!broadcast) return undefined;
+  const follows = row[`${joinedRowAlias(prefix)}_follows`] as boolean | null;
+  return {
+    id: broadcast.id,
+    row: broadcast,
+    viewerBanned: row[`${joinedRowAlias(prefix)}_banned`] === true,
+    viewerFollows: follows === null ? undefined : { notify: follows },
+    replay: replayFromJoinedRow(row, replayPrefix),
+  };
+}
 
 function toHomeItem(row: HeadedItem): HomeItem {
-  const item: HomeItem = {
-    ...toRef(row),
-    author: userFromJoinedRow(row, AUTHOR_ROW),
-    authorBlocksViewer: row.author_blocks_viewer === true,
+  const reads: HomeReads = {
+    accounts: [
+      {
+        id: row.author_id,
+        user: userFromJoinedRow(row, AUTHOR),
+        blocksViewer: row.author_blocks_viewer === true,
+      },
+    ],
+    posts: [],
+    broadcasts: [],
   };
   if (row.item_kind === TimelineItemKind.POST) {
-    item.post = {
-      row: postFromJoinedRow(row, POST_ROW),
+    const post = postFromJoinedRow(row, POST);
+    reads.posts.push({
+      id: row.item_id,
+      row: post,
       viewerHasLiked: row.viewer_liked === true,
       mentionedUserIds: row.mentioned_user_ids,
-    };
+    });
+    const mentioned = new Map(usersFromJson(row.mentioned_users).map((user) => [user.id, user]));
+    const blockers = new Set(row.mentioned_blocking_viewer);
+    for (const id of row.mentioned_user_ids) {
+      reads.accounts.push({ id, user: mentioned.get(id), blocksViewer: blockers.has(id) });
+    }
+    const shared = toBroadcastReads(row, SHARED, SHARED_REPLAY);
+    if (post?.broadcastId) {
+      reads.broadcasts.push(shared ?? emptyBroadcastReads(post.broadcastId));
+    }
+    if (shared?.row) {
+      reads.accounts.push({
+        id: shared.row.broadcasterId,
+        user: userFromJoinedRow(row, SHARED_BY),
+        blocksViewer: row.shared_by_blocks_viewer === true,
+      });
+    }
   } else {
-    item.broadcast = {
-      row: broadcastFromJoinedRow(row, BROADCAST_ROW),
-      viewerBanned: row.viewer_banned === true,
-      viewerFollows:
-        row.viewer_follow_notify === null ? undefined : { notify: row.viewer_follow_notify },
-      replay: replayFromJoinedRow(row, REPLAY_ROW),
-    };
+    reads.broadcasts.push(
+      toBroadcastReads(row, BROADCAST, REPLAY) ?? emptyBroadcastReads(row.item_id),
+    );
   }
-  return item;
+  return { ...toRef(row), reads };
+}
+
+/** A broadcast gone since the item was written. */
+function emptyBroadcastReads(id: string): BroadcastReads {
+  return { id, row: undefined, viewerBanned: false, viewerFollows: undefined, replay: undefined };
 }
 
 function toRef(row: RefRecord): TimelineItemRef {
@@ -152,9 +245,10 @@ export class TimelineEntriesRepository {
   /**
    * The viewer's home: their materialized timeline merged with the pulled items of the large
    * accounts they follow, without authors hidden from the viewer's feeds (muted, suspended; a
-   * block takes the rows out), each item with its post or broadcast row, its author's, and the
-   * viewer's facts about them (HomeItem). One statement; its cost depends on the page size and the number of
-   * large accounts followed, not on the follow count. The log head comes from the same statement,
+   * block takes the rows out), each item with everything it shows as the viewer sees it
+   * (HomeReads: rows, accounts, the viewer's facts), so resolving the page sends nothing more.
+   * One statement; its cost depends on the page size and the number of large accounts followed,
+   * not on the follow count. The log head comes from the same statement,
    * so the same snapshot: log ids are visible in commit order, so an update committed after the
    * snapshot has a larger id and its change is not on the page, and one committed before it is on
    * the page and at or below the head. Resuming `timelineUpdates` from the head therefore brings
@@ -182,14 +276,25 @@ export class TimelineEntriesRepository {
       async ({ andAfter, limit, params }) => {
         params.push(limit);
         const limitParam = `$${params.length}`;
+        const item = broadcastReadsSql(
+          `CASE WHEN page.item_kind = 'BROADCAST' THEN page.item_id END`,
+          BROADCAST,
+          REPLAY,
+        );
+        const shared = broadcastReadsSql(`post.${POST}broadcast_id`, SHARED, SHARED_REPLAY);
         const rows = await this.db.query<HeadedRecord[]>(
           `WITH log AS (${LOG_BOUNDS_SQL})
-           SELECT log.head, page.*, post.*, broadcast.*, author.*, replay.*,
+           SELECT log.head, page.*, post.*, author.*, broadcast.*, replay.*,
+             shared.*, shared_replay.*, shared_by.*,
              ${blocksSql('page.author_id', '$1')} AS author_blocks_viewer,
-             ${likedBySql(`post.${POST_ROW}id`, '$1')} AS viewer_liked,
-             ${mentionedUserIdsSql(`post.${POST_ROW}id`)} AS mentioned_user_ids,
-             NOT ${notBannedSql(`broadcast.${BROADCAST_ROW}id`, '$1')} AS viewer_banned,
-             ${followNotifySql('$1', `broadcast.${BROADCAST_ROW}broadcaster_id`)} AS viewer_follow_notify
+             ${likedBySql(`post.${POST}id`, '$1')} AS viewer_liked,
+             mention.ids AS mentioned_user_ids,
+             ${activeUsersJsonSql('mention.ids')} AS mentioned_users,
+             ARRAY(SELECT m.id FROM unnest(mention.ids) m(id)
+                   WHERE ${blocksSql('m.id', '$1')}) AS mentioned_blocking_viewer,
+             ${item.columns},
+             ${shared.columns},
+             ${blocksSql(`shared.${SHARED}broadcaster_id`, '$1')} AS shared_by_blocks_viewer
            FROM log LEFT JOIN LATERAL (
            SELECT ${REF_COLUMNS} FROM (
              (SELECT ${REF_COLUMNS}
@@ -213,10 +318,12 @@ export class TimelineEntriesRepository {
            ) merged
            ORDER BY sort_at DESC, item_id DESC
            LIMIT ${limitParam}) page ON true
-           ${postRowSql(`CASE WHEN page.item_kind = 'POST' THEN page.item_id END`, POST_ROW)}
-           ${broadcastRowSql(`CASE WHEN page.item_kind = 'BROADCAST' THEN page.item_id END`, BROADCAST_ROW)}
-           ${activeUserRowSql('page.author_id', AUTHOR_ROW)}
-           ${replayRowSql(`broadcast.${BROADCAST_ROW}id`, REPLAY_ROW)}
+           ${postRowSql(`CASE WHEN page.item_kind = 'POST' THEN page.item_id END`, POST)}
+           ${activeUserRowSql('page.author_id', AUTHOR)}
+           CROSS JOIN LATERAL (SELECT ${mentionedUserIdsSql(`post.${POST}id`)} AS ids) mention
+           ${item.joins}
+           ${shared.joins}
+           ${activeUserRowSql(`shared.${SHARED}broadcaster_id`, SHARED_BY)}
            ORDER BY page.sort_at DESC, page.item_id DESC`,
           params,
         );

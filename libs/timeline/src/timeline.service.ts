@@ -49,9 +49,11 @@ export class TimelineService {
   ): Promise<TimelinePage<HomeItem>> {
     const home = await this.entries.home(viewerId, args);
     for (const { node: item } of home.page.edges) {
-      loaders.prime(this.accounts.byId, item.authorId, item.author);
-      loaders.prime(this.policy.blocksViewer, item.authorId, item.authorBlocksViewer);
-      this.sources.get(item.kind).prime(loaders, item);
+      for (const account of item.reads.accounts) {
+        loaders.prime(this.accounts.byId, account.id, account.user);
+        loaders.prime(this.policy.blocksViewer, account.id, account.blocksViewer);
+      }
+      for (const source of this.sources.all()) source.prime(loaders, item.reads);
     }
     return home;
   }
