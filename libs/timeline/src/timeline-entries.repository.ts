@@ -134,12 +134,14 @@ const SHARED_BY = 'shared_by__';
  * `replayPrefix`; and the viewer's facts about it as columns `<alias>_banned`, `<alias>_follows`.
  */
 function broadcastReadsSql(idSql: string, prefix: string, replayPrefix: string) {
-  const id = `${joinedRowAlias(prefix)}.${prefix}id`;
+  const alias = joinedRowAlias(prefix);
+  const id = `${alias}.${prefix}id`;
+  const broadcaster = `${alias}.${prefix}broadcaster_id`;
   return {
     joins: `${broadcastRowSql(idSql, prefix)}
            ${replayRowSql(id, replayPrefix)}`,
-    columns: `NOT ${notBannedSql(id, '$1')} AS ${joinedRowAlias(prefix)}_banned,
-             ${followNotifySql('$1', `${joinedRowAlias(prefix)}.${prefix}broadcaster_id`)} AS ${joinedRowAlias(prefix)}_follows`,
+    columns: `NOT ${notBannedSql(id, '$1')} AS ${alias}_banned,
+             ${followNotifySql('$1', broadcaster)} AS ${alias}_follows`,
   };
 }
 
@@ -150,11 +152,12 @@ function toBroadcastReads(
 ): BroadcastReads | undefined {
   const broadcast = broadcastFromJoinedRow(row, prefix);
   if (!broadcast) return undefined;
-  const follows = row[`${joinedRowAlias(prefix)}_follows`] as boolean | null;
+  const alias = joinedRowAlias(prefix);
+  const follows = row[`${alias}_follows`] as boolean | null;
   return {
     id: broadcast.id,
     row: broadcast,
-    viewerBanned: row[`${joinedRowAlias(prefix)}_banned`] === true,
+    viewerBanned: row[`${alias}_banned`] === true,
     viewerFollows: follows === null ? undefined : { notify: follows },
     replay: replayFromJoinedRow(row, replayPrefix),
   };
@@ -204,7 +207,7 @@ function toHomeItem(row: HeadedItem): HomeItem {
   return { ...toRef(row), reads };
 }
 
-/** A broadcast gone since the item was written. */
+/** A broadcast gone since the item or the post sharing it was written. */
 function emptyBroadcastReads(id: string): BroadcastReads {
   return { id, row: undefined, viewerBanned: false, viewerFollows: undefined, replay: undefined };
 }
