@@ -7,3 +7,4 @@ export * from './queryable';
 export * from './generate-sql';
 export * from './constraint-violation';
 export * from './joined-row';
+export * from './prepared-query';

@@ -18,7 +18,13 @@ import {
   replayRowSql,
 } from '@app/broadcasts';
 import { ConnectionArgs, ConnectionShape, encodeCursor, groupBy, keysetPage } from '@app/common';
-import { GenerateSql, joinedRowAlias, Queryable, returningRows } from '@app/database';
+import {
+  GenerateSql,
+  joinedRowAlias,
+  preparedQuery,
+  Queryable,
+  returningRows,
+} from '@app/database';
 import {
   blocksSql,
   followersOfSql,
@@ -285,7 +291,8 @@ export class TimelineEntriesRepository {
           REPLAY,
         );
         const shared = broadcastReadsSql(`post.${POST}broadcast_id`, SHARED, SHARED_REPLAY);
-        const rows = await this.db.query<HeadedRecord[]>(
+        const rows = await preparedQuery<HeadedRecord>(
+          this.db,
           `WITH log AS (${LOG_BOUNDS_SQL})
            SELECT log.head, page.*, post.*, author.*, broadcast.*, replay.*,
              shared.*, shared_replay.*, shared_by.*,
