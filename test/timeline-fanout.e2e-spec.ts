@@ -55,7 +55,7 @@ describe('timeline fan-out (PostgreSQL)', () => {
   }
 
   async function home(viewer: Viewer): Promise<string[]> {
-    const { page } = await timelines.home(viewer.id, { first: 50 });
+    const { page } = await timelines.home(viewer.id, { first: 50 }, new RequestLoaders(viewer.id));
     return page.edges.map((edge) => edge.node.itemId);
   }
 
@@ -169,13 +169,14 @@ describe('timeline fan-out (PostgreSQL)', () => {
     const ids: string[] = [];
     for (const text of ['first', 'second', 'third']) ids.push((await post(author, text)).id);
 
-    const { page } = await timelines.home(reader.id, { first: 2 });
+    const { page } = await timelines.home(reader.id, { first: 2 }, new RequestLoaders(reader.id));
     expect(page.edges.map((edge) => edge.node.itemId)).toEqual([ids[2], ids[1]]);
     expect(page.pageInfo.hasNextPage).toBe(true);
-    const { page: next } = await timelines.home(reader.id, {
-      first: 2,
-      after: page.pageInfo.endCursor!,
-    });
+    const { page: next } = await timelines.home(
+      reader.id,
+      { first: 2, after: page.pageInfo.endCursor! },
+      new RequestLoaders(reader.id),
+    );
     expect(next.edges.map((edge) => edge.node.itemId)).toEqual([ids[0]]);
     expect(next.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
   });

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Role } from '@app/common';
-import { GenerateSql, Queryable, returningRows } from '@app/database';
+import { GenerateSql, joinedRowSql, Queryable, readJoinedRow, returningRows } from '@app/database';
 import { UserEntity } from './user.entity';
 
 /**
@@ -87,6 +87,54 @@ function toUserEntity(row: UserRecord): UserEntity {
     postsCount: row.posts_count,
     createdAt: row.created_at,
   });
+}
+
+/**
+ * SQL the accounts library lends to other libraries' statements: a LATERAL join of the active
+ * account whose id is `idSql`, its columns under `prefix` (read back with `userFromJoinedRow`).
+ */
+export function activeUserRowSql(idSql: string, prefix: string): string {
+  return joinedRowSql(
+    USER_COLUMNS,
+    prefix,
+    'users u',
+    `u.id = ${idSql} AND u.suspended_at IS NULL`,
+  );
+}
+
+/** The account `activeUserRowSql` joined, or undefined when there was none. */
+export function userFromJoinedRow(
+  row: Record<string, unknown>,
+  prefix: string,
+): UserEntity | undefined {
+  return readJoinedRow(row, prefix, 'id', toUserEntity);
+}
+
+/**
+ * SQL the accounts library lends to other libraries' statements: the active accounts whose ids are
+ * in the bigint array `idsSql`, as one JSON array (read back with `usersFromJson`), for a statement
+ * that returns several accounts per row.
+ */
+export function activeUsersJsonSql(idsSql: string): string {
+  // Ids as text, since JSON numbers lose bigint precision.
+  return `(SELECT coalesce(jsonb_agg(to_jsonb(r) || jsonb_build_object('id', r.id::text)), '[]')
+    FROM (SELECT ${USER_COLUMNS} FROM users u
+          WHERE u.id = ANY(${idsSql}) AND u.suspended_at IS NULL) r)`;
+}
+
+/** The accounts `activeUsersJsonSql` read, from its JSON array as node-postgres parsed it. */
+export function usersFromJson(json: unknown): UserEntity[] {
+  type UserJson = Omit<UserRecord, 'suspended_at' | 'created_at'> & {
+    suspended_at: string | null;
+    created_at: string;
+  };
+  return (json as UserJson[]).map((record) =>
+    toUserEntity({
+      ...record,
+      suspended_at: record.suspended_at === null ? null : new Date(record.suspended_at),
+      created_at: new Date(record.created_at),
+    }),
+  );
 }
 
 const PROFILE_COLUMNS: Record<keyof ProfileChanges, string> = {

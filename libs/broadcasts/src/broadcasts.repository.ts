@@ -9,7 +9,14 @@ import {
   keysetPage,
   mapConnection,
 } from '@app/common';
-import { GenerateSql, Queryable, returningRows, translateConstraints } from '@app/database';
+import {
+  GenerateSql,
+  joinedRowSql,
+  Queryable,
+  readJoinedRow,
+  returningRows,
+  translateConstraints,
+} from '@app/database';
 import { followsSql, visibleToViewerSql } from '@app/graph';
 import { notBannedSql } from './broadcast-bans.repository';
 import {
@@ -62,6 +69,22 @@ export function toBroadcastEntity(row: BroadcastRecord): BroadcastEntity {
     commentsCount: row.comments_count,
     createdAt: row.created_at,
   });
+}
+
+/**
+ * SQL the broadcasts library lends to other libraries' statements: a LATERAL join of the broadcast
+ * whose id is `idSql`, its columns under `prefix` (read back with `broadcastFromJoinedRow`).
+ */
+export function broadcastRowSql(idSql: string, prefix: string): string {
+  return joinedRowSql(BROADCAST_COLUMNS, prefix, 'broadcasts b', `b.id = ${idSql}`);
+}
+
+/** The broadcast `broadcastRowSql` joined, or undefined when there was none. */
+export function broadcastFromJoinedRow(
+  row: Record<string, unknown>,
+  prefix: string,
+): BroadcastEntity | undefined {
+  return readJoinedRow(row, prefix, 'id', toBroadcastEntity);
 }
 
 /** A broadcast as `start` creates it. */

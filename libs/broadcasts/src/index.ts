@@ -18,3 +18,5 @@ export * from './presence.service';
 export * from './models/replay.model';
 export * from './replays/replay-url';
 export * from './replays/replays.service';
+export { replayFromJoinedRow, replayRowSql } from './replays/broadcast-replays.repository';
+export { BroadcastReplayEntity } from './entities/broadcast-replay.entity';

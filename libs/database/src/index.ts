@@ -6,3 +6,5 @@ export * from './database-check';
 export * from './queryable';
 export * from './generate-sql';
 export * from './constraint-violation';
+export * from './joined-row';
+export * from './prepared-query';

@@ -5,6 +5,14 @@ import { activeUserSql } from '@app/accounts';
 import { GenerateSql, Queryable } from '@app/database';
 
 /**
+ * SQL the graph library lends to other libraries' statements: true when the account in
+ * `blockerSql` blocks the one in `blockedSql`.
+ */
+export function blocksSql(blockerSql: string, blockedSql: string): string {
+  return `EXISTS (SELECT 1 FROM blocks bx WHERE bx.blocker_id = ${blockerSql} AND bx.blocked_id = ${blockedSql})`;
+}
+
+/**
  * How far "visible to this viewer" reaches:
  * - CONTENT: anywhere one account's things are shown to another (lists, lookups, pushes): the
  *   owner is active and does not block the viewer.

@@ -5,3 +5,5 @@ export * from './posts.events';
 export * from './posts.module';
 export * from './posts.repository';
 export * from './posts.service';
+export { likedBySql } from './post-likes.repository';
+export { mentionedUserIdsSql } from './post-mentions.repository';

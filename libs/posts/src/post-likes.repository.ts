@@ -3,6 +3,14 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { GenerateSql, Queryable, returningRows } from '@app/database';
 
+/**
+ * SQL the posts library lends to other libraries' statements: true when the account in `userSql`
+ * likes the post in `postIdSql`.
+ */
+export function likedBySql(postIdSql: string, userSql: string): string {
+  return `EXISTS (SELECT 1 FROM post_likes pl WHERE pl.post_id = ${postIdSql} AND pl.user_id = ${userSql})`;
+}
+
 /** The `post_likes` table: who likes which post. */
 @Injectable()
 export class PostLikesRepository {

@@ -12,6 +12,14 @@ export interface PostMentions {
   userIds: string[];
 }
 
+/**
+ * SQL the posts library lends to other libraries' statements: the ids of the accounts the post in
+ * `postIdSql` mentions, in id order, as an array (empty when none).
+ */
+export function mentionedUserIdsSql(postIdSql: string): string {
+  return `ARRAY(SELECT pm.user_id FROM post_mentions pm WHERE pm.post_id = ${postIdSql} ORDER BY pm.user_id)`;
+}
+
 /** The `post_mentions` table: which accounts a post @mentions. */
 @Injectable()
 export class PostMentionsRepository {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ConnectionArgs, ConnectionShape, encodeCursor, keysetPage } from '@app/common';
-import { GenerateSql, Queryable, returningRows } from '@app/database';
+import { GenerateSql, joinedRowSql, Queryable, readJoinedRow, returningRows } from '@app/database';
 import { visibleToViewerSql } from '@app/graph';
 import { PostEntity } from './entities/post.entity';
 
@@ -33,6 +33,22 @@ function toPostEntity(row: PostRecord): PostEntity {
     repliesCount: row.replies_count,
     createdAt: row.created_at,
   });
+}
+
+/**
+ * SQL the posts library lends to other libraries' statements: a LATERAL join of the post whose id
+ * is `idSql`, its columns under `prefix` (read back with `postFromJoinedRow`).
+ */
+export function postRowSql(idSql: string, prefix: string): string {
+  return joinedRowSql(POST_COLUMNS, prefix, 'posts p', `p.id = ${idSql}`);
+}
+
+/** The post `postRowSql` joined, or undefined when there was none. */
+export function postFromJoinedRow(
+  row: Record<string, unknown>,
+  prefix: string,
+): PostEntity | undefined {
+  return readJoinedRow(row, prefix, 'id', toPostEntity);
 }
 
 /** What a new post is made of, its text already parsed. */

@@ -1,4 +1,10 @@
-import { BroadcastModel, BroadcastsRepository, BroadcastsService } from '@app/broadcasts';
+import {
+  BroadcastModel,
+  BroadcastsRepository,
+  BroadcastsService,
+  ReplaysService,
+} from '@app/broadcasts';
+import { FollowService } from '@app/graph';
 import { TimelineItemKind } from './entities/timeline-entry.entity';
 import { itemRefs, TimelineSource } from './timeline-sources';
 
@@ -6,6 +12,8 @@ import { itemRefs, TimelineSource } from './timeline-sources';
 export function broadcastTimelineSource(
   broadcasts: BroadcastsService,
   table: BroadcastsRepository,
+  replays: ReplaysService,
+  follows: FollowService,
 ): TimelineSource {
   return {
     kind: TimelineItemKind.BROADCAST,
@@ -20,6 +28,15 @@ export function broadcastTimelineSource(
       );
       for (const { loaders, itemId, viewerId } of deliveries) {
         loaders.prime(broadcasts.viewerBanned, itemId, banned.has(`${itemId}:${viewerId}`));
+      }
+    },
+    prime(loaders, reads) {
+      for (const broadcast of reads.broadcasts) {
+        loaders.prime(broadcasts.byId, broadcast.id, broadcast.row);
+        if (!broadcast.row) continue;
+        loaders.prime(broadcasts.viewerBanned, broadcast.id, broadcast.viewerBanned);
+        loaders.prime(follows.viewerFollows, broadcast.row.broadcasterId, broadcast.viewerFollows);
+        loaders.prime(replays.byBroadcast, broadcast.id, broadcast.replay);
       }
     },
     async resolve(loaders, itemId, viewerId) {

@@ -10,6 +10,13 @@ export function postTimelineSource(posts: PostsService, table: PostsRepository):
       const keys = await table.sortKeysOf(authorId, before, limit, manager);
       return itemRefs(TimelineItemKind.POST, authorId, keys);
     },
+    prime(loaders, reads) {
+      for (const post of reads.posts) {
+        loaders.prime(posts.byId, post.id, post.row);
+        loaders.prime(posts.viewerHasLiked, post.id, post.viewerHasLiked);
+        loaders.prime(posts.mentionedUserIds, post.id, post.mentionedUserIds);
+      }
+    },
     async resolve(loaders, itemId, viewerId) {
       const post = await posts.findVisible(loaders, itemId, viewerId);
       return post && PostModel.from(post);

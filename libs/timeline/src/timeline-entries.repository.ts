@@ -1,9 +1,46 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import {
+  activeUserRowSql,
+  activeUsersJsonSql,
+  UserEntity,
+  userFromJoinedRow,
+  usersFromJson,
+} from '@app/accounts';
+import {
+  BroadcastEntity,
+  BroadcastReplayEntity,
+  broadcastFromJoinedRow,
+  broadcastRowSql,
+  notBannedSql,
+  replayFromJoinedRow,
+  replayRowSql,
+} from '@app/broadcasts';
 import { ConnectionArgs, ConnectionShape, encodeCursor, groupBy, keysetPage } from '@app/common';
-import { GenerateSql, Queryable, returningRows } from '@app/database';
-import { followersOfSql, followsOfSql, visibleToViewerSql, VisibilityScope } from '@app/graph';
+import {
+  GenerateSql,
+  joinedRowAlias,
+  preparedQuery,
+  Queryable,
+  returningRows,
+} from '@app/database';
+import {
+  blocksSql,
+  followersOfSql,
+  followNotifySql,
+  followsOfSql,
+  FollowState,
+  visibleToViewerSql,
+  VisibilityScope,
+} from '@app/graph';
+import {
+  likedBySql,
+  mentionedUserIdsSql,
+  PostEntity,
+  postFromJoinedRow,
+  postRowSql,
+} from '@app/posts';
 import { TimelineItemKind } from './entities/timeline-entry.entity';
 import { TimelineItemRef } from './timeline-sources';
 import { LogPosition } from './log-position';
@@ -19,15 +56,167 @@ interface RefRecord {
 
 const REF_COLUMNS = 'sort_at, item_id, item_kind, author_id';
 
-/** A home page row joined to the log head; an empty page is one row with no item. */
-type HeadedItem = { head: string } & RefRecord;
+/**
+ * What the home statement reads beside each item for the viewer ($1): its post or broadcast, the
+ * broadcast a post shares, the accounts they show, and the viewer's facts about them. Rows come
+ * as prefixed columns (see the row fragments); a missing one is all nulls.
+ */
+interface ItemReadsRecord {
+  author_blocks_viewer: boolean | null;
+  viewer_liked: boolean | null;
+  mentioned_user_ids: string[];
+  /** JSON, see activeUsersJsonSql. */
+  mentioned_users: unknown;
+  mentioned_blocking_viewer: string[];
+  shared_by_blocks_viewer: boolean | null;
+}
+
+/**
+ * A home page row: the log head, the item and what it shows; an empty page is one row with no
+ * item.
+ */
+type HeadedItem = { head: string } & RefRecord & ItemReadsRecord & Record<string, unknown>;
 type HeadedRecord = HeadedItem | ({ head: string } & { [K in keyof RefRecord]: null });
 
 /** A page of a timeline and the update log's head in the snapshot it was read from. */
-export interface TimelinePage {
-  page: ConnectionShape<TimelineItemRef>;
+export interface TimelinePage<T extends TimelineItemRef = TimelineItemRef> {
+  page: ConnectionShape<T>;
   /** Every update behind it is reflected in the page; the others are not. */
   logHead: LogPosition;
+}
+
+/** An account an item shows, as the viewer sees it. */
+export interface AccountReads {
+  id: string;
+  /** Undefined when the account is not active. */
+  user: UserEntity | undefined;
+  blocksViewer: boolean;
+}
+
+/** A post an item shows, as the viewer sees it. */
+export interface PostReads {
+  id: string;
+  /** Undefined when it is gone. */
+  row: PostEntity | undefined;
+  viewerHasLiked: boolean;
+  mentionedUserIds: string[];
+}
+
+/** A broadcast an item shows, as the viewer sees it. */
+export interface BroadcastReads {
+  id: string;
+  /** Undefined when it is gone. */
+  row: BroadcastEntity | undefined;
+  viewerBanned: boolean;
+  /** Whether the viewer follows the broadcaster (and asked to hear when they go live). */
+  viewerFollows: FollowState | undefined;
+  /** Its replay, when it has one (not deleted). */
+  replay: BroadcastReplayEntity | undefined;
+}
+
+/** Everything an item shows, read with the page, so resolving it needs no statement. */
+export interface HomeReads {
+  accounts: AccountReads[];
+  posts: PostReads[];
+  broadcasts: BroadcastReads[];
+}
+
+/** A home page item and what it shows, as the viewer sees it. */
+export interface HomeItem extends TimelineItemRef {
+  reads: HomeReads;
+}
+
+/** Row prefixes (and aliases, without the trailing underscores) of the home statement. */
+const POST = 'post__';
+const AUTHOR = 'author__';
+const BROADCAST = 'broadcast__';
+const REPLAY = 'replay__';
+/** The broadcast a post shares, and its broadcaster. */
+const SHARED = 'shared__';
+const SHARED_REPLAY = 'shared_replay__';
+const SHARED_BY = 'shared_by__';
+
+/**
+ * The joins that read the broadcast whose id is `idSql`, and its replay, under `prefix` and
+ * `replayPrefix`; and the viewer's facts about it as columns `<alias>_banned`, `<alias>_follows`.
+ */
+function broadcastReadsSql(idSql: string, prefix: string, replayPrefix: string) {
+  const alias = joinedRowAlias(prefix);
+  const id = `${alias}.${prefix}id`;
+  const broadcaster = `${alias}.${prefix}broadcaster_id`;
+  return {
+    joins: `${broadcastRowSql(idSql, prefix)}
+           ${replayRowSql(id, replayPrefix)}`,
+    columns: `NOT ${notBannedSql(id, '$1')} AS ${alias}_banned,
+             ${followNotifySql('$1', broadcaster)} AS ${alias}_follows`,
+  };
+}
+
+function toBroadcastReads(
+  row: Record<string, unknown>,
+  prefix: string,
+  replayPrefix: string,
+): BroadcastReads | undefined {
+  const broadcast = broadcastFromJoinedRow(row, prefix);
+  if (!broadcast) return undefined;
+  const alias = joinedRowAlias(prefix);
+  const follows = row[`${alias}_follows`] as boolean | null;
+  return {
+    id: broadcast.id,
+    row: broadcast,
+    viewerBanned: row[`${alias}_banned`] === true,
+    viewerFollows: follows === null ? undefined : { notify: follows },
+    replay: replayFromJoinedRow(row, replayPrefix),
+  };
+}
+
+function toHomeItem(row: HeadedItem): HomeItem {
+  const reads: HomeReads = {
+    accounts: [
+      {
+        id: row.author_id,
+        user: userFromJoinedRow(row, AUTHOR),
+        blocksViewer: row.author_blocks_viewer === true,
+      },
+    ],
+    posts: [],
+    broadcasts: [],
+  };
+  if (row.item_kind === TimelineItemKind.POST) {
+    const post = postFromJoinedRow(row, POST);
+    reads.posts.push({
+      id: row.item_id,
+      row: post,
+      viewerHasLiked: row.viewer_liked === true,
+      mentionedUserIds: row.mentioned_user_ids,
+    });
+    const mentioned = new Map(usersFromJson(row.mentioned_users).map((user) => [user.id, user]));
+    const blockers = new Set(row.mentioned_blocking_viewer);
+    for (const id of row.mentioned_user_ids) {
+      reads.accounts.push({ id, user: mentioned.get(id), blocksViewer: blockers.has(id) });
+    }
+    const shared = toBroadcastReads(row, SHARED, SHARED_REPLAY);
+    if (post?.broadcastId) {
+      reads.broadcasts.push(shared ?? emptyBroadcastReads(post.broadcastId));
+    }
+    if (shared?.row) {
+      reads.accounts.push({
+        id: shared.row.broadcasterId,
+        user: userFromJoinedRow(row, SHARED_BY),
+        blocksViewer: row.shared_by_blocks_viewer === true,
+      });
+    }
+  } else {
+    reads.broadcasts.push(
+      toBroadcastReads(row, BROADCAST, REPLAY) ?? emptyBroadcastReads(row.item_id),
+    );
+  }
+  return { ...toRef(row), reads };
+}
+
+/** A broadcast gone since the item or the post sharing it was written. */
+function emptyBroadcastReads(id: string): BroadcastReads {
+  return { id, row: undefined, viewerBanned: false, viewerFollows: undefined, replay: undefined };
 }
 
 function toRef(row: RefRecord): TimelineItemRef {
@@ -66,11 +255,13 @@ export class TimelineEntriesRepository {
   /**
    * The viewer's home: their materialized timeline merged with the pulled items of the large
    * accounts they follow, without authors hidden from the viewer's feeds (muted, suspended; a
-   * block takes the rows out). One statement; its cost depends on the page size and the number of
-   * large accounts followed, not on the follow count. The log head is the statement's own
-   * snapshot: an update whose writer it saw is on the page and behind the head, any other is not
-   * on the page and ahead of it. Resuming `timelineUpdates` from the head therefore brings each
-   * later change once and nothing the page already shows.
+   * block takes the rows out), each item with everything it shows as the viewer sees it
+   * (HomeReads: rows, accounts, the viewer's facts), so resolving the page sends nothing more.
+   * One statement; its cost depends on the page size and the number of large accounts followed,
+   * not on the follow count. The log head is the statement's own snapshot: an update whose writer
+   * it saw is on the page and behind the head, any other is not on the page and ahead of it.
+   * Resuming `timelineUpdates` from the head therefore brings each later change once and nothing
+   * the page already shows.
    */
   @GenerateSql({
     params: [
@@ -78,7 +269,7 @@ export class TimelineEntriesRepository {
       ['1', { first: 20, after: encodeCursor(['2026-01-01T10:00:00.000Z', '42']) }],
     ],
   })
-  async home(viewerId: string, args: ConnectionArgs): Promise<TimelinePage> {
+  async home(viewerId: string, args: ConnectionArgs): Promise<TimelinePage<HomeItem>> {
     let head = '';
     const page = await keysetPage(
       args,
@@ -88,15 +279,33 @@ export class TimelineEntriesRepository {
           { sql: 'item_id', part: 'int' },
         ],
         direction: 'DESC',
-        keyOf: (ref: TimelineItemRef) => [ref.sortAt, ref.itemId],
+        keyOf: (item: HomeItem) => [item.sortAt, item.itemId],
       },
       [viewerId],
       async ({ andAfter, limit, params }) => {
         params.push(limit);
         const limitParam = `$${params.length}`;
-        const rows = await this.db.query<HeadedRecord[]>(
+        const item = broadcastReadsSql(
+          `CASE WHEN page.item_kind = 'BROADCAST' THEN page.item_id END`,
+          BROADCAST,
+          REPLAY,
+        );
+        const shared = broadcastReadsSql(`post.${POST}broadcast_id`, SHARED, SHARED_REPLAY);
+        const rows = await preparedQuery<HeadedRecord>(
+          this.db,
           `WITH log AS (${LOG_BOUNDS_SQL})
-           SELECT log.head, page.* FROM log LEFT JOIN LATERAL (
+           SELECT log.head, page.*, post.*, author.*, broadcast.*, replay.*,
+             shared.*, shared_replay.*, shared_by.*,
+             ${blocksSql('page.author_id', '$1')} AS author_blocks_viewer,
+             ${likedBySql(`post.${POST}id`, '$1')} AS viewer_liked,
+             mention.ids AS mentioned_user_ids,
+             ${activeUsersJsonSql('mention.ids')} AS mentioned_users,
+             ARRAY(SELECT m.id FROM unnest(mention.ids) m(id)
+                   WHERE ${blocksSql('m.id', '$1')}) AS mentioned_blocking_viewer,
+             ${item.columns},
+             ${shared.columns},
+             ${blocksSql(`shared.${SHARED}broadcaster_id`, '$1')} AS shared_by_blocks_viewer
+           FROM log LEFT JOIN LATERAL (
            SELECT ${REF_COLUMNS} FROM (
              (SELECT ${REF_COLUMNS}
               FROM timeline_entries te
@@ -119,11 +328,17 @@ export class TimelineEntriesRepository {
            ) merged
            ORDER BY sort_at DESC, item_id DESC
            LIMIT ${limitParam}) page ON true
+           ${postRowSql(`CASE WHEN page.item_kind = 'POST' THEN page.item_id END`, POST)}
+           ${activeUserRowSql('page.author_id', AUTHOR)}
+           CROSS JOIN LATERAL (SELECT ${mentionedUserIdsSql(`post.${POST}id`)} AS ids) mention
+           ${item.joins}
+           ${shared.joins}
+           ${activeUserRowSql(`shared.${SHARED}broadcaster_id`, SHARED_BY)}
            ORDER BY page.sort_at DESC, page.item_id DESC`,
           params,
         );
         head = rows[0].head;
-        return rows.filter((row): row is HeadedItem => row.item_id !== null).map(toRef);
+        return rows.filter((row): row is HeadedItem => row.item_id !== null).map(toHomeItem);
       },
     );
     return { page, logHead: headPosition(head) };

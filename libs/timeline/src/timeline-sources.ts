@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { RequestLoaders } from '@app/common';
 import { TimelineItemKind } from './entities/timeline-entry.entity';
+import type { HomeReads } from './timeline-entries.repository';
 
 /** A timeline item by reference: what a timeline stores and sorts by. */
 export interface TimelineItemRef {
@@ -58,6 +59,11 @@ export interface TimelineSource {
    * statement per viewer.
    */
   primeViewers?(deliveries: ViewerDelivery[]): Promise<void>;
+  /**
+   * Seeds the request's loaders with the rows of this kind the home statement read (with the
+   * viewer's facts about them), so `resolve` sends no statement for them.
+   */
+  prime(loaders: RequestLoaders, reads: HomeReads): void;
   /** The API object for the item, or undefined when the viewer may not see it (or it is gone). */
   resolve(
     loaders: RequestLoaders,

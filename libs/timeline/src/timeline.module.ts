@@ -6,8 +6,9 @@ import {
   BroadcastsModule,
   BroadcastsRepository,
   BroadcastsService,
+  ReplaysService,
 } from '@app/broadcasts';
-import { GraphEvents, GraphModule } from '@app/graph';
+import { FollowService, GraphEvents, GraphModule } from '@app/graph';
 import { PostEvents, PostsModule, PostsRepository, PostsService } from '@app/posts';
 import { PullAuthorEntity, PulledItemEntity } from './entities/pulled-item.entity';
 import { TimelineEntryEntity } from './entities/timeline-entry.entity';
@@ -79,11 +80,15 @@ export class TimelineModule implements OnModuleInit {
     private readonly broadcasts: BroadcastsService,
     private readonly broadcastsTable: BroadcastsRepository,
     private readonly broadcastEvents: BroadcastEvents,
+    private readonly replays: ReplaysService,
+    private readonly follows: FollowService,
   ) {}
 
   onModuleInit(): void {
     this.sources.register(postTimelineSource(this.posts, this.postsTable));
-    this.sources.register(broadcastTimelineSource(this.broadcasts, this.broadcastsTable));
+    this.sources.register(
+      broadcastTimelineSource(this.broadcasts, this.broadcastsTable, this.replays, this.follows),
+    );
     this.projector.subscribe(
       this.postEvents,
       this.graphEvents,

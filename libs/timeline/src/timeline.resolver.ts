@@ -33,7 +33,7 @@ export class TimelineResolver {
     @CurrentViewer() viewer: Viewer,
     @Context() context: RequestContext,
   ): Promise<TimelineConnection> {
-    return this.connection(await this.timelines.home(viewer.id, args), context);
+    return this.connection(await this.timelines.home(viewer.id, args, context.loaders), context);
   }
 
   @ResolveField(() => TimelineConnection, {

@@ -1,4 +1,6 @@
+import { AccountsService } from '@app/accounts';
 import { encodeCursor, InvalidInputError } from '@app/common';
+import { RelationshipPolicy } from '@app/graph';
 import { TimelineItemKind } from './entities/timeline-entry.entity';
 import { DataSource } from 'typeorm';
 import { TimelineEntriesRepository } from './timeline-entries.repository';
@@ -29,6 +31,7 @@ function source(
       );
       return Promise.resolve(older.slice(0, limit));
     },
+    prime: () => undefined,
     resolve: () => Promise.resolve(undefined),
   };
 }
@@ -55,6 +58,8 @@ describe('TimelineService.ofAuthor', () => {
       sources,
       {} as TimelineEntriesRepository,
       updates as unknown as TimelineUpdatesRepository,
+      {} as AccountsService,
+      {} as RelationshipPolicy,
     );
   }
 

@@ -1,8 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { ConnectionArgs, decodeCursor, encodeCursor, pageSize, toConnection } from '@app/common';
-import { TimelineEntriesRepository, TimelinePage } from './timeline-entries.repository';
+import { AccountsService } from '@app/accounts';
+import {
+  ConnectionArgs,
+  decodeCursor,
+  encodeCursor,
+  pageSize,
+  RequestLoaders,
+  toConnection,
+} from '@app/common';
+import { RelationshipPolicy } from '@app/graph';
+import { HomeItem, TimelineEntriesRepository, TimelinePage } from './timeline-entries.repository';
 import { ItemKey, TimelineItemRef, TimelineSources } from './timeline-sources';
 import { TimelineUpdatesRepository } from './timeline-updates.repository';
 
@@ -24,14 +33,29 @@ export class TimelineService {
     private readonly sources: TimelineSources,
     private readonly entries: TimelineEntriesRepository,
     private readonly updates: TimelineUpdatesRepository,
+    private readonly accounts: AccountsService,
+    private readonly policy: RelationshipPolicy,
   ) {}
 
   /**
    * The viewer's home: their materialized timeline merged with the pulled items of the large
-   * accounts they follow, without authors hidden from the viewer's feeds.
+   * accounts they follow, without authors hidden from the viewer's feeds. The items' rows come
+   * with the page and seed the viewer's loaders, so the whole page is one statement.
    */
-  home(viewerId: string, args: ConnectionArgs): Promise<TimelinePage> {
-    return this.entries.home(viewerId, args);
+  async home(
+    viewerId: string,
+    args: ConnectionArgs,
+    loaders: RequestLoaders,
+  ): Promise<TimelinePage<HomeItem>> {
+    const home = await this.entries.home(viewerId, args);
+    for (const { node: item } of home.page.edges) {
+      for (const account of item.reads.accounts) {
+        loaders.prime(this.accounts.byId, account.id, account.user);
+        loaders.prime(this.policy.blocksViewer, account.id, account.blocksViewer);
+      }
+      for (const source of this.sources.all()) source.prime(loaders, item.reads);
+    }
+    return home;
   }
 
   /**

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { GenerateSql, Queryable, returningRows } from '@app/database';
+import { GenerateSql, joinedRowSql, Queryable, readJoinedRow, returningRows } from '@app/database';
 import { visibleToViewerSql } from '@app/graph';
 import { COMMENT_COLUMNS, CommentRecord, toCommentEntity } from '../broadcast-comments.repository';
 import { BroadcastCommentEntity } from '../entities/broadcast-comment.entity';
@@ -27,6 +27,28 @@ function toReplayEntity(row: ReplayRecord): BroadcastReplayEntity {
     deletedAt: row.deleted_at,
     viewCount: row.view_count,
   });
+}
+
+/**
+ * SQL the broadcasts library lends to other libraries' statements: a LATERAL join of the replay
+ * (not deleted) of the broadcast in `broadcastIdSql`, its columns under `prefix` (read back with
+ * `replayFromJoinedRow`).
+ */
+export function replayRowSql(broadcastIdSql: string, prefix: string): string {
+  return joinedRowSql(
+    REPLAY_COLUMNS,
+    prefix,
+    'broadcast_replays r',
+    `r.broadcast_id = ${broadcastIdSql} AND r.deleted_at IS NULL`,
+  );
+}
+
+/** The replay `replayRowSql` joined, or undefined when there was none. */
+export function replayFromJoinedRow(
+  row: Record<string, unknown>,
+  prefix: string,
+): BroadcastReplayEntity | undefined {
+  return readJoinedRow(row, prefix, 'broadcast_id', toReplayEntity);
 }
 
 export type ReplayEvent =

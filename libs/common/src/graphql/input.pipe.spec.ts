@@ -1,4 +1,7 @@
+import { ValidationPipe } from '@nestjs/common';
 import { InvalidInputError } from '../errors/domain-errors';
+import { validationExceptionFactory } from '../errors/validation-exception-factory';
+import { ConnectionArgs } from '../pagination/connection';
 import { InputPipe } from './input.pipe';
 
 class SomeInput {
@@ -41,5 +44,30 @@ describe('InputPipe', () => {
 
   it('leaves an untyped HTTP body to its controller', async () => {
     expect(await problems({ name: 'a\u0000' }, undefined, Object)).toEqual([]);
+  });
+
+  it('checks paging arguments as class-validator would, without it', async () => {
+    const validator = new ValidationPipe({
+      transform: true,
+      forbidUnknownValues: false,
+      exceptionFactory: validationExceptionFactory,
+    });
+    const outcome = async (pipe: ValidationPipe, value: object) => {
+      try {
+        const args = (await pipe.transform(value, {
+          type: 'body',
+          metatype: ConnectionArgs,
+        })) as ConnectionArgs;
+        return { args: { ...args }, instance: args instanceof ConnectionArgs };
+      } catch (error) {
+        return { error: (error as InvalidInputError).fields };
+      }
+    };
+    for (const first of [undefined, null, -5, 0, 1, 20, 100, 101, 1000]) {
+      for (const after of [undefined, null, 'WyJ4Il0']) {
+        const value = { first, after };
+        expect(await outcome(new InputPipe(), value)).toEqual(await outcome(validator, value));
+      }
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { ArgumentMetadata, ValidationPipe } from '@nestjs/common';
 import { FieldProblem, InvalidInputError } from '../errors/domain-errors';
 import { validationExceptionFactory } from '../errors/validation-exception-factory';
+import { ConnectionArgs, connectionArgsProblems } from '../pagination/connection';
 
 const NUL = '\u0000';
 const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -55,6 +56,13 @@ export class InputPipe extends ValidationPipe {
       const named = typeof value !== 'object' || value === null || Array.isArray(value);
       collectTextProblems(value, named ? (metadata.data ?? 'input') : '', problems);
       if (problems.length > 0) throw new InvalidInputError(problems);
+      // The paging arguments of every list: checked by hand, the same rules and messages.
+      if (metadata.metatype === ConnectionArgs) {
+        const args = Object.assign(new ConnectionArgs(), value);
+        const paging = connectionArgsProblems(args);
+        if (paging.length > 0) throw new InvalidInputError(paging);
+        return args;
+      }
     }
     return super.transform(value, metadata);
   }

@@ -19,11 +19,31 @@ export function defineLoader<K, V>(
   return { name, batch, viewerIndependent: options.viewerIndependent ?? false };
 }
 
-/** Per-request DataLoaders: one SQL statement per definition per tick, however many fields ask. */
+/**
+ * Sends a batch once the event loop's turn is done rather than after the current tick: fields that
+ * ask in different ticks of one turn (a page's posts and broadcasts, each down its own chain of
+ * promises) share one statement instead of one each.
+ */
+function dispatchAfterTurn(dispatch: () => void): void {
+  setImmediate(dispatch);
+}
+
+/** One definition's values in one request: what was asked or seeded, and the batcher. */
+interface LoaderState<K, V> {
+  /**
+   * Answers by key. Kept here rather than in DataLoader, whose cache hits wait for the next batch
+   * dispatch: a value seeded or already loaded resolves at once, so a chain of them ends within
+   * the turn and what it asks next joins the turn's batch.
+   */
+  values: Map<K, Promise<V>>;
+  batcher: DataLoader<K, V>;
+}
+
+/** Per-request DataLoaders: one SQL statement per definition per turn, however many fields ask. */
 export class RequestLoaders {
-  private readonly loaders = new Map<
+  private readonly states = new Map<
     LoaderDefinition<unknown, unknown>,
-    DataLoader<unknown, unknown>
+    LoaderState<unknown, unknown>
   >();
 
   /**
@@ -35,41 +55,50 @@ export class RequestLoaders {
     private readonly shared?: RequestLoaders,
   ) {}
 
-  private loader<K, V>(definition: LoaderDefinition<K, V>): DataLoader<K, V> {
-    if (this.shared && definition.viewerIndependent) return this.shared.loader(definition);
-    let loader = this.loaders.get(definition as LoaderDefinition<unknown, unknown>);
-    if (!loader) {
-      loader = new DataLoader<K, V>((keys) => definition.batch(keys, this.viewerId), {
-        maxBatchSize: 1000,
-      });
-      this.loaders.set(definition as LoaderDefinition<unknown, unknown>, loader);
+  private state<K, V>(definition: LoaderDefinition<K, V>): LoaderState<K, V> {
+    if (this.shared && definition.viewerIndependent) return this.shared.state(definition);
+    let state = this.states.get(definition as LoaderDefinition<unknown, unknown>);
+    if (!state) {
+      state = {
+        values: new Map(),
+        batcher: new DataLoader<unknown, unknown>(
+          (keys) => definition.batch(keys as K[], this.viewerId),
+          { maxBatchSize: 1000, cache: false, batchScheduleFn: dispatchAfterTurn },
+        ),
+      };
+      this.states.set(definition as LoaderDefinition<unknown, unknown>, state);
     }
-    return loader as DataLoader<K, V>;
+    return state as LoaderState<K, V>;
   }
 
   load<K, V>(definition: LoaderDefinition<K, V>, key: K): Promise<V> {
-    return this.loader(definition).load(key);
+    const { values, batcher } = this.state(definition);
+    let value = values.get(key);
+    if (!value) {
+      const loading = batcher.load(key);
+      value = loading;
+      values.set(key, loading);
+      // A failed load is asked again next time, as DataLoader's own cache does.
+      loading.catch(() => {
+        if (values.get(key) === loading) values.delete(key);
+      });
+    }
+    return value;
   }
 
   loadMany<K, V>(definition: LoaderDefinition<K, V>, keys: readonly K[]): Promise<V[]> {
-    return this.loader(definition)
-      .loadMany(keys)
-      .then((values) =>
-        values.map((value) => {
-          if (value instanceof Error) throw value;
-          return value;
-        }),
-      );
+    return Promise.all(keys.map((key) => this.load(definition, key)));
   }
 
   /** Seeds a cache with a row already in hand, so a later load needs no query. */
   prime<K, V>(definition: LoaderDefinition<K, V>, key: K, value: V): void {
-    this.loader(definition).prime(key, value);
+    const { values } = this.state(definition);
+    if (!values.has(key)) values.set(key, Promise.resolve(value));
   }
 
   /** After a mutation, so fields resolved later in the same request see the new state. */
   clear<K, V>(definition: LoaderDefinition<K, V>, key: K): void {
-    this.loader(definition).clear(key);
+    this.state(definition).values.delete(key);
   }
 }
 

@@ -47,6 +47,20 @@ export class ConnectionArgs {
   after?: string | null;
 }
 
+/**
+ * ConnectionArgs checked without class-validator, with its messages: every list field takes them,
+ * and the validator pipeline costs more than the check. GraphQL has already made `first` an Int
+ * (or null) and `after` a String. Empty when they are valid.
+ */
+export function connectionArgsProblems(args: ConnectionArgs): { field: string; message: string }[] {
+  const { first } = args;
+  if (first === undefined || first === null) return [];
+  if (first < 1) return [{ field: 'first', message: 'must be at least 1' }];
+  if (first > MAX_PAGE_SIZE)
+    return [{ field: 'first', message: `must be at most ${MAX_PAGE_SIZE}` }];
+  return [];
+}
+
 export interface Edge<T> {
   cursor: string;
   node: T;

@@ -1,0 +1,173 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DefinitionNode, FragmentDefinitionNode, Kind, parse, print, visit } from 'graphql';
+import { TestApp, TestUser } from '@app/testing';
+
+const WEB_GRAPHQL = join(__dirname, '../apps/web/src/graphql');
+const FRAGMENTS = readFileSync(join(WEB_GRAPHQL, 'fragments.graphql'), 'utf8');
+
+/** `operation` with the web app's fragments it spreads, directly or not (and no others). */
+function withFragments(operation: string): string {
+  const document = parse(`${operation}\n${FRAGMENTS}`);
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION)
+      fragments.set(definition.name.value, definition);
+  }
+  const used = new Set<string>();
+  const collect = (node: DefinitionNode) =>
+    visit(node, {
+      FragmentSpread(spread) {
+        if (used.has(spread.name.value)) return;
+        used.add(spread.name.value);
+        collect(fragments.get(spread.name.value)!);
+      },
+    });
+  const operationNode = document.definitions[0];
+  collect(operationNode);
+  return [operationNode, ...[...used].map((name) => fragments.get(name)!)].map(print).join('\n');
+}
+
+/** The web app's home page document, as it sends it. */
+const HOME = withFragments(
+  /query HomeTimeline[\s\S]*?\n}\n/.exec(
+    readFileSync(join(WEB_GRAPHQL, 'timeline.graphql'), 'utf8'),
+  )![0],
+);
+
+/** The same card asked alone through `node`, without the home page's batching. */
+const NODE = withFragments('query($id: ID!) { node(id: $id) { ...TimelineCard } }');
+
+interface Card {
+  __typename: 'Post' | 'Broadcast';
+  id: string;
+  [field: string]: unknown;
+}
+
+interface HomePage {
+  homeTimeline: { edges: { cursor: string; node: Card }[] };
+}
+
+describe('home timeline statements', () => {
+  let t: TestApp;
+  /** Follows accounts that post, reply, mention, share broadcasts and broadcast. */
+  let reader: TestUser;
+  /** Follows the same accounts and a show's fan, who names the show's hashtag. */
+  let fan: TestUser;
+
+  beforeAll(async () => {
+    t = await TestApp.start();
+    const [alice, bob, carol, dave, erin, sam, partner] = await Promise.all(
+      Array.from({ length: 7 }, () => t.signUp()),
+    );
+    [reader, fan] = [await t.signUp(), await t.signUp()];
+    const as = (user: TestUser, query: string, variables: Record<string, unknown> = {}) =>
+      t.ok(query, variables, user.token);
+    const post = async (user: TestUser, input: Record<string, unknown>): Promise<string> =>
+      (
+        await as(user, `mutation($input: CreatePostInput!) { createPost(input: $input) { id } }`, {
+          input,
+        })
+      ).createPost.id;
+    const broadcast = async (user: TestUser, input: Record<string, unknown>): Promise<string> =>
+      (
+        await as(
+          user,
+          `mutation($input: StartBroadcastInput!) { startBroadcast(input: $input) { id } }`,
+          { input },
+        )
+      ).startBroadcast.id;
+    const end = (user: TestUser, id: string) =>
+      as(user, `mutation($id: ID!) { endBroadcast(id: $id) { id } }`, { id });
+    const follow = (user: TestUser, followee: TestUser) =>
+      as(user, `mutation($id: ID!) { follow(userId: $id) { id } }`, { id: followee.id });
+    for (const followee of [alice, bob, carol, dave]) {
+      await follow(reader, followee);
+      await follow(fan, followee);
+    }
+    await follow(fan, sam);
+    await t.sql(`UPDATE users SET role = 'PARTNER' WHERE handle = $1`, [partner.handle]);
+    await as(partner, `mutation($input: CreateShowInput!) { createShow(input: $input) { id } }`, {
+      input: { slug: 'late-show', hashtag: 'lateshow', title: 'The Late Show', network: 'Net' },
+    });
+
+    // Erin, whom nobody follows, broadcast once: only a share brings it onto a home page.
+    const elsewhere = await broadcast(erin, { title: 'erin, elsewhere' });
+    await end(erin, elsewhere);
+    const ended = await broadcast(carol, { title: 'carol, over', visibility: 'FOLLOWERS' });
+    await end(carol, ended);
+    await broadcast(carol, {
+      title: 'carol, later',
+      scheduledFor: new Date(Date.now() + 86_400_000),
+    });
+    const bobPost = await post(bob, { text: 'bob says hi' });
+    await post(reader, { text: 'my own post' });
+    const live = await broadcast(bob, { title: 'bob, live' });
+    await post(alice, { text: `watch this @${bob.handle} @${dave.handle}`, broadcastId: live });
+    await post(alice, { text: 'this one was on earlier', broadcastId: elsewhere });
+    await post(carol, { text: 'a reply', replyToId: bobPost });
+    await post(dave, { text: 'dave, before blocking' });
+    await post(sam, { text: 'tonight #lateshow' });
+    await as(reader, `mutation($id: ID!) { likePost(id: $id) { id } }`, { id: bobPost });
+    // Dave blocks both readers after being mentioned: mentions leave him out from then on.
+    for (const blocked of [reader, fan]) {
+      await as(dave, `mutation($id: ID!) { block(userId: $id) { id } }`, { id: blocked.id });
+    }
+  });
+  afterAll(() => t.close());
+
+  async function measured(viewer: TestUser): Promise<{ cards: Card[]; statements: string[] }> {
+    t.queries.reset();
+    const page = await t.ok<HomePage>(HOME, {}, viewer.token);
+    return {
+      cards: page.homeTimeline.edges.map((edge) => edge.node),
+      statements: [...t.queries.statements],
+    };
+  }
+
+  it('costs at most 3 statements for posts, replies, mentions, shares and live, scheduled and ended broadcasts, authentication included', async () => {
+    const { cards, statements } = await measured(reader);
+    expect(cards.map((card) => card.__typename).sort()).toEqual([
+      ...Array(3).fill('Broadcast'),
+      ...Array(5).fill('Post'),
+    ]);
+    // Authentication, the page with everything it shows, and See it's watch-later marks.
+    expect(statements).toHaveLength(3);
+  });
+
+  it("adds See it's own lookups when a post names a show's hashtag", async () => {
+    const { cards, statements } = await measured(fan);
+    expect(cards.some((card) => card.text === 'tonight #lateshow')).toBe(true);
+    // The show by its tag, its owner's blocks, its schedule, then the watch-later marks: each
+    // asks with what the one before answered (SeeItService.forPost).
+    expect(statements.length).toBeLessThanOrEqual(7);
+  });
+
+  it('answers every card as it is when asked alone, viewer-specific fields included', async () => {
+    for (const viewer of [reader, fan]) {
+      const { cards } = await measured(viewer);
+      for (const card of cards) {
+        const alone = await t.ok<{ node: Card }>(NODE, { id: card.id }, viewer.token);
+        expect(card).toEqual(alone.node);
+      }
+    }
+    const { cards } = await measured(reader);
+    const byText = new Map(cards.map((card) => [card.text ?? card.title, card]));
+    expect(byText.get('bob says hi')).toMatchObject({ viewerHasLiked: true, seeIt: null });
+    expect(byText.get('my own post')).toMatchObject({ viewerHasLiked: false });
+    const sharing = cards.find((card) => String(card.text).startsWith('watch this'))!;
+    expect(sharing.mentions).toEqual([expect.objectContaining({ handle: expect.any(String) })]);
+    expect(sharing.broadcast).toMatchObject({ title: 'bob, live', status: 'LIVE' });
+    expect(byText.get('this one was on earlier')).toMatchObject({
+      broadcast: { title: 'erin, elsewhere', status: 'ENDED' },
+      seeIt: { savedByViewer: false },
+    });
+    expect(byText.get('carol, over')).toMatchObject({ status: 'ENDED', replayAvailable: false });
+    expect(byText.get('carol, later')).toMatchObject({ status: 'SCHEDULED' });
+    expect(byText.has('dave, before blocking')).toBe(false);
+    const { cards: fanCards } = await measured(fan);
+    expect(fanCards.find((card) => card.text === 'tonight #lateshow')).toMatchObject({
+      seeIt: { title: 'The Late Show', savedByViewer: false, show: { slug: 'late-show' } },
+    });
+  });
+});
