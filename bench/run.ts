@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { nowLiveBurstBench } from './now-live-burst';
+import { nowLiveAcrossProcesses } from './now-live-processes';
 import { timelineReadBench } from './timeline-read';
 
 interface BenchOptions {
@@ -13,11 +14,14 @@ interface BenchOptions {
   fanoutMax?: number;
   /** Profile the server side of benches that support it. */
   profile: boolean;
+  /** API processes for the now-live burst; above 1, they share one Redis. */
+  processes: number;
 }
 
 const BENCHES: Record<string, (options: BenchOptions) => Promise<string>> = {
   timeline: timelineReadBench,
-  'now-live': nowLiveBurstBench,
+  'now-live': (options) =>
+    options.processes > 1 ? nowLiveAcrossProcesses(options) : nowLiveBurstBench(options),
 };
 
 function counts(list: string): number[] {
@@ -34,6 +38,7 @@ async function main(): Promise<void> {
       followers: { type: 'string', default: '1000,10000' },
       'fanout-max': { type: 'string' },
       profile: { type: 'boolean', default: false },
+      processes: { type: 'string', default: '1' },
     },
   });
   const names = positionals.length > 0 ? positionals : Object.keys(BENCHES);
@@ -48,6 +53,7 @@ async function main(): Promise<void> {
       followers: counts(values.followers),
       fanoutMax: values['fanout-max'] === undefined ? undefined : Number(values['fanout-max']),
       profile: values.profile,
+      processes: Number(values.processes),
     });
     console.log(`\n${report}\n`);
   }
