@@ -90,8 +90,8 @@ function sharedRecipient(event: unknown): Required<SharedRecipient> | undefined 
  */
 class RenderingStream implements AsyncIterableIterator<ExecutionResult> {
   private readonly iterator: AsyncIterator<unknown>;
-  /** Undefined when the operation selects a per-viewer field. */
-  private readonly key: string | undefined;
+  /** Null when the operation selects a per-viewer field; found at its first shared event. */
+  private key?: string | null;
   private writer?: { socket: WebSocket; prefix: string; open: () => boolean };
 
   constructor(
@@ -99,7 +99,6 @@ class RenderingStream implements AsyncIterableIterator<ExecutionResult> {
     source: AsyncIterable<unknown>,
   ) {
     this.iterator = source[Symbol.asyncIterator]();
-    this.key = selectsViewerIndependentOnly(args) ? operationKey(args) : undefined;
   }
 
   /** Where pre-rendered `next` messages go: the operation's socket, while the operation runs. */
@@ -150,7 +149,11 @@ class RenderingStream implements AsyncIterableIterator<ExecutionResult> {
   /** The `next` payload's text for this recipient, when the event's rendering can be shared. */
   private async prerendered(event: unknown): Promise<string | undefined> {
     const recipient = sharedRecipient(event);
-    if (!recipient || this.key === undefined || !this.writer) return undefined;
+    if (!recipient || !this.writer) return undefined;
+    if (this.key === undefined) {
+      this.key = selectsViewerIndependentOnly(this.args) ? operationKey(this.args) : null;
+    }
+    if (this.key === null) return undefined;
     const { shared, recipientValue } = recipient;
     let rendering = shared.renderings.get(this.key);
     if (!rendering) {
