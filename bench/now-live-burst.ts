@@ -18,7 +18,7 @@
  */
 import { ChildProcess, execFileSync, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NestExpressApplication } from '@nestjs/platform-express';
@@ -419,7 +419,9 @@ export async function nowLiveBurstBench(options: NowLiveOptions): Promise<string
           );
         let burst: Awaited<ReturnType<typeof request>>;
         if (profiled) {
-          const file = join(process.cwd(), '.data', `now-live-${count}.cpuprofile`);
+          const folder = join(process.cwd(), '.data');
+          mkdirSync(folder, { recursive: true });
+          const file = join(folder, `now-live-${count}.cpuprofile`);
           const taken = await profile(request, file);
           console.log(`N=${count}: CPU profile written to ${file}`);
           burst = taken.result;
