@@ -11,6 +11,9 @@ import type { ClientCommand, ClientReply } from './now-live-protocol';
 
 const now = (): number => Number(process.hrtime.bigint()) / 1e6;
 
+/** How long one socket may take to open, and then to be acknowledged, on a busy machine. */
+const HANDSHAKE_S = 60;
+
 function textOf(data: WebSocket.RawData): string {
   if (Buffer.isBuffer(data)) return data.toString('utf8');
   return Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]).toString('utf8');
@@ -137,8 +140,8 @@ class Clients {
       const socket = new WebSocket(url, protocol, { perMessageDeflate: false });
       const timer = setTimeout(() => {
         socket.terminate();
-        reject(new Error(`socket ${index}: no open within 20s`));
-      }, 20_000);
+        reject(new Error(`socket ${index}: no open within ${HANDSHAKE_S}s`));
+      }, HANDSHAKE_S * 1000);
       socket.on('error', (error) => {
         clearTimeout(timer);
         reject(error);
@@ -165,8 +168,8 @@ class Clients {
         const socket = await this.connect(url, 'graphql-transport-ws', index);
         await new Promise<void>((resolve, reject) => {
           const timer = setTimeout(
-            () => reject(new Error(`socket ${index}: no connection_ack within 20s`)),
-            20_000,
+            () => reject(new Error(`socket ${index}: no connection_ack within ${HANDSHAKE_S}s`)),
+            HANDSHAKE_S * 1000,
           );
           const onAck = (data: WebSocket.RawData) => {
             if ((JSON.parse(textOf(data)) as UpdateMessage).type !== 'connection_ack') return;
