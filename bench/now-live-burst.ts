@@ -18,7 +18,7 @@
  */
 import { ChildProcess, execFileSync, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NestExpressApplication } from '@nestjs/platform-express';
@@ -43,11 +43,11 @@ export interface NowLiveOptions {
   profile?: boolean;
 }
 
-const SUBSCRIPTION = `subscription { timelineUpdates { kind cursor itemId item {
+export const SUBSCRIPTION = `subscription { timelineUpdates { kind cursor itemId item {
   ... on Broadcast { id title broadcaster { handle } } ... on Post { id } } } }`;
 
-const now = (): number => Number(process.hrtime.bigint()) / 1e6;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export const now = (): number => Number(process.hrtime.bigint()) / 1e6;
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Statement timestamps too, to see when the delivery's last SQL ran. */
 class TimedQueryCounter extends QueryCounter {
@@ -65,7 +65,7 @@ class TimedQueryCounter extends QueryCounter {
 }
 
 /** The child process with the sockets, one command at a time, each with a deadline. */
-class ClientProcess {
+export class ClientProcess {
   private seq = 0;
   private readonly pending = new Map<
     number,
@@ -158,7 +158,7 @@ const descriptorsFor = (count: number) => 2 * count + 1024;
  * When its limit is lower, tries to raise it with prlimit(1) (above the hard limit this needs
  * CAP_SYS_RESOURCE). Returns the limit it ends with, and what it did.
  */
-function ensureFileLimit(
+export function ensureFileLimit(
   pid: number,
   who: string,
   needed: number,
@@ -189,14 +189,14 @@ function ensureFileLimit(
   };
 }
 
-interface Spread {
+export interface Spread {
   first: number;
   p50: number;
   p99: number;
   max: number;
 }
 
-function spread(times: number[], origin: number): Spread {
+export function spread(times: number[], origin: number): Spread {
   const delays = times.filter((t) => !Number.isNaN(t)).map((t) => t - origin);
   return {
     first: Math.min(...delays),
@@ -206,11 +206,11 @@ function spread(times: number[], origin: number): Spread {
   };
 }
 
-function median(values: number[]): number {
+export function median(values: number[]): number {
   return percentile(values, 50);
 }
 
-function medianSpread(spreads: Spread[]): Spread {
+export function medianSpread(spreads: Spread[]): Spread {
   return {
     first: median(spreads.map((s) => s.first)),
     p50: median(spreads.map((s) => s.p50)),
@@ -219,8 +219,8 @@ function medianSpread(spreads: Spread[]): Spread {
   };
 }
 
-const ms = (value: number) => (Math.abs(value) >= 100 ? value.toFixed(0) : value.toFixed(1));
-const triple = (s: Spread) => `${ms(s.p50)} / ${ms(s.p99)} / ${ms(s.max)}`;
+export const ms = (value: number) => (Math.abs(value) >= 100 ? value.toFixed(0) : value.toFixed(1));
+export const triple = (s: Spread) => `${ms(s.p50)} / ${ms(s.p99)} / ${ms(s.max)}`;
 
 /** Statements grouped by their text, most frequent first: the evidence for "no per-subscriber SQL". */
 function statementSummary(statements: string[]): string {
@@ -235,12 +235,16 @@ function statementSummary(statements: string[]): string {
     .join('\n');
 }
 
-interface Seeded {
+export interface Seeded {
   broadcasters: Map<number, { id: string; token: string }>;
   followerTokens: string[];
 }
 
-async function seed(db: DataSource, auth: AuthService, followers: number[]): Promise<Seeded> {
+export async function seed(
+  db: DataSource,
+  auth: AuthService,
+  followers: number[],
+): Promise<Seeded> {
   const most = Math.max(...followers);
   const ids = await db.query<{ id: string }[]>(
     `INSERT INTO users (handle, email, password_hash, display_name)
@@ -415,7 +419,9 @@ export async function nowLiveBurstBench(options: NowLiveOptions): Promise<string
           );
         let burst: Awaited<ReturnType<typeof request>>;
         if (profiled) {
-          const file = join(process.cwd(), '.data', `now-live-${count}.cpuprofile`);
+          const folder = join(process.cwd(), '.data');
+          mkdirSync(folder, { recursive: true });
+          const file = join(folder, `now-live-${count}.cpuprofile`);
           const taken = await profile(request, file);
           console.log(`N=${count}: CPU profile written to ${file}`);
           burst = taken.result;
@@ -446,6 +452,9 @@ export async function nowLiveBurstBench(options: NowLiveOptions): Promise<string
         );
         if (ended.received < count) {
           result.problems.push(`round ${round}: ${ended.received}/${count} ENDED received`);
+        }
+        if (ended.duplicates > 0) {
+          result.problems.push(`round ${round}: ${ended.duplicates} updates received twice`);
         }
         console.log(
           `N=${count} seeit round ${profiled ? `${round} (profiled, not counted)` : round}: mutation ${ms(measured.mutation)} ms, after response p50/p99/max ${triple(measured.fromResponse)} ms, ${measured.statements} SQL statements`,

@@ -11,6 +11,9 @@ import type { ClientCommand, ClientReply } from './now-live-protocol';
 
 const now = (): number => Number(process.hrtime.bigint()) / 1e6;
 
+/** How long one socket may take to open, and then to be acknowledged, on a busy machine. */
+const HANDSHAKE_S = 60;
+
 function textOf(data: WebSocket.RawData): string {
   if (Buffer.isBuffer(data)) return data.toString('utf8');
   return Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]).toString('utf8');
@@ -20,6 +23,8 @@ function textOf(data: WebSocket.RawData): string {
 class Arrivals {
   readonly times: number[];
   count = 0;
+  /** Receipts after a socket's first: an update sent twice. */
+  duplicates = 0;
   private waiter?: () => void;
 
   constructor(readonly size: number) {
@@ -27,7 +32,10 @@ class Arrivals {
   }
 
   record(index: number, at: number): void {
-    if (!Number.isNaN(this.times[index])) return;
+    if (!Number.isNaN(this.times[index])) {
+      this.duplicates += 1;
+      return;
+    }
     this.times[index] = at;
     this.count += 1;
     if (this.count === this.size) this.waiter?.();
@@ -132,8 +140,8 @@ class Clients {
       const socket = new WebSocket(url, protocol, { perMessageDeflate: false });
       const timer = setTimeout(() => {
         socket.terminate();
-        reject(new Error(`socket ${index}: no open within 20s`));
-      }, 20_000);
+        reject(new Error(`socket ${index}: no open within ${HANDSHAKE_S}s`));
+      }, HANDSHAKE_S * 1000);
       socket.on('error', (error) => {
         clearTimeout(timer);
         reject(error);
@@ -160,8 +168,8 @@ class Clients {
         const socket = await this.connect(url, 'graphql-transport-ws', index);
         await new Promise<void>((resolve, reject) => {
           const timer = setTimeout(
-            () => reject(new Error(`socket ${index}: no connection_ack within 20s`)),
-            20_000,
+            () => reject(new Error(`socket ${index}: no connection_ack within ${HANDSHAKE_S}s`)),
+            HANDSHAKE_S * 1000,
           );
           const onAck = (data: WebSocket.RawData) => {
             if ((JSON.parse(textOf(data)) as UpdateMessage).type !== 'connection_ack') return;
@@ -232,6 +240,25 @@ class Clients {
     return { type: 'warm', ms: now() - started, posts };
   }
 
+  async post(httpUrl: string, token: string, text: string): Promise<ClientReply> {
+    return { type: 'posted', id: await this.createPost(httpUrl, token, text) };
+  }
+
+  /** Every socket's first receipt of `key`; with `reset`, forgets every update after. */
+  async arrivalsReply(key: string, timeoutMs: number, reset: boolean): Promise<ClientReply> {
+    const received = await this.await(key, timeoutMs);
+    const { times } = this.arrivalsOf(key);
+    const duplicates = this.duplicates();
+    if (reset) this.reset();
+    return { type: 'arrivals', times, received, duplicates, problems: this.takeProblems() };
+  }
+
+  private duplicates(): number {
+    let total = 0;
+    for (const entry of this.arrivals.values()) total += entry.duplicates;
+    return total;
+  }
+
   private async createPost(httpUrl: string, token: string, text: string): Promise<string> {
     const data = await graphql<{ createPost: { id: string } }>(
       httpUrl,
@@ -278,8 +305,9 @@ class Clients {
   async end(httpUrl: string, token: string, id: string): Promise<ClientReply> {
     await graphql(httpUrl, token, 'mutation($id: ID!) { endBroadcast(id: $id) { id } }', { id });
     const received = await this.await(`ENDED:${id}`, 120_000);
+    const duplicates = this.duplicates();
     this.reset();
-    return { type: 'ended', received };
+    return { type: 'ended', received, duplicates };
   }
 
   async rawRound(timeoutMs: number): Promise<ClientReply> {
@@ -287,6 +315,11 @@ class Clients {
     const times = this.arrivalsOf('raw').times;
     this.reset();
     return { type: 'raw', times, received, problems: this.takeProblems() };
+  }
+
+  resetReply(): ClientReply {
+    this.reset();
+    return { type: 'ready' };
   }
 
   prepareRaw(): ClientReply {
@@ -369,6 +402,12 @@ async function handle(command: ClientCommand): Promise<ClientReply> {
       return groups.seeit.burst(command.httpUrl, command.token, command.title);
     case 'end':
       return groups.seeit.end(command.httpUrl, command.token, command.id);
+    case 'post':
+      return groups.seeit.post(command.httpUrl, command.token, command.text);
+    case 'await':
+      return groups.seeit.arrivalsReply(command.key, command.timeoutMs, command.reset);
+    case 'reset':
+      return groups.seeit.resetReply();
     case 'raw-prepare':
       return groups.raw.prepareRaw();
     case 'raw-collect':

@@ -5,6 +5,10 @@ export type ClientCommand =
   | { type: 'warm-up'; httpUrl: string; token: string; extra: number }
   | { type: 'burst'; httpUrl: string; token: string; title: string }
   | { type: 'end'; httpUrl: string; token: string; id: string }
+  | { type: 'post'; httpUrl: string; token: string; text: string }
+  /** Every socket's first receipt of `key` (`KIND:itemId`), waiting up to `timeoutMs`. */
+  | { type: 'await'; key: string; timeoutMs: number; reset: boolean }
+  | { type: 'reset' }
   | { type: 'raw-prepare' }
   | { type: 'raw-collect'; timeoutMs: number }
   | { type: 'close'; group: 'seeit' | 'raw' };
@@ -26,7 +30,19 @@ export type ClientReply =
       payload: string;
       problems: string[];
     }
-  | { type: 'ended'; received: number }
+  | {
+      type: 'ended';
+      received: number;
+      /** Updates a socket received more than once since the burst (NOW_LIVE and ENDED). */
+      duplicates: number;
+    }
+  | { type: 'posted'; id: string }
+  | { type: 'arrivals'; times: number[]; received: number; duplicates: number; problems: string[] }
   | { type: 'ready' }
   | { type: 'raw'; times: number[]; received: number; problems: string[] }
   | { type: 'closed'; unexpectedCloses: number; problems: string[] };
+
+/** From the bench to one of its API processes (bench/now-live-server.ts), and the replies. */
+export type ServerCommand = { type: 'start'; env: Record<string, string> };
+
+export type ServerReply = { type: 'listening'; port: number } | { type: 'failed'; error: string };

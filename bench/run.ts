@@ -4,6 +4,7 @@ import { memoryBench } from './memory';
 import { nowLiveBurstBench } from './now-live-burst';
 import { peersBench } from './peers';
 import { stormBench } from './storm';
+import { nowLiveAcrossProcesses } from './now-live-processes';
 import { timelineReadBench } from './timeline-read';
 import { writesBench } from './writes';
 
@@ -17,11 +18,14 @@ interface BenchOptions {
   fanoutMax?: number;
   /** Profile the server side of benches that support it. */
   profile: boolean;
+  /** API processes for the now-live burst; above 1, they share one Redis. */
+  processes: number;
 }
 
 const BENCHES: Record<string, (options: BenchOptions) => Promise<string>> = {
   timeline: timelineReadBench,
-  'now-live': nowLiveBurstBench,
+  'now-live': (options) =>
+    options.processes > 1 ? nowLiveAcrossProcesses(options) : nowLiveBurstBench(options),
   peers: peersBench,
   writes: writesBench,
   storm: stormBench,
@@ -42,6 +46,7 @@ async function main(): Promise<void> {
       followers: { type: 'string', default: '1000,10000' },
       'fanout-max': { type: 'string' },
       profile: { type: 'boolean', default: false },
+      processes: { type: 'string', default: '1' },
     },
   });
   const names = positionals.length > 0 ? positionals : Object.keys(BENCHES);
@@ -56,6 +61,7 @@ async function main(): Promise<void> {
       followers: counts(values.followers),
       fanoutMax: values['fanout-max'] === undefined ? undefined : Number(values['fanout-max']),
       profile: values.profile,
+      processes: Number(values.processes),
     });
     console.log(`\n${report}\n`);
   }

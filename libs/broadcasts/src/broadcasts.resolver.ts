@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Args, Context, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { AccountsService, UserModel } from '@app/accounts';
-import { ConnectionArgs, mapConnection, RequestContext } from '@app/common';
+import { ConnectionArgs, mapConnection, RequestContext, ViewerIndependent } from '@app/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { BroadcastIdArg } from './broadcast-id.arg';
 import { BroadcastsService } from './broadcasts.service';
@@ -48,6 +48,7 @@ export class BroadcastsResolver {
   }
 
   @ResolveField(() => UserModel, { description: 'The account broadcasting.' })
+  @ViewerIndependent()
   async broadcaster(
     @Parent() broadcast: BroadcastModel,
     @Context() context: RequestContext,

@@ -28,3 +28,4 @@ export * from './pagination/keyset-page';
 export * from './redis/redis-connection';
 export * from './graphql/operation-input-error';
 export * from './collections/set-multimap';
+export * from './graphql/shared-rendering';

@@ -19,6 +19,7 @@ import {
   parseOptionalGlobalId,
   RequestContext,
   Viewer,
+  ViewerIndependent,
 } from '@app/common';
 import { RelationshipPolicy } from '@app/graph';
 import { CreatePostInput } from './dto/create-post.input';
@@ -118,6 +119,7 @@ export class PostsResolver {
   }
 
   @ResolveField(() => UserModel, { description: 'Who posted it.' })
+  @ViewerIndependent()
   async author(@Parent() post: PostModel, @Context() context: RequestContext): Promise<UserModel> {
     const author = await context.loaders.load(this.accounts.byId, post.authorId);
     // Posts of suspended authors are filtered before they get here; a race lands as null data.

@@ -7,6 +7,7 @@ import { AppConfig } from '@app/config';
 import { SocketRegistry } from '@app/realtime';
 import { DevicesService } from '@app/see-it';
 import { describeRootTypes } from './root-types';
+import { markParentReaders, sharedRenderingOptions } from './shared-rendering';
 import { websocketOptions } from './websocket.options';
 
 /** The GraphQL server over HTTP (Apollo) and websockets (graphql-ws), with the same limits on both. */
@@ -41,12 +42,15 @@ export function graphqlOptions(
       numberScalarMode: 'integer',
       scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     },
-    transformSchema: describeRootTypes,
+    transformSchema: (schema) => markParentReaders(describeRootTypes(schema)),
     // HTTP only: websocket operations get theirs from websocketOptions.
     context: ({ req }: { req: Request }): Promise<RequestContext> =>
       auth.createContext(req.headers.authorization, auth.clientAddress(req)),
     subscriptions: {
-      'graphql-ws': websocketOptions({ auth, config, devices, sockets, schema, limits }),
+      'graphql-ws': {
+        ...websocketOptions({ auth, config, devices, sockets, schema, limits }),
+        ...sharedRenderingOptions(),
+      },
     },
   };
 }

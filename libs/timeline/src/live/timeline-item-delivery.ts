@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { RequestLoaders, toGlobalId } from '@app/common';
+import { RECIPIENT_VALUE, RequestLoaders, SharedEvent, toGlobalId } from '@app/common';
 import { FollowService, FollowsRepository, RelationshipPolicy } from '@app/graph';
 import { TimelineItemKind } from '../entities/timeline-entry.entity';
 import { advance, encodePosition, LogPosition } from '../log-position';
 import { TimelineUpdateKind } from '../entities/timeline-update.entity';
-import { TimelineUpdateKindModel } from '../models/timeline-update.model';
+import { TimelineUpdateKindModel, TimelineUpdateModel } from '../models/timeline-update.model';
 import { TimelineSources } from '../timeline-sources';
 import { LogEntry } from '../timeline-updates.repository';
 import { TimelineDelivery, TimelineSink } from './timeline-sinks';
@@ -93,23 +93,33 @@ export class TimelineItemDelivery {
         return { sink, row, loaders, item };
       }),
     );
+    // One event per row kind and item: every recipient who may see the item sees the same one,
+    // so an operation without per-viewer fields renders it once for all of them.
+    const events = new Map<string, SharedEvent>();
     // Pushed in log order, after every item of the page is resolved.
     for (const { sink, row, loaders, item } of resolved) {
       sink.last = advance(sink.last, row);
       if (sink.closed || (item === null && row.kind !== TimelineUpdateKind.REMOVED)) continue;
-      sink.queue.push({
-        update: {
-          // The log's kinds are the API's, but RESYNC, which only the server sends.
-          kind: row.kind as string as TimelineUpdateKindModel,
-          cursor: updateCursor(sink.last),
-          item,
-          itemId: toGlobalId(
-            row.itemKind === TimelineItemKind.POST ? 'Post' : 'Broadcast',
-            row.itemId,
-          ),
-        },
-        loaders,
-      });
+      const update: TimelineUpdateModel = {
+        // The log's kinds are the API's, but RESYNC, which only the server sends.
+        kind: row.kind as string as TimelineUpdateKindModel,
+        cursor: updateCursor(sink.last),
+        item,
+        itemId: toGlobalId(
+          row.itemKind === TimelineItemKind.POST ? 'Post' : 'Broadcast',
+          row.itemId,
+        ),
+      };
+      const key = `${row.kind}:${row.itemKind}:${row.itemId}`;
+      let event = events.get(key);
+      if (!event) {
+        event = new SharedEvent({
+          update: { ...update, cursor: RECIPIENT_VALUE },
+          loaders: shared,
+        });
+        events.set(key, event);
+      }
+      sink.queue.push({ update, loaders, shared: event, recipientValue: update.cursor });
     }
   }
 }

@@ -1,11 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { RequestLoaders, SetMultimap } from '@app/common';
+import { RequestLoaders, SetMultimap, SharedRecipient } from '@app/common';
 import { AsyncQueue } from '@app/realtime';
 import { LogPosition } from '../log-position';
 import { TimelineUpdateModel } from '../models/timeline-update.model';
 
-/** An update with the loaders its item was resolved with, for the fields resolved next. */
-export interface TimelineDelivery {
+/**
+ * An update with the loaders its item was resolved with, for the fields resolved next. Delivered
+ * from the log, it carries the event its other recipients share, and its cursor as the value that
+ * is this recipient's own.
+ */
+export interface TimelineDelivery extends SharedRecipient {
   update: TimelineUpdateModel;
   loaders: RequestLoaders;
 }

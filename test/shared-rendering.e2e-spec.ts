@@ -1,0 +1,262 @@
+import { GraphQLSchemaHost } from '@nestjs/graphql';
+import { GraphQLObjectType } from 'graphql';
+import { parseGlobalId } from '@app/common';
+import { TestApp, TestOperation, TestUser } from '@app/testing';
+
+/**
+ * A pushed timeline update is rendered once for all its recipients when the operation selects no
+ * per-viewer field, and per recipient, with the per-viewer facts read in batch, when it does.
+ * Either way each recipient gets exactly what it would get alone.
+ */
+
+const SHARED = `subscription {
+  timelineUpdates { kind cursor itemId item { __typename ... on Post { id text author { handle } } } }
+}`;
+
+const PER_VIEWER = `subscription {
+  timelineUpdates {
+    kind cursor itemId
+    item {
+      ... on Post {
+        id
+        text
+        viewerHasLiked
+        author { handle viewerFollows viewerNotifiedWhenLive }
+        replyTo { id viewerHasLiked }
+      }
+    }
+  }
+}`;
+
+const BROADCAST_CARD = `subscription {
+  timelineUpdates { kind cursor item { ... on Broadcast { id title status broadcaster { handle } } } }
+}`;
+
+interface Update {
+  kind: string;
+  cursor: string;
+  itemId: string | null;
+  item: Record<string, any> | null;
+}
+
+type Updates = { timelineUpdates: Update };
+
+async function post(t: TestApp, user: TestUser, text: string, replyToId?: string) {
+  const data = await t.ok(
+    `mutation($input: CreatePostInput!) { createPost(input: $input) { id } }`,
+    { input: { text, ...(replyToId ? { replyToId } : {}) } },
+    user.token,
+  );
+  return data.createPost.id as string;
+}
+
+async function follow(t: TestApp, follower: TestUser, followee: TestUser, notify = true) {
+  await t.ok(
+    `mutation($id: ID!, $notify: Boolean) { follow(userId: $id, notify: $notify) { id } }`,
+    { id: followee.id, notify },
+    follower.token,
+  );
+}
+
+/** Counts the calls of one field's resolver in the app's schema. */
+function countCalls(t: TestApp, type: string, field: string): { calls: number } {
+  const schema = t.app.get(GraphQLSchemaHost).schema;
+  const definition = (schema.getType(type) as GraphQLObjectType).getFields()[field];
+  const counter = { calls: 0 };
+  const resolve = definition.resolve!;
+  definition.resolve = (...args) => {
+    counter.calls += 1;
+    return resolve(...args);
+  };
+  return counter;
+}
+
+/** The next `next` payload of a socket operation. */
+async function nextOf<T>(op: TestOperation<T>, index: number): Promise<T> {
+  await op.until((o) => o.results.length > index || o.errors !== undefined);
+  expect(op.errors).toBeUndefined();
+  expect(op.results[index].errors).toBeUndefined();
+  return op.results[index].data as T;
+}
+
+describe('timelineUpdates rendered once per event', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await TestApp.start();
+  });
+  afterAll(() => t.close());
+
+  it('gives each recipient its own per-viewer fields, and the shared ones rendered once', async () => {
+    const [writer, notified, quiet, liker] = [
+      await t.signUp(),
+      await t.signUp(),
+      await t.signUp(),
+      await t.signUp(),
+    ];
+    await follow(t, notified, writer, true);
+    await follow(t, quiet, writer, false);
+    await follow(t, liker, writer, false);
+    const original = await post(t, writer, 'the original');
+    await t.ok(`mutation($id: ID!) { likePost(id: $id) { id } }`, { id: original }, liker.token);
+
+    const perViewer = await Promise.all(
+      [writer, notified, quiet, liker].map((user) =>
+        t.subscribe<Updates>(PER_VIEWER, {}, user.token),
+      ),
+    );
+    const shared = await Promise.all(
+      [writer, notified, quiet].map((user) => t.subscribe<Updates>(SHARED, {}, user.token)),
+    );
+    const authors = countCalls(t, 'Post', 'author');
+    const reply = await post(t, writer, 'a reply', original);
+
+    const [own, ofNotified, ofQuiet, ofLiker] = await Promise.all(
+      perViewer.map(async (sub) => (await sub.nextData()).timelineUpdates),
+    );
+    const base = { kind: 'ADDED', itemId: reply, item: { id: reply, text: 'a reply' } };
+    expect(own).toMatchObject(base);
+    expect(own.item).toMatchObject({
+      viewerHasLiked: false,
+      author: { handle: writer.handle, viewerFollows: false, viewerNotifiedWhenLive: false },
+      replyTo: { id: original, viewerHasLiked: false },
+    });
+    expect(ofNotified.item).toMatchObject({
+      author: { viewerFollows: true, viewerNotifiedWhenLive: true },
+      replyTo: { viewerHasLiked: false },
+    });
+    expect(ofQuiet.item).toMatchObject({
+      author: { viewerFollows: true, viewerNotifiedWhenLive: false },
+      replyTo: { viewerHasLiked: false },
+    });
+    expect(ofLiker.item).toMatchObject({
+      author: { viewerFollows: true, viewerNotifiedWhenLive: false },
+      replyTo: { viewerHasLiked: true },
+    });
+
+    const sharedUpdates = await Promise.all(
+      shared.map(async (sub) => (await sub.nextData()).timelineUpdates),
+    );
+    // The same viewer's cursor, whichever way the update was rendered.
+    expect(sharedUpdates.map((u) => u.cursor)).toEqual(
+      [own, ofNotified, ofQuiet].map((u) => u.cursor),
+    );
+    expect(new Set(sharedUpdates.map((u) => u.cursor)).size).toBe(3);
+    for (const update of sharedUpdates) {
+      expect(update).toEqual({
+        kind: 'ADDED',
+        cursor: update.cursor,
+        itemId: reply,
+        item: { __typename: 'Post', id: reply, text: 'a reply', author: { handle: writer.handle } },
+      });
+    }
+    // Four per-viewer renderings and one shared one.
+    expect(authors.calls).toBe(5);
+    await Promise.all([...perViewer, ...shared].map((sub) => sub.close()));
+  });
+
+  it('sends no card to a viewer the broadcaster blocked, and the same card to the others', async () => {
+    const [broadcaster, fan, blocked, friend] = [
+      await t.signUp(),
+      await t.signUp(),
+      await t.signUp(),
+      await t.signUp(),
+    ];
+    await follow(t, fan, broadcaster);
+    await follow(t, blocked, broadcaster);
+    await follow(t, blocked, friend);
+    const [ofFan, ofBlocked] = await Promise.all(
+      [fan, blocked].map((user) => t.subscribe<Updates>(BROADCAST_CARD, {}, user.token)),
+    );
+    const started = await t.ok(
+      `mutation { startBroadcast(input: { title: "on air" }) { id } }`,
+      {},
+      broadcaster.token,
+    );
+    const id = started.startBroadcast.id as string;
+    for (const sub of [ofFan, ofBlocked]) {
+      expect((await sub.nextData()).timelineUpdates).toMatchObject({
+        kind: 'NOW_LIVE',
+        item: { id, status: 'LIVE', broadcaster: { handle: broadcaster.handle } },
+      });
+    }
+    // A block that lands while the card is in the timeline: the row stays, the viewer sees nothing.
+    await t.sql(`INSERT INTO blocks (blocker_id, blocked_id) VALUES ($1, $2)`, [
+      parseGlobalId(broadcaster.id, 'User'),
+      parseGlobalId(blocked.id, 'User'),
+    ]);
+    await t.ok(`mutation($id: ID!) { endBroadcast(id: $id) { id } }`, { id }, broadcaster.token);
+    expect((await ofFan.nextData()).timelineUpdates).toMatchObject({
+      kind: 'ENDED',
+      item: { id, title: 'on air', status: 'ENDED' },
+    });
+    // The ENDED row comes first in the log: it would arrive before the friend's post.
+    await ofBlocked.nothingBefore(
+      () => post(t, friend, 'marker'),
+      (data) => data.timelineUpdates.kind === 'ADDED',
+    );
+    await Promise.all([ofFan, ofBlocked].map((sub) => sub.close()));
+  });
+
+  it('renders different selections, variables, fragments and aliases on one socket and on several', async () => {
+    const [writer, reader, other] = [await t.signUp(), await t.signUp(), await t.signUp()];
+    await follow(t, reader, writer);
+    await follow(t, other, writer);
+    const socket = t.openSocket(reader.token);
+    const before = t.subscriptionSetUps.total;
+    const plain = socket.run<Updates>(SHARED);
+    const aliased = socket.run<{ u: Update & { again: string; what: string } }>(
+      `subscription Aliased($withText: Boolean!) {
+        u: timelineUpdates { again: cursor ...Card what: kind }
+      }
+      fragment Card on TimelineUpdate {
+        kind cursor
+        item { __typename ...PostCard }
+      }
+      fragment PostCard on Post { id text @include(if: $withText) who: author { handle } }`,
+      { withText: false },
+      'Aliased',
+    );
+    const withText = socket.run<{ u: Update }>(
+      `subscription($withText: Boolean!) {
+        u: timelineUpdates { cursor item { ... on Post { text @include(if: $withText) } } }
+      }`,
+      { withText: true },
+    );
+    await t.subscriptionSetUps.reach(before + 3);
+    const elsewhere = await t.subscribe<Updates>(SHARED, {}, other.token);
+    const id = await post(t, writer, 'selections');
+
+    const mine = (await nextOf(plain, 0)).timelineUpdates;
+    expect(mine).toEqual({
+      kind: 'ADDED',
+      cursor: mine.cursor,
+      itemId: id,
+      item: { __typename: 'Post', id, text: 'selections', author: { handle: writer.handle } },
+    });
+    const { u } = await nextOf(aliased, 0);
+    expect(Object.keys(u)).toEqual(['again', 'kind', 'cursor', 'item', 'what']);
+    expect(u).toEqual({
+      again: mine.cursor,
+      kind: 'ADDED',
+      cursor: mine.cursor,
+      item: { __typename: 'Post', id, who: { handle: writer.handle } },
+      what: 'ADDED',
+    });
+    expect((await nextOf(withText, 0)).u).toEqual({
+      cursor: mine.cursor,
+      item: { text: 'selections' },
+    });
+    const theirs = (await elsewhere.nextData()).timelineUpdates;
+    expect(theirs).toEqual({ ...mine, cursor: theirs.cursor });
+    expect(theirs.cursor).not.toBe(mine.cursor);
+
+    // Completing one operation leaves the others on the socket receiving.
+    plain.cancel();
+    const next = await post(t, writer, 'after one completed');
+    expect((await nextOf(withText, 1)).u.item).toEqual({ text: 'after one completed' });
+    expect((await nextOf(aliased, 1)).u.item).toMatchObject({ id: next });
+    expect(plain.results).toHaveLength(1);
+    await elsewhere.close();
+    socket.client.terminate();
+  });
+});
