@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { nowLiveBurstBench } from './now-live-burst';
 import { timelineReadBench } from './timeline-read';
+import { webFirstPaintBench } from './web-first-paint';
 
 interface BenchOptions {
   seconds: number;
@@ -18,6 +19,7 @@ interface BenchOptions {
 const BENCHES: Record<string, (options: BenchOptions) => Promise<string>> = {
   timeline: timelineReadBench,
   'now-live': nowLiveBurstBench,
+  web: webFirstPaintBench,
 };
 
 function counts(list: string): number[] {
