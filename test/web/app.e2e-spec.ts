@@ -26,6 +26,8 @@ const START = `mutation($input: StartBroadcastInput!) {
   startBroadcast(input: $input) { id status ingest { rtmpUrl streamKey } }
 }`;
 const READ = `query($id: ID!) { broadcast(id: $id) { status startedAt replayAvailable } }`;
+const REPLAY_EVENTS = `query($id: ID!) { broadcast(id: $id) {
+  replayEvents(fromMs: 0, toMs: 600000) { events { offsetMs comment { text } } } } }`;
 const CREATE_SHOW = `mutation($input: CreateShowInput!) { createShow(input: $input) { id } }`;
 
 const withBrowser = browserAvailable();
@@ -193,8 +195,38 @@ browserDescribe('the web app in a browser', () => {
       await replay.waitFor({ timeout: 30_000 });
       await replay.getByRole('button', { name: 'Play replay' }).click();
       await videoAdvances(replay.locator('video'));
+
+      // On its page, the replay's chat plays in step with the video: the comment is not there
+      // at the start, and appears once the video plays past the moment it was sent.
+      const { broadcast } = await t.ok(REPLAY_EVENTS, { id: startBroadcast.id }, viewer.token);
+      const sent = (
+        broadcast.replayEvents.events as { offsetMs: number; comment: { text: string } | null }[]
+      ).find((event) => event.comment?.text === 'Hello from the sofa');
+      expect(sent).toBeDefined();
+      await replay.getByRole('link', { name: title }).click();
+      const chat = a.getByRole('complementary', { name: 'Chat replay' });
+      const video = a.locator('video');
+      await videoAdvances(video);
+      await video.evaluate((node: HTMLVideoElement) => {
+        node.pause();
+        node.currentTime = 0;
+      });
+      await chat.getByText(/\b0 hearts/).waitFor();
+      expect(await chat.getByText('Hello from the sofa').count()).toBe(0);
+      await video.evaluate(
+        (node: HTMLVideoElement, at: number) => {
+          node.currentTime = at;
+          void node.play();
+        },
+        Math.max(0, sent!.offsetMs / 1000 - 1.5),
+      );
+      await chat.getByText('Hello from the sofa').waitFor({ timeout: 15_000 });
+      await chat.getByText(/\b3 hearts/).waitFor();
+      expect(
+        await video.evaluate((node: HTMLVideoElement) => node.currentTime * 1000),
+      ).toBeGreaterThanOrEqual(sent!.offsetMs);
     },
-    120_000,
+    150_000,
   );
 
   it("See it on a show's post: LATER saves it, TV tells the paired screen", async () => {
