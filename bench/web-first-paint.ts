@@ -8,6 +8,8 @@
  *
  *   npm run build && npm run bench -- web [--rounds 3]   (10 loads of each page per round)
  *
+ * WEB_DIR=<another build> measures that build instead (e.g. one from an older commit).
+ *
  * An init script records, on the page's clock (ms since navigation start): the first `<article>`
  * in the DOM and the frame that paints it, and when the HomeTimeline request started and
  * answered (fetch wrapped before the app's scripts run).
@@ -214,6 +216,7 @@ export async function webFirstPaintBench(options: Options): Promise<string> {
       JWT_SECRET: randomBytes(32).toString('hex'),
       MEDIA_HOOK_SECRET: randomBytes(16).toString('hex'),
       RATE_LIMIT_POSTS: '1000000/1s',
+      ...(process.env.WEB_DIR ? { WEB_DIR: process.env.WEB_DIR } : {}),
     });
     app = await createApp(config, { url: database.url });
     await app.listen(0, '127.0.0.1');

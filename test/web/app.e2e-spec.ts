@@ -66,7 +66,11 @@ browserDescribe('the web app in a browser', () => {
   });
 
   /** A tab of its own (a browser context: its own storage and socket), signed in as `user`. */
-  async function open(user: TestUser | null, path = '/'): Promise<Page> {
+  async function open(
+    user: TestUser | null,
+    path = '/',
+    beforeLoad?: (page: Page) => void,
+  ): Promise<Page> {
     const context = await browser.newContext({ viewport: DESKTOP, reducedMotion: 'reduce' });
     if (user) {
       await context.addInitScript(
@@ -76,6 +80,7 @@ browserDescribe('the web app in a browser', () => {
     }
     const page = await context.newPage();
     watchPageErrors(page, pageErrors);
+    beforeLoad?.(page);
     await page.goto(`${t.url}${path}`);
     return page;
   }
@@ -262,6 +267,37 @@ browserDescribe('the web app in a browser', () => {
     await a.getByRole('link', { name: 'Watch later' }).click();
     await a.getByRole('list', { name: 'Watch-later list' }).getByText('Night Kitchen').waitFor();
     await shoot(a, 'watch-later');
+  });
+
+  it('a first load reads me and the first page once each; mentions link; a profile scrolls on to older posts', async () => {
+    const [viewer, writer] = [await t.signUp(), await t.signUp()];
+    await t.ok(FOLLOW, { id: writer.id }, viewer.token);
+    for (let n = 1; n <= 25; n += 1) {
+      await t.ok(POST, { text: `Numbered post ${n}. For @${viewer.handle}` }, writer.token);
+    }
+    // The entry script reads them before the app loads; the app takes those answers.
+    const firstReads: string[] = [];
+    const a = await open(viewer, '/', (page) =>
+      page.on('request', (request) => {
+        const body = request.postData() ?? '';
+        const name = /"operationName":"(\w+)"/.exec(body)?.[1];
+        if (name && !body.includes('"after":"')) firstReads.push(name);
+      }),
+    );
+    const newest = postCard(a, 'post 25.');
+    await newest.waitFor();
+    expect(firstReads.filter((name) => name === 'HomeTimeline')).toHaveLength(1);
+    expect(firstReads.filter((name) => name === 'Me')).toHaveLength(1);
+    await newest.getByRole('link', { name: `@${viewer.handle}`, exact: true }).waitFor();
+
+    await newest.getByRole('link', { name: new RegExp(`@${writer.handle}$`) }).click();
+    const feed = a.getByRole('feed', { name: `Posts by @${writer.handle}` });
+    const cards = feed.getByRole('article');
+    await cards.filter({ hasText: 'post 25.' }).waitFor();
+    expect(await cards.count()).toBe(20);
+    await cards.last().scrollIntoViewIfNeeded();
+    await cards.filter({ hasText: 'post 1.' }).waitFor();
+    expect(await cards.count()).toBe(25);
   });
 
   it('the socket is cut and restored: what happened meanwhile arrives, nothing is lost or doubled', async () => {
