@@ -10,8 +10,8 @@ export function Player({
 }: {
   src: string;
   title: string;
-  /** Where the video is, in ms of its media: as it plays and when it is sought. */
-  onTime?: (ms: number) => void;
+  /** Where the video is, in ms of its media: as it plays, when it is sought, and at its end. */
+  onTime?: (ms: number, ended: boolean) => void;
 }) {
   const video = useRef<HTMLVideoElement>(null);
   const [error, setError] = useState<string | null>(null);
@@ -19,12 +19,11 @@ export function Player({
   useEffect(() => {
     const element = video.current;
     if (!element || !onTime) return;
-    const report = () => onTime(element.currentTime * 1000);
-    for (const event of ['timeupdate', 'seeking'] as const) element.addEventListener(event, report);
+    const report = () => onTime(element.currentTime * 1000, element.ended);
+    const events = ['timeupdate', 'seeking', 'ended'] as const;
+    for (const event of events) element.addEventListener(event, report);
     return () => {
-      for (const event of ['timeupdate', 'seeking'] as const) {
-        element.removeEventListener(event, report);
-      }
+      for (const event of events) element.removeEventListener(event, report);
     };
   }, [onTime]);
 

@@ -39,6 +39,15 @@ export function BroadcastPage({ id }: { id: string }) {
   const broadcast = data?.broadcast;
   const status = broadcast?.status;
   const reload = useCallback(() => refetch({ requestPolicy: 'network-only' }), [refetch]);
+  // A recording may be a little shorter than the broadcast: its end shows the chat to the end.
+  const lengthMs =
+    broadcast?.startedAt && broadcast.endedAt
+      ? Date.parse(broadcast.endedAt) - Date.parse(broadcast.startedAt)
+      : 0;
+  const replayTime = useCallback(
+    (ms: number, ended: boolean) => setReplayAtMs(ended ? Math.max(ms, lengthMs) : ms),
+    [lengthMs],
+  );
 
   useEffect(() => socketEvents.onReconnect(reload), [reload]);
 
@@ -100,7 +109,7 @@ export function BroadcastPage({ id }: { id: string }) {
           <Player
             src={playbackUrl}
             title={`Video: ${broadcast.title}`}
-            onTime={replaying ? setReplayAtMs : undefined}
+            onTime={replaying ? replayTime : undefined}
           />
         ) : (
           <p className="player placeholder">{placeholder(broadcast.status)}</p>

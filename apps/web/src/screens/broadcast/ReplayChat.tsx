@@ -15,7 +15,10 @@ type ReplayEvent = NonNullable<
   NonNullable<ReplayEventsQuery['broadcast']>['replayEvents']
 >['events'][number];
 
-/** Events are read a window at a time: the playing one and the next, so none arrives late. */
+/**
+ * Events are read a window at a time: the playing one, the one before (after a seek, the chat
+ * shows the minute before) and the next, so none arrives late.
+ */
 const WINDOW_MS = 30_000;
 /** Hearts of this last stretch of play float up; older ones only count. */
 const BURST_MS = 1_000;
@@ -55,8 +58,8 @@ function useReplayEvents(broadcastId: string, positionMs: number): ReplayedChat 
   const playing = Math.floor(positionMs / WINDOW_MS);
 
   useEffect(() => {
-    for (const index of [playing, playing + 1]) {
-      if (requested.current.has(index)) continue;
+    for (const index of [playing - 1, playing, playing + 1]) {
+      if (index < 0 || requested.current.has(index)) continue;
       requested.current.add(index);
       readWindow(client, broadcastId, index).then(
         (events) => {
