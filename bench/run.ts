@@ -7,6 +7,7 @@ import { stormBench } from './storm';
 import { nowLiveAcrossProcesses } from './now-live-processes';
 import { timelineReadBench } from './timeline-read';
 import { writesBench } from './writes';
+import { webFirstPaintBench } from './web-first-paint';
 
 interface BenchOptions {
   seconds: number;
@@ -30,6 +31,7 @@ const BENCHES: Record<string, (options: BenchOptions) => Promise<string>> = {
   writes: writesBench,
   storm: stormBench,
   memory: memoryBench,
+  web: webFirstPaintBench,
 };
 
 function counts(list: string): number[] {

@@ -26,6 +26,8 @@ const START = `mutation($input: StartBroadcastInput!) {
   startBroadcast(input: $input) { id status ingest { rtmpUrl streamKey } }
 }`;
 const READ = `query($id: ID!) { broadcast(id: $id) { status startedAt replayAvailable } }`;
+const REPLAY_EVENTS = `query($id: ID!) { broadcast(id: $id) {
+  replayEvents(fromMs: 0, toMs: 600000) { events { offsetMs comment { text } } } } }`;
 const CREATE_SHOW = `mutation($input: CreateShowInput!) { createShow(input: $input) { id } }`;
 
 const withBrowser = browserAvailable();
@@ -64,7 +66,11 @@ browserDescribe('the web app in a browser', () => {
   });
 
   /** A tab of its own (a browser context: its own storage and socket), signed in as `user`. */
-  async function open(user: TestUser | null, path = '/'): Promise<Page> {
+  async function open(
+    user: TestUser | null,
+    path = '/',
+    beforeLoad?: (page: Page) => void,
+  ): Promise<Page> {
     const context = await browser.newContext({ viewport: DESKTOP, reducedMotion: 'reduce' });
     if (user) {
       await context.addInitScript(
@@ -74,6 +80,7 @@ browserDescribe('the web app in a browser', () => {
     }
     const page = await context.newPage();
     watchPageErrors(page, pageErrors);
+    beforeLoad?.(page);
     await page.goto(`${t.url}${path}`);
     return page;
   }
@@ -193,8 +200,41 @@ browserDescribe('the web app in a browser', () => {
       await replay.waitFor({ timeout: 30_000 });
       await replay.getByRole('button', { name: 'Play replay' }).click();
       await videoAdvances(replay.locator('video'));
+
+      // On its page, the replay's chat plays in step with the video: the comment is not there
+      // at the start, and appears once the video plays past the moment it was sent.
+      const { broadcast } = await t.ok(REPLAY_EVENTS, { id: startBroadcast.id }, viewer.token);
+      const sent = (
+        broadcast.replayEvents.events as { offsetMs: number; comment: { text: string } | null }[]
+      ).find((event) => event.comment?.text === 'Hello from the sofa');
+      expect(sent).toBeDefined();
+      await replay.getByRole('link', { name: title }).click();
+      const chat = a.getByRole('complementary', { name: 'Chat replay' });
+      const video = a.locator('video');
+      await videoAdvances(video);
+      await video.evaluate((node: HTMLVideoElement) => {
+        node.pause();
+        node.currentTime = 0;
+      });
+      await chat.getByText(/\b0 hearts/).waitFor();
+      expect(await chat.getByText('Hello from the sofa').count()).toBe(0);
+      await video.evaluate(
+        (node: HTMLVideoElement, at: number) => {
+          node.currentTime = at;
+          void node.play();
+        },
+        Math.max(0, sent!.offsetMs / 1000 - 1.5),
+      );
+      await chat.getByText('Hello from the sofa').waitFor({ timeout: 15_000 });
+      await chat.getByText(/\b3 hearts/).waitFor();
+      // Shown when the video got there, or at its end: a recording may be a little shorter.
+      const played = await video.evaluate((node: HTMLVideoElement) => ({
+        ms: node.currentTime * 1000,
+        ended: node.ended,
+      }));
+      expect(played.ended || played.ms >= sent!.offsetMs).toBe(true);
     },
-    120_000,
+    150_000,
   );
 
   it("See it on a show's post: LATER saves it, TV tells the paired screen", async () => {
@@ -230,6 +270,37 @@ browserDescribe('the web app in a browser', () => {
     await a.getByRole('link', { name: 'Watch later' }).click();
     await a.getByRole('list', { name: 'Watch-later list' }).getByText('Night Kitchen').waitFor();
     await shoot(a, 'watch-later');
+  });
+
+  it('a first load reads me and the first page once each; mentions link; a profile scrolls on to older posts', async () => {
+    const [viewer, writer] = [await t.signUp(), await t.signUp()];
+    await t.ok(FOLLOW, { id: writer.id }, viewer.token);
+    for (let n = 1; n <= 25; n += 1) {
+      await t.ok(POST, { text: `Numbered post ${n}. For @${viewer.handle}` }, writer.token);
+    }
+    // The entry script reads them before the app loads; the app takes those answers.
+    const firstReads: string[] = [];
+    const a = await open(viewer, '/', (page) =>
+      page.on('request', (request) => {
+        const body = request.postData() ?? '';
+        const name = /"operationName":"(\w+)"/.exec(body)?.[1];
+        if (name && !body.includes('"after":"')) firstReads.push(name);
+      }),
+    );
+    const newest = postCard(a, 'post 25.');
+    await newest.waitFor();
+    expect(firstReads.filter((name) => name === 'HomeTimeline')).toHaveLength(1);
+    expect(firstReads.filter((name) => name === 'Me')).toHaveLength(1);
+    await newest.getByRole('link', { name: `@${viewer.handle}`, exact: true }).waitFor();
+
+    await newest.getByRole('link', { name: new RegExp(`@${writer.handle}$`) }).click();
+    const feed = a.getByRole('feed', { name: `Posts by @${writer.handle}` });
+    const cards = feed.getByRole('article');
+    await cards.filter({ hasText: 'post 25.' }).waitFor();
+    expect(await cards.count()).toBe(20);
+    await cards.last().scrollIntoViewIfNeeded();
+    await cards.filter({ hasText: 'post 1.' }).waitFor();
+    expect(await cards.count()).toBe(25);
   });
 
   it('the socket is cut and restored: what happened meanwhile arrives, nothing is lost or doubled', async () => {

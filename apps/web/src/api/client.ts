@@ -5,6 +5,7 @@ import { print, type IntrospectionQuery } from 'graphql';
 import { createClient as createSocket } from 'graphql-ws';
 import { Client, fetchExchange, subscriptionExchange, type TypedDocumentNode } from 'urql';
 import introspection from '../generated/introspection.json';
+import { fetchOrFirstPaint } from './first-paint';
 import { isScreenMode, session } from './session';
 
 const schema = introspection as unknown as IntrospectionQuery;
@@ -103,6 +104,7 @@ export const client = new Client({
   url: '/graphql',
   // POST for every operation: the API refuses GET queries without a CSRF-safe header.
   preferGetMethod: false,
+  fetch: fetchOrFirstPaint,
   fetchOptions: () => {
     const token = session.token();
     return token ? { headers: { authorization: `Bearer ${token}` } } : {};

@@ -1,23 +1,33 @@
-import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useState, type ComponentType, type ReactNode } from 'react';
 import { Provider, useQuery } from 'urql';
 import { client, socketEvents, type SocketState } from '../api/client';
 import { session } from '../api/session';
 import { MeDocument } from '../generated/graphql';
 import { AuthForm } from '../screens/auth/AuthForm';
-import { BroadcastPage } from '../screens/broadcast/BroadcastPage';
-import { GoLive } from '../screens/broadcast/GoLive';
-import { LiveNow } from '../screens/broadcast/LiveNow';
 import { HomePage } from '../screens/home/HomePage';
 import { NotificationsPage, UnreadBadge } from '../screens/notifications/Notifications';
-import { ProfilePage } from '../screens/profile/ProfilePage';
-import { PairedScreens } from '../screens/see-it/PairedScreens';
-import { ShowPage } from '../screens/see-it/ShowPage';
-import { WatchLater } from '../screens/see-it/WatchLater';
 import { WatchRedirect } from '../screens/see-it/WatchRedirect';
 import { ErrorText } from '../ui/errors';
 import { MeContext, type Me } from './me';
 import { Link, useLocation } from './router';
 
+/** A screen that loads when first opened: less to evaluate before home's first paint. */
+function screen<P extends object>(load: () => Promise<ComponentType<P>>) {
+  return lazy(async () => ({ default: await load() }));
+}
+const BroadcastPage = screen(
+  async () => (await import('../screens/broadcast/BroadcastPage')).BroadcastPage,
+);
+const GoLive = screen(async () => (await import('../screens/broadcast/GoLive')).GoLive);
+const LiveNow = screen(async () => (await import('../screens/broadcast/LiveNow')).LiveNow);
+const ProfilePage = screen(
+  async () => (await import('../screens/profile/ProfilePage')).ProfilePage,
+);
+const PairedScreens = screen(
+  async () => (await import('../screens/see-it/PairedScreens')).PairedScreens,
+);
+const ShowPage = screen(async () => (await import('../screens/see-it/ShowPage')).ShowPage);
+const WatchLater = screen(async () => (await import('../screens/see-it/WatchLater')).WatchLater);
 const ScreenMode = lazy(() => import('../screens/screen/ScreenMode'));
 
 export function App() {
@@ -54,7 +64,9 @@ function SignedInShell() {
       <ConnectionBanner />
       <main id="main" tabIndex={-1}>
         <ErrorText error={error} />
-        <Routes me={me} />
+        <Suspense fallback={<p className="loading">Loading…</p>}>
+          <Routes me={me} />
+        </Suspense>
       </main>
     </MeContext.Provider>
   );

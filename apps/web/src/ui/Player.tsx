@@ -3,9 +3,29 @@
 // demuxer fails on the media server's live streams.
 import { useEffect, useRef, useState } from 'react';
 
-export function Player({ src, title }: { src: string; title: string }) {
+export function Player({
+  src,
+  title,
+  onTime,
+}: {
+  src: string;
+  title: string;
+  /** Where the video is, in ms of its media: as it plays, when it is sought, and at its end. */
+  onTime?: (ms: number, ended: boolean) => void;
+}) {
   const video = useRef<HTMLVideoElement>(null);
   const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    const element = video.current;
+    if (!element || !onTime) return;
+    const report = () => onTime(element.currentTime * 1000, element.ended);
+    const events = ['timeupdate', 'seeking', 'ended'] as const;
+    for (const event of events) element.addEventListener(event, report);
+    return () => {
+      for (const event of events) element.removeEventListener(event, report);
+    };
+  }, [onTime]);
 
   useEffect(() => {
     const element = video.current;

@@ -1,6 +1,6 @@
 // A broadcast: the player, the live chat, hearts and the audience; for its broadcaster also the
 // encoder settings, chat modes, moderation and the end button.
-import { useCallback, useEffect } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { socketEvents } from '../../api/client';
 import { useMe } from '../../app/me';
@@ -16,11 +16,16 @@ import { ErrorText } from '../../ui/errors';
 import { Player } from '../../ui/Player';
 import { BroadcasterPanel } from './BroadcasterPanel';
 import { Chat } from './Chat';
+import { ReplayChat } from './ReplayChat';
 
 /** joinBroadcast counts a viewer for 60 seconds: join again well before that. */
 const HEARTBEAT_MS = 30_000;
-/** How often an ended broadcast is read again until its replay is ready (no event says so). */
+/**
+ * How soon an ended broadcast is read again while its replay is not ready (no event says so):
+ * doubling after each read, up to the cap, since a replay may never come.
+ */
 const REPLAY_POLL_MS = 5_000;
+const REPLAY_POLL_MAX_MS = 5 * 60_000;
 
 export function BroadcastPage({ id }: { id: string }) {
   const me = useMe();
@@ -30,17 +35,34 @@ export function BroadcastPage({ id }: { id: string }) {
   });
   const [, join] = useMutation(JoinBroadcastDocument);
   const [, leave] = useMutation(LeaveBroadcastDocument);
+  const [replayAtMs, setReplayAtMs] = useState(0);
   const broadcast = data?.broadcast;
   const status = broadcast?.status;
   const reload = useCallback(() => refetch({ requestPolicy: 'network-only' }), [refetch]);
+  // A recording may be a little shorter than the broadcast: its end shows the chat to the end.
+  const lengthMs =
+    broadcast?.startedAt && broadcast.endedAt
+      ? Date.parse(broadcast.endedAt) - Date.parse(broadcast.startedAt)
+      : 0;
+  const replayTime = useCallback(
+    (ms: number, ended: boolean) => setReplayAtMs(ended ? Math.max(ms, lengthMs) : ms),
+    [lengthMs],
+  );
 
   useEffect(() => socketEvents.onReconnect(reload), [reload]);
 
   const waitingForReplay = status === 'ENDED' && !data?.broadcast?.replayAvailable;
   useEffect(() => {
     if (!waitingForReplay) return;
-    const poll = setInterval(reload, REPLAY_POLL_MS);
-    return () => clearInterval(poll);
+    let timer: ReturnType<typeof setTimeout>;
+    const poll = (delay: number) => {
+      timer = setTimeout(() => {
+        reload();
+        poll(Math.min(delay * 2, REPLAY_POLL_MAX_MS));
+      }, delay);
+    };
+    poll(REPLAY_POLL_MS);
+    return () => clearTimeout(timer);
   }, [waitingForReplay, reload]);
 
   useEffect(() => {
@@ -57,6 +79,7 @@ export function BroadcastPage({ id }: { id: string }) {
   if (!broadcast)
     return <ErrorText error={error ?? 'This broadcast does not exist or is hidden from you.'} />;
   const isBroadcaster = me?.id === broadcast.broadcaster.id;
+  const replaying = broadcast.status !== 'LIVE' && broadcast.replay !== null;
   const playbackUrl =
     broadcast.status === 'LIVE' ? broadcast.playbackUrl : (broadcast.replay?.playbackUrl ?? null);
 
@@ -83,11 +106,19 @@ export function BroadcastPage({ id }: { id: string }) {
       </header>
       <div className="stage">
         {playbackUrl ? (
-          <Player src={playbackUrl} title={`Video: ${broadcast.title}`} />
+          <Player
+            src={playbackUrl}
+            title={`Video: ${broadcast.title}`}
+            onTime={replaying ? replayTime : undefined}
+          />
         ) : (
           <p className="player placeholder">{placeholder(broadcast.status)}</p>
         )}
-        <Chat broadcast={broadcast} isBroadcaster={isBroadcaster} onStatusChanged={reload} />
+        {replaying ? (
+          <ReplayChat broadcast={broadcast} isBroadcaster={isBroadcaster} positionMs={replayAtMs} />
+        ) : (
+          <Chat broadcast={broadcast} isBroadcaster={isBroadcaster} onStatusChanged={reload} />
+        )}
       </div>
       {isBroadcaster && <BroadcasterPanel broadcast={broadcast} />}
     </section>

@@ -17,15 +17,24 @@ import { Hearts } from './Hearts';
 
 type Broadcast = NonNullable<BroadcastPageQuery['broadcast']>;
 
+/** A replay's chat up to where its video is (ReplayChat): shown instead of the live one. */
+export interface ReplayedChat {
+  comments: CommentFragment[];
+  hearts: { total: number; burst: number };
+  error: string | null;
+}
+
 export function Chat({
   broadcast,
   isBroadcaster,
   onStatusChanged,
+  replayed,
 }: {
   broadcast: Broadcast;
   isBroadcaster: boolean;
   /** The broadcast went live or ended: read it again. */
   onStatusChanged: () => void;
+  replayed?: ReplayedChat;
 }) {
   const me = useMe();
   const live = broadcast.status === 'LIVE';
@@ -55,10 +64,12 @@ export function Chat({
 
   const comments = useMemo(() => {
     const byId = new Map<string, CommentFragment>();
-    for (const edge of broadcast.comments.edges) byId.set(edge.node.id, edge.node);
+    if (replayed) for (const comment of replayed.comments) byId.set(comment.id, comment);
+    else for (const edge of broadcast.comments.edges) byId.set(edge.node.id, edge.node);
     for (const comment of added) byId.set(comment.id, comment);
     return [...byId.values()].filter((comment) => !removed.has(comment.id));
-  }, [broadcast.comments.edges, added, removed]);
+  }, [replayed, broadcast.comments.edges, added, removed]);
+  const shownHearts = replayed?.hearts ?? hearts;
 
   useEffect(
     () => setHearts((current) => ({ ...current, total: broadcast.heartCount })),
@@ -74,8 +85,9 @@ export function Chat({
   };
 
   return (
-    <aside className="chat" aria-label="Live chat">
+    <aside className="chat" aria-label={replayed ? 'Chat replay' : 'Live chat'}>
       <h2>Chat</h2>
+      <ErrorText error={replayed?.error} />
       <ul className="comments" aria-live="polite">
         {comments.map((comment) => (
           <li key={comment.id}>
@@ -113,7 +125,7 @@ export function Chat({
       </ul>
       <ErrorText error={removal.error ?? ban.error} />
       {ban.data?.banViewer && <p role="status">Banned.</p>}
-      <Hearts total={hearts.total} burst={hearts.burst} />
+      <Hearts total={shownHearts.total} burst={shownHearts.burst} />
       {live && me && (
         <>
           <button

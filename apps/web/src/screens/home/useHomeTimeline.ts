@@ -3,7 +3,6 @@
 // replayed update after a reconnect replaces its card instead of adding another.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { client, subscribeFromCursor } from '../../api/client';
-import { session } from '../../api/session';
 import { describeError } from '../../ui/errors';
 import {
   HomeTimelineDocument,
@@ -20,10 +19,6 @@ const AT_TOP_PX = 80;
 
 const readPage = (after?: string) =>
   client.query(HomeTimelineDocument, { after }, { requestPolicy: 'network-only' }).toPromise();
-
-/** A signed-in visit to / reads the first page at once, alongside `me`, to paint it sooner. */
-let prefetched: ReturnType<typeof readPage> | null =
-  session.token() && window.location.pathname === '/' ? readPage() : null;
 
 function merge(front: readonly Item[], back: readonly Item[]): Item[] {
   const seen = new Set(front.map((item) => item.id));
@@ -55,8 +50,7 @@ export function useHomeTimeline(): HomeTimeline {
   shown.current = items;
 
   const readFirstPage = useCallback(async () => {
-    const result = await (prefetched ?? readPage());
-    prefetched = null;
+    const result = await readPage();
     const page = result.data?.homeTimeline;
     setLoading(false);
     if (!page) {

@@ -1,5 +1,6 @@
 // A profile: follow/unfollow, the go-live bell, block and mute, and the account's timeline.
-import { useMutation, useQuery } from 'urql';
+import { useCallback, useMemo, useRef, useState } from 'react';
+import { useClient, useMutation, useQuery } from 'urql';
 import { useMe } from '../../app/me';
 import { Link } from '../../app/router';
 import { Feed } from '../../cards/Feed';
@@ -8,12 +9,15 @@ import {
   FollowDocument,
   MuteDocument,
   ProfileDocument,
+  ProfileTimelineDocument,
   UnblockDocument,
   UnfollowDocument,
   UnmuteDocument,
   type ProfileRelationsFragment,
+  type TimelineCardFragment,
+  type TimelinePageFragment,
 } from '../../generated/graphql';
-import { ErrorText } from '../../ui/errors';
+import { describeError, ErrorText } from '../../ui/errors';
 
 export function ProfilePage({ handle }: { handle: string }) {
   const me = useMe();
@@ -42,9 +46,62 @@ export function ProfilePage({ handle }: { handle: string }) {
         )}
         {me && !own && <Relations user={user} />}
       </section>
+      <ProfileTimeline key={user.id} handle={user.handle} firstPage={user.timeline} />
+    </>
+  );
+}
+
+/** The account's timeline: the profile's first page, then older pages as the reader scrolls. */
+function ProfileTimeline({
+  handle,
+  firstPage,
+}: {
+  handle: string;
+  firstPage: TimelinePageFragment;
+}) {
+  const client = useClient();
+  const [older, setOlder] = useState<TimelineCardFragment[]>([]);
+  const [pageInfo, setPageInfo] = useState(firstPage.pageInfo);
+  const [error, setError] = useState<string | null>(null);
+  const loading = useRef(false);
+
+  const loadMore = useCallback(() => {
+    if (!pageInfo.hasNextPage || !pageInfo.endCursor || loading.current) return;
+    loading.current = true;
+    void client
+      .query(
+        ProfileTimelineDocument,
+        { handle, after: pageInfo.endCursor },
+        { requestPolicy: 'network-only' },
+      )
+      .toPromise()
+      .then((result) => {
+        loading.current = false;
+        const page = result.data?.user?.timeline;
+        if (!page) {
+          setError(result.error ? describeError(result.error) : 'More posts could not be loaded.');
+          return;
+        }
+        setError(null);
+        setOlder((list) => [...list, ...page.edges.map((edge) => edge.node)]);
+        setPageInfo(page.pageInfo);
+      });
+  }, [client, handle, pageInfo]);
+
+  const items = useMemo(() => {
+    const first = firstPage.edges.map((edge) => edge.node);
+    const seen = new Set(first.map((item) => item.id));
+    return [...first, ...older.filter((item) => !seen.has(item.id))];
+  }, [firstPage.edges, older]);
+
+  return (
+    <>
+      <ErrorText error={error} />
       <Feed
-        label={`Posts by @${user.handle}`}
-        items={user.timeline.edges.map((edge) => edge.node)}
+        label={`Posts by @${handle}`}
+        items={items}
+        hasMore={pageInfo.hasNextPage}
+        loadMore={loadMore}
       />
     </>
   );
