@@ -266,20 +266,18 @@ export async function nowLiveAcrossProcesses(options: AcrossProcessesOptions): P
           180_000,
         );
         const endedElsewhere = await Promise.all(
-          shards
-            .slice(1)
-            .map((shard) =>
-              shard.client.request(
-                {
-                  type: 'await',
-                  key: `ENDED:${burst.broadcastId}`,
-                  timeoutMs: 120_000,
-                  reset: true,
-                },
-                'arrivals',
-                180_000,
-              ),
+          shards.slice(1).map((shard) =>
+            shard.client.request(
+              {
+                type: 'await',
+                key: `ENDED:${burst.broadcastId}`,
+                timeoutMs: 120_000,
+                reset: true,
+              },
+              'arrivals',
+              180_000,
             ),
+          ),
         );
         const duplicates =
           ended.duplicates + endedElsewhere.reduce((sum, o) => sum + o.duplicates, 0);
