@@ -3,6 +3,7 @@ import { TypeOrmModule, TypeOrmModuleOptions } from '@nestjs/typeorm';
 import { DataSource, DataSourceOptions, Logger as TypeOrmLogger } from 'typeorm';
 import { migrations } from '@app/migrations';
 import { DatabaseCheck } from './database-check';
+import { withExtraPostgresTypes } from './postgres-types';
 
 export interface DatabaseOptions {
   url: string;
@@ -16,7 +17,7 @@ const log = new Logger('Database');
 
 /** Connects and runs the pending migrations, saying in one line what they did. */
 async function migratedDataSource(options: DataSourceOptions): Promise<DataSource> {
-  const dataSource = await new DataSource(options).initialize();
+  const dataSource = await withExtraPostgresTypes(new DataSource(options)).initialize();
   try {
     const ran = await dataSource.runMigrations({ transaction: 'each' });
     log.log(

@@ -1,6 +1,7 @@
 export * from './database.module';
 export * from './embedded-postgres';
 export * from './query-counter';
+export { XID8 } from './postgres-types';
 export * from './returning';
 export * from './database-check';
 export * from './queryable';
