@@ -9,8 +9,9 @@ import { TestApp, TestSubscription } from '@app/testing';
  * its variables. Markers:
  *   <!-- example as=ana -->            Ana's token (from her signUp or signIn) signs the request
  *   <!-- example device=TV name=s -->  a subscription on a socket with the TV's deviceToken
- *   <!-- example from=v:field.path -->  variable v is taken from an earlier result (a random
- *                                       value such as a screen code); comma-separated for more
+ *   <!-- example from=v:field.path -->  variable v is taken from an earlier result or pushed event
+ *                                       (a random value such as a screen code, an update's cursor);
+ *                                       comma-separated for more
  *   <!-- response -->                  the last example's data contains the next ```json block
  *   <!-- response of=s -->             so does the next result of subscription `s`
  *   <!-- close s -->                   closes subscription `s`
@@ -186,6 +187,7 @@ describe('docs/api.md', () => {
       case 'response': {
         const name = step.options.of;
         const actual = name ? await subscriptions.get(name)!.nextData() : last;
+        if (name) Object.assign(results, actual);
         expect(differences(actual, step.expected)).toEqual([]);
         return;
       }
