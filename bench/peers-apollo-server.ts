@@ -1,18 +1,17 @@
 /**
  * The bare Apollo Server 5 peer: a small schema for the bench's home page whose resolvers run
- * the statements seeit runs (bench/peers-apollo-statements.ts) with per-request DataLoaders,
+ * the statements seeit runs (bench/peers-apollo-statements.ts), prepared as seeit prepares them,
  * and no framework around them.
  */
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
-import DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
 import { Pool } from 'pg';
 import { toGlobalId } from '@app/common';
 import { BearerCheck } from './peers-auth';
 import { settingsFromEnv } from './peers-protocol';
 import { recordingPool, serveParent } from './peers-server-support';
-import { BANS, BLOCKERS, BROADCASTS, HOME, LIKES, POSTS, USERS } from './peers-apollo-statements';
+import { HOME, USERS } from './peers-apollo-statements';
 
 const TYPE_DEFS = `#graphql
   type Query { homeTimeline(first: Int!): TimelineConnection! }
@@ -46,91 +45,117 @@ interface UserRow {
 interface PostRow {
   kind: 'POST';
   id: string;
-  author_id: string;
   text: string;
   likes_count: number;
   created_at: Date;
+  viewer_liked: boolean;
+  author: UserRow;
 }
 interface BroadcastRow {
   kind: 'BROADCAST';
   id: string;
-  broadcaster_id: string;
   title: string;
   status: string;
   started_at: Date | null;
-}
-interface RefRow {
-  item_id: string | null;
-  item_kind: 'POST' | 'BROADCAST' | null;
+  broadcaster: UserRow;
 }
 
-/** A batch loader by id over one `= ANY($n)` statement; rows missing from the answer are null. */
-function byId<T>(load: (ids: readonly string[]) => Promise<Map<string, T>>) {
-  return new DataLoader<string, T | null>(async (ids) => {
-    const found = await load(ids);
-    return ids.map((id) => found.get(id) ?? null);
-  });
+/**
+ * A row of the home statement (bench/peers-apollo-statements.ts), with the columns this schema
+ * shows; every column of a join that found nothing is null, and so are the reference columns of
+ * the one row of an empty page.
+ */
+interface HomeRow {
+  item_id: string | null;
+  item_kind: 'POST' | 'BROADCAST' | null;
+  author_id: string;
+  author__id: string | null;
+  author__handle: string;
+  author__display_name: string;
+  author_blocks_viewer: boolean;
+  post__id: string | null;
+  post__text: string;
+  post__likes_count: number;
+  post__created_at: Date;
+  viewer_liked: boolean;
+  broadcast__id: string | null;
+  broadcast__title: string;
+  broadcast__status: string;
+  broadcast__visibility: 'PUBLIC' | 'FOLLOWERS';
+  broadcast__started_at: Date | null;
+  broadcast_banned: boolean;
+  broadcast_follows: boolean | null;
+}
+
+/**
+ * The item of a row as the viewer may see it, by seeit's rules (PostsService.isVisible,
+ * BroadcastsService.isVisible): it exists, its author is active and does not block the viewer,
+ * and a broadcast does not ban the viewer and is public, the viewer's own or followed.
+ */
+function visibleItem(row: HomeRow, viewerId: string): PostRow | BroadcastRow | null {
+  if (row.author__id === null || row.author_blocks_viewer) return null;
+  const author: UserRow = {
+    id: row.author__id,
+    handle: row.author__handle,
+    display_name: row.author__display_name,
+  };
+  if (row.item_kind === 'POST') {
+    if (row.post__id === null) return null;
+    return {
+      kind: 'POST',
+      id: row.post__id,
+      text: row.post__text,
+      likes_count: row.post__likes_count,
+      created_at: row.post__created_at,
+      viewer_liked: row.viewer_liked,
+      author,
+    };
+  }
+  if (row.broadcast__id === null) return null;
+  const own = row.author_id === viewerId;
+  if (!own && row.broadcast_banned) return null;
+  if (row.broadcast__visibility !== 'PUBLIC' && !own && row.broadcast_follows === null) {
+    return null;
+  }
+  return {
+    kind: 'BROADCAST',
+    id: row.broadcast__id,
+    title: row.broadcast__title,
+    status: row.broadcast__status,
+    started_at: row.broadcast__started_at,
+    broadcaster: author,
+  };
+}
+
+interface HomePage {
+  items: (PostRow | BroadcastRow)[];
+  hasNextPage: boolean;
 }
 
 class RequestContext {
-  readonly users;
-  readonly blockers;
-  readonly bans;
-  readonly likes;
-  readonly posts;
-  readonly broadcasts;
-
   constructor(
     private readonly pool: Pool,
     readonly viewerId: string,
-  ) {
-    const rows = async <T>(sql: string, params: unknown[]) =>
-      (await pool.query(sql, params)).rows as T[];
-    const keyed = <T extends object>(list: T[], key: (row: T) => string) =>
-      new Map(list.map((row) => [key(row), row]));
-    const flags = (list: Record<string, string>[], column: string) =>
-      new Map(list.map((row) => [row[column], true]));
-    this.users = byId(async (ids) => keyed(await rows<UserRow>(USERS, [ids]), (u) => u.id));
-    this.blockers = byId(async (ids) => flags(await rows(BLOCKERS, [viewerId, ids]), 'blocker_id'));
-    this.bans = byId(async (ids) => flags(await rows(BANS, [viewerId, ids]), 'broadcast_id'));
-    this.likes = byId(async (ids) => flags(await rows(LIKES, [viewerId, ids]), 'post_id'));
-    // An item shows when its author is active and does not block the viewer, and for a
-    // broadcast when the viewer is not banned from it.
-    this.posts = byId(async (ids) => {
-      const found = await rows<PostRow>(POSTS, [ids]);
-      const authors = found.map((p) => p.author_id);
-      const [active, blocking] = await Promise.all([
-        this.users.loadMany(authors),
-        this.blockers.loadMany(authors),
-      ]);
-      return keyed(
-        found
-          .filter((_, i) => active[i] && !blocking[i])
-          .map((p) => ({ ...p, kind: 'POST' as const })),
-        (p) => p.id,
-      );
-    });
-    this.broadcasts = byId(async (ids) => {
-      const found = await rows<BroadcastRow>(BROADCASTS, [ids]);
-      const casters = found.map((b) => b.broadcaster_id);
-      const [active, banned, blocking] = await Promise.all([
-        this.users.loadMany(casters),
-        this.bans.loadMany(found.map((b) => b.id)),
-        this.blockers.loadMany(casters),
-      ]);
-      return keyed(
-        found
-          .filter((_, i) => active[i] && !banned[i] && !blocking[i])
-          .map((b) => ({ ...b, kind: 'BROADCAST' as const })),
-        (b) => b.id,
-      );
-    });
-  }
+  ) {}
 
-  async home(first: number): Promise<{ refs: RefRow[]; hasNextPage: boolean }> {
-    const found = (await this.pool.query<RefRow>(HOME, [this.viewerId, first + 1])).rows;
-    const refs = found.filter((row) => row.item_id !== null);
-    return { refs: refs.slice(0, first), hasNextPage: refs.length > first };
+  /**
+   * One statement for the page and everything its cards show, prepared once per pool
+   * connection as seeit prepares it. hasNextPage comes from the raw rows, as seeit's does.
+   */
+  async home(first: number): Promise<HomePage> {
+    const { rows } = await this.pool.query<HomeRow>({
+      name: 'peers_home',
+      text: HOME,
+      values: [this.viewerId, first + 1],
+    });
+    const refs = rows.filter((row) => row.item_id !== null);
+    return {
+      items: refs
+        .slice(0, first)
+        .map((row) => visibleItem(row, this.viewerId))
+        .filter((item) => item !== null),
+      hasNextPage: refs.length > first,
+    };
   }
 }
 
@@ -140,17 +165,8 @@ const RESOLVERS = {
       context.home(args.first),
   },
   TimelineConnection: {
-    edges: async ({ refs }: { refs: RefRow[] }, _: unknown, context: RequestContext) => {
-      const items = await Promise.all(
-        refs.map((ref) =>
-          ref.item_kind === 'POST'
-            ? context.posts.load(ref.item_id!)
-            : context.broadcasts.load(ref.item_id!),
-        ),
-      );
-      return items.filter((item) => item !== null).map((node) => ({ node }));
-    },
-    pageInfo: ({ hasNextPage }: { hasNextPage: boolean }) => ({ hasNextPage }),
+    edges: ({ items }: HomePage) => items.map((node) => ({ node })),
+    pageInfo: ({ hasNextPage }: HomePage) => ({ hasNextPage }),
   },
   TimelineItem: {
     __resolveType: (item: PostRow | BroadcastRow) => (item.kind === 'POST' ? 'Post' : 'Broadcast'),
@@ -163,16 +179,11 @@ const RESOLVERS = {
     id: (post: PostRow) => toGlobalId('Post', post.id),
     createdAt: (post: PostRow) => post.created_at.toISOString(),
     likesCount: (post: PostRow) => post.likes_count,
-    viewerHasLiked: async (post: PostRow, _: unknown, context: RequestContext) =>
-      (await context.likes.load(post.id)) ?? false,
-    author: (post: PostRow, _: unknown, context: RequestContext) =>
-      context.users.load(post.author_id),
+    viewerHasLiked: (post: PostRow) => post.viewer_liked,
   },
   Broadcast: {
     id: (broadcast: BroadcastRow) => toGlobalId('Broadcast', broadcast.id),
     startedAt: (broadcast: BroadcastRow) => broadcast.started_at?.toISOString() ?? null,
-    broadcaster: (broadcast: BroadcastRow, _: unknown, context: RequestContext) =>
-      context.users.load(broadcast.broadcaster_id),
   },
 };
 

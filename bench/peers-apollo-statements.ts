@@ -1,19 +1,41 @@
 /**
- * The statements seeit's API runs for the bench's home page, in the order it runs them, as the
- * bare Apollo peer runs them (copied from a recording of seeit's API; the peers bench prints
- * both lists side by side and says when they differ, which is when to copy them again).
+ * The statements seeit's API runs for the bench's home page, as the bare Apollo peer runs them
+ * (copied from a recording of seeit's API; the peers bench prints both lists side by side and
+ * says when they differ, which is when to copy them again). Two waves: the token's account, then
+ * the page with everything its cards show, as a named prepared statement.
  */
 
-/** UsersRepository: active accounts by id (the token's account, then authors). */
+/** UsersRepository.findActive: active accounts by id (the token's account), sent unnamed. */
 export const USERS = `SELECT u.id, u.handle, u.email, u.display_name, u.bio, u.avatar_url, u.role,
   u.suspended_at, u.suspension_reason, u.followers_count, u.following_count, u.posts_count,
   u.created_at FROM users u WHERE u.id = ANY($1::bigint[]) AND u.suspended_at IS NULL`;
 
-/** TimelineEntriesRepository.home: $1 viewer, $2 page size + 1. */
-export const HOME = `WITH log AS (SELECT GREATEST((SELECT COALESCE(max(id), 0) FROM timeline_updates), purged_through) AS head,
-         purged_through AS purged
+/**
+ * TimelineEntriesRepository.home, run as a named prepared statement (preparedQuery in
+ * libs/database): $1 viewer, $2 page size + 1. Each row is the log head, the item reference and,
+ * under prefixed columns, its post or broadcast, author, shared broadcast and the viewer's facts.
+ */
+export const HOME = `WITH log AS (SELECT pg_current_snapshot()::text AS head,
+         purged_xid::text AS purged_xid, purged_through AS purged_id
   FROM timeline_update_horizon)
-           SELECT log.head, page.* FROM log LEFT JOIN LATERAL (
+           SELECT log.head, page.*, post.*, author.*, broadcast.*, replay.*,
+             shared.*, shared_replay.*, shared_by.*,
+             EXISTS (SELECT 1 FROM blocks bx WHERE bx.blocker_id = page.author_id AND bx.blocked_id = $1) AS author_blocks_viewer,
+             EXISTS (SELECT 1 FROM post_likes pl WHERE pl.post_id = post.post__id AND pl.user_id = $1) AS viewer_liked,
+             mention.ids AS mentioned_user_ids,
+             (SELECT coalesce(jsonb_agg(to_jsonb(r) || jsonb_build_object('id', r.id::text)), '[]')
+    FROM (SELECT u.id, u.handle, u.email, u.display_name, u.bio, u.avatar_url, u.role,
+  u.suspended_at, u.suspension_reason, u.followers_count, u.following_count, u.posts_count,
+  u.created_at FROM users u
+          WHERE u.id = ANY(mention.ids) AND u.suspended_at IS NULL) r) AS mentioned_users,
+             ARRAY(SELECT m.id FROM unnest(mention.ids) m(id)
+                   WHERE EXISTS (SELECT 1 FROM blocks bx WHERE bx.blocker_id = m.id AND bx.blocked_id = $1)) AS mentioned_blocking_viewer,
+             NOT NOT EXISTS (SELECT 1 FROM broadcast_bans bb WHERE bb.broadcast_id = broadcast.broadcast__id AND bb.user_id = $1) AS broadcast_banned,
+             (SELECT fn.notify FROM follows fn WHERE fn.follower_id = $1 AND fn.followee_id = broadcast.broadcast__broadcaster_id) AS broadcast_follows,
+             NOT NOT EXISTS (SELECT 1 FROM broadcast_bans bb WHERE bb.broadcast_id = shared.shared__id AND bb.user_id = $1) AS shared_banned,
+             (SELECT fn.notify FROM follows fn WHERE fn.follower_id = $1 AND fn.followee_id = shared.shared__broadcaster_id) AS shared_follows,
+             EXISTS (SELECT 1 FROM blocks bx WHERE bx.blocker_id = shared.shared__broadcaster_id AND bx.blocked_id = $1) AS shared_by_blocks_viewer
+           FROM log LEFT JOIN LATERAL (
            SELECT sort_at, item_id, item_kind, author_id FROM (
              (SELECT sort_at, item_id, item_kind, author_id
               FROM timeline_entries te
@@ -36,24 +58,19 @@ export const HOME = `WITH log AS (SELECT GREATEST((SELECT COALESCE(max(id), 0) F
            ) merged
            ORDER BY sort_at DESC, item_id DESC
            LIMIT $2) page ON true
+           LEFT JOIN LATERAL (SELECT p.id AS post__id, p.author_id AS post__author_id, p.text AS post__text, p.reply_to_id AS post__reply_to_id, p.broadcast_id AS post__broadcast_id, p.hashtags AS post__hashtags, p.likes_count AS post__likes_count, p.replies_count AS post__replies_count, p.created_at AS post__created_at
+    FROM posts p WHERE p.id = CASE WHEN page.item_kind = 'POST' THEN page.item_id END) post ON true
+           LEFT JOIN LATERAL (SELECT u.id AS author__id, u.handle AS author__handle, u.email AS author__email, u.display_name AS author__display_name, u.bio AS author__bio, u.avatar_url AS author__avatar_url, u.role AS author__role, u.suspended_at AS author__suspended_at, u.suspension_reason AS author__suspension_reason, u.followers_count AS author__followers_count, u.following_count AS author__following_count, u.posts_count AS author__posts_count, u.created_at AS author__created_at
+    FROM users u WHERE u.id = page.author_id AND u.suspended_at IS NULL) author ON true
+           CROSS JOIN LATERAL (SELECT ARRAY(SELECT pm.user_id FROM post_mentions pm WHERE pm.post_id = post.post__id ORDER BY pm.user_id) AS ids) mention
+           LEFT JOIN LATERAL (SELECT b.id AS broadcast__id, b.broadcaster_id AS broadcast__broadcaster_id, b.title AS broadcast__title, b.status AS broadcast__status, b.visibility AS broadcast__visibility, b.chat_mode AS broadcast__chat_mode, b.scheduled_for AS broadcast__scheduled_for, b.started_at AS broadcast__started_at, b.ended_at AS broadcast__ended_at, b.stream_key AS broadcast__stream_key, b.viewer_count AS broadcast__viewer_count, b.peak_viewer_count AS broadcast__peak_viewer_count, b.heart_count AS broadcast__heart_count, b.comments_count AS broadcast__comments_count, b.created_at AS broadcast__created_at
+    FROM broadcasts b WHERE b.id = CASE WHEN page.item_kind = 'BROADCAST' THEN page.item_id END) broadcast ON true
+           LEFT JOIN LATERAL (SELECT r.broadcast_id AS replay__broadcast_id, r.duration_ms AS replay__duration_ms, r.available_at AS replay__available_at, r.deleted_at AS replay__deleted_at, r.view_count AS replay__view_count
+    FROM broadcast_replays r WHERE r.broadcast_id = broadcast.broadcast__id AND r.deleted_at IS NULL) replay ON true
+           LEFT JOIN LATERAL (SELECT b.id AS shared__id, b.broadcaster_id AS shared__broadcaster_id, b.title AS shared__title, b.status AS shared__status, b.visibility AS shared__visibility, b.chat_mode AS shared__chat_mode, b.scheduled_for AS shared__scheduled_for, b.started_at AS shared__started_at, b.ended_at AS shared__ended_at, b.stream_key AS shared__stream_key, b.viewer_count AS shared__viewer_count, b.peak_viewer_count AS shared__peak_viewer_count, b.heart_count AS shared__heart_count, b.comments_count AS shared__comments_count, b.created_at AS shared__created_at
+    FROM broadcasts b WHERE b.id = post.post__broadcast_id) shared ON true
+           LEFT JOIN LATERAL (SELECT r.broadcast_id AS shared_replay__broadcast_id, r.duration_ms AS shared_replay__duration_ms, r.available_at AS shared_replay__available_at, r.deleted_at AS shared_replay__deleted_at, r.view_count AS shared_replay__view_count
+    FROM broadcast_replays r WHERE r.broadcast_id = shared.shared__id AND r.deleted_at IS NULL) shared_replay ON true
+           LEFT JOIN LATERAL (SELECT u.id AS shared_by__id, u.handle AS shared_by__handle, u.email AS shared_by__email, u.display_name AS shared_by__display_name, u.bio AS shared_by__bio, u.avatar_url AS shared_by__avatar_url, u.role AS shared_by__role, u.suspended_at AS shared_by__suspended_at, u.suspension_reason AS shared_by__suspension_reason, u.followers_count AS shared_by__followers_count, u.following_count AS shared_by__following_count, u.posts_count AS shared_by__posts_count, u.created_at AS shared_by__created_at
+    FROM users u WHERE u.id = shared.shared__broadcaster_id AND u.suspended_at IS NULL) shared_by ON true
            ORDER BY page.sort_at DESC, page.item_id DESC`;
-
-/** PostsRepository: posts by id. */
-export const POSTS =
-  'SELECT p.id, p.author_id, p.text, p.reply_to_id, p.broadcast_id, p.hashtags, p.likes_count, p.replies_count, p.created_at FROM posts p WHERE p.id = ANY($1::bigint[])';
-
-/** BroadcastsRepository: broadcasts by id. */
-export const BROADCASTS =
-  'SELECT b.id, b.broadcaster_id, b.title, b.status, b.visibility, b.chat_mode, b.scheduled_for, b.started_at, b.ended_at, b.stream_key, b.viewer_count, b.peak_viewer_count, b.heart_count, b.comments_count, b.created_at FROM broadcasts b WHERE b.id = ANY($1::bigint[])';
-
-/** RelationshipsRepository.blockersOf: $1 viewer, $2 owners. */
-export const BLOCKERS =
-  'SELECT blocker_id FROM blocks WHERE blocked_id = $1 AND blocker_id = ANY($2::bigint[])';
-
-/** BroadcastBansRepository: $1 viewer, $2 broadcasts. */
-export const BANS = `SELECT broadcast_id FROM broadcast_bans
-       WHERE user_id = $1 AND broadcast_id = ANY($2::bigint[])`;
-
-/** PostLikesRepository: $1 viewer, $2 posts. */
-export const LIKES =
-  'SELECT post_id FROM post_likes WHERE user_id = $1 AND post_id = ANY($2::bigint[])';

@@ -3,7 +3,7 @@
  * one reader following 50, 1,000 and 5,000 accounts, answered by
  *   - seeit: the real API (createApp), with the reader's bearer token;
  *   - PostGraphile 4 over views and a SQL function in a `peers` schema of the same database;
- *   - a bare Apollo Server 5 running the statements seeit runs, with DataLoaders;
+ *   - a bare Apollo Server 5 running the statements seeit runs, prepared as seeit prepares them;
  *   - raw node-postgres: a bare http server, one SQL statement, the same JSON (the floor).
  * Each contender runs in its own process (bench/peers-*-server.ts) on the same rows and a pool
  * of the same size; the load comes from one more process (bench/peers-load.ts) over 8
