@@ -349,12 +349,3 @@ SET
   posts_count = posts_count + $2
 WHERE
   id = $1;
-
--- UsersRepository.followersCount
--- params: ["1"]
-SELECT
-  followers_count
-FROM
-  users
-WHERE
-  id = $1;

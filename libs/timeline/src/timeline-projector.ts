@@ -86,8 +86,8 @@ export class TimelineProjector {
     item: TimelineItemRef,
     onlyFollowersOf: string | null = null,
   ): Promise<void> {
-    const { owners, pulled } = await this.fanout.add(manager, item, { onlyFollowersOf });
-    await this.updates.record(manager, kind, item, owners, pulled);
+    const { owners, pulled } = await this.fanout.add(manager, kind, item, { onlyFollowersOf });
+    this.updates.ringAfterCommit(manager, item, owners, pulled);
   }
 
   /** Records `kind` (ENDED, UPDATED) for every timeline holding the item. */
