@@ -394,13 +394,4 @@ export class UsersRepository {
     );
     return outcome;
   }
-
-  /** Moves the account's post count by `delta` (a post written or deleted). */
-  @GenerateSql({ params: [['1', 1]] })
-  async addPostsCount(userId: string, delta: number, db: Queryable = this.db): Promise<void> {
-    await db.query('UPDATE users SET posts_count = posts_count + $2 WHERE id = $1', [
-      userId,
-      delta,
-    ]);
-  }
 }
