@@ -186,6 +186,23 @@ describe('posts (e2e)', () => {
       ]);
       expect(await home(follower)).toContain(createPost.id);
       expect(await postsCount(author)).toBe(4);
+
+      // Deleting it: the post with the author's count, then its timelines with the update log.
+      t.queries.reset();
+      await t.ok(DELETE, { id: createPost.id }, author.token);
+      const writes = t.queries.statements
+        .map((sql) => sql.trim().replace(/\s+/g, ' '))
+        .slice(t.queries.statements.indexOf('START TRANSACTION'));
+      expect(writes).toEqual([
+        'START TRANSACTION',
+        expect.stringMatching(/^WITH p AS \( ?DELETE FROM posts .*UPDATE users/),
+        expect.stringMatching(
+          /^WITH gone AS \( ?DELETE FROM timeline_entries .*INSERT INTO timeline_updates/,
+        ),
+        'COMMIT',
+      ]);
+      expect(await home(follower)).not.toContain(createPost.id);
+      expect(await postsCount(author)).toBe(3);
     });
 
     it.each([

@@ -1127,6 +1127,63 @@ WHERE
 RETURNING
   1;
 
+-- TimelineEntriesRepository.removeItemLogged
+-- params: ["REMOVED",{"kind":"POST","itemId":"42","authorId":"1","sortAt":"2026-01-01T10:00:00.000Z"}]
+WITH
+  gone AS (
+    DELETE FROM timeline_entries
+    WHERE
+      item_id = $1
+    RETURNING
+      owner_id
+  ),
+  gone_pulled AS (
+    DELETE FROM timeline_pulled_items
+    WHERE
+      item_id = $1
+    RETURNING
+      1
+  ),
+  logged AS (
+    INSERT INTO
+      timeline_updates (owner_id, author_id, kind, item_kind, item_id)
+    SELECT
+      owner_id,
+      $2::bigint,
+      $3::timeline_update_kind,
+      $4::timeline_item_kind,
+      $1::bigint
+    FROM
+      gone
+    UNION ALL
+    SELECT
+      NULL,
+      $2,
+      $3,
+      $4,
+      $1
+    WHERE
+      EXISTS (
+        SELECT
+          1
+        FROM
+          gone_pulled
+      )
+  )
+SELECT
+  ARRAY(
+    SELECT
+      owner_id
+    FROM
+      gone
+  ) AS owners,
+  EXISTS (
+    SELECT
+      1
+    FROM
+      gone_pulled
+  ) AS pulled;
+
 -- TimelineEntriesRepository.addToOwner
 -- params: ["2","1",[{"kind":"POST","itemId":"42","authorId":"1","sortAt":"2026-01-01T10:00:00.000Z"}]]
 INSERT INTO

@@ -443,6 +443,32 @@ export class TimelineEntriesRepository {
     return { owners: owners.map((row) => row.owner_id), pulled: pulled.length > 0 };
   }
 
+  /**
+   * Takes an item out of every timeline and logs `kind` for each, in one statement; returns whose
+   * it was in.
+   */
+  @GenerateSql({ params: [[TimelineUpdateKind.REMOVED, EXAMPLE_ITEM]] })
+  async removeItemLogged(
+    kind: TimelineUpdateKind,
+    item: Pick<TimelineItemRef, 'kind' | 'itemId' | 'authorId'>,
+    db: Queryable = this.db,
+  ): Promise<TimelinePlacement> {
+    const [row] = await db.query<{ owners: string[]; pulled: boolean }[]>(
+      `WITH gone AS (DELETE FROM timeline_entries WHERE item_id = $1 RETURNING owner_id),
+       gone_pulled AS (DELETE FROM timeline_pulled_items WHERE item_id = $1 RETURNING 1),
+       logged AS (${appendLogSql(
+         `SELECT owner_id, $2::bigint, $3::timeline_update_kind, $4::timeline_item_kind, $1::bigint
+          FROM gone
+          UNION ALL
+          SELECT NULL, $2, $3, $4, $1 WHERE EXISTS (SELECT 1 FROM gone_pulled)`,
+       )})
+       SELECT ARRAY(SELECT owner_id FROM gone) AS owners,
+         EXISTS (SELECT 1 FROM gone_pulled) AS pulled`,
+      [item.itemId, item.authorId, kind, item.kind],
+    );
+    return { owners: row.owners, pulled: row.pulled };
+  }
+
   /** Puts the author's `items` into the owner's timeline; returns the ids it did not hold yet. */
   @GenerateSql({ params: [['2', '1', [EXAMPLE_ITEM]]] })
   async addToOwner(

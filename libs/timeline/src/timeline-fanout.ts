@@ -55,6 +55,15 @@ export class TimelineFanout {
     return this.entries.removeItem(itemId, manager);
   }
 
+  /** Takes an item out of every timeline and logs `kind` for each; returns whose it was in. */
+  removeAndLog(
+    manager: EntityManager,
+    kind: TimelineUpdateKind,
+    item: Pick<TimelineItemRef, 'kind' | 'itemId' | 'authorId'>,
+  ): Promise<FanoutResult> {
+    return this.entries.removeItemLogged(kind, item, manager);
+  }
+
   /** A new follow brings the followee's recent items into the follower's timeline. */
   async backfill(
     manager: EntityManager,
