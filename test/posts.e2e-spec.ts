@@ -149,6 +149,62 @@ describe('posts (e2e)', () => {
       expect(await home(stranger)).not.toContain(post.id);
     });
 
+    it('is written in one round trip for the post and one for its timelines, whatever the followers', async () => {
+      const [author, follower, other] = [await t.signUp(), await t.signUp(), await t.signUp()];
+      const post = (text: string) =>
+        t.ok(
+          'mutation($text: String!) { createPost(input: { text: $text }) { id } }',
+          { text },
+          author.token,
+        );
+      await post('warming up');
+      // The statements of one post, by the author with one follower, then with two.
+      t.queries.reset();
+      await post('one follower');
+      const alone = t.queries.statements.length;
+      await t.ok(FOLLOW, { id: author.id }, follower.token);
+      t.queries.reset();
+      const { createPost } = await post('for my follower');
+      const statements = t.queries.statements.map((sql) => sql.trim().replace(/\s+/g, ' '));
+      await t.ok(FOLLOW, { id: author.id }, other.token);
+      t.queries.reset();
+      await post('for both followers');
+      expect(t.queries.statements).toHaveLength(statements.length);
+      expect(alone).toBe(statements.length);
+      // The viewer's account, then the transaction: the post (with its hashtags, mentions and the
+      // author's count), its timelines (with the fan-out limit check and the update log).
+      expect(statements).toEqual([
+        expect.stringMatching(/^SELECT .* FROM users/),
+        'START TRANSACTION',
+        expect.stringMatching(
+          /^WITH p AS \( INSERT INTO posts .*post_hashtags.*post_mentions.*UPDATE users/,
+        ),
+        expect.stringMatching(
+          /^WITH author AS .*INSERT INTO timeline_entries .*INSERT INTO timeline_updates/,
+        ),
+        'COMMIT',
+      ]);
+      expect(await home(follower)).toContain(createPost.id);
+      expect(await postsCount(author)).toBe(4);
+
+      // Deleting it: the post with the author's count, then its timelines with the update log.
+      t.queries.reset();
+      await t.ok(DELETE, { id: createPost.id }, author.token);
+      const writes = t.queries.statements
+        .map((sql) => sql.trim().replace(/\s+/g, ' '))
+        .slice(t.queries.statements.indexOf('START TRANSACTION'));
+      expect(writes).toEqual([
+        'START TRANSACTION',
+        expect.stringMatching(/^WITH p AS \( ?DELETE FROM posts .*UPDATE users/),
+        expect.stringMatching(
+          /^WITH gone AS \( ?DELETE FROM timeline_entries .*INSERT INTO timeline_updates/,
+        ),
+        'COMMIT',
+      ]);
+      expect(await home(follower)).not.toContain(createPost.id);
+      expect(await postsCount(author)).toBe(3);
+    });
+
     it.each([
       ['empty', ''],
       ['whitespace only', '   \n\t  '],

@@ -149,18 +149,37 @@ describe('timeline fan-out (PostgreSQL)', () => {
     expect(await home(muted)).toContain(mutedPost.id);
   });
 
-  it('takes a deleted post out of every timeline and the pulled items', async () => {
+  it('takes a deleted post out of every timeline and the pulled items, with REMOVED logged', async () => {
     const [big, a, b, c] = [await member(), await member(), await member(), await member()];
     for (const follower of [a, b, c]) await follow(follower, big);
     const created = await post(big, 'going away');
+    const [small, d] = [await member(), await member()];
+    await follow(d, small);
+    const fanned = await post(small, 'also going away');
 
     await posts.delete(big, created.id, new RequestLoaders(big.id));
+    await posts.delete(small, fanned.id, new RequestLoaders(small.id));
 
     expect(await owners(created.id)).toEqual([]);
     expect(
       await t.sql('SELECT 1 FROM timeline_pulled_items WHERE item_id = $1', [created.id]),
     ).toEqual([]);
     expect(await home(a)).not.toContain(created.id);
+    expect((await logged(created.id)).slice(2)).toEqual(
+      expect.arrayContaining([
+        { owner_id: big.id, kind: 'REMOVED' },
+        { owner_id: null, kind: 'REMOVED' },
+      ]),
+    );
+    expect(await logged(created.id)).toHaveLength(4);
+    expect(await owners(fanned.id)).toEqual([]);
+    expect((await logged(fanned.id)).filter((row) => row.kind === 'REMOVED')).toEqual(
+      expect.arrayContaining([
+        { owner_id: small.id, kind: 'REMOVED' },
+        { owner_id: d.id, kind: 'REMOVED' },
+      ]),
+    );
+    expect(await logged(fanned.id)).toHaveLength(4);
   });
 
   it('pages the home timeline by keyset, newest first', async () => {

@@ -341,20 +341,3 @@ SELECT
     FROM
       target
   ) AS exists;
-
--- UsersRepository.addPostsCount
--- params: ["1",1]
-UPDATE users
-SET
-  posts_count = posts_count + $2
-WHERE
-  id = $1;
-
--- UsersRepository.followersCount
--- params: ["1"]
-SELECT
-  followers_count
-FROM
-  users
-WHERE
-  id = $1;

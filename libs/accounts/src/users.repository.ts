@@ -32,6 +32,22 @@ export function subtractFollowCountsSql(lost: string): string {
        FROM ${lost} WHERE u.id = ${lost}.id`;
 }
 
+/**
+ * SQL the accounts library lends to other libraries' statements: a scalar subquery, the follower
+ * count of the account whose id is `idSql` (NULL when it does not exist).
+ */
+export function followersCountSql(idSql: string): string {
+  return `(SELECT fc.followers_count FROM users fc WHERE fc.id = ${idSql})`;
+}
+
+/**
+ * For a statement that writes or deletes a post: moves the post count of the account whose id is
+ * `idSql` by `deltaSql`.
+ */
+export function addPostsCountSql(idSql: string, deltaSql: string): string {
+  return `UPDATE users pc SET posts_count = pc.posts_count + ${deltaSql} WHERE pc.id = ${idSql}`;
+}
+
 /** A condition on the account in `idColumn` for the viewer whose id is `viewerParam` ('$4'). */
 export type ViewerCondition = (idColumn: string, viewerParam: string) => string;
 
@@ -377,24 +393,5 @@ export class UsersRepository {
       [handle, Role.ADMIN],
     );
     return outcome;
-  }
-
-  /** Moves the account's post count by `delta` (a post written or deleted). */
-  @GenerateSql({ params: [['1', 1]] })
-  async addPostsCount(userId: string, delta: number, db: Queryable = this.db): Promise<void> {
-    await db.query('UPDATE users SET posts_count = posts_count + $2 WHERE id = $1', [
-      userId,
-      delta,
-    ]);
-  }
-
-  /** The account's follower count; 0 for an account that does not exist. */
-  @GenerateSql({ params: [['1']] })
-  async followersCount(userId: string, db: Queryable = this.db): Promise<number> {
-    const [row] = await db.query<{ followers_count: number }[]>(
-      'SELECT followers_count FROM users WHERE id = $1',
-      [userId],
-    );
-    return row?.followers_count ?? 0;
   }
 }

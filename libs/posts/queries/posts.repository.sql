@@ -19,55 +19,139 @@ WHERE
   p.id = ANY ($1::bigint[]);
 
 -- PostsRepository.insert
--- params: [{"authorId":"1","text":"hello #tv","replyToId":null,"broadcastId":null,"hashtags":["tv"]}]
-INSERT INTO
-  posts AS p (
-    author_id,
-    text,
-    reply_to_id,
-    broadcast_id,
-    hashtags
+-- params: [{"authorId":"1","text":"hello #tv","replyToId":null,"broadcastId":null,"hashtags":["tv"]},["tv"],["alice"]]
+WITH
+  p AS (
+    INSERT INTO
+      posts AS p (
+        author_id,
+        text,
+        reply_to_id,
+        broadcast_id,
+        hashtags
+      )
+    VALUES
+      ($1, $2, $3, $4, $5)
+    RETURNING
+      p.id,
+      p.author_id,
+      p.text,
+      p.reply_to_id,
+      p.broadcast_id,
+      p.hashtags,
+      p.likes_count,
+      p.replies_count,
+      p.created_at
+  ),
+  tagged AS (
+    INSERT INTO
+      post_hashtags (post_id, tag, created_at)
+    SELECT
+      p.id,
+      tag,
+      p.created_at
+    FROM
+      p,
+      unnest($6::text[]) AS tag
+    ON CONFLICT DO NOTHING
+  ),
+  mentioned AS (
+    INSERT INTO
+      post_mentions (post_id, user_id)
+    SELECT
+      (
+        SELECT
+          id
+        FROM
+          p
+      ),
+      m.id
+    FROM
+      (
+        SELECT
+          hu.id
+        FROM
+          users hu
+        WHERE
+          lower(hu.handle) = ANY ($7::text[])
+      ) m
+    WHERE
+      EXISTS (
+        SELECT
+          1
+        FROM
+          users au
+        WHERE
+          au.id = m.id
+          AND au.suspended_at IS NULL
+      )
+      AND NOT EXISTS (
+        SELECT
+          1
+        FROM
+          blocks vb
+        WHERE
+          vb.blocker_id = m.id
+          AND vb.blocked_id = $1::bigint
+      )
+    ON CONFLICT DO NOTHING
+    RETURNING
+      user_id
+  ),
+  counted AS (
+    UPDATE users pc
+    SET
+      posts_count = pc.posts_count + 1
+    WHERE
+      pc.id = $1
   )
-VALUES
-  ($1, $2, $3, $4, $5)
-RETURNING
-  p.id,
-  p.author_id,
-  p.text,
-  p.reply_to_id,
-  p.broadcast_id,
-  p.hashtags,
-  p.likes_count,
-  p.replies_count,
-  p.created_at;
-
--- PostsRepository.insertHashtags
--- params: ["1","2026-01-01T10:00:00.000Z",["tv","news"]]
-INSERT INTO
-  post_hashtags (post_id, tag, created_at)
 SELECT
-  $1,
-  tag,
-  $2
+  p.*,
+  ARRAY(
+    SELECT
+      user_id
+    FROM
+      mentioned
+    ORDER BY
+      user_id
+  ) AS mentioned_user_ids
 FROM
-  unnest($3::text[]) AS tag
-ON CONFLICT DO NOTHING;
+  p;
 
 -- PostsRepository.delete
 -- params: ["1"]
-DELETE FROM posts p
-WHERE
-  p.id = $1
-RETURNING
-  p.id,
-  p.author_id,
-  p.text,
-  p.reply_to_id,
-  p.broadcast_id,
-  p.hashtags,
-  p.likes_count,
-  p.replies_count,
-  p.created_at;
+WITH
+  p AS (
+    DELETE FROM posts p
+    WHERE
+      p.id = $1
+    RETURNING
+      p.id,
+      p.author_id,
+      p.text,
+      p.reply_to_id,
+      p.broadcast_id,
+      p.hashtags,
+      p.likes_count,
+      p.replies_count,
+      p.created_at
+  ),
+  counted AS (
+    UPDATE users pc
+    SET
+      posts_count = pc.posts_count + -1
+    WHERE
+      pc.id = (
+        SELECT
+          author_id
+        FROM
+          p
+      )
+  )
+SELECT
+  *
+FROM
+  p;
 
 -- PostsRepository.lockForKeyShare
 -- params: ["1"]

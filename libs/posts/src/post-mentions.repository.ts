@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { userIdsByHandleSql } from '@app/accounts';
-import { GenerateSql, Queryable } from '@app/database';
+import { GenerateSql } from '@app/database';
 import { visibleToViewerSql } from '@app/graph';
 
 /** The accounts one post mentions. */
@@ -20,6 +20,20 @@ export function mentionedUserIdsSql(postIdSql: string): string {
   return `ARRAY(SELECT pm.user_id FROM post_mentions pm WHERE pm.post_id = ${postIdSql} ORDER BY pm.user_id)`;
 }
 
+/**
+ * For a statement that writes a post: stores the mentions, by the post whose id is `postIdSql`
+ * written by `authorSql`, of the accounts whose (lower-cased) handles are in the text array
+ * parameter `handlesParam` and that exist, are active and do not block the author; returns their
+ * ids as `user_id`.
+ */
+export function insertMentionsSql(postIdSql: string, handlesParam: string, authorSql: string) {
+  return `INSERT INTO post_mentions (post_id, user_id)
+       SELECT ${postIdSql}, m.id FROM (${userIdsByHandleSql(handlesParam)}) m
+       WHERE ${visibleToViewerSql('m.id', authorSql)}
+       ON CONFLICT DO NOTHING
+       RETURNING user_id`;
+}
+
 /** The `post_mentions` table: which accounts a post @mentions. */
 @Injectable()
 export class PostMentionsRepository {
@@ -34,27 +48,5 @@ export class PostMentionsRepository {
       [postIds],
     );
     return rows.map((row) => ({ postId: row.post_id, userIds: row.user_ids }));
-  }
-
-  /**
-   * Stores the mentions of the accounts with these (lower-cased) handles that exist, are active
-   * and do not block the author; returns their ids.
-   */
-  @GenerateSql({ params: [['1', ['alice', 'bob'], '2']] })
-  async insertByHandles(
-    postId: string,
-    handles: readonly string[],
-    authorId: string,
-    db: Queryable = this.db,
-  ): Promise<string[]> {
-    const rows = await db.query<{ user_id: string }[]>(
-      `INSERT INTO post_mentions (post_id, user_id)
-       SELECT $1, m.id FROM (${userIdsByHandleSql('$2')}) m
-       WHERE ${visibleToViewerSql('m.id', '$3')}
-       ON CONFLICT DO NOTHING
-       RETURNING user_id`,
-      [postId, handles, authorId],
-    );
-    return rows.map((row) => row.user_id);
   }
 }

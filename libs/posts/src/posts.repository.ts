@@ -2,9 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ConnectionArgs, ConnectionShape, encodeCursor, keysetPage } from '@app/common';
-import { GenerateSql, joinedRowSql, Queryable, readJoinedRow, returningRows } from '@app/database';
+import { GenerateSql, joinedRowSql, Queryable, readJoinedRow } from '@app/database';
+import { addPostsCountSql } from '@app/accounts';
 import { visibleToViewerSql } from '@app/graph';
 import { PostEntity } from './entities/post.entity';
+import { insertMentionsSql } from './post-mentions.repository';
 
 interface PostRecord {
   id: string;
@@ -61,6 +63,12 @@ export interface PostDraft {
   hashtags: string[];
 }
 
+/** A post as written, with the accounts it mentions (in id order). */
+export interface WrittenPost {
+  post: PostEntity;
+  mentionedUserIds: string[];
+}
+
 /** A post where an author's timeline sorts it: when it was written. */
 export interface PostSortKey {
   id: string;
@@ -90,42 +98,64 @@ export class PostsRepository {
     return rows.map(toPostEntity);
   }
 
+  /**
+   * Writes the post, in one statement with what goes with it: its hashtag index (`tagKeys`,
+   * lower-cased), the mentions of the accounts with these (lower-cased) handles that exist, are
+   * active and do not block the author, and the author's post count. Returns the post and the
+   * ids of the accounts it mentions.
+   */
   @GenerateSql({
     params: [
-      [{ authorId: '1', text: 'hello #tv', replyToId: null, broadcastId: null, hashtags: ['tv'] }],
+      [
+        { authorId: '1', text: 'hello #tv', replyToId: null, broadcastId: null, hashtags: ['tv'] },
+        ['tv'],
+        ['alice'],
+      ],
     ],
   })
-  async insert(draft: PostDraft, db: Queryable = this.db): Promise<PostEntity> {
-    const [row] = await db.query<PostRecord[]>(
-      `INSERT INTO posts AS p (author_id, text, reply_to_id, broadcast_id, hashtags)
-       VALUES ($1, $2, $3, $4, $5)
-       RETURNING ${POST_COLUMNS}`,
-      [draft.authorId, draft.text, draft.replyToId, draft.broadcastId, draft.hashtags],
-    );
-    return toPostEntity(row);
-  }
-
-  /** Indexes the post under each tag (lower-cased keys), at the post's time. */
-  @GenerateSql({ params: [['1', new Date('2026-01-01T10:00:00.000Z'), ['tv', 'news']]] })
-  async insertHashtags(
-    postId: string,
-    createdAt: Date,
+  async insert(
+    draft: PostDraft,
     tagKeys: readonly string[],
+    mentionHandles: readonly string[],
     db: Queryable = this.db,
-  ): Promise<void> {
-    await db.query(
-      `INSERT INTO post_hashtags (post_id, tag, created_at)
-       SELECT $1, tag, $2 FROM unnest($3::text[]) AS tag ON CONFLICT DO NOTHING`,
-      [postId, createdAt, tagKeys],
+  ): Promise<WrittenPost> {
+    const [row] = await db.query<(PostRecord & { mentioned_user_ids: string[] })[]>(
+      `WITH p AS (
+         INSERT INTO posts AS p (author_id, text, reply_to_id, broadcast_id, hashtags)
+         VALUES ($1, $2, $3, $4, $5)
+         RETURNING ${POST_COLUMNS}),
+       tagged AS (
+         INSERT INTO post_hashtags (post_id, tag, created_at)
+         SELECT p.id, tag, p.created_at FROM p, unnest($6::text[]) AS tag
+         ON CONFLICT DO NOTHING),
+       mentioned AS (${insertMentionsSql('(SELECT id FROM p)', '$7', '$1')}),
+       counted AS (${addPostsCountSql('$1', '1')})
+       SELECT p.*, ARRAY(SELECT user_id FROM mentioned ORDER BY user_id) AS mentioned_user_ids
+       FROM p`,
+      [
+        draft.authorId,
+        draft.text,
+        draft.replyToId,
+        draft.broadcastId,
+        draft.hashtags,
+        tagKeys,
+        mentionHandles,
+      ],
     );
+    return { post: toPostEntity(row), mentionedUserIds: row.mentioned_user_ids };
   }
 
-  /** Deletes the post; returns it as it was, or undefined when it was already gone. */
+  /**
+   * Deletes the post and takes it off its author's post count; returns it as it was, or undefined
+   * when it was already gone.
+   */
   @GenerateSql({ params: [['1']] })
   async delete(id: string, db: Queryable = this.db): Promise<PostEntity | undefined> {
-    const [row] = await returningRows<PostRecord>(
-      db instanceof DataSource ? db.manager : db,
-      `DELETE FROM posts p WHERE p.id = $1 RETURNING ${POST_COLUMNS}`,
+    // A SELECT, so query() answers with the rows (see returningRows).
+    const [row] = await db.query<PostRecord[]>(
+      `WITH p AS (DELETE FROM posts p WHERE p.id = $1 RETURNING ${POST_COLUMNS}),
+       counted AS (${addPostsCountSql('(SELECT author_id FROM p)', '-1')})
+       SELECT * FROM p`,
       [id],
     );
     return row && toPostEntity(row);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { AccountsService, UsersRepository } from '@app/accounts';
+import { AccountsService } from '@app/accounts';
 import { BroadcastsRepository, BroadcastsService } from '@app/broadcasts';
 import {
   byKeys,
@@ -70,7 +70,6 @@ export class PostsService {
     private readonly postsTable: PostsRepository,
     private readonly likes: PostLikesRepository,
     private readonly mentions: PostMentionsRepository,
-    private readonly users: UsersRepository,
     private readonly broadcastsTable: BroadcastsRepository,
     private readonly accounts: AccountsService,
     private readonly policy: RelationshipPolicy,
@@ -100,7 +99,7 @@ export class PostsService {
       if (broadcast && !(await this.broadcastsTable.lockForReference(broadcast.id, manager))) {
         throw new NotFoundError('The broadcast');
       }
-      const post = await this.postsTable.insert(
+      const { post, mentionedUserIds } = await this.postsTable.insert(
         {
           authorId: viewer.id,
           text: parsed.text,
@@ -108,21 +107,10 @@ export class PostsService {
           broadcastId: broadcast?.id ?? null,
           hashtags: parsed.hashtags,
         },
+        parsed.hashtags.map(hashtagKey),
+        parsed.mentions,
         manager,
       );
-      if (parsed.hashtags.length > 0) {
-        await this.postsTable.insertHashtags(
-          post.id,
-          post.createdAt,
-          parsed.hashtags.map(hashtagKey),
-          manager,
-        );
-      }
-      const mentionedUserIds =
-        parsed.mentions.length === 0
-          ? []
-          : await this.mentions.insertByHandles(post.id, parsed.mentions, post.authorId, manager);
-      await this.users.addPostsCount(viewer.id, 1, manager);
       if (parent) await this.postsTable.addRepliesCount(parent.id, 1, manager);
       await this.events.emit(manager, 'created', {
         post,
@@ -148,7 +136,6 @@ export class PostsService {
     await runInTransaction(this.db, async (manager) => {
       const gone = await this.postsTable.delete(post.id, manager);
       if (!gone) throw new NotFoundError('The post');
-      await this.users.addPostsCount(gone.authorId, -1, manager);
       if (gone.replyToId) await this.postsTable.addRepliesCount(gone.replyToId, -1, manager);
       await this.events.emit(manager, 'deleted', { post: gone });
     });

@@ -775,103 +775,327 @@ ORDER BY
   page.sort_at DESC,
   page.item_id DESC;
 
--- TimelineEntriesRepository.fanOut
--- params: [{"kind":"POST","itemId":"42","authorId":"1","sortAt":"2026-01-01T10:00:00.000Z"},null]
-INSERT INTO
-  timeline_entries (owner_id, sort_at, item_id, item_kind, author_id)
-SELECT
-  owner_id,
-  $2,
-  $3,
-  $4,
-  $1
-FROM
-  (
+-- TimelineEntriesRepository.place
+-- params: ["ADDED",{"kind":"POST","itemId":"42","authorId":"1","sortAt":"2026-01-01T10:00:00.000Z"},null,5000]
+WITH
+  author AS MATERIALIZED (
     SELECT
-      $1::bigint AS owner_id
+      COALESCE(
+        (
+          SELECT
+            fc.followers_count
+          FROM
+            users fc
+          WHERE
+            fc.id = $1::bigint
+        ),
+        0
+      ) > $7::int AS pulled
+  ),
+  pulled_item AS (
+    INSERT INTO
+      timeline_pulled_items (author_id, sort_at, item_id, item_kind)
+    SELECT
+      $1::bigint,
+      $2::timestamptz,
+      $3::bigint,
+      $4::timeline_item_kind
+    WHERE
+      (
+        SELECT
+          pulled
+        FROM
+          author
+      )
+    ON CONFLICT DO NOTHING
+  ),
+  pull_author AS (
+    INSERT INTO
+      timeline_pull_authors (author_id)
+    SELECT
+      $1
+    WHERE
+      (
+        SELECT
+          pulled
+        FROM
+          author
+      )
+    ON CONFLICT DO NOTHING
+  ),
+  placed AS (
+    INSERT INTO
+      timeline_entries (owner_id, sort_at, item_id, item_kind, author_id)
+    SELECT
+      owner_id,
+      $2,
+      $3,
+      $4,
+      $1
+    FROM
+      (
+        SELECT
+          $1::bigint AS owner_id
+        UNION ALL
+        SELECT
+          follower_id
+        FROM
+          (
+            SELECT
+              ff.follower_id
+            FROM
+              follows ff
+            WHERE
+              ff.followee_id = $1
+              AND (
+                $5::bigint IS NULL
+                OR ff.follower_id = $5
+                OR EXISTS (
+                  SELECT
+                    1
+                  FROM
+                    follows fa
+                  WHERE
+                    fa.follower_id = ff.follower_id
+                    AND fa.followee_id = $5
+                )
+              )
+          ) f
+        WHERE
+          NOT (
+            SELECT
+              pulled
+            FROM
+              author
+          )
+      ) owners
+    ON CONFLICT DO NOTHING
+    RETURNING
+      owner_id
+  ),
+  logged_owners AS (
+    SELECT
+      owner_id
+    FROM
+      placed
+    WHERE
+      NOT (
+        SELECT
+          pulled
+        FROM
+          author
+      )
     UNION ALL
     SELECT
-      ff.follower_id
-    FROM
-      follows ff
+      $1
     WHERE
-      ff.followee_id = $1
-      AND (
-        $5::bigint IS NULL
-        OR ff.follower_id = $5
-        OR EXISTS (
-          SELECT
-            1
-          FROM
-            follows fa
-          WHERE
-            fa.follower_id = ff.follower_id
-            AND fa.followee_id = $5
-        )
+      (
+        SELECT
+          pulled
+        FROM
+          author
       )
-  ) owners
-ON CONFLICT DO NOTHING
-RETURNING
-  owner_id;
-
--- TimelineEntriesRepository.fanOut
--- params: [{"kind":"POST","itemId":"42","authorId":"1","sortAt":"2026-01-01T10:00:00.000Z"},"2"]
-INSERT INTO
-  timeline_entries (owner_id, sort_at, item_id, item_kind, author_id)
-SELECT
-  owner_id,
-  $2,
-  $3,
-  $4,
-  $1
-FROM
-  (
+  ),
+  logged AS (
+    INSERT INTO
+      timeline_updates (owner_id, author_id, kind, item_kind, item_id)
     SELECT
-      $1::bigint AS owner_id
+      owner_id,
+      $1,
+      $6::timeline_update_kind,
+      $4,
+      $3
+    FROM
+      logged_owners
     UNION ALL
     SELECT
-      ff.follower_id
-    FROM
-      follows ff
+      NULL,
+      $1,
+      $6,
+      $4,
+      $3
     WHERE
-      ff.followee_id = $1
-      AND (
-        $5::bigint IS NULL
-        OR ff.follower_id = $5
-        OR EXISTS (
-          SELECT
-            1
-          FROM
-            follows fa
-          WHERE
-            fa.follower_id = ff.follower_id
-            AND fa.followee_id = $5
-        )
+      (
+        SELECT
+          pulled
+        FROM
+          author
       )
-  ) owners
-ON CONFLICT DO NOTHING
-RETURNING
-  owner_id;
+  )
+SELECT
+  (
+    SELECT
+      pulled
+    FROM
+      author
+  ) AS pulled,
+  ARRAY(
+    SELECT
+      owner_id
+    FROM
+      logged_owners
+  ) AS owners;
 
--- TimelineEntriesRepository.addPulled
--- params: [{"kind":"POST","itemId":"42","authorId":"1","sortAt":"2026-01-01T10:00:00.000Z"}]
-INSERT INTO
-  timeline_pulled_items (author_id, sort_at, item_id, item_kind)
-VALUES
-  ($1, $2, $3, $4)
-ON CONFLICT DO NOTHING;
-
-INSERT INTO
-  timeline_pull_authors (author_id)
-VALUES
-  ($1)
-ON CONFLICT DO NOTHING;
-
-INSERT INTO
-  timeline_entries (owner_id, sort_at, item_id, item_kind, author_id)
-VALUES
-  ($1, $2, $3, $4, $1)
-ON CONFLICT DO NOTHING;
+-- TimelineEntriesRepository.place
+-- params: ["ADDED",{"kind":"POST","itemId":"42","authorId":"1","sortAt":"2026-01-01T10:00:00.000Z"},"2",5000]
+WITH
+  author AS MATERIALIZED (
+    SELECT
+      COALESCE(
+        (
+          SELECT
+            fc.followers_count
+          FROM
+            users fc
+          WHERE
+            fc.id = $1::bigint
+        ),
+        0
+      ) > $7::int AS pulled
+  ),
+  pulled_item AS (
+    INSERT INTO
+      timeline_pulled_items (author_id, sort_at, item_id, item_kind)
+    SELECT
+      $1::bigint,
+      $2::timestamptz,
+      $3::bigint,
+      $4::timeline_item_kind
+    WHERE
+      (
+        SELECT
+          pulled
+        FROM
+          author
+      )
+    ON CONFLICT DO NOTHING
+  ),
+  pull_author AS (
+    INSERT INTO
+      timeline_pull_authors (author_id)
+    SELECT
+      $1
+    WHERE
+      (
+        SELECT
+          pulled
+        FROM
+          author
+      )
+    ON CONFLICT DO NOTHING
+  ),
+  placed AS (
+    INSERT INTO
+      timeline_entries (owner_id, sort_at, item_id, item_kind, author_id)
+    SELECT
+      owner_id,
+      $2,
+      $3,
+      $4,
+      $1
+    FROM
+      (
+        SELECT
+          $1::bigint AS owner_id
+        UNION ALL
+        SELECT
+          follower_id
+        FROM
+          (
+            SELECT
+              ff.follower_id
+            FROM
+              follows ff
+            WHERE
+              ff.followee_id = $1
+              AND (
+                $5::bigint IS NULL
+                OR ff.follower_id = $5
+                OR EXISTS (
+                  SELECT
+                    1
+                  FROM
+                    follows fa
+                  WHERE
+                    fa.follower_id = ff.follower_id
+                    AND fa.followee_id = $5
+                )
+              )
+          ) f
+        WHERE
+          NOT (
+            SELECT
+              pulled
+            FROM
+              author
+          )
+      ) owners
+    ON CONFLICT DO NOTHING
+    RETURNING
+      owner_id
+  ),
+  logged_owners AS (
+    SELECT
+      owner_id
+    FROM
+      placed
+    WHERE
+      NOT (
+        SELECT
+          pulled
+        FROM
+          author
+      )
+    UNION ALL
+    SELECT
+      $1
+    WHERE
+      (
+        SELECT
+          pulled
+        FROM
+          author
+      )
+  ),
+  logged AS (
+    INSERT INTO
+      timeline_updates (owner_id, author_id, kind, item_kind, item_id)
+    SELECT
+      owner_id,
+      $1,
+      $6::timeline_update_kind,
+      $4,
+      $3
+    FROM
+      logged_owners
+    UNION ALL
+    SELECT
+      NULL,
+      $1,
+      $6,
+      $4,
+      $3
+    WHERE
+      (
+        SELECT
+          pulled
+        FROM
+          author
+      )
+  )
+SELECT
+  (
+    SELECT
+      pulled
+    FROM
+      author
+  ) AS pulled,
+  ARRAY(
+    SELECT
+      owner_id
+    FROM
+      logged_owners
+  ) AS owners;
 
 -- TimelineEntriesRepository.holders
 -- params: ["42"]
@@ -902,6 +1126,63 @@ WHERE
   item_id = $1
 RETURNING
   1;
+
+-- TimelineEntriesRepository.removeItemLogged
+-- params: ["REMOVED",{"kind":"POST","itemId":"42","authorId":"1","sortAt":"2026-01-01T10:00:00.000Z"}]
+WITH
+  gone AS (
+    DELETE FROM timeline_entries
+    WHERE
+      item_id = $1
+    RETURNING
+      owner_id
+  ),
+  gone_pulled AS (
+    DELETE FROM timeline_pulled_items
+    WHERE
+      item_id = $1
+    RETURNING
+      1
+  ),
+  logged AS (
+    INSERT INTO
+      timeline_updates (owner_id, author_id, kind, item_kind, item_id)
+    SELECT
+      owner_id,
+      $2::bigint,
+      $3::timeline_update_kind,
+      $4::timeline_item_kind,
+      $1::bigint
+    FROM
+      gone
+    UNION ALL
+    SELECT
+      NULL,
+      $2,
+      $3,
+      $4,
+      $1
+    WHERE
+      EXISTS (
+        SELECT
+          1
+        FROM
+          gone_pulled
+      )
+  )
+SELECT
+  ARRAY(
+    SELECT
+      owner_id
+    FROM
+      gone
+  ) AS owners,
+  EXISTS (
+    SELECT
+      1
+    FROM
+      gone_pulled
+  ) AS pulled;
 
 -- TimelineEntriesRepository.addToOwner
 -- params: ["2","1",[{"kind":"POST","itemId":"42","authorId":"1","sortAt":"2026-01-01T10:00:00.000Z"}]]

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import {
   activeUserRowSql,
   activeUsersJsonSql,
+  followersCountSql,
   UserEntity,
   userFromJoinedRow,
   usersFromJson,
@@ -44,7 +45,8 @@ import {
 import { TimelineItemKind } from './entities/timeline-entry.entity';
 import { TimelineItemRef } from './timeline-sources';
 import { LogPosition } from './log-position';
-import { headPosition, LOG_BOUNDS_SQL } from './timeline-updates.repository';
+import { TimelineUpdateKind } from './entities/timeline-update.entity';
+import { appendLogSql, headPosition, LOG_BOUNDS_SQL } from './timeline-updates.repository';
 
 /** A row of `timeline_entries` or `timeline_pulled_items`: an item where a timeline sorts it. */
 interface RefRecord {
@@ -345,55 +347,69 @@ export class TimelineEntriesRepository {
   }
 
   /**
-   * Copies the item into the timelines of the author and their followers (for a reply, only
-   * followers who also follow `onlyFollowersOf`); returns the owners it was new to.
+   * Puts the item into home timelines and logs `kind` for each, in one statement. An author with
+   * at most `fanoutMaxFollowers` followers: into the timelines of the author and their followers
+   * (for a reply, only followers who also follow `onlyFollowersOf`), logged for the owners it was
+   * new to. Above it: once for followers to pull (the author listed as one to pull from) and into
+   * the author's own timeline, logged for the author and in one ownerless row for the followers.
    */
   @GenerateSql({
     params: [
-      [EXAMPLE_ITEM, null],
-      [EXAMPLE_ITEM, '2'],
+      [TimelineUpdateKind.ADDED, EXAMPLE_ITEM, null, 5000],
+      [TimelineUpdateKind.ADDED, EXAMPLE_ITEM, '2', 5000],
     ],
   })
-  async fanOut(
+  async place(
+    kind: TimelineUpdateKind,
     item: TimelineItemRef,
     onlyFollowersOf: string | null,
+    fanoutMaxFollowers: number,
     db: Queryable = this.db,
-  ): Promise<string[]> {
-    const rows = await db.query<{ owner_id: string }[]>(
-      `INSERT INTO timeline_entries (owner_id, sort_at, item_id, item_kind, author_id)
-       SELECT owner_id, $2, $3, $4, $1 FROM (
-         SELECT $1::bigint AS owner_id
+  ): Promise<TimelinePlacement> {
+    // One round trip per write: the pulled/fanned decision, the rows and their log go together;
+    // sibling CTEs see the same snapshot, so the log reads the owners from the INSERT's RETURNING.
+    const pulled = '(SELECT pulled FROM author)';
+    const [row] = await db.query<{ owners: string[]; pulled: boolean }[]>(
+      `WITH author AS MATERIALIZED (
+         SELECT COALESCE(${followersCountSql('$1::bigint')}, 0) > $7::int AS pulled),
+       pulled_item AS (
+         INSERT INTO timeline_pulled_items (author_id, sort_at, item_id, item_kind)
+         SELECT $1::bigint, $2::timestamptz, $3::bigint, $4::timeline_item_kind WHERE ${pulled}
+         ON CONFLICT DO NOTHING),
+       pull_author AS (
+         INSERT INTO timeline_pull_authors (author_id) SELECT $1 WHERE ${pulled}
+         ON CONFLICT DO NOTHING),
+       placed AS (
+         INSERT INTO timeline_entries (owner_id, sort_at, item_id, item_kind, author_id)
+         SELECT owner_id, $2, $3, $4, $1 FROM (
+           SELECT $1::bigint AS owner_id
+           UNION ALL
+           SELECT follower_id FROM (${followersOfSql('$1', { alsoFollowing: '$5' })}) f
+           WHERE NOT ${pulled}
+         ) owners
+         ON CONFLICT DO NOTHING
+         RETURNING owner_id),
+       logged_owners AS (
+         SELECT owner_id FROM placed WHERE NOT ${pulled}
          UNION ALL
-         ${followersOfSql('$1', { alsoFollowing: '$5' })}
-       ) owners
-       ON CONFLICT DO NOTHING
-       RETURNING owner_id`,
-      [item.authorId, item.sortAt, item.itemId, item.kind, onlyFollowersOf],
+         SELECT $1 WHERE ${pulled}),
+       logged AS (${appendLogSql(
+         `SELECT owner_id, $1, $6::timeline_update_kind, $4, $3 FROM logged_owners
+          UNION ALL
+          SELECT NULL, $1, $6, $4, $3 WHERE ${pulled}`,
+       )})
+       SELECT ${pulled} AS pulled, ARRAY(SELECT owner_id FROM logged_owners) AS owners`,
+      [
+        item.authorId,
+        item.sortAt,
+        item.itemId,
+        item.kind,
+        onlyFollowersOf,
+        kind,
+        fanoutMaxFollowers,
+      ],
     );
-    return rows.map((row) => row.owner_id);
-  }
-
-  /**
-   * For an author above the fan-out limit: the item once, for followers to pull, the author
-   * listed as one to pull from, and the item in the author's own timeline.
-   */
-  @GenerateSql({ params: [[EXAMPLE_ITEM]] })
-  async addPulled(item: TimelineItemRef, db: Queryable = this.db): Promise<void> {
-    const params = [item.authorId, item.sortAt, item.itemId, item.kind];
-    await db.query(
-      `INSERT INTO timeline_pulled_items (author_id, sort_at, item_id, item_kind)
-       VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
-      params,
-    );
-    await db.query(
-      'INSERT INTO timeline_pull_authors (author_id) VALUES ($1) ON CONFLICT DO NOTHING',
-      [item.authorId],
-    );
-    await db.query(
-      `INSERT INTO timeline_entries (owner_id, sort_at, item_id, item_kind, author_id)
-       VALUES ($1, $2, $3, $4, $1) ON CONFLICT DO NOTHING`,
-      params,
-    );
+    return { owners: row.owners, pulled: row.pulled };
   }
 
   /** Who has the item in their timeline now. */
@@ -425,6 +441,32 @@ export class TimelineEntriesRepository {
       [itemId],
     );
     return { owners: owners.map((row) => row.owner_id), pulled: pulled.length > 0 };
+  }
+
+  /**
+   * Takes an item out of every timeline and logs `kind` for each, in one statement; returns whose
+   * it was in.
+   */
+  @GenerateSql({ params: [[TimelineUpdateKind.REMOVED, EXAMPLE_ITEM]] })
+  async removeItemLogged(
+    kind: TimelineUpdateKind,
+    item: Pick<TimelineItemRef, 'kind' | 'itemId' | 'authorId'>,
+    db: Queryable = this.db,
+  ): Promise<TimelinePlacement> {
+    const [row] = await db.query<{ owners: string[]; pulled: boolean }[]>(
+      `WITH gone AS (DELETE FROM timeline_entries WHERE item_id = $1 RETURNING owner_id),
+       gone_pulled AS (DELETE FROM timeline_pulled_items WHERE item_id = $1 RETURNING 1),
+       logged AS (${appendLogSql(
+         `SELECT owner_id, $2::bigint, $3::timeline_update_kind, $4::timeline_item_kind, $1::bigint
+          FROM gone
+          UNION ALL
+          SELECT NULL, $2, $3, $4, $1 WHERE EXISTS (SELECT 1 FROM gone_pulled)`,
+       )})
+       SELECT ARRAY(SELECT owner_id FROM gone) AS owners,
+         EXISTS (SELECT 1 FROM gone_pulled) AS pulled`,
+      [item.itemId, item.authorId, kind, item.kind],
+    );
+    return { owners: row.owners, pulled: row.pulled };
   }
 
   /** Puts the author's `items` into the owner's timeline; returns the ids it did not hold yet. */

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { UsersRepository } from '@app/accounts';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { TimelineUpdateKind } from './entities/timeline-update.entity';
 import { TimelineEntriesRepository, TimelinePlacement } from './timeline-entries.repository';
 import { TimelineItemRef, TimelineSources } from './timeline-sources';
 
@@ -23,25 +23,26 @@ export class TimelineFanout {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly sources: TimelineSources,
     private readonly entries: TimelineEntriesRepository,
-    private readonly users: UsersRepository,
   ) {}
 
   /**
-   * Puts an item into home timelines. Returns the owners whose timeline received it, and whether
-   * it was written once for readers to pull (author above the fan-out limit).
+   * Puts an item into home timelines and logs `kind` for them. Returns the owners whose timeline
+   * received it, and whether it was written once for readers to pull (author above the fan-out
+   * limit).
    */
-  async add(
+  add(
     manager: EntityManager,
+    kind: TimelineUpdateKind,
     item: TimelineItemRef,
     options: FanoutOptions = {},
   ): Promise<FanoutResult> {
-    const followers = await this.users.followersCount(item.authorId, manager);
-    if (followers > this.config.timeline.fanoutMaxFollowers) {
-      await this.entries.addPulled(item, manager);
-      return { owners: [item.authorId], pulled: true };
-    }
-    const owners = await this.entries.fanOut(item, options.onlyFollowersOf ?? null, manager);
-    return { owners, pulled: false };
+    return this.entries.place(
+      kind,
+      item,
+      options.onlyFollowersOf ?? null,
+      this.config.timeline.fanoutMaxFollowers,
+      manager,
+    );
   }
 
   /** Who has the item in their timeline now (for ENDED updates). */
@@ -52,6 +53,15 @@ export class TimelineFanout {
   /** Takes an item out of every timeline; returns whose it was in. */
   remove(manager: EntityManager, itemId: string): Promise<FanoutResult> {
     return this.entries.removeItem(itemId, manager);
+  }
+
+  /** Takes an item out of every timeline and logs `kind` for each; returns whose it was in. */
+  removeAndLog(
+    manager: EntityManager,
+    kind: TimelineUpdateKind,
+    item: Pick<TimelineItemRef, 'kind' | 'itemId' | 'authorId'>,
+  ): Promise<FanoutResult> {
+    return this.entries.removeItemLogged(kind, item, manager);
   }
 
   /** A new follow brings the followee's recent items into the follower's timeline. */

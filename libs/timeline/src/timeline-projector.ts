@@ -86,8 +86,8 @@ export class TimelineProjector {
     item: TimelineItemRef,
     onlyFollowersOf: string | null = null,
   ): Promise<void> {
-    const { owners, pulled } = await this.fanout.add(manager, item, { onlyFollowersOf });
-    await this.updates.record(manager, kind, item, owners, pulled);
+    const { owners, pulled } = await this.fanout.add(manager, kind, item, { onlyFollowersOf });
+    this.updates.ringAfterCommit(manager, item, owners, pulled);
   }
 
   /** Records `kind` (ENDED, UPDATED) for every timeline holding the item. */
@@ -102,8 +102,12 @@ export class TimelineProjector {
 
   /** Takes an item out of every timeline and records REMOVED for each. */
   async remove(manager: EntityManager, item: Omit<TimelineItemRef, 'sortAt'>): Promise<void> {
-    const { owners, pulled } = await this.fanout.remove(manager, item.itemId);
-    await this.updates.record(manager, TimelineUpdateKind.REMOVED, item, owners, pulled);
+    const { owners, pulled } = await this.fanout.removeAndLog(
+      manager,
+      TimelineUpdateKind.REMOVED,
+      item,
+    );
+    this.updates.ringAfterCommit(manager, item, owners, pulled);
   }
 
   private async removeAuthor(

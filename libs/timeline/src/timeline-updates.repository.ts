@@ -73,6 +73,14 @@ export interface LogRead {
 }
 
 /**
+ * For a statement that changes timelines: appends to the log the rows `rowsSql` selects, as
+ * (owner_id, author_id, kind, item_kind, item_id).
+ */
+export function appendLogSql(rowsSql: string): string {
+  return `INSERT INTO timeline_updates (owner_id, author_id, kind, item_kind, item_id) ${rowsSql}`;
+}
+
+/**
  * The log's head (`head`, the statement's snapshot as text, for headPosition) and purge horizon
  * (`purged_xid`, `purged_id`) as a one-row relation. A position made from the head is always past
  * the purge horizon: the purge only deletes rows of ended transactions, below any later snapshot.
@@ -122,11 +130,12 @@ export class TimelineUpdatesRepository {
     db: Queryable = this.db,
   ): Promise<void> {
     await db.query(
-      `INSERT INTO timeline_updates (owner_id, author_id, kind, item_kind, item_id)
-       SELECT o, $2::bigint, $3::timeline_update_kind, $4::timeline_item_kind, $5::bigint
-       FROM unnest($1::bigint[]) AS o
-       UNION ALL
-       SELECT NULL, $2, $3, $4, $5 WHERE $6::boolean`,
+      appendLogSql(
+        `SELECT o, $2::bigint, $3::timeline_update_kind, $4::timeline_item_kind, $5::bigint
+         FROM unnest($1::bigint[]) AS o
+         UNION ALL
+         SELECT NULL, $2, $3, $4, $5 WHERE $6::boolean`,
+      ),
       [owners, item.authorId, kind, item.kind, item.itemId, forFollowersOfAuthor],
     );
   }

@@ -34,6 +34,17 @@ export class TimelineUpdates {
   ): Promise<void> {
     if (owners.length === 0 && !forFollowersOfAuthor) return;
     await this.log.append(kind, item, owners, forFollowersOfAuthor, manager);
+    this.ringAfterCommit(manager, item, owners, forFollowersOfAuthor);
+  }
+
+  /** For rows the caller's statement appended itself (see appendLogSql): rings after commit. */
+  ringAfterCommit(
+    manager: EntityManager,
+    item: Pick<TimelineItemRef, 'authorId'>,
+    owners: string[],
+    forFollowersOfAuthor: boolean,
+  ): void {
+    if (owners.length === 0 && !forFollowersOfAuthor) return;
     const doorbell: TimelineDoorbell = {
       owners,
       authors: forFollowersOfAuthor ? [item.authorId] : [],
