@@ -40,7 +40,12 @@ export function recordingPool(settings: ServerSettings): {
   pool: Pool;
   recorder: StatementRecorder;
 } {
-  const pool = new Pool({ connectionString: settings.databaseUrl, max: settings.poolSize });
+  // The server settings seeit's own pool uses (no JIT), so every contender runs on the same.
+  const pool = new Pool({
+    connectionString: settings.databaseUrl,
+    max: settings.poolSize,
+    options: '-c jit=off',
+  });
   const statements: string[] = [];
   let recording = false;
   pool.on('connect', (client: PoolClient) => {

@@ -46,7 +46,9 @@ export class DatabaseModule {
       synchronize: false,
       migrations,
       migrationsTransactionMode: 'each',
-      extra: { max: options.poolSize ?? 10 },
+      // No JIT: its compile time (over a second for the home page's statement, whose estimated
+      // cost passes jit_above_cost) dwarfs the few ms of work of any statement the service sends.
+      extra: { max: options.poolSize ?? 10, options: '-c jit=off' },
       logger: options.logger,
       logging: options.logger ? ['query'] : false,
     };
