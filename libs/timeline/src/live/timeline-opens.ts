@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { TickBatch } from '@app/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { LogPosition } from '../log-position';
 import { TimelineEntriesRepository } from '../timeline-entries.repository';
@@ -14,35 +15,6 @@ import { TimelineSink } from './timeline-sinks';
 export interface OpenFacts {
   bounds: LogBounds;
   pullAuthors: Set<string>;
-}
-
-/**
- * Collects the requests of one tick and answers them with one call of `run` (one statement),
- * which returns the answers in the order of the requests.
- */
-class TickBatch<I, O> {
-  private waiting: { input: I; resolve: (output: O) => void; reject: (error: unknown) => void }[] =
-    [];
-
-  constructor(private readonly run: (inputs: I[]) => Promise<O[]>) {}
-
-  ask(input: I): Promise<O> {
-    return new Promise((resolve, reject) => {
-      if (this.waiting.length === 0) setImmediate(() => void this.flush());
-      this.waiting.push({ input, resolve, reject });
-    });
-  }
-
-  private async flush(): Promise<void> {
-    const batch = this.waiting;
-    this.waiting = [];
-    try {
-      const outputs = await this.run(batch.map((waiter) => waiter.input));
-      batch.forEach((waiter, i) => waiter.resolve(outputs[i]));
-    } catch (error) {
-      for (const waiter of batch) waiter.reject(error);
-    }
-  }
 }
 
 /**
