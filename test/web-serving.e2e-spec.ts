@@ -83,6 +83,28 @@ describe('the web app served by the API', () => {
     expect(await hookPost.text()).not.toContain('seeit app');
   });
 
+  it('answers GraphQL as no-store and without an ETag, over POST and GET', async () => {
+    const query = '{ __typename }';
+    for (const res of [
+      await fetch(`${t.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query }),
+      }),
+      await fetch(`${t.url}/graphql?query=${encodeURIComponent(query)}`, {
+        headers: { 'apollo-require-preflight': 'true' },
+      }),
+      await fetch(`${t.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ noSuchField }' }),
+      }),
+    ]) {
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      expect(res.headers.get('etag')).toBeNull();
+    }
+  });
+
   it("answers a browser's GET /graphql with the bundled explorer, not Apollo's sandbox", async () => {
     const res = await fetch(`${t.url}/graphql`, { headers: HTML });
     expect(res.status).toBe(200);

@@ -42,6 +42,10 @@ export async function createApp(
   app.use(requestBodyErrors(config.graphql.maxBodyBytes));
   // X-Forwarded-For is read by clientAddress, as TRUST_PROXY allows, not by express.
   app.set('trust proxy', false);
+  // No ETag on bodies express sends itself (GraphQL answers, health, error pages): nothing
+  // revalidates them (GraphQL answers are no-store), and hashing each body costs every request.
+  // The web app's files get theirs from express.static.
+  app.set('etag', false);
   app.enableCors();
   app.use(webApp(config));
   await app.init();

@@ -24,6 +24,7 @@ import { AccountsService } from './accounts.service';
 import { SignInInput, SignUpInput } from './dto/account.inputs';
 import { UserEntity } from './user.entity';
 import { UsersRepository } from './users.repository';
+import { VerifiedTokens } from './verified-tokens';
 
 // Argon2id (the package's const enum value 2), with OWASP's recommended minimum cost.
 const ARGON2 = { algorithm: 2 as Algorithm, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
@@ -58,6 +59,7 @@ export class AuthService {
     const found = await this.accounts.findManyActive([...new Set(ids)]);
     return ids.map((id) => found.get(id));
   });
+  private readonly tokens: VerifiedTokens;
 
   constructor(
     private readonly users: UsersRepository,
@@ -68,6 +70,7 @@ export class AuthService {
     this.proxies = proxyTrust(config.trustProxy);
     this.decoyHash = hash('decoy password for unknown logins', ARGON2);
     this.tokenKey = createSecretKey(Buffer.from(config.jwtSecret, 'utf8'));
+    this.tokens = new VerifiedTokens(this.tokenKey);
   }
 
   async signUp(input: SignUpInput, ip: string): Promise<Session> {
@@ -152,27 +155,17 @@ export class AuthService {
     const match =
       typeof authorization === 'string' ? /^Bearer\s+(\S+)$/i.exec(authorization.trim()) : null;
     if (!match) return { problem: 'The Authorization value must be "Bearer <token>".' };
-    let claims: jwt.JwtPayload;
-    try {
-      const decoded = jwt.verify(match[1], this.tokenKey, { algorithms: ['HS256'] });
-      if (typeof decoded === 'string') throw new Error('unexpected token payload');
-      claims = decoded;
-    } catch (error) {
+    const checked = this.tokens.check(match[1]);
+    if ('problem' in checked) {
       return {
         problem:
-          error instanceof jwt.TokenExpiredError
+          checked.problem === 'expired'
             ? 'Your session has expired. Sign in again.'
             : 'Your token is not valid. Sign in again.',
       };
     }
-    // Tokens this service issues always carry both; a signed token without them is not one of its.
-    if (
-      typeof claims.exp !== 'number' ||
-      typeof claims.sub !== 'string' ||
-      !isDatabaseId(claims.sub)
-    ) {
-      return { problem: 'Your token is not valid. Sign in again.' };
-    }
+    const { claims } = checked;
+    if (!isDatabaseId(claims.sub)) return { problem: 'Your token is not valid. Sign in again.' };
     const user = await this.activeAccounts.ask(claims.sub);
     if (!user) return { problem: 'This account is no longer active. Sign in again.' };
     return { viewer: { id: user.id, role: user.role } };

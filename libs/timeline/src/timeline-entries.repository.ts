@@ -230,6 +230,75 @@ function toRef(row: RefRecord): TimelineItemRef {
   };
 }
 
+/** Keyset conditions come in a few fixed shapes, so this holds a few texts. */
+const homeStatements = new Map<string, string>();
+
+/**
+ * The home statement for a cursor condition (`andAfter`, empty on the first page) and the
+ * page size's parameter. Each text is built once: it is long, and building it and naming its
+ * prepared statement would cost every request.
+ */
+function homeSql(andAfter: string, limitParam: string): string {
+  const key = `${andAfter}\u0000${limitParam}`;
+  let sql = homeStatements.get(key);
+  if (sql === undefined) {
+    sql = buildHomeSql(andAfter, limitParam);
+    homeStatements.set(key, sql);
+  }
+  return sql;
+}
+
+function buildHomeSql(andAfter: string, limitParam: string): string {
+  const item = broadcastReadsSql(
+    `CASE WHEN page.item_kind = 'BROADCAST' THEN page.item_id END`,
+    BROADCAST,
+    REPLAY,
+  );
+  const shared = broadcastReadsSql(`post.${POST}broadcast_id`, SHARED, SHARED_REPLAY);
+  return `WITH log AS (${LOG_BOUNDS_SQL})
+           SELECT log.head, page.*, post.*, author.*, broadcast.*, replay.*,
+             shared.*, shared_replay.*, shared_by.*,
+             ${blocksSql('page.author_id', '$1')} AS author_blocks_viewer,
+             ${likedBySql(`post.${POST}id`, '$1')} AS viewer_liked,
+             mention.ids AS mentioned_user_ids,
+             ${activeUsersJsonSql('mention.ids')} AS mentioned_users,
+             ARRAY(SELECT m.id FROM unnest(mention.ids) m(id)
+                   WHERE ${blocksSql('m.id', '$1')}) AS mentioned_blocking_viewer,
+             ${item.columns},
+             ${shared.columns},
+             ${blocksSql(`shared.${SHARED}broadcaster_id`, '$1')} AS shared_by_blocks_viewer
+           FROM log LEFT JOIN LATERAL (
+           SELECT ${REF_COLUMNS} FROM (
+             (SELECT ${REF_COLUMNS}
+              FROM timeline_entries te
+              WHERE te.owner_id = $1 ${andAfter}
+                AND ${visibleToViewerSql('te.author_id', '$1', VisibilityScope.FOLLOWED_FEED)}
+              ORDER BY te.sort_at DESC, te.item_id DESC
+              LIMIT ${limitParam})
+             UNION
+             (SELECT pi.sort_at, pi.item_id, pi.item_kind, pi.author_id
+              FROM timeline_pull_authors pa
+              JOIN (${followsOfSql('ARRAY[$1::bigint]')}) f ON f.followee_id = pa.author_id
+              CROSS JOIN LATERAL (
+                SELECT ${REF_COLUMNS}
+                FROM timeline_pulled_items
+                WHERE author_id = pa.author_id ${andAfter}
+                ORDER BY sort_at DESC, item_id DESC
+                LIMIT ${limitParam}
+              ) pi
+              WHERE ${visibleToViewerSql('pa.author_id', '$1', VisibilityScope.FOLLOWED_FEED)})
+           ) merged
+           ORDER BY sort_at DESC, item_id DESC
+           LIMIT ${limitParam}) page ON true
+           ${postRowSql(`CASE WHEN page.item_kind = 'POST' THEN page.item_id END`, POST)}
+           ${activeUserRowSql('page.author_id', AUTHOR)}
+           CROSS JOIN LATERAL (SELECT ${mentionedUserIdsSql(`post.${POST}id`)} AS ids) mention
+           ${item.joins}
+           ${shared.joins}
+           ${activeUserRowSql(`shared.${SHARED}broadcaster_id`, SHARED_BY)}
+           ORDER BY page.sort_at DESC, page.item_id DESC`;
+}
+
 /** Where an item went (or was) in home timelines. */
 export interface TimelinePlacement {
   /** Owners whose home timeline holds (or held) the item. */
@@ -286,57 +355,9 @@ export class TimelineEntriesRepository {
       [viewerId],
       async ({ andAfter, limit, params }) => {
         params.push(limit);
-        const limitParam = `$${params.length}`;
-        const item = broadcastReadsSql(
-          `CASE WHEN page.item_kind = 'BROADCAST' THEN page.item_id END`,
-          BROADCAST,
-          REPLAY,
-        );
-        const shared = broadcastReadsSql(`post.${POST}broadcast_id`, SHARED, SHARED_REPLAY);
         const rows = await preparedQuery<HeadedRecord>(
           this.db,
-          `WITH log AS (${LOG_BOUNDS_SQL})
-           SELECT log.head, page.*, post.*, author.*, broadcast.*, replay.*,
-             shared.*, shared_replay.*, shared_by.*,
-             ${blocksSql('page.author_id', '$1')} AS author_blocks_viewer,
-             ${likedBySql(`post.${POST}id`, '$1')} AS viewer_liked,
-             mention.ids AS mentioned_user_ids,
-             ${activeUsersJsonSql('mention.ids')} AS mentioned_users,
-             ARRAY(SELECT m.id FROM unnest(mention.ids) m(id)
-                   WHERE ${blocksSql('m.id', '$1')}) AS mentioned_blocking_viewer,
-             ${item.columns},
-             ${shared.columns},
-             ${blocksSql(`shared.${SHARED}broadcaster_id`, '$1')} AS shared_by_blocks_viewer
-           FROM log LEFT JOIN LATERAL (
-           SELECT ${REF_COLUMNS} FROM (
-             (SELECT ${REF_COLUMNS}
-              FROM timeline_entries te
-              WHERE te.owner_id = $1 ${andAfter}
-                AND ${visibleToViewerSql('te.author_id', '$1', VisibilityScope.FOLLOWED_FEED)}
-              ORDER BY te.sort_at DESC, te.item_id DESC
-              LIMIT ${limitParam})
-             UNION
-             (SELECT pi.sort_at, pi.item_id, pi.item_kind, pi.author_id
-              FROM timeline_pull_authors pa
-              JOIN (${followsOfSql('ARRAY[$1::bigint]')}) f ON f.followee_id = pa.author_id
-              CROSS JOIN LATERAL (
-                SELECT ${REF_COLUMNS}
-                FROM timeline_pulled_items
-                WHERE author_id = pa.author_id ${andAfter}
-                ORDER BY sort_at DESC, item_id DESC
-                LIMIT ${limitParam}
-              ) pi
-              WHERE ${visibleToViewerSql('pa.author_id', '$1', VisibilityScope.FOLLOWED_FEED)})
-           ) merged
-           ORDER BY sort_at DESC, item_id DESC
-           LIMIT ${limitParam}) page ON true
-           ${postRowSql(`CASE WHEN page.item_kind = 'POST' THEN page.item_id END`, POST)}
-           ${activeUserRowSql('page.author_id', AUTHOR)}
-           CROSS JOIN LATERAL (SELECT ${mentionedUserIdsSql(`post.${POST}id`)} AS ids) mention
-           ${item.joins}
-           ${shared.joins}
-           ${activeUserRowSql(`shared.${SHARED}broadcaster_id`, SHARED_BY)}
-           ORDER BY page.sort_at DESC, page.item_id DESC`,
+          homeSql(andAfter, `$${params.length}`),
           params,
         );
         head = rows[0].head;

@@ -8,6 +8,7 @@ import { SocketRegistry } from '@app/realtime';
 import { DevicesService } from '@app/see-it';
 import { describeRootTypes } from './root-types';
 import { markParentReaders, sharedRenderingOptions } from './shared-rendering';
+import { uncacheableResponses } from './uncacheable-responses';
 import { websocketOptions } from './websocket.options';
 
 /** The GraphQL server over HTTP (Apollo) and websockets (graphql-ws), with the same limits on both. */
@@ -32,7 +33,7 @@ export function graphqlOptions(
     persistedQueries: false,
     parseOptions: limits.parseOptions,
     validationRules: [...limits.validationRules],
-    plugins: [limits.apolloPlugin()],
+    plugins: [limits.apolloPlugin(), ...uncacheableResponses()],
     includeStacktraceInErrorResponses: !production,
     formatError: (formatted, error) => formatGraphQLError(formatted, error, production),
     // Guards sit on operations; enhancers on every field would cost 5x on nested lists.

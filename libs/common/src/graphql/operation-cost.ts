@@ -22,6 +22,60 @@ const MAX_ESTIMATED_FIELDS = 10_000;
 const refused = (message: string, extensions: Record<string, unknown>) =>
   operationInputError(message, { extensions: { ...extensions, http: { status: 400 } } });
 
+/** A cost, or why it could not be computed. */
+type Estimate = number | { reason: string };
+
+/**
+ * Remembered per document: at most this many variable sets (a document sent with ever-new
+ * variables stops adding), each at most this long as JSON (large inputs are priced every time).
+ */
+const MAX_ESTIMATES_PER_DOCUMENT = 64;
+const MAX_REMEMBERED_KEY_LENGTH = 1_024;
+
+/**
+ * Estimates by document, then by schema, operation and variables. Apollo keeps one parsed
+ * document per query text, so a client's repeated operation is priced once, not on every request.
+ */
+const estimates = new WeakMap<DocumentNode, WeakMap<GraphQLSchema, Map<string, Estimate>>>();
+
+function estimate(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | undefined,
+  variables: Record<string, unknown>,
+): Estimate {
+  let bySchema = estimates.get(document);
+  if (!bySchema) {
+    bySchema = new WeakMap();
+    estimates.set(document, bySchema);
+  }
+  let known = bySchema.get(schema);
+  if (!known) {
+    known = new Map();
+    bySchema.set(schema, known);
+  }
+  const key = JSON.stringify([operationName ?? null, variables]);
+  let found = known.get(key);
+  if (found === undefined) {
+    try {
+      found = getComplexity({
+        schema,
+        query: document,
+        operationName,
+        variables,
+        estimators,
+        maxQueryNodes: MAX_ESTIMATED_FIELDS,
+      });
+    } catch (error) {
+      found = { reason: error instanceof Error ? error.message : String(error) };
+    }
+    if (known.size < MAX_ESTIMATES_PER_DOCUMENT && key.length <= MAX_REMEMBERED_KEY_LENGTH) {
+      known.set(key, found);
+    }
+  }
+  return found;
+}
+
 /**
  * BAD_USER_INPUT when the operation would cost more than `maxCost`, or when its cost cannot be
  * computed: a limit that cannot be checked refuses. Call it with variables that fit their types
@@ -34,20 +88,10 @@ export function operationCostError(
   variables: Record<string, unknown> | null | undefined,
   maxCost: number,
 ): GraphQLError | undefined {
-  let cost: number;
-  try {
-    cost = getComplexity({
-      schema,
-      query: document,
-      operationName: operationName ?? undefined,
-      variables: variables ?? {},
-      estimators,
-      maxQueryNodes: MAX_ESTIMATED_FIELDS,
-    });
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+  const cost = estimate(schema, document, operationName ?? undefined, variables ?? {});
+  if (typeof cost !== 'number') {
     return refused(
-      `The cost of the operation could not be computed (${reason}), so it is refused. Ask for fewer fields or fragments.`,
+      `The cost of the operation could not be computed (${cost.reason}), so it is refused. Ask for fewer fields or fragments.`,
       { maxCost },
     );
   }
