@@ -17,9 +17,7 @@
  * .data/now-live-<N>.cpuprofile and summarizes self time by package and function in the report.
  */
 import { ChildProcess, execFileSync, fork } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DataSource, QueryRunner } from 'typeorm';
@@ -32,7 +30,7 @@ import { TIMELINE_TOPIC } from '@app/timeline';
 import { createApp } from '../apps/api/src/create-app';
 import type { ClientCommand, ClientReply } from './now-live-protocol';
 import { profile } from './cpu-profile';
-import { BenchDatabase, percentile, Table } from './support';
+import { benchEnv, benchStorage, percentile, Table } from './support';
 
 export interface NowLiveOptions {
   rounds: number;
@@ -302,28 +300,21 @@ export async function nowLiveBurstBench(options: NowLiveOptions): Promise<string
   if (followers.length === 0 || followers.some((n) => !Number.isInteger(n) || n < 1)) {
     throw new Error('--followers takes whole numbers, e.g. 1000,10000');
   }
-  const database = await BenchDatabase.create(`seeit_bench_${randomBytes(4).toString('hex')}`);
-  const dataDir = mkdtempSync(join(tmpdir(), 'seeit-bench-'));
+  const { database, dataDir } = await benchStorage();
   const queries = new TimedQueryCounter();
   const raw = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
   let app: NestExpressApplication | undefined;
   let clients: ClientProcess | undefined;
   try {
-    const config = loadConfig({
-      NODE_ENV: 'test',
-      DATA_DIR: dataDir,
-      DATABASE_URL: database.url,
-      JWT_SECRET: randomBytes(32).toString('hex'),
-      MEDIA_HOOK_SECRET: randomBytes(16).toString('hex'),
-      // Each round starts a broadcast and warm-ups post: the bench measures delivery, not limits.
-      RATE_LIMIT_START_BROADCAST: '1000000/1s',
-      RATE_LIMIT_POSTS: '1000000/1s',
-      // Every follower's socket comes from the bench's one client process, on one address.
-      WS_MAX_SOCKETS_PER_ADDRESS: '1000000',
-      ...(options.fanoutMax !== undefined
-        ? { FANOUT_MAX_FOLLOWERS: String(options.fanoutMax) }
-        : {}),
-    });
+    const config = loadConfig(
+      benchEnv(database, dataDir, {
+        // Every follower's socket comes from the bench's one client process, on one address.
+        WS_MAX_SOCKETS_PER_ADDRESS: '1000000',
+        ...(options.fanoutMax !== undefined
+          ? { FANOUT_MAX_FOLLOWERS: String(options.fanoutMax) }
+          : {}),
+      }),
+    );
     app = await createApp(config, { url: database.url, logger: queries });
     await app.listen(0, '127.0.0.1');
     const port = (app.getHttpServer().address() as { port: number }).port;

@@ -13,8 +13,8 @@
  */
 import { ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DataSource } from 'typeorm';
@@ -35,7 +35,7 @@ import {
   triple,
 } from './now-live-burst';
 import type { ServerCommand, ServerReply } from './now-live-protocol';
-import { BenchDatabase, Table } from './support';
+import { benchEnv, benchStorage, Table } from './support';
 
 export interface AcrossProcessesOptions {
   rounds: number;
@@ -120,19 +120,11 @@ const loadNow = () =>
 
 export async function nowLiveAcrossProcesses(options: AcrossProcessesOptions): Promise<string> {
   const { processes } = options;
-  const database = await BenchDatabase.create(`seeit_bench_${randomBytes(4).toString('hex')}`);
-  const dataDir = mkdtempSync(join(tmpdir(), 'seeit-bench-'));
-  const env: Record<string, string> = {
-    NODE_ENV: 'test',
-    DATA_DIR: dataDir,
-    DATABASE_URL: database.url,
-    JWT_SECRET: randomBytes(32).toString('hex'),
-    MEDIA_HOOK_SECRET: randomBytes(16).toString('hex'),
-    RATE_LIMIT_START_BROADCAST: '1000000/1s',
-    RATE_LIMIT_POSTS: '1000000/1s',
+  const { database, dataDir } = await benchStorage();
+  const env = benchEnv(database, dataDir, {
     WS_MAX_SOCKETS_PER_ADDRESS: '1000000',
     ...(options.fanoutMax !== undefined ? { FANOUT_MAX_FOLLOWERS: String(options.fanoutMax) } : {}),
-  };
+  });
   // Migrates and seeds, and backdates between rounds; it serves nothing and is off the bus.
   let seeder: NestExpressApplication | undefined;
   const shards: Shard[] = [];

@@ -13,9 +13,8 @@
  * every socket acknowledged before its response, NOW_LIVE's arrival after that response.
  */
 import { ChildProcess, fork } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DataSource } from 'typeorm';
@@ -25,7 +24,7 @@ import { encodeCursor } from '@app/common';
 import { loadConfig } from '@app/config';
 import { createApp } from '../apps/api/src/create-app';
 import type { StormCommand, StormReply } from './storm-protocol';
-import { BenchDatabase, percentile, Table } from './support';
+import { benchEnv, benchStorage, BenchDatabase, percentile, Table } from './support';
 
 export interface StormOptions {
   rounds: number;
@@ -144,19 +143,13 @@ export class StormApi {
   ) {}
 
   static async start(followers: number): Promise<StormApi> {
-    const database = await BenchDatabase.create(`seeit_bench_${randomBytes(4).toString('hex')}`);
-    const dataDir = mkdtempSync(join(tmpdir(), 'seeit-bench-'));
-    const config = loadConfig({
-      NODE_ENV: 'test',
-      DATA_DIR: dataDir,
-      DATABASE_URL: database.url,
-      JWT_SECRET: randomBytes(32).toString('hex'),
-      MEDIA_HOOK_SECRET: randomBytes(16).toString('hex'),
-      RATE_LIMIT_START_BROADCAST: '1000000/1s',
-      RATE_LIMIT_POSTS: '1000000/1s',
-      // Every socket comes from the one client process, on one address.
-      WS_MAX_SOCKETS_PER_ADDRESS: '1000000',
-    });
+    const { database, dataDir } = await benchStorage();
+    const config = loadConfig(
+      benchEnv(database, dataDir, {
+        // Every socket comes from the one client process, on one address.
+        WS_MAX_SOCKETS_PER_ADDRESS: '1000000',
+      }),
+    );
     const app = await createApp(config, { url: database.url });
     await app.listen(0, '127.0.0.1');
     const port = (app.getHttpServer().address() as { port: number }).port;

@@ -1,5 +1,9 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { RATE_LIMITS } from '@app/config';
 import { RunningDatabase, startEmbeddedPostgres } from '@app/database';
 
 export function percentile(values: number[], p: number): number {
@@ -63,4 +67,30 @@ export class BenchDatabase {
     await BenchDatabase.admin(this.adminUrl, `DROP DATABASE IF EXISTS ${this.name} WITH (FORCE)`);
     await this.embedded?.stop();
   }
+}
+
+/** A throw-away database and data folder for a bench that starts the API. */
+export async function benchStorage(): Promise<{ database: BenchDatabase; dataDir: string }> {
+  const database = await BenchDatabase.create(`seeit_bench_${randomBytes(4).toString('hex')}`);
+  return { database, dataDir: mkdtempSync(join(tmpdir(), 'seeit-bench-')) };
+}
+
+/**
+ * The API's environment in a bench: its storage, fresh secrets, and no rate limit in the way (a
+ * bench measures delivery and writes, not limits), then `overrides`.
+ */
+export function benchEnv(
+  database: BenchDatabase,
+  dataDir: string,
+  overrides: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    NODE_ENV: 'test',
+    DATA_DIR: dataDir,
+    DATABASE_URL: database.url,
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    MEDIA_HOOK_SECRET: randomBytes(16).toString('hex'),
+    ...Object.fromEntries(Object.values(RATE_LIMITS).map(({ env }) => [env, '1000000/1s'])),
+    ...overrides,
+  };
 }

@@ -14,17 +14,15 @@
  * in the DOM and the frame that paints it, and when the HomeTimeline request started and
  * answered (fetch wrapped before the app's scripts run).
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import type { Browser } from 'playwright-core';
 import { loadConfig } from '@app/config';
 import { launchBrowser } from '@app/testing/browser';
 import { createApp } from '../apps/api/src/create-app';
-import { BenchDatabase, percentile, Table } from './support';
+import { benchEnv, benchStorage, percentile, Table } from './support';
 
 interface Options {
   rounds: number;
@@ -203,21 +201,16 @@ function summary(label: string, loads: Load[]): string[] {
 }
 
 export async function webFirstPaintBench(options: Options): Promise<string> {
-  const database = await BenchDatabase.create(`seeit_bench_${randomBytes(4).toString('hex')}`);
-  const dataDir = mkdtempSync(join(tmpdir(), 'seeit-bench-'));
+  const { database, dataDir } = await benchStorage();
   let app: NestExpressApplication | undefined;
   let floor: Server | undefined;
   let browser: Browser | undefined;
   try {
-    const config = loadConfig({
-      NODE_ENV: 'test',
-      DATA_DIR: dataDir,
-      DATABASE_URL: database.url,
-      JWT_SECRET: randomBytes(32).toString('hex'),
-      MEDIA_HOOK_SECRET: randomBytes(16).toString('hex'),
-      RATE_LIMIT_POSTS: '1000000/1s',
-      ...(process.env.WEB_DIR ? { WEB_DIR: process.env.WEB_DIR } : {}),
-    });
+    const config = loadConfig(
+      benchEnv(database, dataDir, {
+        ...(process.env.WEB_DIR ? { WEB_DIR: process.env.WEB_DIR } : {}),
+      }),
+    );
     app = await createApp(config, { url: database.url });
     await app.listen(0, '127.0.0.1');
     const origin = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;

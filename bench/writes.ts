@@ -13,19 +13,18 @@
  * process running this file, so neither shares the server's event loop.
  */
 import { ChildProcess, fork } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { AuthService } from '@app/accounts';
-import { loadConfig, RATE_LIMITS } from '@app/config';
+import { loadConfig } from '@app/config';
 import { QueryCounter } from '@app/database';
 import { createApp } from '../apps/api/src/create-app';
 import { profile } from './cpu-profile';
-import { BenchDatabase, percentile, Table } from './support';
+import { benchEnv, benchStorage, percentile, Table } from './support';
 
 interface Options {
   seconds: number;
@@ -206,20 +205,11 @@ const median = (values: number[]) => percentile(values, 50);
 const fixed = (value: number, digits = 1) => value.toFixed(digits);
 
 export async function writesBench(options: Options): Promise<string> {
-  const database = await BenchDatabase.create(`seeit_bench_${randomBytes(4).toString('hex')}`);
-  const dataDir = mkdtempSync(join(tmpdir(), 'seeit-bench-'));
+  const { database, dataDir } = await benchStorage();
   let app: NestExpressApplication | undefined;
   let load: LoadProcess | undefined;
   try {
-    const config = loadConfig({
-      NODE_ENV: 'test',
-      DATA_DIR: dataDir,
-      DATABASE_URL: database.url,
-      JWT_SECRET: randomBytes(32).toString('hex'),
-      MEDIA_HOOK_SECRET: randomBytes(16).toString('hex'),
-      // The bench measures writes, not limits.
-      ...Object.fromEntries(Object.values(RATE_LIMITS).map(({ env }) => [env, '1000000/1s'])),
-    });
+    const config = loadConfig(benchEnv(database, dataDir));
     const queries = new QueryCounter();
     app = await createApp(config, { url: database.url, logger: queries });
     await app.listen(0, '127.0.0.1');
