@@ -4,6 +4,7 @@ import jwt from 'jsonwebtoken';
 import { createSecretKey, KeyObject } from 'node:crypto';
 import { IncomingMessage } from 'node:http';
 import {
+  afterTurnBatcher,
   clientAddress,
   ConflictError,
   InvalidInputError,
@@ -14,7 +15,6 @@ import {
   RequestContext,
   RequestLoaders,
   Role,
-  TickBatch,
   UnauthenticatedError,
   Viewer,
 } from '@app/common';
@@ -52,13 +52,15 @@ export class AuthService {
    */
   private readonly tokenKey: KeyObject;
   /**
-   * The token's account, looked up with those of the same tick: a reconnect storm's thousands of
+   * The token's account, looked up with those of the same turn: a reconnect storm's thousands of
    * sockets cost a few statements, and a mutation fired meanwhile does not queue behind them.
    */
-  private readonly activeAccounts = new TickBatch<string, UserEntity | undefined>(async (ids) => {
-    const found = await this.accounts.findManyActive([...new Set(ids)]);
-    return ids.map((id) => found.get(id));
-  });
+  private readonly activeAccounts = afterTurnBatcher<string, UserEntity | undefined>(
+    async (ids) => {
+      const found = await this.accounts.findManyActive([...new Set(ids)]);
+      return ids.map((id) => found.get(id));
+    },
+  );
   private readonly tokens: VerifiedTokens;
 
   constructor(
@@ -166,7 +168,7 @@ export class AuthService {
     }
     const { claims } = checked;
     if (!isDatabaseId(claims.sub)) return { problem: 'Your token is not valid. Sign in again.' };
-    const user = await this.activeAccounts.ask(claims.sub);
+    const user = await this.activeAccounts.load(claims.sub);
     if (!user) return { problem: 'This account is no longer active. Sign in again.' };
     return { viewer: { id: user.id, role: user.role } };
   }

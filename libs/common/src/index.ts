@@ -14,7 +14,6 @@ export * from './graphql/node';
 export * from './graphql/sorted-schema';
 export * from './ids/global-id';
 export * from './loaders/request-loaders';
-export * from './loaders/tick-batch';
 export * from './pagination/connection';
 export * from './pagination/cursor';
 export * from './net/client-address';

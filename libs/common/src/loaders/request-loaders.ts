@@ -28,6 +28,22 @@ function dispatchAfterTurn(dispatch: () => void): void {
   setImmediate(dispatch);
 }
 
+/**
+ * A batcher of the whole process: what callers ask in one turn goes to `run` as one call (one
+ * statement), so thousands of callers arriving at once (a reconnect storm) cost a few statements.
+ * No cache: every turn reads afresh.
+ */
+export function afterTurnBatcher<K, V>(
+  run: (keys: readonly K[]) => Promise<V[]>,
+  options: { maxBatchSize?: number } = {},
+): DataLoader<K, V> {
+  return new DataLoader<K, V>(run, {
+    ...options,
+    cache: false,
+    batchScheduleFn: dispatchAfterTurn,
+  });
+}
+
 /** One definition's values in one request: what was asked or seeded, and the batcher. */
 interface LoaderState<K, V> {
   /**
@@ -61,9 +77,9 @@ export class RequestLoaders {
     if (!state) {
       state = {
         values: new Map(),
-        batcher: new DataLoader<unknown, unknown>(
+        batcher: afterTurnBatcher<unknown, unknown>(
           (keys) => definition.batch(keys as K[], this.viewerId),
-          { maxBatchSize: 1000, cache: false, batchScheduleFn: dispatchAfterTurn },
+          { maxBatchSize: 1000 },
         ),
       };
       this.states.set(definition as LoaderDefinition<unknown, unknown>, state);

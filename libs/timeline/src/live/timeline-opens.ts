@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { TickBatch } from '@app/common';
+import { afterTurnBatcher } from '@app/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { LogPosition } from '../log-position';
 import { TimelineEntriesRepository } from '../timeline-entries.repository';
@@ -19,7 +19,7 @@ export interface OpenFacts {
 
 /**
  * Batches what opening `timelineUpdates` subscriptions costs, so a reconnect storm of thousands
- * costs a few statements rather than thousands: the subscriptions opened in the same tick share
+ * costs a few statements rather than thousands: the subscriptions opened in the same turn share
  * one bounds and one pull-authors statement, the resumed ones one pending-count statement, and
  * all those waiting for their first read share one pull on the reader's chain. Only one such pull
  * waits on the chain at a time, so a live update rung meanwhile is read after at most one batch
@@ -27,7 +27,7 @@ export interface OpenFacts {
  */
 @Injectable()
 export class TimelineOpens {
-  private readonly facts = new TickBatch<string, OpenFacts>(async (viewerIds) => {
+  private readonly facts = afterTurnBatcher<string, OpenFacts>(async (viewerIds) => {
     const [bounds, pulled] = await Promise.all([
       this.log.bounds(),
       this.entries.pullAuthorsOf(viewerIds),
@@ -35,7 +35,7 @@ export class TimelineOpens {
     return viewerIds.map((viewerId) => ({ bounds, pullAuthors: new Set(pulled.get(viewerId)) }));
   });
 
-  private readonly pending = new TickBatch<PendingRequest, number>((requests) =>
+  private readonly pending = afterTurnBatcher<PendingRequest, number>((requests) =>
     // One more than may be replayed: the caller tells "too many" from "exactly the most".
     this.log.countPending(requests, this.config.timeline.maxReplayedUpdates + 1),
   );
@@ -50,9 +50,9 @@ export class TimelineOpens {
     private readonly reader: TimelineLogReader,
   ) {}
 
-  /** The facts an open of `viewerId` needs, read together with those of the same tick. */
+  /** The facts an open of `viewerId` needs, read together with those of the same turn. */
   factsOf(viewerId: string): Promise<OpenFacts> {
-    return this.facts.ask(viewerId);
+    return this.facts.load(viewerId);
   }
 
   /** Whether more rows than one open may replay are pending for the viewer after `after`. */
@@ -61,7 +61,7 @@ export class TimelineOpens {
     pullAuthors: Set<string>,
     after: LogPosition,
   ): Promise<boolean> {
-    const pending = await this.pending.ask({ viewerId, pullAuthors: [...pullAuthors], after });
+    const pending = await this.pending.load({ viewerId, pullAuthors: [...pullAuthors], after });
     return pending > this.config.timeline.maxReplayedUpdates;
   }
 
