@@ -70,9 +70,13 @@ export class ReportsResolver {
       'Admins only: reports, newest first. FORBIDDEN for anyone else; UNAUTHENTICATED when signed out.',
   })
   @Authenticated(Role.ADMIN)
-  async reports(@Args() args: ReportsArgs): Promise<ReportConnection> {
-    return mapConnection(await this.service.list(args.status ?? undefined, args), (report) =>
-      ReportModel.from(report),
+  async reports(
+    @Args() args: ReportsArgs,
+    @Context() context: RequestContext,
+  ): Promise<ReportConnection> {
+    return mapConnection(
+      await this.service.list(args.status ?? undefined, args, context.loaders),
+      (report) => ReportModel.from(report),
     );
   }
 
