@@ -1,6 +1,6 @@
 // The single-page app and the offline API explorer, built into dist/web (served by the API).
 import { resolve } from 'node:path';
-import { defineConfig, type Plugin, type Rollup } from 'vite';
+import { defineConfig, type Plugin, type Rollup, type UserConfig } from 'vite';
 
 type OutputBundle = Rollup.OutputBundle;
 type OutputChunk = Rollup.OutputChunk;
@@ -43,14 +43,32 @@ function preloadApp(dynamicEntry: string): Plugin {
   };
 }
 
-export default defineConfig({
+const shared: UserConfig = {
   root: import.meta.dirname,
   base: '/',
   oxc: { jsx: { runtime: 'automatic' } },
-  plugins: [preloadApp(resolve(import.meta.dirname, 'src/app/render.tsx'))],
+  server: { proxy: { '/graphql': { target: 'http://localhost:3000', ws: true } } },
+};
+const outDir = resolve(import.meta.dirname, '../../dist/web');
+
+/**
+ * The app renders with Preact through its React-compatible API: the same components and urql's
+ * React bindings, with a tenth of the JavaScript to download and evaluate before the first paint
+ * (docs/web.md, First paint).
+ */
+const preactForReact = [
+  { find: /^react-dom\/client$/, replacement: 'preact/compat/client' },
+  { find: /^react-dom$/, replacement: 'preact/compat' },
+  { find: /^react\/jsx-runtime$/, replacement: 'preact/jsx-runtime' },
+  { find: /^react$/, replacement: 'preact/compat' },
+];
+
+/** The offline API explorer: GraphiQL, which needs React itself. */
+const explorer: UserConfig = {
+  ...shared,
   build: {
-    outDir: resolve(import.meta.dirname, '../../dist/web'),
-    emptyOutDir: true,
+    outDir,
+    emptyOutDir: false,
     // The explorer's editor (Monaco) is big; it loads only on /graphql, never with the app.
     chunkSizeWarningLimit: 4096,
     rollupOptions: {
@@ -58,11 +76,26 @@ export default defineConfig({
       onwarn(warning, warn) {
         if (warning.code !== 'MODULE_LEVEL_DIRECTIVE') warn(warning);
       },
-      input: {
-        app: resolve(import.meta.dirname, 'index.html'),
-        explorer: resolve(import.meta.dirname, 'explorer.html'),
-      },
+      input: { explorer: resolve(import.meta.dirname, 'explorer.html') },
     },
   },
-  server: { proxy: { '/graphql': { target: 'http://localhost:3000', ws: true } } },
-});
+};
+
+const app: UserConfig = {
+  ...shared,
+  resolve: { alias: preactForReact },
+  plugins: [preloadApp(resolve(import.meta.dirname, 'src/app/render.tsx'))],
+  build: {
+    outDir,
+    emptyOutDir: true,
+    // hls.js (about 560 kB) loads only with a video, never before the first paint.
+    chunkSizeWarningLimit: 1024,
+    rollupOptions: { input: { app: resolve(import.meta.dirname, 'index.html') } },
+  },
+};
+
+/**
+ * Two builds into dist/web: the app (`vite build`, which empties the folder), then the explorer
+ * (`vite build --mode explorer`).
+ */
+export default defineConfig(({ mode }) => (mode === 'explorer' ? explorer : app));

@@ -450,6 +450,11 @@ async function videoAdvances(video: Locator): Promise<void> {
       readyState: node.readyState,
       networkState: node.networkState,
       error: node.error?.message ?? null,
+      buffered: Array.from({ length: node.buffered.length }, (_, i) => [
+        node.buffered.start(i),
+        node.buffered.end(i),
+      ]),
+      alert: node.closest('.player')?.querySelector('[role=alert]')?.textContent ?? null,
     }));
     throw new Error(`The video does not play: ${JSON.stringify(state)} (${String(error)})`);
   }

@@ -1,9 +1,15 @@
 // The one GraphQL client: urql with graphcache's normalized cache over HTTP, and a graphql-ws
 // socket for subscriptions that reconnects with backoff and jitter and resumes from cursors.
 import { cacheExchange, type KeyingConfig } from '@urql/exchange-graphcache';
-import { print, type IntrospectionQuery } from 'graphql';
+import type { IntrospectionQuery } from 'graphql';
 import { createClient as createSocket } from 'graphql-ws';
-import { Client, fetchExchange, subscriptionExchange, type TypedDocumentNode } from 'urql';
+import {
+  Client,
+  fetchExchange,
+  stringifyDocument,
+  subscriptionExchange,
+  type TypedDocumentNode,
+} from 'urql';
 import introspection from '../generated/introspection.json';
 import { fetchOrFirstPaint } from './first-paint';
 import { isScreenMode, session } from './session';
@@ -86,7 +92,7 @@ export function subscribeFromCursor<TData, TVariables extends { after?: string |
   cursorOf: (data: TData) => string,
   sink: { next: (data: TData) => void; error: (message: string) => void },
 ): () => void {
-  const payload = { query: print(document), variables: { ...variables } };
+  const payload = { query: stringifyDocument(document), variables: { ...variables } };
   return socket.subscribe<TData>(payload, {
     next: (result) => {
       if (result.errors?.length) sink.error(result.errors.map((error) => error.message).join(' '));

@@ -3,6 +3,10 @@
 // demuxer fails on the media server's live streams.
 import { useEffect, useRef, useState } from 'react';
 
+/** Fatal errors in a row that the player recovers from before it says the video stopped. */
+const MAX_RECOVERIES = 3;
+const RECOVERY_DELAY_MS = 1_000;
+
 export function Player({
   src,
   title,
@@ -33,6 +37,7 @@ export function Player({
     setError(null);
     let destroy = () => undefined as void;
     let canceled = false;
+    let retry: ReturnType<typeof setTimeout> | undefined;
     const start = () => void element.play().catch(() => undefined);
     if (!('MediaSource' in window) && element.canPlayType('application/vnd.apple.mpegurl')) {
       element.src = src;
@@ -64,13 +69,33 @@ export function Player({
             },
           },
         });
+        // hls.js gives up on a fatal error; a live viewer expects the player to pick the stream
+        // up again, as hls.js documents: reload after a network error (from the live edge, where
+        // segments still exist), rebuild the buffers after a decoding one. A few times in a row,
+        // then it says so; a played segment starts the count again.
+        let recoveries = 0;
+        hls.on(Hls.Events.FRAG_BUFFERED, () => {
+          recoveries = 0;
+        });
         hls.on(Hls.Events.ERROR, (_event, data) => {
-          if (data.fatal) setError('The video stopped: it may have ended or the network failed.');
+          if (!data.fatal) return;
+          const recoverable =
+            data.type === Hls.ErrorTypes.NETWORK_ERROR || data.type === Hls.ErrorTypes.MEDIA_ERROR;
+          if (recoverable && recoveries < MAX_RECOVERIES) {
+            recoveries += 1;
+            if (data.type === Hls.ErrorTypes.MEDIA_ERROR) hls.recoverMediaError();
+            else retry = setTimeout(() => hls.startLoad(-1), RECOVERY_DELAY_MS * recoveries);
+            return;
+          }
+          setError('The video stopped: it may have ended or the network failed.');
         });
         hls.on(Hls.Events.MANIFEST_PARSED, start);
         hls.loadSource(src);
         hls.attachMedia(element);
-        destroy = () => hls.destroy();
+        destroy = () => {
+          clearTimeout(retry);
+          hls.destroy();
+        };
       });
     }
     return () => {
