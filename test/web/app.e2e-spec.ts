@@ -187,6 +187,15 @@ browserDescribe('the web app in a browser', () => {
         await shoot(a, 'broadcast');
         await shoot(b, 'broadcaster');
 
+        // The stream's origin drops out for longer than hls.js retries a playlist (it reports a
+        // fatal error): the player picks the stream up again by itself once the origin is back.
+        const hls = /\/hls\//;
+        await a.route(hls, (route) => route.abort());
+        await a.waitForTimeout(6_000);
+        await a.unroute(hls);
+        await videoAdvances(a.locator('video'));
+        expect(await a.getByRole('alert').count()).toBe(0);
+
         await b.getByRole('button', { name: 'End broadcast' }).click();
       } finally {
         await stop(encoder.process);
