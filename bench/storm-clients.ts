@@ -20,6 +20,9 @@ interface Message {
   payload?: { data?: { timelineUpdates?: { kind: string; itemId: string | null } } };
 }
 
+/** Per socket, the first NOW_LIVE it received: which item, and when. */
+type NowLiveArrivals = ({ itemId: string; at: number } | undefined)[];
+
 let sockets: WebSocket[] = [];
 let closing = false;
 let problems: string[] = [];
@@ -50,8 +53,7 @@ function subscribeOne(
   command: Extract<StormCommand, { type: 'storm' }>,
   index: number,
   acknowledgedAt: number[],
-  nowLiveAt: number[],
-  nowLiveOf: () => string | undefined,
+  nowLive: NowLiveArrivals,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(command.url, command.protocol, { perMessageDeflate: false });
@@ -79,8 +81,9 @@ function subscribeOne(
           resolve();
         }
         const update = message.payload?.data?.timelineUpdates;
-        const nowLive = nowLiveOf();
-        if (update?.kind === 'NOW_LIVE' && update.itemId === nowLive) nowLiveAt[index] = at;
+        // Recorded whatever the item: the card may come before the response that names it.
+        if (update?.kind === 'NOW_LIVE' && update.itemId)
+          nowLive[index] ??= { itemId: update.itemId, at };
       } else if (message.type !== 'pong') {
         problem(`socket ${index}: unexpected ${data.toString('utf8').slice(0, 200)}`);
       }
@@ -111,8 +114,7 @@ async function storm(command: Extract<StormCommand, { type: 'storm' }>): Promise
   closing = false;
   problems = [];
   const acknowledgedAt = new Array<number>(count).fill(Number.NaN);
-  const nowLiveAt = new Array<number>(count).fill(Number.NaN);
-  let nowLiveId: string | undefined;
+  const nowLive: NowLiveArrivals = new Array(count).fill(undefined);
   let fired: Promise<{ id: string; sentAt: number; respondedAt: number }> | undefined;
   let acknowledged = 0;
   let next = 0;
@@ -122,11 +124,10 @@ async function storm(command: Extract<StormCommand, { type: 'storm' }>): Promise
       while (next < count) {
         const index = next;
         next += 1;
-        await subscribeOne(command, index, acknowledgedAt, nowLiveAt, () => nowLiveId);
+        await subscribeOne(command, index, acknowledgedAt, nowLive);
         acknowledged += 1;
         if (command.goLive && !fired && acknowledged >= command.goLive.atAcknowledged) {
           fired = startBroadcast(command.goLive);
-          void fired.then(({ id }) => (nowLiveId = id));
         }
       }
     }),
@@ -134,7 +135,9 @@ async function storm(command: Extract<StormCommand, { type: 'storm' }>): Promise
   const ms = now() - started;
   let goLive: GoLiveResult | undefined;
   if (fired) {
-    const { sentAt, respondedAt } = await fired;
+    const { id, sentAt, respondedAt } = await fired;
+    const nowLiveAt = (index: number) =>
+      nowLive[index]?.itemId === id ? nowLive[index].at : Number.NaN;
     const before = acknowledgedAt
       .map((at, index) => ({ at, index }))
       .filter(({ at }) => at < respondedAt)
@@ -142,12 +145,12 @@ async function storm(command: Extract<StormCommand, { type: 'storm' }>): Promise
     // NOW_LIVE may arrive before the id is known (the response is still being read): the
     // sockets acknowledged before the response are then waited for, up to 30 s.
     const until = now() + 30_000;
-    while (before.some((index) => Number.isNaN(nowLiveAt[index])) && now() < until) await sleep(50);
+    while (before.some((index) => Number.isNaN(nowLiveAt(index))) && now() < until) await sleep(50);
     goLive = {
       sentAt,
       respondedAt,
       acknowledgedBefore: before.length,
-      delays: before.map((index) => nowLiveAt[index] - respondedAt),
+      delays: before.map((index) => nowLiveAt(index) - respondedAt),
     };
   }
   return { type: 'stormed', ms, acknowledged, problems: problems.splice(0), goLive };

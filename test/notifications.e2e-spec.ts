@@ -1,5 +1,5 @@
 import { toGlobalId } from '@app/common';
-import { errorCode, TestApp, TestUser } from '@app/testing';
+import { errorCode, eventually, TestApp, TestUser } from '@app/testing';
 
 /**
  * Notifications over HTTP and a real graphql-ws websocket: each kind is created by the act
@@ -68,6 +68,17 @@ describe('notifications (e2e)', () => {
   const liveNotificationsOf = async (user: TestUser) =>
     (await t.ok(LIVE_NOTIFICATIONS, {}, user.token)).notifications.edges.map(
       (edge: { node: unknown }) => edge.node,
+    );
+  /**
+   * The user's notifications once they hold `count` WENT_LIVE: those are written just after the
+   * go-live commits, so they may follow its response by a moment.
+   */
+  const wentLiveNotificationsOf = (user: TestUser, count: number) =>
+    eventually(
+      () => liveNotificationsOf(user),
+      (nodes) => nodes.filter((n: { kind: string }) => n.kind === 'WENT_LIVE').length >= count,
+      5000,
+      `${count} WENT_LIVE notifications of ${user.handle}`,
     );
 
   /** Every notification of the user, newest first. */
@@ -177,7 +188,8 @@ describe('notifications (e2e)', () => {
       await t.ok(MUTE, { id: star.id }, muting.token);
 
       const id = await goLive(star, 'Live from the studio');
-      expect(await liveNotificationsOf(fan)).toEqual([
+      // Once the fan has theirs, the one statement that wrote them all has committed.
+      expect(await wentLiveNotificationsOf(fan, 1)).toEqual([
         {
           kind: 'WENT_LIVE',
           actor: { handle: star.handle },
@@ -199,7 +211,9 @@ describe('notifications (e2e)', () => {
       const [star, fan] = [await t.signUp(), await t.signUp()];
       await follow(fan, star);
       const first = await goLive(star, 'take one');
+      await wentLiveNotificationsOf(fan, 1);
       await t.ok(END, { id: first }, star.token);
+      // No notification is even queued for the restart, so none can arrive later.
       const second = await goLive(star, 'take two, the connection dropped');
       expect((await liveNotificationsOf(fan)).map((n: any) => n.broadcast.id)).toEqual([first]);
 
@@ -210,17 +224,25 @@ describe('notifications (e2e)', () => {
         [rowId(star.id)],
       );
       const third = await goLive(star, 'back after a break');
-      expect((await liveNotificationsOf(fan)).map((n: any) => n.broadcast.id)).toEqual([
+      expect((await wentLiveNotificationsOf(fan, 2)).map((n: any) => n.broadcast.id)).toEqual([
         third,
         first,
       ]);
+    });
+
+    it('are written by a process that stops right after the go-live, before their moment', async () => {
+      const [star, fan] = [await t.signUp(), await t.signUp()];
+      await follow(fan, star);
+      const id = await goLive(star, 'going live, then a deploy');
+      await t.restart();
+      expect((await liveNotificationsOf(fan)).map((n: any) => n.broadcast?.id)).toEqual([id]);
     });
 
     it('for a followers-only broadcast, the broadcast hides once its viewer stops following', async () => {
       const [star, fan] = [await t.signUp(), await t.signUp()];
       await follow(fan, star);
       const id = await goLive(star, 'members only', 'FOLLOWERS');
-      expect((await liveNotificationsOf(fan))[0].broadcast).toMatchObject({
+      expect((await wentLiveNotificationsOf(fan, 1))[0].broadcast).toMatchObject({
         id,
         visibility: 'FOLLOWERS',
       });
@@ -244,8 +266,9 @@ describe('notifications (e2e)', () => {
         try {
           t.queries.reset();
           const id = await goLive(star, 'everyone at once', 'FOLLOWERS');
+          // Written a second after the go-live (WentLiveNotifier), then pushed at once.
           for (const sub of subs) {
-            expect((await sub.nextData(1000)).notificationAdded).toEqual({
+            expect((await sub.nextData(5000)).notificationAdded).toEqual({
               kind: 'WENT_LIVE',
               actor: { handle: star.handle },
               post: null,

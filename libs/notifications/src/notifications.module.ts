@@ -11,6 +11,7 @@ import { postCreatedTargets } from './notification-targets';
 import { NotificationsResolver } from './notifications.resolver';
 import { NotificationsRepository } from './notifications.repository';
 import { NotificationsService } from './notifications.service';
+import { WentLiveNotifier } from './went-live-notifier';
 
 @Module({
   imports: [
@@ -24,6 +25,7 @@ import { NotificationsService } from './notifications.service';
     NotificationsRepository,
     NotificationFeed,
     NotificationsResolver,
+    WentLiveNotifier,
   ],
   exports: [NotificationsService],
 })
@@ -34,6 +36,7 @@ export class NotificationsModule implements OnModuleInit {
     private readonly graphEvents: GraphEvents,
     private readonly postEvents: PostEvents,
     private readonly broadcastEvents: BroadcastEvents,
+    private readonly wentLive: WentLiveNotifier,
   ) {}
 
   onModuleInit(): void {
@@ -61,14 +64,11 @@ export class NotificationsModule implements OnModuleInit {
       ]),
     );
     // notifyFollowers is false for a restart within minutes of the last go-live: no storm.
-    this.broadcastEvents.on('wentLive', async (manager, { broadcast, notifyFollowers }) => {
+    this.broadcastEvents.on('wentLive', (manager, { broadcast, notifyFollowers }) => {
       if (notifyFollowers) {
-        await this.notifications.notifyFollowersWentLive(
-          manager,
-          broadcast.broadcasterId,
-          broadcast.id,
-        );
+        this.wentLive.notifyAfterCommit(manager, broadcast.broadcasterId, broadcast.id);
       }
+      return Promise.resolve();
     });
   }
 }

@@ -8,6 +8,7 @@ import {
   defineLoader,
   RateLimits,
 } from '@app/common';
+import { violatedConstraint } from '@app/database';
 import { EventBus } from '@app/realtime';
 import { NotificationEntity, NotificationKind } from './entities/notification.entity';
 import { NOTIFICATIONS_TOPIC, toMessage } from './notification-message';
@@ -18,10 +19,13 @@ import {
   NotificationsRepository,
 } from './notifications.repository';
 
+/** The foreign keys a WENT_LIVE row violates once its broadcast or broadcaster is gone. */
+const GONE_SINCE_GOING_LIVE = ['notifications_broadcast_fk', 'notifications_actor_fk'];
+
 /**
  * Notifications: written by the event listeners inside the transaction of the act itself (so a
  * rolled-back like notifies nobody), announced on the bus once it commits, and read by their
- * recipient.
+ * recipient. WENT_LIVE alone is written after its go-live commits (WentLiveNotifier).
  */
 @Injectable()
 export class NotificationsService {
@@ -79,18 +83,20 @@ export class NotificationsService {
   }
 
   /**
-   * WENT_LIVE to every follower who asked for it, as one INSERT … SELECT however many there are.
-   * Only followers, so a FOLLOWERS-only broadcast reaches nobody who cannot see it.
+   * WENT_LIVE to every follower who asked for it, as one INSERT … SELECT however many there are,
+   * committed on its own (see WentLiveNotifier) and announced at once. Only followers, so a
+   * FOLLOWERS-only broadcast reaches nobody who cannot see it.
    */
-  async notifyFollowersWentLive(
-    manager: EntityManager,
-    broadcasterId: string,
-    broadcastId: string,
-  ): Promise<void> {
-    this.announce(
-      manager,
-      await this.notifications.insertWentLiveForFollowers(broadcasterId, broadcastId, manager),
-    );
+  async notifyFollowersWentLive(broadcasterId: string, broadcastId: string): Promise<void> {
+    let rows: CreatedNotification[];
+    try {
+      rows = await this.notifications.insertWentLiveForFollowers(broadcasterId, broadcastId);
+    } catch (error) {
+      // The broadcast or its broadcaster was deleted since it went live: nothing to announce.
+      if (GONE_SINCE_GOING_LIVE.includes(violatedConstraint(error) ?? '')) return;
+      throw error;
+    }
+    if (rows.length > 0) await this.bus.publish(NOTIFICATIONS_TOPIC, toMessage(rows));
   }
 
   /** The viewer's notifications, newest first. */
