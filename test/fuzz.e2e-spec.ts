@@ -5,6 +5,7 @@ import { Client } from 'pg';
 import WebSocket from 'ws';
 import { HeartsService } from '@app/broadcasts';
 import { decodeGlobalId, NodeTypeName } from '@app/common';
+import { WentLiveNotifier } from '@app/notifications';
 import { fetchSchema, rootFields, TestApp, TestUser } from '@app/testing';
 import { MUTATIONS } from './authorization-matrix.table';
 import {
@@ -441,8 +442,10 @@ describe('Fuzzing every operation’s inputs', () => {
           }
           if (succeeded) {
             for (const value of invalid) problems.push(`accepted ${value.description}`);
-            // Hearts are counted in batches: write them before comparing the tables.
+            // Hearts are counted in batches, and a go-live's notifications written a moment
+            // after it: write them before comparing the tables.
             if (field.name === 'sendHearts') await app.app.get(HeartsService).settled();
+            await app.app.get(WentLiveNotifier).settled();
           }
           last = await fingerprint.take();
           const changed = DatabaseFingerprint.changed(before, last);

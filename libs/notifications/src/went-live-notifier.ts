@@ -46,12 +46,17 @@ export class WentLiveNotifier implements OnModuleDestroy {
     });
   }
 
-  /** Writes at once what was waiting: nothing may outlive the database connection. */
-  async onModuleDestroy(): Promise<void> {
+  /** Resolves once every go-live's notifications so far are written, the waiting ones at once. */
+  async settled(): Promise<void> {
     for (const [timer, write] of this.waiting) {
       clearTimeout(timer);
       write();
     }
     await Promise.all(this.writing);
+  }
+
+  /** Nothing may outlive the database connection. */
+  onModuleDestroy(): Promise<void> {
+    return this.settled();
   }
 }
