@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ConnectionArgs, ConnectionShape, encodeCursor, keysetPage } from '@app/common';
 import { notBannedSql } from '@app/broadcasts';
-import { GenerateSql, Queryable } from '@app/database';
+import { BACKGROUND_SQL, GenerateSql, Queryable } from '@app/database';
 import { followersOfSql, followNotifySql, visibleToViewerSql, VisibilityScope } from '@app/graph';
 import { NotificationEntity, NotificationKind } from './entities/notification.entity';
 import { NotificationTarget } from './notification-targets';
@@ -210,12 +210,14 @@ export class NotificationsRepository {
     );
   }
 
-  /** WENT_LIVE to every follower of the broadcaster who asked for it, in one statement. */
+  /**
+   * WENT_LIVE to every follower of the broadcaster who asked for it, in one statement. It runs on
+   * its own clock, after the go-live (WentLiveNotifier), so no request's statements count it.
+   */
   @GenerateSql({ params: [['1', '42']] })
   insertWentLiveForFollowers(
     broadcasterId: string,
     broadcastId: string,
-    db: Queryable = this.db,
   ): Promise<CreatedNotification[]> {
     return this.insert(
       broadcasterId,
@@ -223,7 +225,8 @@ export class NotificationsRepository {
       `(SELECT f.follower_id AS recipient_id, 'WENT_LIVE'::notification_kind AS kind
         FROM (${followersOfSql('$1', { notifying: true })}) f) t`,
       [],
-      db,
+      this.db,
+      BACKGROUND_SQL,
     );
   }
 
@@ -233,9 +236,10 @@ export class NotificationsRepository {
     targets: string,
     targetParams: unknown[],
     db: Queryable,
+    prefix = '',
   ): Promise<CreatedNotification[]> {
     const rows = await db.query<{ id: string; recipient_id: string }[]>(
-      `INSERT INTO notifications (recipient_id, kind, actor_id, post_id, broadcast_id)
+      `${prefix}INSERT INTO notifications (recipient_id, kind, actor_id, post_id, broadcast_id)
        SELECT t.recipient_id, t.kind, $1::bigint, $2::bigint, $3::bigint FROM ${targets}
        WHERE ${reachable('t.recipient_id', '$1::bigint')}
        ON CONFLICT DO NOTHING
