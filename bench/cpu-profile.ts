@@ -2,7 +2,8 @@
  * A V8 CPU profile of this process's main thread over one piece of work, summarized as self time
  * by package and by function: where a bench's server time goes.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { Profiler, Session } from 'node:inspector/promises';
 
 export async function profile<T>(
@@ -28,7 +29,10 @@ export async function profile<T>(
       to = Number(process.hrtime.bigint() / 1000n);
       taken = (await session.post('Profiler.stop')).profile;
     }
-    if (file) writeFileSync(file, JSON.stringify(taken));
+    if (file) {
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, JSON.stringify(taken));
+    }
     return { result, summary: summarize(taken, from, to) };
   } finally {
     session.disconnect();

@@ -19,6 +19,7 @@ import {
   median,
   rawNext,
   rawPeer,
+  RESUME_CURSOR,
   sleep,
   StormApi,
   StormClients,
@@ -80,7 +81,6 @@ export async function memoryBench(options: MemoryOptions): Promise<string> {
 
   const round = async (kind: 'seeit' | 'raw', counted: boolean) => {
     const server = kind === 'seeit' ? seeitServer : raw.server;
-    const cursor = await api.postToResumeFrom(`memory ${kind}`);
     const at = load();
     const before = await settled(gc);
     const stormed = await clients.request(
@@ -89,7 +89,7 @@ export async function memoryBench(options: MemoryOptions): Promise<string> {
         url: kind === 'seeit' ? api.wsUrl : raw.url,
         tokens: api.followerTokens,
         protocol: kind === 'seeit' ? 'graphql-transport-ws' : undefined,
-        subscribe: subscribeMessage(cursor),
+        subscribe: subscribeMessage(RESUME_CURSOR),
         parallel: 100,
       },
       'stormed',

@@ -17,7 +17,7 @@
  * .data/now-live-<N>.cpuprofile and summarizes self time by package and function in the report.
  */
 import { ChildProcess, execFileSync, fork } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DataSource, QueryRunner } from 'typeorm';
@@ -44,7 +44,7 @@ export interface NowLiveOptions {
 export const SUBSCRIPTION = `subscription { timelineUpdates { kind cursor itemId item {
   ... on Broadcast { id title broadcaster { handle } } ... on Post { id } } } }`;
 
-export const now = (): number => Number(process.hrtime.bigint()) / 1e6;
+const now = (): number => Number(process.hrtime.bigint()) / 1e6;
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Statement timestamps too, to see when the delivery's last SQL ran. */
@@ -233,7 +233,7 @@ function statementSummary(statements: string[]): string {
     .join('\n');
 }
 
-export interface Seeded {
+interface Seeded {
   broadcasters: Map<number, { id: string; token: string }>;
   followerTokens: string[];
 }
@@ -410,9 +410,7 @@ export async function nowLiveBurstBench(options: NowLiveOptions): Promise<string
           );
         let burst: Awaited<ReturnType<typeof request>>;
         if (profiled) {
-          const folder = join(process.cwd(), '.data');
-          mkdirSync(folder, { recursive: true });
-          const file = join(folder, `now-live-${count}.cpuprofile`);
+          const file = join(process.cwd(), '.data', `now-live-${count}.cpuprofile`);
           const taken = await profile(request, file);
           console.log(`N=${count}: CPU profile written to ${file}`);
           burst = taken.result;

@@ -3,8 +3,8 @@
  * process driven over IPC. Every socket does the same whatever the server: connect, send
  * connection_init, wait for connection_ack, send one subscribe, and count as acknowledged at the
  * first `next` message. graphql-ws does not acknowledge a subscribe, so the seeit subscribe
- * resumes after a cursor one update back: the replayed update is the server's proof that the
- * subscription is registered (its sink exists and was read), as a real reconnect would get.
+ * resumes from a cursor the server answers with RESYNC once the subscription is registered
+ * (bench/storm.ts, RESUME_CURSOR).
  * The raw `ws` peer answers the same three messages with the same frames.
  *
  * Times are process.hrtime in milliseconds (CLOCK_MONOTONIC, shared by every process).

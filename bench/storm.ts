@@ -7,8 +7,8 @@
  *
  * The API and the raw server run in this process, the N sockets in a child process
  * (bench/storm-clients.ts), 100 handshakes at a time. A subscription counts as acknowledged at
- * its first message: each client resumes one update back, so the server's replay of that update
- * is its acknowledgement (see storm-clients.ts). Rounds alternate seeit and raw storms; then the
+ * its first message: each client resumes from a cursor the server answers with RESYNC once the
+ * subscription is registered, and that is its acknowledgement (see storm-clients.ts). Rounds alternate seeit and raw storms; then the
  * go-live rounds: startBroadcast once half the sockets are acknowledged, its latency, and for
  * every socket acknowledged before its response, NOW_LIVE's arrival after that response.
  */
@@ -31,10 +31,17 @@ export interface StormOptions {
   followers: number[];
 }
 
+/**
+ * The cursor every seeit client resumes from: a plain row id, the form cursors had before they
+ * carried log positions. The server answers it with RESYNC once the subscription is registered,
+ * which is the client's acknowledgement (graphql-ws acknowledges no subscribe).
+ */
+export const RESUME_CURSOR = encodeCursor(['0']);
+
 /** Handshakes in flight at once from the client process. */
 const PARALLEL = 100;
 
-export const SUBSCRIPTION = `subscription($after: String) { timelineUpdates(after: $after) {
+const SUBSCRIPTION = `subscription($after: String) { timelineUpdates(after: $after) {
   kind cursor itemId item { ... on Broadcast { id title } ... on Post { id text } } } }`;
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -186,27 +193,6 @@ export class StormApi {
     );
   }
 
-  /**
-   * The caster posts; returns the cursor just before that post's rows, from which every follower's
-   * subscription replays exactly that post, and the text of one such replayed message.
-   */
-  async postToResumeFrom(text: string): Promise<string> {
-    const db = this.app.get(DataSource);
-    const [{ head }] = await db.query<{ head: string }[]>(
-      'SELECT COALESCE(max(id), 0)::text AS head FROM timeline_updates',
-    );
-    const response = await fetch(this.httpUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${this.caster.token}` },
-      body: JSON.stringify({
-        query: 'mutation($input: CreatePostInput!) { createPost(input: $input) { id } }',
-        variables: { input: { text } },
-      }),
-    });
-    if (!response.ok) throw new Error(`createPost: ${response.status}`);
-    return encodeCursor([head]);
-  }
-
   /** Ends the caster's broadcasts and backdates them: the next go-live is a first one again. */
   async resetBroadcasts(): Promise<void> {
     const db = this.app.get(DataSource);
@@ -227,7 +213,7 @@ export class StormApi {
   }
 }
 
-/** A `next` message as long as the seeit replay, for the raw peer to answer with. */
+/** A `next` message about as long as seeit's first one, for the raw peer to answer with. */
 export const rawNext = (bytes: number) =>
   JSON.stringify({
     id: '1',
@@ -264,7 +250,6 @@ export async function stormBench(options: StormOptions): Promise<string> {
   };
   try {
     for (let round = 0; round < options.rounds; round += 1) {
-      const cursor = await api.postToResumeFrom(`storm ${round}`);
       let at = load();
       const ours = await clients.request(
         {
@@ -272,7 +257,7 @@ export async function stormBench(options: StormOptions): Promise<string> {
           url: api.wsUrl,
           tokens: api.followerTokens,
           protocol: 'graphql-transport-ws',
-          subscribe: subscribeMessage(cursor),
+          subscribe: subscribeMessage(RESUME_CURSOR),
           parallel: PARALLEL,
         },
         'stormed',
@@ -288,7 +273,7 @@ export async function stormBench(options: StormOptions): Promise<string> {
           url: raw.url,
           tokens: api.followerTokens,
           protocol: undefined,
-          subscribe: subscribeMessage(cursor),
+          subscribe: subscribeMessage(RESUME_CURSOR),
           parallel: PARALLEL,
         },
         'stormed',
@@ -302,7 +287,6 @@ export async function stormBench(options: StormOptions): Promise<string> {
     }
     for (let round = 0; round < options.rounds; round += 1) {
       await api.resetBroadcasts();
-      const cursor = await api.postToResumeFrom(`go-live storm ${round}`);
       const at = load();
       const stormed = await clients.request(
         {
@@ -310,7 +294,7 @@ export async function stormBench(options: StormOptions): Promise<string> {
           url: api.wsUrl,
           tokens: api.followerTokens,
           protocol: 'graphql-transport-ws',
-          subscribe: subscribeMessage(cursor),
+          subscribe: subscribeMessage(RESUME_CURSOR),
           parallel: PARALLEL,
           goLive: {
             httpUrl: api.httpUrl,
@@ -403,7 +387,7 @@ function report(
   const allWithin = goLives.every((r) => r.within === r.before);
   const met = (ok: boolean) => (ok ? 'met' : 'NOT met');
   return [
-    `Reconnect storm: ${count} sockets connect, authenticate and subscribe (${PARALLEL} handshakes in flight), acknowledged = first message (the replay of one update)`,
+    `Reconnect storm: ${count} sockets connect, authenticate and subscribe (${PARALLEL} handshakes in flight), acknowledged = first message (RESYNC, once the subscription is registered)`,
     '',
     rounds.render(),
     '',

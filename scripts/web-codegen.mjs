@@ -75,14 +75,16 @@ function minifiedIntrospection(fromSchema) {
     },
   };
 }
+const definitions = documents.flatMap(({ document }) => document.definitions);
+const fragments = new Map(
+  definitions
+    .filter((def) => def.kind === 'FragmentDefinition')
+    .map((def) => [def.name.value, def]),
+);
+const operations = definitions.filter((def) => def.kind === 'OperationDefinition');
+
 /** An operation with the fragments it spreads, as one document. */
 function operationDocument(operation) {
-  const definitions = documents.flatMap(({ document }) => document.definitions);
-  const fragments = new Map(
-    definitions
-      .filter((def) => def.kind === 'FragmentDefinition')
-      .map((def) => [def.name.value, def]),
-  );
   const used = new Map();
   const collect = (node) =>
     visit(node, {
@@ -96,10 +98,6 @@ function operationDocument(operation) {
   collect(operation);
   return { kind: 'Document', definitions: [operation, ...used.values()] };
 }
-
-const operations = documents
-  .flatMap(({ document }) => document.definitions)
-  .filter((def) => def.kind === 'OperationDefinition');
 
 /**
  * The text of an operation as the app's client sends it: graphcache reads `__typename` on every

@@ -138,18 +138,14 @@ export function activeUsersJsonSql(idsSql: string): string {
           WHERE u.id = ANY(${idsSql}) AND u.suspended_at IS NULL) r)`;
 }
 
-/** The accounts `activeUsersJsonSql` read, from its JSON array as node-postgres parsed it. */
+/**
+ * The accounts `activeUsersJsonSql` read, from its JSON array as node-postgres parsed it. Active
+ * accounts only: none is suspended.
+ */
 export function usersFromJson(json: unknown): UserEntity[] {
-  type UserJson = Omit<UserRecord, 'suspended_at' | 'created_at'> & {
-    suspended_at: string | null;
-    created_at: string;
-  };
+  type UserJson = Omit<UserRecord, 'suspended_at' | 'created_at'> & { created_at: string };
   return (json as UserJson[]).map((record) =>
-    toUserEntity({
-      ...record,
-      suspended_at: record.suspended_at === null ? null : new Date(record.suspended_at),
-      created_at: new Date(record.created_at),
-    }),
+    toUserEntity({ ...record, suspended_at: null, created_at: new Date(record.created_at) }),
   );
 }
 

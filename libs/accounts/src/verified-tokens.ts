@@ -37,10 +37,13 @@ export class VerifiedTokens {
       return { problem: error instanceof jwt.TokenExpiredError ? 'expired' : 'invalid' };
     }
     // Tokens this service issues always carry both; a signed token without them is not one of its.
-    if (typeof decoded === 'string' || typeof decoded.exp !== 'number') {
+    if (
+      typeof decoded === 'string' ||
+      typeof decoded.exp !== 'number' ||
+      typeof decoded.sub !== 'string'
+    ) {
       return { problem: 'invalid' };
     }
-    if (typeof decoded.sub !== 'string') return { problem: 'invalid' };
     const claims: VerifiedClaims = { sub: decoded.sub, exp: decoded.exp };
     if (this.remembered.size >= MAX_REMEMBERED) {
       this.remembered.delete(this.remembered.keys().next().value!);

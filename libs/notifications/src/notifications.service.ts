@@ -96,7 +96,7 @@ export class NotificationsService {
       if (GONE_SINCE_GOING_LIVE.includes(violatedConstraint(error) ?? '')) return;
       throw error;
     }
-    if (rows.length > 0) await this.bus.publish(NOTIFICATIONS_TOPIC, toMessage(rows));
+    await this.publish(rows);
   }
 
   /** The viewer's notifications, newest first. */
@@ -114,8 +114,10 @@ export class NotificationsService {
 
   /** After the transaction commits, one bus message lists the new rows for every process. */
   private announce(manager: EntityManager, rows: CreatedNotification[]): void {
-    if (rows.length === 0) return;
-    const message = toMessage(rows);
-    afterCommit(manager, () => this.bus.publish(NOTIFICATIONS_TOPIC, message));
+    if (rows.length > 0) afterCommit(manager, () => this.publish(rows));
+  }
+
+  private async publish(rows: CreatedNotification[]): Promise<void> {
+    if (rows.length > 0) await this.bus.publish(NOTIFICATIONS_TOPIC, toMessage(rows));
   }
 }

@@ -1,4 +1,4 @@
-import { encodeCursor, InvalidInputError } from '@app/common';
+import { cursorParts, encodeCursor, intPart, InvalidInputError } from '@app/common';
 
 /**
  * Which writers' rows a statement saw (a `pg_snapshot`): every transaction below `xmin` had
@@ -29,8 +29,6 @@ export interface LogPlace {
   id: bigint;
 }
 
-const INT = /^[0-9]{1,19}$/;
-const BIGINT_MAX = 9223372036854775807n;
 // A snapshot lists the transactions running when it was taken: a few hundred at most fit.
 const MAX_CURSOR_LENGTH = 4096;
 
@@ -104,18 +102,10 @@ export function encodePosition(position: LogPosition): string {
  */
 export function decodePosition(cursor: string, field = 'after'): LogPosition | null {
   const invalid = () => InvalidInputError.field(field, 'is not a valid cursor');
-  if (cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]*$/.test(cursor)) throw invalid();
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw invalid();
-  }
-  if (!Array.isArray(parsed)) throw invalid();
-  const numbers = parsed.map((part: unknown) => {
-    const text = typeof part === 'string' || typeof part === 'number' ? String(part) : '';
-    if (!INT.test(text) || BigInt(text) > BIGINT_MAX) throw invalid();
-    return BigInt(text);
+  const numbers = cursorParts(cursor, field, MAX_CURSOR_LENGTH).map((part) => {
+    const int = intPart(part);
+    if (int === undefined) throw invalid();
+    return BigInt(int);
   });
   if (numbers.length === 1) return null;
   if (numbers.length === 2) return { xid: numbers[0], id: numbers[1], snapshot: null };

@@ -9,8 +9,8 @@ import {
   Viewer,
 } from '@app/common';
 import { RelationshipPolicy } from '@app/graph';
+import { encodePosition } from './log-position';
 import { TimelineConnection } from './models/timeline.model';
-import { updateCursor } from './live/timeline-item-delivery';
 import { TimelinePage } from './timeline-entries.repository';
 import { TimelineSources } from './timeline-sources';
 import { TimelineService } from './timeline.service';
@@ -67,7 +67,7 @@ export class TimelineResolver {
     );
     return {
       ...compactConnection(page, (_ref, i) => nodes[i]),
-      updatesCursor: updateCursor(logHead),
+      updatesCursor: encodePosition(logHead),
     };
   }
 }

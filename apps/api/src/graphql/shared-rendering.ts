@@ -6,7 +6,6 @@ import {
   ExecutionResult,
   GraphQLObjectType,
   GraphQLSchema,
-  print,
   TypeInfo,
   visit,
   visitWithTypeInfo,
@@ -70,9 +69,12 @@ function selectsViewerIndependentOnly(args: ExecutionArgs): boolean {
   return independent;
 }
 
-/** What a shared rendering is kept under: the same text, operation and variables. */
+/**
+ * What a shared rendering is kept under: the same text, operation and variables. Every document
+ * here was parsed by OperationDocuments, with its location.
+ */
 function operationKey(args: ExecutionArgs): string {
-  const text = args.document.loc?.source.body ?? print(args.document);
+  const text = args.document.loc!.source.body;
   return `${text}\u0000${args.operationName ?? ''}\u0000${JSON.stringify(args.variableValues ?? {})}`;
 }
 

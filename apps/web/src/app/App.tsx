@@ -146,7 +146,11 @@ function Routes({ me }: { me: Me | null }): ReactNode {
   if (pathname === '/signup') return <AuthForm mode="signUp" />;
   if (pathname === '/signin') return <AuthForm mode="signIn" />;
   if (pathname === '/live') return <LiveNow />;
-  if (first === 'broadcasts' && second) return <BroadcastPage id={decodeURIComponent(second)} />;
+  if (first === 'broadcasts' && second) {
+    // Keyed by broadcast: another broadcast starts with none of this one's player or chat state.
+    const id = decodeURIComponent(second);
+    return <BroadcastPage key={id} id={id} />;
+  }
   if (first === 'shows' && second) return <ShowPage slug={decodeURIComponent(second)} />;
   if (first?.startsWith('@')) return <ProfilePage handle={decodeURIComponent(first.slice(1))} />;
   if (pathname === '/watch') return <WatchRedirect />;

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 
 /**
  * A batch function owned by a service, e.g. "users by id" or "does the viewer follow these
- * users". Defined once; each request gets its own DataLoader (and cache) for it.
+ * users". Defined once; each request gets its own batcher and answers for it.
  */
 export interface LoaderDefinition<K, V> {
   readonly name: string;
@@ -20,15 +20,6 @@ export function defineLoader<K, V>(
 }
 
 /**
- * Sends a batch once the event loop's turn is done rather than after the current tick: fields that
- * ask in different ticks of one turn (a page's posts and broadcasts, each down its own chain of
- * promises) share one statement instead of one each.
- */
-function dispatchAfterTurn(dispatch: () => void): void {
-  setImmediate(dispatch);
-}
-
-/**
  * A batcher of the whole process: what callers ask in one turn goes to `run` as one call (one
  * statement), so thousands of callers arriving at once (a reconnect storm) cost a few statements.
  * No cache: every turn reads afresh.
@@ -40,7 +31,10 @@ export function afterTurnBatcher<K, V>(
   return new DataLoader<K, V>(run, {
     ...options,
     cache: false,
-    batchScheduleFn: dispatchAfterTurn,
+    // Sent once the event loop's turn is done rather than after the current tick: fields that ask
+    // in different ticks of one turn (a page's posts and broadcasts, each down its own chain of
+    // promises) share one statement instead of one each.
+    batchScheduleFn: setImmediate,
   });
 }
 
@@ -89,17 +83,15 @@ export class RequestLoaders {
 
   load<K, V>(definition: LoaderDefinition<K, V>, key: K): Promise<V> {
     const { values, batcher } = this.state(definition);
-    let value = values.get(key);
-    if (!value) {
-      const loading = batcher.load(key);
-      value = loading;
-      values.set(key, loading);
-      // A failed load is asked again next time, as DataLoader's own cache does.
-      loading.catch(() => {
-        if (values.get(key) === loading) values.delete(key);
-      });
-    }
-    return value;
+    const value = values.get(key);
+    if (value) return value;
+    const loading = batcher.load(key);
+    values.set(key, loading);
+    // A failed load is asked again next time, as DataLoader's own cache does.
+    loading.catch(() => {
+      if (values.get(key) === loading) values.delete(key);
+    });
+    return loading;
   }
 
   loadMany<K, V>(definition: LoaderDefinition<K, V>, keys: readonly K[]): Promise<V[]> {

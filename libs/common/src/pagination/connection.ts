@@ -1,6 +1,7 @@
 import { Type } from '@nestjs/common';
 import { ArgsType, Field, Int, ObjectType } from '@nestjs/graphql';
 import { IsOptional, Max, Min } from 'class-validator';
+import { FieldProblem } from '../errors/domain-errors';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -27,6 +28,9 @@ export class PageInfo {
 }
 
 /** `first`/`after` of every forward Relay connection; `first` is 1 to 100 (default 20). */
+const FIRST_TOO_SMALL = 'must be at least 1';
+const FIRST_TOO_LARGE = `must be at most ${MAX_PAGE_SIZE}`;
+
 @ArgsType()
 export class ConnectionArgs {
   @Field(() => Int, {
@@ -34,8 +38,8 @@ export class ConnectionArgs {
     description: `How many items: 1 to ${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE}); others are BAD_USER_INPUT.`,
   })
   @IsOptional()
-  @Min(1, { message: 'must be at least 1' })
-  @Max(MAX_PAGE_SIZE, { message: `must be at most ${MAX_PAGE_SIZE}` })
+  @Min(1, { message: FIRST_TOO_SMALL })
+  @Max(MAX_PAGE_SIZE, { message: FIRST_TOO_LARGE })
   first?: number | null;
 
   @Field(() => String, {
@@ -52,12 +56,11 @@ export class ConnectionArgs {
  * and the validator pipeline costs more than the check. GraphQL has already made `first` an Int
  * (or null) and `after` a String. Empty when they are valid.
  */
-export function connectionArgsProblems(args: ConnectionArgs): { field: string; message: string }[] {
+export function connectionArgsProblems(args: ConnectionArgs): FieldProblem[] {
   const { first } = args;
   if (first === undefined || first === null) return [];
-  if (first < 1) return [{ field: 'first', message: 'must be at least 1' }];
-  if (first > MAX_PAGE_SIZE)
-    return [{ field: 'first', message: `must be at most ${MAX_PAGE_SIZE}` }];
+  if (first < 1) return [{ field: 'first', message: FIRST_TOO_SMALL }];
+  if (first > MAX_PAGE_SIZE) return [{ field: 'first', message: FIRST_TOO_LARGE }];
   return [];
 }
 

@@ -10,6 +10,27 @@ export function encodeCursor(key: readonly (string | number)[]): string {
 
 export type KeyPart = 'int' | 'timestamp';
 
+/** The parts of a cursor, still unchecked; BAD_USER_INPUT unless it is base64url JSON of an array. */
+export function cursorParts(cursor: string, field: string, maxLength = 256): unknown[] {
+  const invalid = () => InvalidInputError.field(field, 'is not a valid cursor');
+  if (cursor.length > maxLength || !/^[A-Za-z0-9_-]*$/.test(cursor)) throw invalid();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid();
+  }
+  if (!Array.isArray(parsed)) throw invalid();
+  return parsed;
+}
+
+/** A cursor part that is a bigint's decimal text (or a number written as one), or undefined. */
+export function intPart(value: unknown): string | undefined {
+  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+  const text = String(value);
+  return INT.test(text) && BigInt(text) <= BIGINT_MAX ? text : undefined;
+}
+
 const INT = /^[0-9]{1,19}$/;
 const BIGINT_MAX = 9223372036854775807n;
 // Keys are real row timestamps: anything outside these years cannot match a row, and PostgreSQL
@@ -19,19 +40,13 @@ const LATEST = Date.UTC(9999, 11, 31);
 
 export function decodeCursor(cursor: string, shape: readonly KeyPart[], field = 'after'): string[] {
   const invalid = () => InvalidInputError.field(field, 'is not a valid cursor');
-  if (cursor.length > 256 || !/^[A-Za-z0-9_-]*$/.test(cursor)) throw invalid();
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw invalid();
-  }
-  if (!Array.isArray(parsed) || parsed.length !== shape.length) throw invalid();
+  const parsed = cursorParts(cursor, field);
+  if (parsed.length !== shape.length) throw invalid();
   return shape.map((part, i) => {
     const value: unknown = parsed[i];
-    if (part === 'int' && (typeof value === 'string' || typeof value === 'number')) {
-      const text = String(value);
-      if (INT.test(text) && BigInt(text) <= BIGINT_MAX) return text;
+    if (part === 'int') {
+      const int = intPart(value);
+      if (int !== undefined) return int;
     }
     if (part === 'timestamp' && typeof value === 'string') {
       const at = Date.parse(value);

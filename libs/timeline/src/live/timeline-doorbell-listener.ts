@@ -60,7 +60,7 @@ export class TimelineDoorbellListener implements OnModuleInit, OnModuleDestroy {
 
   /**
    * Doorbells may have been lost (the bus was down): every local subscriber re-reads its log from
-   * its watermark, with the large accounts it follows read again, as a lost refresh would have.
+   * its position, with the large accounts it follows read again, as a lost refresh would have.
    */
   private catchUpAll(): void {
     this.reader.enqueue(async () => {

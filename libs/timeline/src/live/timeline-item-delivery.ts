@@ -9,17 +9,12 @@ import { TimelineSources } from '../timeline-sources';
 import { LogEntry } from '../timeline-updates.repository';
 import { TimelineDelivery, TimelineSink } from './timeline-sinks';
 
-/** The cursor of an update: its position in the log, to resume after. */
-export function updateCursor(position: LogPosition): string {
-  return encodePosition(position);
-}
-
 /** RESYNC: the client reloads its timeline and goes on from `last`. */
 export function resyncUpdate(viewerId: string, last: LogPosition): TimelineDelivery {
   return {
     update: {
       kind: TimelineUpdateKindModel.RESYNC,
-      cursor: updateCursor(last),
+      cursor: encodePosition(last),
       item: null,
       itemId: null,
     },
@@ -103,7 +98,7 @@ export class TimelineItemDelivery {
       const update: TimelineUpdateModel = {
         // The log's kinds are the API's, but RESYNC, which only the server sends.
         kind: row.kind as string as TimelineUpdateKindModel,
-        cursor: updateCursor(sink.last),
+        cursor: encodePosition(sink.last),
         item,
         itemId: toGlobalId(
           row.itemKind === TimelineItemKind.POST ? 'Post' : 'Broadcast',
