@@ -650,9 +650,9 @@ describe('See it (e2e)', () => {
       const lots = await statementsFor(await readerOf(16), 20);
       expect(few.items).toBeGreaterThanOrEqual(2);
       expect(lots.items).toBe(20);
-      // Authenticate, the page, posts, broadcasts, authors, blocks, bans, shows by tag, schedules
-      // and watch-later flags (13 measured): bounded by the query's shape, not by the page. A
-      // batch may split in two when answers arrive in another order, hence the margin.
+      // Authenticate, the page, then See it's one statement for every button on it: bounded by
+      // the query's shape, not by the page. A batch may split in two when answers arrive in
+      // another order, hence the margin.
       expect(lots.count).toBeLessThanOrEqual(few.count + 3);
       expect(lots.count).toBeLessThanOrEqual(16);
     });

@@ -1,7 +1,7 @@
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { GraphQLObjectType } from 'graphql';
 import { parseGlobalId } from '@app/common';
-import { TestApp, TestOperation, TestUser } from '@app/testing';
+import { TestApp, TestOperation, TestUser, webOperation } from '@app/testing';
 
 /**
  * A pushed timeline update is rendered once for all its recipients when the operation selects no
@@ -152,6 +152,65 @@ describe('timelineUpdates rendered once per event', () => {
     // Four per-viewer renderings and one shared one.
     expect(authors.calls).toBe(5);
     await Promise.all([...perViewer, ...shared].map((sub) => sub.close()));
+  });
+
+  it("reads the web app's per-viewer fields for all of an event's recipients in a fixed number of statements", async () => {
+    const UPDATES = webOperation('timeline.graphql', 'TimelineUpdates');
+    const partner = await t.signUp();
+    await t.sql(`UPDATE users SET role = 'PARTNER' WHERE id = $1`, [
+      parseGlobalId(partner.id, 'User'),
+    ]);
+    await t.ok(
+      `mutation($input: CreateShowInput!) { createShow(input: $input) { id } }`,
+      { input: { slug: 'rendered', hashtag: 'rendered', title: 'Rendered', network: 'Net' } },
+      partner.token,
+    );
+    /** Statements from a post that shares a live broadcast, then one naming a show, to the last card. */
+    async function burst(recipients: number): Promise<number> {
+      const writer = await t.signUp();
+      const followers = await Promise.all(Array.from({ length: recipients }, () => t.signUp()));
+      for (const follower of followers) await follow(t, follower, writer);
+      const live = await t.ok(
+        `mutation { startBroadcast(input: { title: "shared" }) { id } }`,
+        {},
+        writer.token,
+      );
+      const subs = await Promise.all(
+        followers.map((user) => t.subscribe<Updates>(UPDATES, {}, user.token)),
+      );
+      // The first post settles the go-live's notifications and warms every path.
+      await post(t, writer, 'warm-up');
+      for (const sub of subs) await sub.nextData();
+      t.queries.reset();
+      for (const input of [
+        { text: 'watch this', broadcastId: live.startBroadcast.id },
+        { text: 'tonight #rendered' },
+      ]) {
+        await t.ok(
+          `mutation($input: CreatePostInput!) { createPost(input: $input) { id } }`,
+          { input },
+          writer.token,
+        );
+        for (const sub of subs) {
+          const update = (await sub.nextData()).timelineUpdates;
+          expect(update.item).toMatchObject(
+            input.broadcastId
+              ? {
+                  viewerHasLiked: false,
+                  broadcast: { seeIt: { savedByViewer: false } },
+                  seeIt: { savedByViewer: false, broadcast: { id: input.broadcastId } },
+                }
+              : { seeIt: { title: 'Rendered', savedByViewer: false, show: { slug: 'rendered' } } },
+          );
+        }
+      }
+      const statements = t.queries.total;
+      await Promise.all(subs.map((sub) => sub.close()));
+      return statements;
+    }
+    const few = await burst(2);
+    const many = await burst(6);
+    expect(many).toBe(few);
   });
 
   it('sends no card to a viewer the broadcaster blocked, and the same card to the others', async () => {

@@ -23,17 +23,6 @@ export function notBannedSql(broadcastColumn: string, userExpr: string): string 
 export class BroadcastBansRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** Of `broadcastIds`, those that banned `userId`. */
-  @GenerateSql({ params: [['3', ['1', '2']]] })
-  async bannedFrom(userId: string, broadcastIds: readonly string[]): Promise<string[]> {
-    const rows = await this.db.query<{ broadcast_id: string }[]>(
-      `SELECT broadcast_id FROM broadcast_bans
-       WHERE user_id = $1 AND broadcast_id = ANY($2::bigint[])`,
-      [userId, broadcastIds],
-    );
-    return rows.map((row) => row.broadcast_id);
-  }
-
   /** The bans among these broadcasts and accounts, for many viewers at once. */
   @GenerateSql({
     params: [

@@ -4,7 +4,7 @@ import {
   canModerate,
   ConnectionArgs,
   ConnectionShape,
-  defineLoader,
+  definePairLoader,
   ForbiddenError,
   LoaderDefinition,
   NotFoundError,
@@ -42,13 +42,15 @@ export class BroadcastsService {
   );
 
   /** For a viewer: which of these broadcasts banned them. */
-  readonly viewerBanned = defineLoader<string, boolean>(
+  readonly viewerBanned = definePairLoader<boolean>(
     'broadcastViewerBanned',
-    async (broadcastIds, viewerId) => {
-      if (!viewerId) return broadcastIds.map(() => false);
-      const banned = new Set(await this.bans.bannedFrom(viewerId, broadcastIds));
-      return broadcastIds.map((id) => banned.has(id));
-    },
+    async (viewerIds, broadcastIds) =>
+      (await this.bans.among(broadcastIds, viewerIds)).map((ban) => ({
+        viewerId: ban.userId,
+        key: ban.broadcastId,
+        value: true,
+      })),
+    false,
   );
 
   readonly commentById = defineRowLoader<BroadcastCommentEntity>(
@@ -65,12 +67,6 @@ export class BroadcastsService {
     private readonly follows: FollowService,
     private readonly policy: RelationshipPolicy,
   ) {}
-
-  /** `broadcastId:userId` of the bans among these broadcasts and users, for many viewers at once. */
-  async bansAmong(broadcastIds: string[], userIds: string[]): Promise<Set<string>> {
-    const bans = await this.bans.among(broadcastIds, userIds);
-    return new Set(bans.map((ban) => `${ban.broadcastId}:${ban.userId}`));
-  }
 
   /**
    * Whether the viewer may see the broadcast: its broadcaster is active and does not block them,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AccountsService } from '@app/accounts';
-import { defineLoader, InvalidInputError, runInTransaction, Viewer } from '@app/common';
+import { definePairLoader, InvalidInputError, runInTransaction, Viewer } from '@app/common';
 import { FollowService } from './follow.service';
 import { GraphEvents } from './graph.events';
 import { RelationshipsRepository } from './relationships.repository';
@@ -11,12 +11,26 @@ import { RelationshipsRepository } from './relationships.repository';
 @Injectable()
 export class BlockService {
   /** For a viewer: which of these accounts they block. */
-  readonly viewerBlocks = this.viewerLoader('viewerBlocks', (viewerId, userIds) =>
-    this.relationships.blockedBy(viewerId, userIds),
+  readonly viewerBlocks = definePairLoader<boolean>(
+    'viewerBlocks',
+    async (viewerIds, userIds) =>
+      (await this.relationships.blocksAmong(viewerIds, userIds)).map((block) => ({
+        viewerId: block.blockerId,
+        key: block.blockedId,
+        value: true,
+      })),
+    false,
   );
   /** For a viewer: which of these accounts they mute. */
-  readonly viewerMutes = this.viewerLoader('viewerMutes', (viewerId, userIds) =>
-    this.relationships.mutedBy(viewerId, userIds),
+  readonly viewerMutes = definePairLoader<boolean>(
+    'viewerMutes',
+    async (viewerIds, userIds) =>
+      (await this.relationships.mutesAmong(viewerIds, userIds)).map((mute) => ({
+        viewerId: mute.muterId,
+        key: mute.mutedId,
+        value: true,
+      })),
+    false,
   );
 
   constructor(
@@ -55,16 +69,5 @@ export class BlockService {
   async unmute(viewer: Viewer, userId: string): Promise<void> {
     await this.accounts.getActive(userId);
     await this.relationships.deleteMute(viewer.id, userId);
-  }
-
-  private viewerLoader(
-    name: string,
-    among: (viewerId: string, userIds: readonly string[]) => Promise<string[]>,
-  ) {
-    return defineLoader<string, boolean>(name, async (userIds, viewerId) => {
-      if (!viewerId) return userIds.map(() => false);
-      const found = new Set(await among(viewerId, userIds));
-      return userIds.map((id) => found.has(id));
-    });
   }
 }

@@ -3,11 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AccountsService, UserEntity, UsersRepository } from '@app/accounts';
 import {
-  byKeys,
   ConflictError,
   ConnectionArgs,
   ConnectionShape,
-  defineLoader,
+  definePairLoader,
   InvalidInputError,
   NotFoundError,
   RateLimits,
@@ -26,30 +25,27 @@ export interface FollowState {
 @Injectable()
 export class FollowService {
   /** For a viewer: how they follow each of these accounts (undefined: not at all). */
-  readonly viewerFollows = defineLoader<string, FollowState | undefined>(
+  readonly viewerFollows = definePairLoader<FollowState | undefined>(
     'viewerFollows',
-    async (userIds, viewerId) => {
-      if (!viewerId) return userIds.map(() => undefined);
-      const follows = await this.followRows.findPairs([viewerId], userIds);
-      return byKeys(
-        userIds,
-        follows,
-        (follow) => follow.followeeId,
-        (follow) => ({ notify: follow.notify }),
-        undefined,
-      );
-    },
+    async (viewerIds, userIds) =>
+      (await this.followRows.findPairs(viewerIds, userIds)).map((follow) => ({
+        viewerId: follow.followerId,
+        key: follow.followeeId,
+        value: { notify: follow.notify },
+      })),
+    undefined,
   );
 
   /** For a viewer: which of these accounts follow them. */
-  readonly followsViewer = defineLoader<string, boolean>(
+  readonly followsViewer = definePairLoader<boolean>(
     'followsViewer',
-    async (userIds, viewerId) => {
-      if (!viewerId) return userIds.map(() => false);
-      const follows = await this.followRows.findPairs(userIds, [viewerId]);
-      const followers = new Set(follows.map((follow) => follow.followerId));
-      return userIds.map((id) => followers.has(id));
-    },
+    async (viewerIds, userIds) =>
+      (await this.followRows.findPairs(userIds, viewerIds)).map((follow) => ({
+        viewerId: follow.followeeId,
+        key: follow.followerId,
+        value: true,
+      })),
+    false,
   );
 
   constructor(

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AccountsService, UserEntity, UserModel } from '@app/accounts';
-import { defineLoader, NotFoundError, RequestLoaders } from '@app/common';
+import { definePairLoader, NotFoundError, RequestLoaders } from '@app/common';
 import { RelationshipsRepository, VisibilityScope } from './relationships.repository';
 
 /**
@@ -56,13 +56,13 @@ export class VisibilityMap {
 @Injectable()
 export class RelationshipPolicy {
   /** For a viewer: which of these accounts block them. */
-  readonly blocksViewer = defineLoader<string, boolean>(
+  readonly blocksViewer = definePairLoader<boolean>(
     'blocksViewer',
-    async (userIds, viewerId) => {
-      if (!viewerId) return userIds.map(() => false);
-      const blockers = new Set(await this.relationships.blockersOf(viewerId, userIds));
-      return userIds.map((id) => blockers.has(id));
-    },
+    async (viewerIds, userIds) =>
+      (await this.relationships.hiddenPairs(userIds, viewerIds, VisibilityScope.CONTENT)).map(
+        (pair) => ({ viewerId: pair.viewerId, key: pair.ownerId, value: true }),
+      ),
+    false,
   );
 
   constructor(
@@ -152,24 +152,6 @@ export class RelationshipPolicy {
   ): Promise<Set<string>> {
     if (userIds.length === 0) return new Set();
     return new Set(await this.relationships.blockedEitherWay(userId, userIds, manager));
-  }
-
-  /**
-   * For pushing many owners' content to many viewers: answers `blocksViewer` for every
-   * (owner, viewer) pair in one lookup and primes it into each viewer's loaders.
-   */
-  async primeBlocksViewer(
-    pushes: readonly { ownerId: string; viewerId: string; loaders: RequestLoaders }[],
-  ): Promise<void> {
-    if (pushes.length === 0) return;
-    const blocked = await this.hiddenPairKeys(
-      [...new Set(pushes.map((push) => push.ownerId))],
-      pushes.map((push) => push.viewerId),
-      VisibilityScope.CONTENT,
-    );
-    for (const { ownerId, viewerId, loaders } of pushes) {
-      loaders.prime(this.blocksViewer, ownerId, blocked.has(pairKey(ownerId, viewerId)));
-    }
   }
 
   /** The (owner, viewer) pairs a block or mute hides in `scope`, as `pairKey`s, in one lookup. */

@@ -58,16 +58,6 @@ export class RelationshipsRepository {
     AND ${notMuted}`;
   }
 
-  /** Of `ownerIds`, those that block `viewerId`. */
-  @GenerateSql({ params: [['3', ['1', '2']]] })
-  async blockersOf(viewerId: string, ownerIds: readonly string[]): Promise<string[]> {
-    const rows = await this.db.query<{ blocker_id: string }[]>(
-      'SELECT blocker_id FROM blocks WHERE blocked_id = $1 AND blocker_id = ANY($2::bigint[])',
-      [viewerId, ownerIds],
-    );
-    return rows.map((row) => row.blocker_id);
-  }
-
   /**
    * The pairs among `ownerIds` × `viewerIds` where a block or mute hides the owner from the viewer
    * in `scope` (suspension is the accounts library's, checked apart).
@@ -160,23 +150,31 @@ export class RelationshipsRepository {
     ]);
   }
 
-  /** Of `userIds`, those `blockerId` blocks. */
-  @GenerateSql({ params: [['1', ['2', '3']]] })
-  async blockedBy(blockerId: string, userIds: readonly string[]): Promise<string[]> {
-    const rows = await this.db.query<{ blocked_id: string }[]>(
-      'SELECT blocked_id FROM blocks WHERE blocker_id = $1 AND blocked_id = ANY($2::bigint[])',
-      [blockerId, userIds],
+  /** The blocks by any of `blockerIds` of any of `userIds`. */
+  @GenerateSql({ params: [[['1'], ['2', '3']]] })
+  async blocksAmong(
+    blockerIds: readonly string[],
+    userIds: readonly string[],
+  ): Promise<{ blockerId: string; blockedId: string }[]> {
+    const rows = await this.db.query<{ blocker_id: string; blocked_id: string }[]>(
+      `SELECT blocker_id, blocked_id FROM blocks
+       WHERE blocker_id = ANY($1::bigint[]) AND blocked_id = ANY($2::bigint[])`,
+      [blockerIds, userIds],
     );
-    return rows.map((row) => row.blocked_id);
+    return rows.map((row) => ({ blockerId: row.blocker_id, blockedId: row.blocked_id }));
   }
 
-  /** Of `userIds`, those `muterId` mutes. */
-  @GenerateSql({ params: [['1', ['2', '3']]] })
-  async mutedBy(muterId: string, userIds: readonly string[]): Promise<string[]> {
-    const rows = await this.db.query<{ muted_id: string }[]>(
-      'SELECT muted_id FROM mutes WHERE muter_id = $1 AND muted_id = ANY($2::bigint[])',
-      [muterId, userIds],
+  /** The mutes by any of `muterIds` of any of `userIds`. */
+  @GenerateSql({ params: [[['1'], ['2', '3']]] })
+  async mutesAmong(
+    muterIds: readonly string[],
+    userIds: readonly string[],
+  ): Promise<{ muterId: string; mutedId: string }[]> {
+    const rows = await this.db.query<{ muter_id: string; muted_id: string }[]>(
+      `SELECT muter_id, muted_id FROM mutes
+       WHERE muter_id = ANY($1::bigint[]) AND muted_id = ANY($2::bigint[])`,
+      [muterIds, userIds],
     );
-    return rows.map((row) => row.muted_id);
+    return rows.map((row) => ({ muterId: row.muter_id, mutedId: row.muted_id }));
   }
 }

@@ -16,14 +16,18 @@ export function likedBySql(postIdSql: string, userSql: string): string {
 export class PostLikesRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** Of `postIds`, those the account likes. */
-  @GenerateSql({ params: [['1', ['2', '3']]] })
-  async likedAmong(userId: string, postIds: readonly string[]): Promise<string[]> {
-    const rows = await this.db.query<{ post_id: string }[]>(
-      'SELECT post_id FROM post_likes WHERE user_id = $1 AND post_id = ANY($2::bigint[])',
-      [userId, postIds],
+  /** The likes of any of `userIds` on any of `postIds`. */
+  @GenerateSql({ params: [[['1'], ['2', '3']]] })
+  async likedAmong(
+    userIds: readonly string[],
+    postIds: readonly string[],
+  ): Promise<{ userId: string; postId: string }[]> {
+    const rows = await this.db.query<{ user_id: string; post_id: string }[]>(
+      `SELECT user_id, post_id FROM post_likes
+       WHERE user_id = ANY($1::bigint[]) AND post_id = ANY($2::bigint[])`,
+      [userIds, postIds],
     );
-    return rows.map((row) => row.post_id);
+    return rows.map((row) => ({ userId: row.user_id, postId: row.post_id }));
   }
 
   /** Records the like; false when it was already there or the post is gone. */

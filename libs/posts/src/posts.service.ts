@@ -9,6 +9,7 @@ import {
   ConnectionArgs,
   ConnectionShape,
   defineLoader,
+  definePairLoader,
   ForbiddenError,
   NotFoundError,
   RateLimits,
@@ -43,13 +44,15 @@ export class PostsService {
     (row) => row.id,
   );
 
-  readonly viewerHasLiked = defineLoader<string, boolean>(
+  readonly viewerHasLiked = definePairLoader<boolean>(
     'viewerHasLiked',
-    async (postIds, viewerId) => {
-      if (!viewerId) return postIds.map(() => false);
-      const liked = new Set(await this.likes.likedAmong(viewerId, postIds));
-      return postIds.map((id) => liked.has(id));
-    },
+    async (viewerIds, postIds) =>
+      (await this.likes.likedAmong(viewerIds, postIds)).map((like) => ({
+        viewerId: like.userId,
+        key: like.postId,
+        value: true,
+      })),
+    false,
   );
 
   readonly mentionedUserIds = defineLoader<string, string[]>(

@@ -35,68 +35,55 @@ ORDER BY
 -- params: [["1","2"],"2026-01-02T03:04:05.678Z"]
 SELECT
   s.id AS show_id,
-  w.role,
-  w.id,
-  w.channel,
-  w.starts_at,
-  w.ends_at
+  schedule_current.*,
+  schedule_next.*,
+  EXISTS (
+    SELECT
+      1
+    FROM
+      airings a
+    WHERE
+      a.show_id = s.id
+      AND a.ends_at <= $2::timestamptz
+  ) AS schedule_aired
 FROM
   unnest($1::bigint[]) AS s (id)
-  CROSS JOIN LATERAL (
-    (
-      SELECT
-        'current' AS role,
-        a.id,
-        a.channel,
-        a.starts_at,
-        a.ends_at
-      FROM
-        airings a
-      WHERE
-        a.show_id = s.id
-        AND tstzrange (a.starts_at, a.ends_at) @> $2::timestamptz
-      ORDER BY
-        a.starts_at,
-        a.id
-      LIMIT
-        1
-    )
-    UNION ALL
-    (
-      SELECT
-        'next',
-        a.id,
-        a.channel,
-        a.starts_at,
-        a.ends_at
-      FROM
-        airings a
-      WHERE
-        a.show_id = s.id
-        AND a.starts_at > $2
-      ORDER BY
-        a.starts_at,
-        a.id
-      LIMIT
-        1
-    )
-    UNION ALL
-    (
-      SELECT
-        'aired',
-        a.id,
-        a.channel,
-        a.starts_at,
-        a.ends_at
-      FROM
-        airings a
-      WHERE
-        a.show_id = s.id
-        AND a.ends_at <= $2
-      LIMIT
-        1
-    )
-  ) w;
+  LEFT JOIN LATERAL (
+    SELECT
+      a.id AS schedule_current__id,
+      a.show_id AS schedule_current__show_id,
+      a.channel AS schedule_current__channel,
+      a.starts_at AS schedule_current__starts_at,
+      a.ends_at AS schedule_current__ends_at
+    FROM
+      airings a
+    WHERE
+      a.show_id = s.id
+      AND tstzrange (a.starts_at, a.ends_at) @> $2::timestamptz
+    ORDER BY
+      a.starts_at,
+      a.id
+    LIMIT
+      1
+  ) schedule_current ON true
+  LEFT JOIN LATERAL (
+    SELECT
+      a.id AS schedule_next__id,
+      a.show_id AS schedule_next__show_id,
+      a.channel AS schedule_next__channel,
+      a.starts_at AS schedule_next__starts_at,
+      a.ends_at AS schedule_next__ends_at
+    FROM
+      airings a
+    WHERE
+      a.show_id = s.id
+      AND a.starts_at > $2::timestamptz
+    ORDER BY
+      a.starts_at,
+      a.id
+    LIMIT
+      1
+  ) schedule_next ON true;
 
 -- AiringsRepository.insert
 -- params: ["1",{"channel":"ABC East","startsAt":"2026-01-02T20:00:00.000Z","endsAt":"2026-01-02T21:00:00.000Z"}]

@@ -27,32 +27,6 @@ WHERE
       AND au.suspended_at IS NULL
   );
 
--- ShowsRepository.findByTags
--- params: [["tvshow","news"]]
-SELECT
-  s.id,
-  s.owner_id,
-  s.slug,
-  s.title,
-  s.network,
-  s.hashtag,
-  s.tag,
-  s.description,
-  s.created_at
-FROM
-  shows s
-WHERE
-  s.tag = ANY ($1::text[])
-  AND EXISTS (
-    SELECT
-      1
-    FROM
-      users au
-    WHERE
-      au.id = s.owner_id
-      AND au.suspended_at IS NULL
-  );
-
 -- ShowsRepository.idsByTags
 -- params: [["tvshow","news"]]
 SELECT

@@ -4,7 +4,8 @@ import { BroadcastsModule } from '@app/broadcasts';
 import { afterCommit, NodeRegistry } from '@app/common';
 import { GraphModule } from '@app/graph';
 import { PostEvents, PostsModule } from '@app/posts';
-import { BroadcastSeeItResolver, PostSeeItResolver, SeeItResolver } from './button/see-it.resolver';
+import { BroadcastSeeItResolver, PostSeeItResolver } from './button/see-it.resolver';
+import { SeeItSubjectsRepository } from './button/see-it-subjects.repository';
 import { SeeItService } from './button/see-it.service';
 import { ConversationFeed } from './conversation/conversation-feed';
 import { ConversationResolver } from './conversation/conversation.resolver';
@@ -57,6 +58,7 @@ import { WatchLaterService } from './watch-later/watch-later.service';
   ],
   providers: [
     ShowsRepository,
+    SeeItSubjectsRepository,
     AiringsRepository,
     TapsRepository,
     WatchLaterRepository,
@@ -71,7 +73,6 @@ import { WatchLaterService } from './watch-later/watch-later.service';
     PlayCommands,
     ConversationFeed,
     ShowsResolver,
-    SeeItResolver,
     PostSeeItResolver,
     BroadcastSeeItResolver,
     TapsResolver,

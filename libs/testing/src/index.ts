@@ -7,3 +7,4 @@ export * from './test-socket';
 export * from './postgres-process';
 export * from './redis-server';
 export * from './media-server';
+export * from './web-documents';

@@ -21,15 +21,6 @@ export function broadcastTimelineSource(
       const keys = await table.sortKeysOf(authorId, before, limit, manager);
       return itemRefs(TimelineItemKind.BROADCAST, authorId, keys);
     },
-    async primeViewers(deliveries) {
-      const banned = await broadcasts.bansAmong(
-        [...new Set(deliveries.map((d) => d.itemId))],
-        [...new Set(deliveries.map((d) => d.viewerId))],
-      );
-      for (const { loaders, itemId, viewerId } of deliveries) {
-        loaders.prime(broadcasts.viewerBanned, itemId, banned.has(`${itemId}:${viewerId}`));
-      }
-    },
     prime(loaders, reads) {
       for (const broadcast of reads.broadcasts) {
         loaders.prime(broadcasts.byId, broadcast.id, broadcast.row);

@@ -27,12 +27,6 @@ export function itemRefs(
   return keys.map((key) => ({ kind, itemId: key.id, authorId, sortAt: key.sortAt }));
 }
 
-export interface ViewerDelivery {
-  itemId: string;
-  viewerId: string;
-  loaders: RequestLoaders;
-}
-
 export interface ItemKey {
   sortAt: string;
   itemId: string;
@@ -53,12 +47,6 @@ export interface TimelineSource {
     /** Inside a transaction (backfill): its manager. */
     manager?: EntityManager,
   ): Promise<TimelineItemRef[]>;
-  /**
-   * Before one item is resolved for many viewers (a delivery burst): answers the per-viewer
-   * facts `resolve` will ask in one statement, priming each viewer's loaders, instead of one
-   * statement per viewer.
-   */
-  primeViewers?(deliveries: ViewerDelivery[]): Promise<void>;
   /**
    * Seeds the request's loaders with the rows of this kind the home statement read (with the
    * viewer's facts about them), so `resolve` sends no statement for them.

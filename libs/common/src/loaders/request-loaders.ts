@@ -9,14 +9,71 @@ export interface LoaderDefinition<K, V> {
   readonly batch: (keys: readonly K[], viewerId: string | undefined) => Promise<V[]>;
   /** The values do not depend on the viewer, so one event's subscribers may share a batch. */
   readonly viewerIndependent: boolean;
+  /**
+   * For a viewer-dependent loader: the answers for many viewers' keys in one call. When one event
+   * is delivered to many subscribers, their loads go here together, one batch for all of them
+   * instead of one per viewer.
+   */
+  readonly batchAmong?: (requests: readonly ViewerKey<K>[]) => Promise<V[]>;
+}
+
+/** A key asked for one viewer. */
+export interface ViewerKey<K> {
+  viewerId: string;
+  key: K;
+}
+
+/** A fact about one (viewer, key) pair, such as "this viewer liked this post". */
+export interface PairFact<V> {
+  viewerId: string;
+  key: string;
+  value: V;
 }
 
 export function defineLoader<K, V>(
   name: string,
   batch: (keys: readonly K[], viewerId: string | undefined) => Promise<V[]>,
-  options: { viewerIndependent?: boolean } = {},
+  options: Partial<Pick<LoaderDefinition<K, V>, 'viewerIndependent' | 'batchAmong'>> = {},
 ): LoaderDefinition<K, V> {
-  return { name, batch, viewerIndependent: options.viewerIndependent ?? false };
+  return {
+    name,
+    batch,
+    viewerIndependent: options.viewerIndependent ?? false,
+    batchAmong: options.batchAmong,
+  };
+}
+
+/**
+ * A per-viewer loader of facts about (viewer, key) pairs: `among(viewerIds, keys)` returns the
+ * facts that exist among those viewers and keys, and every other pair is `missing`. A request asks
+ * it for its one viewer; a delivery burst asks it once for all its recipients. Signed out, every
+ * answer is `missing`.
+ */
+export function definePairLoader<V>(
+  name: string,
+  among: (viewerIds: readonly string[], keys: readonly string[]) => Promise<PairFact<V>[]>,
+  missing: V,
+): LoaderDefinition<string, V> {
+  const batchAmong = async (requests: readonly ViewerKey<string>[]): Promise<V[]> => {
+    const facts = await among(
+      [...new Set(requests.map((request) => request.viewerId))],
+      [...new Set(requests.map((request) => request.key))],
+    );
+    const byPair = new Map(facts.map((fact) => [`${fact.viewerId}:${fact.key}`, fact.value]));
+    return requests.map(({ viewerId, key }) => {
+      const pair = `${viewerId}:${key}`;
+      return byPair.has(pair) ? (byPair.get(pair) as V) : missing;
+    });
+  };
+  return {
+    name,
+    viewerIndependent: false,
+    batchAmong,
+    batch: async (keys, viewerId) =>
+      viewerId === undefined
+        ? keys.map(() => missing)
+        : batchAmong(keys.map((key) => ({ viewerId, key }))),
+  };
 }
 
 /**
@@ -46,7 +103,7 @@ interface LoaderState<K, V> {
    * the turn and what it asks next joins the turn's batch.
    */
   values: Map<K, Promise<V>>;
-  batcher: DataLoader<K, V>;
+  batcher: Pick<DataLoader<K, V>, 'load'>;
 }
 
 /** Per-request DataLoaders: one SQL statement per definition per turn, however many fields ask. */
@@ -55,10 +112,16 @@ export class RequestLoaders {
     LoaderDefinition<unknown, unknown>,
     LoaderState<unknown, unknown>
   >();
+  /** In a shared set: each viewer-dependent definition's batcher across the viewers. */
+  private readonly amongViewers = new Map<
+    LoaderDefinition<unknown, unknown>,
+    DataLoader<ViewerKey<unknown>, unknown>
+  >();
 
   /**
-   * @param shared where viewer-independent loads go when one event is delivered to many
-   *   subscribers: their rows are then fetched once for all of them.
+   * @param shared when one event is delivered to many subscribers: viewer-independent loads go
+   *   there, fetched once for all of them, and the per-viewer loads of a definition that can
+   *   answer many viewers at once (`batchAmong`) are batched there across the subscribers.
    */
   constructor(
     private readonly viewerId: string | undefined,
@@ -69,16 +132,37 @@ export class RequestLoaders {
     if (this.shared && definition.viewerIndependent) return this.shared.state(definition);
     let state = this.states.get(definition as LoaderDefinition<unknown, unknown>);
     if (!state) {
+      const viewerId = this.viewerId;
       state = {
         values: new Map(),
-        batcher: afterTurnBatcher<unknown, unknown>(
-          (keys) => definition.batch(keys as K[], this.viewerId),
-          { maxBatchSize: 1000 },
-        ),
+        batcher:
+          this.shared && definition.batchAmong && viewerId !== undefined
+            ? this.shared.batcherAmongViewers(definition, viewerId)
+            : afterTurnBatcher<unknown, unknown>(
+                (keys) => definition.batch(keys as K[], viewerId),
+                { maxBatchSize: 1000 },
+              ),
       };
       this.states.set(definition as LoaderDefinition<unknown, unknown>, state);
     }
     return state as LoaderState<K, V>;
+  }
+
+  /** One viewer's door to the definition's batcher across every viewer of this shared set. */
+  private batcherAmongViewers<K, V>(
+    definition: LoaderDefinition<K, V>,
+    viewerId: string,
+  ): Pick<DataLoader<K, V>, 'load'> {
+    const key = definition as LoaderDefinition<unknown, unknown>;
+    let among = this.amongViewers.get(key) as DataLoader<ViewerKey<K>, V> | undefined;
+    if (!among) {
+      among = afterTurnBatcher<ViewerKey<K>, V>((requests) => definition.batchAmong!(requests), {
+        maxBatchSize: 1000,
+      });
+      this.amongViewers.set(key, among);
+    }
+    const batcher = among;
+    return { load: (loaded: K) => batcher.load({ viewerId, key: loaded }) };
   }
 
   load<K, V>(definition: LoaderDefinition<K, V>, key: K): Promise<V> {

@@ -2,7 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ConflictError, NotFoundError } from '@app/common';
-import { GenerateSql, translateConstraints } from '@app/database';
+import {
+  GenerateSql,
+  joinedRowAlias,
+  joinedRowSql,
+  readJoinedRow,
+  translateConstraints,
+} from '@app/database';
 import { ShowSchedule } from '../button/see-it-status';
 import { AiringEntity } from './airing.entity';
 import { AiringFields } from './show-rules';
@@ -27,7 +33,47 @@ function toAiringEntity(row: AiringRecord): AiringEntity {
   });
 }
 
-const NO_SCHEDULE: ShowSchedule<AiringEntity> = { current: null, next: null, aired: false };
+/**
+ * The joins that read the airings deciding the status of the show `showIdSql` at `atSql`: the one
+ * on then (served by the GiST index of airings_no_overlap), the next to start, and whether one has
+ * aired; under `prefix`, read back by `scheduleFromJoinedRow`.
+ */
+export function scheduleSql(showIdSql: string, atSql: string, prefix: string) {
+  const current = `${prefix}current__`;
+  const next = `${prefix}next__`;
+  return {
+    joins: `${joinedRowSql(
+      AIRING_COLUMNS,
+      current,
+      'airings a',
+      `a.show_id = ${showIdSql} AND tstzrange(a.starts_at, a.ends_at) @> ${atSql}
+       ORDER BY a.starts_at, a.id LIMIT 1`,
+    )}
+      ${joinedRowSql(
+        AIRING_COLUMNS,
+        next,
+        'airings a',
+        `a.show_id = ${showIdSql} AND a.starts_at > ${atSql} ORDER BY a.starts_at, a.id LIMIT 1`,
+      )}`,
+    columns: `${joinedRowAlias(current)}.*, ${joinedRowAlias(next)}.*,
+      EXISTS (SELECT 1 FROM airings a WHERE a.show_id = ${showIdSql} AND a.ends_at <= ${atSql})
+        AS ${prefix}aired`,
+  };
+}
+
+/** The schedule `scheduleSql` read under `prefix`. */
+export function scheduleFromJoinedRow(
+  row: Record<string, unknown>,
+  prefix: string,
+): ShowSchedule<AiringEntity> {
+  return {
+    current: readJoinedRow(row, `${prefix}current__`, 'id', toAiringEntity) ?? null,
+    next: readJoinedRow(row, `${prefix}next__`, 'id', toAiringEntity) ?? null,
+    aired: row[`${prefix}aired`] === true,
+  };
+}
+
+const SCHEDULE = 'schedule_';
 
 /** The `airings` table. */
 @Injectable()
@@ -54,37 +100,19 @@ export class AiringsRepository {
     return rows.map(toAiringEntity);
   }
 
-  /**
-   * The airings that decide each show's status at `at`, in the order of `showIds`: the one on
-   * then (served by the GiST index of airings_no_overlap), the next, and whether one has aired.
-   */
+  /** The airings that decide each show's status at `at` (`scheduleSql`), in the order of `showIds`. */
   @GenerateSql({ params: [[['1', '2'], new Date('2026-01-02T03:04:05.678Z')]] })
   async schedules(showIds: readonly string[], at: Date): Promise<ShowSchedule<AiringEntity>[]> {
-    const rows = await this.db.query<(AiringRecord & { role: 'current' | 'next' | 'aired' })[]>(
-      `SELECT s.id AS show_id, w.role, w.id, w.channel, w.starts_at, w.ends_at
-       FROM unnest($1::bigint[]) AS s(id)
-       CROSS JOIN LATERAL (
-         (SELECT 'current' AS role, a.id, a.channel, a.starts_at, a.ends_at FROM airings a
-          WHERE a.show_id = s.id AND tstzrange(a.starts_at, a.ends_at) @> $2::timestamptz
-          ORDER BY a.starts_at, a.id LIMIT 1)
-         UNION ALL
-         (SELECT 'next', a.id, a.channel, a.starts_at, a.ends_at FROM airings a
-          WHERE a.show_id = s.id AND a.starts_at > $2
-          ORDER BY a.starts_at, a.id LIMIT 1)
-         UNION ALL
-         (SELECT 'aired', a.id, a.channel, a.starts_at, a.ends_at FROM airings a
-          WHERE a.show_id = s.id AND a.ends_at <= $2 LIMIT 1)
-       ) w`,
+    const schedule = scheduleSql('s.id', '$2::timestamptz', SCHEDULE);
+    const rows = await this.db.query<Record<string, unknown>[]>(
+      `SELECT s.id AS show_id, ${schedule.columns}
+       FROM unnest($1::bigint[]) AS s(id) ${schedule.joins}`,
       [showIds, at],
     );
-    const schedules = new Map<string, ShowSchedule<AiringEntity>>();
-    for (const row of rows) {
-      const schedule = schedules.get(row.show_id) ?? { ...NO_SCHEDULE };
-      if (row.role === 'aired') schedule.aired = true;
-      else schedule[row.role] = toAiringEntity(row);
-      schedules.set(row.show_id, schedule);
-    }
-    return showIds.map((id) => schedules.get(id) ?? { ...NO_SCHEDULE });
+    const schedules = new Map(
+      rows.map((row) => [row.show_id as string, scheduleFromJoinedRow(row, SCHEDULE)]),
+    );
+    return showIds.map((id) => schedules.get(id)!);
   }
 
   /**

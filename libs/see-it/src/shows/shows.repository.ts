@@ -9,7 +9,7 @@ import {
   encodeCursor,
   keysetPage,
 } from '@app/common';
-import { GenerateSql, translateConstraints } from '@app/database';
+import { GenerateSql, joinedRowSql, readJoinedRow, translateConstraints } from '@app/database';
 import { visibleToViewerSql } from '@app/graph';
 import { ShowFields } from './show-rules';
 import { ShowEntity } from './show.entity';
@@ -43,6 +43,30 @@ function toShowEntity(row: ShowRecord): ShowEntity {
   });
 }
 
+/** `LEFT JOIN LATERAL` of the show whose id is `idSql`, its columns under `prefix`. */
+export function showRowSql(idSql: string, prefix: string): string {
+  return joinedRowSql(SHOW_COLUMNS, prefix, 'shows s', `s.id = ${idSql}`);
+}
+
+/** The show `showRowSql` joined, or undefined when there was none. */
+export function showFromJoinedRow(
+  row: Record<string, unknown>,
+  prefix: string,
+): ShowEntity | undefined {
+  return readJoinedRow(row, prefix, 'id', toShowEntity);
+}
+
+/**
+ * The ids (column `show_id`) of the shows whose hashtag keys are in `tagsSql` that the viewer
+ * `viewerSql` may see (`found_by_tag`), and of the shows whose ids are in `idsSql`, which the
+ * caller already found visible.
+ */
+export function showIdsSql(tagsSql: string, idsSql: string, viewerSql: string): string {
+  const byTag = `s.tag = ANY(${tagsSql}) AND ${visibleToViewerSql('s.owner_id', viewerSql)}`;
+  return `SELECT s.id AS show_id, ${byTag} AS found_by_tag FROM shows s
+    WHERE (${byTag}) OR s.id = ANY(${idsSql})`;
+}
+
 /**
  * The `shows` table. A suspended partner's shows disappear with the rest of their content, so
  * every read keeps only shows of active owners.
@@ -57,17 +81,6 @@ export class ShowsRepository {
       `SELECT ${SHOW_COLUMNS} FROM shows s
        WHERE s.id = ANY($1::bigint[]) AND ${activeUserSql('s.owner_id')}`,
       [ids],
-    );
-    return rows.map(toShowEntity);
-  }
-
-  /** By the lower-cased hashtag key posts are indexed by (post_hashtags.tag). */
-  @GenerateSql({ params: [[['tvshow', 'news']]] })
-  async findByTags(tags: readonly string[]): Promise<ShowEntity[]> {
-    const rows = await this.db.query<ShowRecord[]>(
-      `SELECT ${SHOW_COLUMNS} FROM shows s
-       WHERE s.tag = ANY($1::text[]) AND ${activeUserSql('s.owner_id')}`,
-      [tags],
     );
     return rows.map(toShowEntity);
   }

@@ -29,13 +29,6 @@ export class ShowsService {
     (row) => row.id,
   );
 
-  /** Shows by the lower-cased hashtag key posts are indexed by (post_hashtags.tag). */
-  readonly byTag = defineRowLoader<ShowEntity>(
-    'showsByTag',
-    (ids) => this.shows.findByTags(ids),
-    (row) => row.tag,
-  );
-
   /** The airings that decide each show's status, as of the moment of the batch. */
   readonly schedule = defineLoader<string, ShowSchedule<AiringEntity>>(
     'showSchedules',

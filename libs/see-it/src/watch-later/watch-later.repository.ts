@@ -29,25 +29,16 @@ function toWatchLaterItem(row: WatchLaterRecord): WatchLaterItem {
   return { id: row.id, subject: toSubject(row), savedAt: row.saved_at };
 }
 
+/** Whether the account `userSql` saved the show `showIdSql` or the broadcast `broadcastIdSql`. */
+export function savedSql(userSql: string, showIdSql: string, broadcastIdSql: string): string {
+  return `EXISTS (SELECT 1 FROM watch_later w WHERE w.user_id = ${userSql}
+    AND (w.show_id = ${showIdSql} OR w.broadcast_id = ${broadcastIdSql}))`;
+}
+
 /** The `watch_later` table: each account's saved shows and broadcasts. */
 @Injectable()
 export class WatchLaterRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
-
-  /** Of these shows and broadcasts, those the account saved. */
-  @GenerateSql({ params: [['2', ['1'], ['3', '4']]] })
-  async savedAmong(
-    userId: string,
-    showIds: readonly string[],
-    broadcastIds: readonly string[],
-  ): Promise<SeeItSubjectRef[]> {
-    const rows = await this.db.query<Pick<WatchLaterRecord, 'show_id' | 'broadcast_id'>[]>(
-      `SELECT w.show_id, w.broadcast_id FROM watch_later w
-       WHERE w.user_id = $1 AND (w.show_id = ANY($2::bigint[]) OR w.broadcast_id = ANY($3::bigint[]))`,
-      [userId, showIds, broadcastIds],
-    );
-    return rows.map(toSubject);
-  }
 
   /** Idempotent: saving what is already saved keeps the one entry and its date. */
   @GenerateSql({

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { RECIPIENT_VALUE, RequestLoaders, SharedEvent, toGlobalId } from '@app/common';
-import { FollowService, FollowsRepository, RelationshipPolicy } from '@app/graph';
 import { TimelineItemKind } from '../entities/timeline-entry.entity';
 import { advance, encodePosition, LogPosition } from '../log-position';
 import { TimelineUpdateKind } from '../entities/timeline-update.entity';
@@ -24,18 +23,14 @@ export function resyncUpdate(viewerId: string, last: LogPosition): TimelineDeliv
 
 /**
  * Turns log rows into updates: resolves each row's item as its viewer may see it, and pushes it
- * to the viewer's subscription. Rows fetched once for everyone go through one shared loader set;
- * the per-viewer facts (blocks, follows) are read for all viewers in two statements and primed,
- * so a burst to thousands of followers costs a handful of queries.
+ * to the viewer's subscription. Every recipient's loaders share one set: rows are fetched once
+ * for everyone, and the per-viewer facts (blocks, bans, follows, likes, saves) are read for all
+ * recipients at once (`batchAmong`), so a burst to thousands of followers costs a handful of
+ * statements whatever its recipients' selections ask.
  */
 @Injectable()
 export class TimelineItemDelivery {
-  constructor(
-    private readonly sources: TimelineSources,
-    private readonly policy: RelationshipPolicy,
-    private readonly follows: FollowService,
-    private readonly followPairs: FollowsRepository,
-  ) {}
+  constructor(private readonly sources: TimelineSources) {}
 
   async deliver(deliveries: [TimelineSink, LogEntry][]): Promise<void> {
     if (deliveries.length === 0) return;
@@ -45,39 +40,6 @@ export class TimelineItemDelivery {
       row,
       loaders: new RequestLoaders(sink.viewerId, shared),
     }));
-    const viewers = [...new Set(deliveries.map(([sink]) => sink.viewerId))];
-    const authors = [...new Set(deliveries.map(([, row]) => row.authorId))];
-    const [, follows] = await Promise.all([
-      this.policy.primeBlocksViewer(
-        prepared.map(({ sink, row, loaders }) => ({
-          ownerId: row.authorId,
-          viewerId: sink.viewerId,
-          loaders,
-        })),
-      ),
-      this.followPairs.findPairs(viewers, authors),
-    ]);
-    const notifyOf = new Map(follows.map((f) => [`${f.followerId}:${f.followeeId}`, f.notify]));
-    for (const { sink, row, loaders } of prepared) {
-      const notify = notifyOf.get(`${sink.viewerId}:${row.authorId}`);
-      loaders.prime(
-        this.follows.viewerFollows,
-        row.authorId,
-        notify === undefined ? undefined : { notify },
-      );
-    }
-    const live = prepared.filter(({ row }) => row.kind !== TimelineUpdateKind.REMOVED);
-    for (const kind of new Set(live.map(({ row }) => row.itemKind))) {
-      await this.sources.get(kind).primeViewers?.(
-        live
-          .filter(({ row }) => row.itemKind === kind)
-          .map(({ sink, row, loaders }) => ({
-            itemId: row.itemId,
-            viewerId: sink.viewerId,
-            loaders,
-          })),
-      );
-    }
     const resolved = await Promise.all(
       prepared.map(async ({ sink, row, loaders }) => {
         const item =

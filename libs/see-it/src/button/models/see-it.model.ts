@@ -24,9 +24,6 @@ export type SeeItSubjectRef = { showId: string } | { broadcastId: string };
   description: "The 'See it' button: where and how to watch what a post or card refers to.",
 })
 export class SeeItModel {
-  /** For savedByViewer; not exposed. */
-  subject!: SeeItSubjectRef;
-
   @Field({ description: "The show's or the broadcast's title." })
   title!: string;
 
@@ -49,4 +46,7 @@ export class SeeItModel {
     description: 'One link per kind of screen (TV, TABLET, MOBILE, WEB).',
   })
   links!: DeepLinkModel[];
+
+  @Field({ description: 'True when the viewer saved it to watch later.' })
+  savedByViewer!: boolean;
 }
