@@ -15,17 +15,14 @@ import { runInNewContext } from 'node:vm';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { WebSocketServer } from 'ws';
 import {
-  load,
-  median,
   rawNext,
   rawPeer,
   RESUME_CURSOR,
-  sleep,
+  startStormClients,
   StormApi,
-  StormClients,
   subscribeMessage,
 } from './storm';
-import { Table } from './support';
+import { load, median, sleep, Table } from './support';
 
 export interface MemoryOptions {
   rounds: number;
@@ -75,7 +72,7 @@ export async function memoryBench(options: MemoryOptions): Promise<string> {
   };
   const seeitServer = adapter._subscriptionService?.wss;
   if (!seeitServer) throw new Error('The graphql-ws server is missing.');
-  const clients = StormClients.start();
+  const clients = startStormClients();
   const rounds = { seeit: [] as Round[], raw: [] as Round[] };
   const problems: string[] = [];
 

@@ -16,7 +16,7 @@
  * uncounted burst at each N under V8's CPU profiler (this process, i.e. the server), writes it to
  * .data/now-live-<N>.cpuprofile and summarizes self time by package and function in the report.
  */
-import { ChildProcess, execFileSync, fork } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { NestExpressApplication } from '@nestjs/platform-express';
@@ -28,9 +28,10 @@ import { QueryCounter } from '@app/database';
 import { EventBus } from '@app/realtime';
 import { TIMELINE_TOPIC } from '@app/timeline';
 import { createApp } from '../apps/api/src/create-app';
+import { BenchChild } from './child-process';
 import type { ClientCommand, ClientReply } from './now-live-protocol';
 import { profile } from './cpu-profile';
-import { benchEnv, benchStorage, percentile, Table } from './support';
+import { benchEnv, benchStorage, median, percentile, seed, sleep, Table } from './support';
 
 export interface NowLiveOptions {
   rounds: number;
@@ -45,7 +46,6 @@ export const SUBSCRIPTION = `subscription { timelineUpdates { kind cursor itemId
   ... on Broadcast { id title broadcaster { handle } } ... on Post { id } } } }`;
 
 const now = (): number => Number(process.hrtime.bigint()) / 1e6;
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Statement timestamps too, to see when the delivery's last SQL ran. */
 class TimedQueryCounter extends QueryCounter {
@@ -62,80 +62,11 @@ class TimedQueryCounter extends QueryCounter {
   }
 }
 
-/** The child process with the sockets, one command at a time, each with a deadline. */
-export class ClientProcess {
-  private seq = 0;
-  private readonly pending = new Map<
-    number,
-    { resolve: (reply: ClientReply) => void; reject: (error: Error) => void }
-  >();
+/** The child process with the sockets (bench/now-live-clients.ts). */
+export type ClientProcess = BenchChild<ClientCommand, ClientReply>;
 
-  private constructor(private readonly child: ChildProcess) {
-    child.on('message', (message: { seq: number; reply?: ClientReply; error?: string }) => {
-      const waiter = this.pending.get(message.seq);
-      this.pending.delete(message.seq);
-      if (message.error) waiter?.reject(new Error(`client process: ${message.error}`));
-      else if (message.reply) waiter?.resolve(message.reply);
-    });
-    child.on('exit', (code) => {
-      for (const waiter of this.pending.values()) {
-        waiter.reject(new Error(`client process exited (${code})`));
-      }
-      this.pending.clear();
-    });
-  }
-
-  get pid(): number {
-    if (this.child.pid === undefined) throw new Error('The client process did not start.');
-    return this.child.pid;
-  }
-
-  static start(): ClientProcess {
-    const child = fork(join(__dirname, 'now-live-clients.js'), [], {
-      serialization: 'advanced',
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    return new ClientProcess(child);
-  }
-
-  request<K extends ClientReply['type']>(
-    command: ClientCommand,
-    expect: K,
-    timeoutMs: number,
-  ): Promise<Extract<ClientReply, { type: K }>> {
-    const seq = (this.seq += 1);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(seq);
-        reject(new Error(`client process: no answer to ${command.type} within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.pending.set(seq, {
-        resolve: (reply) => {
-          clearTimeout(timer);
-          if (reply.type === expect) resolve(reply as Extract<ClientReply, { type: K }>);
-          else reject(new Error(`client process: expected ${expect}, got ${reply.type}`));
-        },
-        reject: (error) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      });
-      this.child.send({ seq, command });
-    });
-  }
-
-  /** Lets it exit on its own (it exits on disconnect); kills it by pid if it lingers. */
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
-    if (this.child.connected) this.child.disconnect();
-    await Promise.race([exited, sleep(10_000)]);
-    if (this.child.exitCode === null && this.child.signalCode === null) {
-      this.child.kill('SIGKILL');
-      await Promise.race([exited, sleep(5_000)]);
-    }
-  }
-}
+export const startClientProcess = (): ClientProcess =>
+  BenchChild.fork('client process', 'now-live-clients.js');
 
 /** RLIMIT_NOFILE of a process, from /proc. */
 function fileLimit(pid: number): { soft: number; hard: number } {
@@ -204,10 +135,6 @@ export function spread(times: number[], origin: number): Spread {
   };
 }
 
-export function median(values: number[]): number {
-  return percentile(values, 50);
-}
-
 export function medianSpread(spreads: Spread[]): Spread {
   return {
     first: median(spreads.map((s) => s.first)),
@@ -231,47 +158,6 @@ function statementSummary(statements: string[]): string {
     .sort((a, b) => b[1] - a[1])
     .map(([text, count]) => `    ${String(count).padStart(5)}  ${text}`)
     .join('\n');
-}
-
-interface Seeded {
-  broadcasters: Map<number, { id: string; token: string }>;
-  followerTokens: string[];
-}
-
-export async function seed(
-  db: DataSource,
-  auth: AuthService,
-  followers: number[],
-): Promise<Seeded> {
-  const most = Math.max(...followers);
-  const ids = await db.query<{ id: string }[]>(
-    `INSERT INTO users (handle, email, password_hash, display_name)
-     SELECT 'follower_' || i, 'follower_' || i || '@bench.local', 'x', 'Follower ' || i
-     FROM generate_series(1, $1) AS i ORDER BY i RETURNING id`,
-    [most],
-  );
-  const broadcasters = new Map<number, { id: string; token: string }>();
-  for (const count of followers) {
-    const [caster] = await db.query<{ id: string }[]>(
-      `INSERT INTO users (handle, email, password_hash, display_name)
-       VALUES ($1::text, $1::text || '@bench.local', 'x', $1::text) RETURNING id`,
-      [`caster_${count}`],
-    );
-    await db.query(
-      `INSERT INTO follows (follower_id, followee_id)
-       SELECT f, $1 FROM unnest($2::bigint[]) AS f`,
-      [caster.id, ids.slice(0, count).map((row) => row.id)],
-    );
-    await db.query('UPDATE users SET followers_count = $2 WHERE id = $1', [caster.id, count]);
-    broadcasters.set(count, { id: caster.id, token: auth.issueToken(caster.id) });
-  }
-  await db.query(
-    `UPDATE users u SET following_count = c.n
-     FROM (SELECT follower_id, count(*)::int AS n FROM follows GROUP BY follower_id) c
-     WHERE u.id = c.follower_id`,
-  );
-  await db.query('ANALYZE');
-  return { broadcasters, followerTokens: ids.map((row) => auth.issueToken(row.id)) };
 }
 
 interface BurstRound {
@@ -336,7 +222,7 @@ export async function nowLiveBurstBench(options: NowLiveOptions): Promise<string
         TIMELINE_TOPIC,
         () => (doorbellAt = Number.isNaN(doorbellAt) ? now() : doorbellAt),
       );
-    clients = ClientProcess.start();
+    clients = startClientProcess();
 
     const needed = descriptorsFor(Math.max(...followers));
     const limits = [

@@ -7,6 +7,7 @@
  * milliseconds, so the parent can subtract its own timestamps from the ones recorded here.
  */
 import WebSocket from 'ws';
+import { answerParent } from './child-process';
 import type { ClientCommand, ClientReply } from './now-live-protocol';
 
 const now = (): number => Number(process.hrtime.bigint()) / 1e6;
@@ -417,25 +418,4 @@ async function handle(command: ClientCommand): Promise<ClientReply> {
   }
 }
 
-function main(): void {
-  const send = process.send?.bind(process);
-  if (!send) throw new Error('Run by bench/now-live-burst.ts (needs an IPC channel).');
-  let queue = Promise.resolve();
-  process.on('message', (message: { seq: number; command: ClientCommand }) => {
-    queue = queue.then(async () => {
-      try {
-        const reply = await handle(message.command);
-        send({ seq: message.seq, reply });
-      } catch (error) {
-        send({
-          seq: message.seq,
-          error: error instanceof Error ? (error.stack ?? error.message) : String(error),
-        });
-      }
-    });
-  });
-  // The parent went away (finished or crashed): nothing left to do here.
-  process.on('disconnect', () => process.exit(0));
-}
-
-main();
+answerParent(handle);

@@ -11,31 +11,27 @@
  * limit of 20,000: 10,000 in each API process and 10,000 in each client process. Redis is
  * REDIS_URL of the environment, else redis://127.0.0.1:6379, with a key prefix of its own.
  */
-import { ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { loadavg } from 'node:os';
-import { join } from 'node:path';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DataSource } from 'typeorm';
 import { AuthService } from '@app/accounts';
 import { loadConfig } from '@app/config';
 import { createApp } from '../apps/api/src/create-app';
+import { BenchChild } from './child-process';
 import {
   ClientProcess,
   ensureFileLimit,
-  median,
   medianSpread,
   ms,
-  seed,
-  sleep,
   Spread,
   spread,
+  startClientProcess,
   SUBSCRIPTION,
   triple,
 } from './now-live-burst';
 import type { ServerCommand, ServerReply } from './now-live-protocol';
-import { benchEnv, benchStorage, Table } from './support';
+import { benchEnv, benchStorage, load, median, seed, sleep, Table } from './support';
 
 export interface AcrossProcessesOptions {
   rounds: number;
@@ -44,53 +40,13 @@ export interface AcrossProcessesOptions {
   fanoutMax?: number;
 }
 
-/** One API process: started with `env`, stopped by disconnecting (it closes its app and exits). */
-class ServerProcess {
-  private constructor(
-    private readonly child: ChildProcess,
-    readonly port: number,
-  ) {}
-
-  get pid(): number {
-    return this.child.pid!;
-  }
-
-  static async start(env: Record<string, string>): Promise<ServerProcess> {
-    const child = fork(join(__dirname, 'now-live-server.js'), [], {
-      serialization: 'advanced',
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    const port = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error('API process: not listening in 60 s')),
-        60_000,
-      );
-      child.once('exit', (code) => reject(new Error(`API process exited (${code})`)));
-      child.on('message', (reply: ServerReply) => {
-        clearTimeout(timer);
-        if (reply.type === 'listening') resolve(reply.port);
-        else reject(new Error(`API process: ${reply.error}`));
-      });
-      child.send({ type: 'start', env } satisfies ServerCommand);
-    });
-    return new ServerProcess(child, port);
-  }
-
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
-    if (this.child.connected) this.child.disconnect();
-    await Promise.race([exited, sleep(15_000)]);
-    if (this.child.exitCode === null && this.child.signalCode === null) {
-      this.child.kill('SIGKILL');
-      await Promise.race([exited, sleep(5_000)]);
-    }
-  }
-}
+/** One API process (bench/now-live-server.ts), listening once it answers `start`. */
+type ServerProcess = BenchChild<ServerCommand, ServerReply>;
 
 /** What one API process and its client process are. */
 interface Shard {
   server: ServerProcess;
+  port: number;
   client: ClientProcess;
   httpUrl: string;
   size: number;
@@ -112,11 +68,6 @@ interface Result {
   load: string[];
   problems: string[];
 }
-
-const loadNow = () =>
-  loadavg()
-    .map((value) => value.toFixed(1))
-    .join(' ');
 
 export async function nowLiveAcrossProcesses(options: AcrossProcessesOptions): Promise<string> {
   const { processes } = options;
@@ -141,8 +92,9 @@ export async function nowLiveAcrossProcesses(options: AcrossProcessesOptions): P
     const most = Math.max(...options.followers);
     const notes: string[] = [];
     for (let i = 0; i < processes; i += 1) {
-      const server = await ServerProcess.start(serverEnv);
-      const client = ClientProcess.start();
+      const server: ServerProcess = BenchChild.fork('API process', 'now-live-server.js');
+      const { port } = await server.request({ type: 'start', env: serverEnv }, 'listening', 60_000);
+      const client = startClientProcess();
       const perProcess = Math.ceil(most / processes) + 1024;
       for (const [pid, who] of [
         [server.pid, `API process ${i + 1}`],
@@ -154,8 +106,9 @@ export async function nowLiveAcrossProcesses(options: AcrossProcessesOptions): P
       }
       shards.push({
         server,
+        port,
         client,
-        httpUrl: `http://127.0.0.1:${server.port}/graphql`,
+        httpUrl: `http://127.0.0.1:${port}/graphql`,
         size: 0,
       });
     }
@@ -174,7 +127,7 @@ export async function nowLiveAcrossProcesses(options: AcrossProcessesOptions): P
           return shard.client.request(
             {
               type: 'open-seeit',
-              url: `ws://127.0.0.1:${shard.server.port}/graphql`,
+              url: `ws://127.0.0.1:${shard.port}/graphql`,
               tokens: mine,
               query: SUBSCRIPTION,
             },
@@ -221,7 +174,7 @@ export async function nowLiveAcrossProcesses(options: AcrossProcessesOptions): P
         await Promise.all(
           shards.map((shard) => shard.client.request({ type: 'reset' }, 'ready', 10_000)),
         );
-        result.load.push(loadNow());
+        result.load.push(load());
         const burst = await first.client.request(
           {
             type: 'burst',

@@ -45,4 +45,4 @@ export type ClientReply =
 /** From the bench to one of its API processes (bench/now-live-server.ts), and the replies. */
 export type ServerCommand = { type: 'start'; env: Record<string, string> };
 
-export type ServerReply = { type: 'listening'; port: number } | { type: 'failed'; error: string };
+export type ServerReply = { type: 'listening'; port: number };

@@ -7,39 +7,24 @@ import 'reflect-metadata';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { loadConfig } from '@app/config';
 import { createApp } from '../apps/api/src/create-app';
+import { answerParent } from './child-process';
 import type { ServerCommand, ServerReply } from './now-live-protocol';
 
-async function start(env: Record<string, string>): Promise<NestExpressApplication> {
-  const config = loadConfig(env);
-  const app = await createApp(config, { url: env.DATABASE_URL }, ['error', 'warn']);
-  await app.listen(0, '127.0.0.1');
-  return app;
+let app: Promise<NestExpressApplication> | undefined;
+
+async function start(env: Record<string, string>): Promise<ServerReply> {
+  if (app) throw new Error('Already started.');
+  app = createApp(loadConfig(env), { url: env.DATABASE_URL }, ['error', 'warn']);
+  const started = await app;
+  await started.listen(0, '127.0.0.1');
+  const { port } = started.getHttpServer().address() as { port: number };
+  return { type: 'listening', port };
 }
 
-function main(): void {
-  const send = process.send?.bind(process);
-  if (!send) throw new Error('Run by bench/now-live-processes.ts (needs an IPC channel).');
-  let app: Promise<NestExpressApplication> | undefined;
-  process.on('message', (command: ServerCommand) => {
-    if (command.type !== 'start' || app) return;
-    app = start(command.env);
-    app.then(
-      (started) => {
-        const { port } = started.getHttpServer().address() as { port: number };
-        send({ type: 'listening', port } satisfies ServerReply);
-      },
-      (error: unknown) =>
-        send({
-          type: 'failed',
-          error: error instanceof Error ? (error.stack ?? error.message) : String(error),
-        } satisfies ServerReply),
-    );
-  });
-  // The parent is done (or gone): close the sockets and the pool, then leave.
-  process.on('disconnect', () => {
-    const closing = app?.then((started) => started.close()) ?? Promise.resolve();
-    closing.finally(() => process.exit(0)).catch(() => process.exit(1));
-  });
-}
-
-main();
+// When the parent is done (or gone): close the sockets and the pool, then leave.
+answerParent<ServerCommand, ServerReply>(
+  (command) => start(command.env),
+  async () => {
+    await (await app)?.close();
+  },
+);

@@ -4,8 +4,9 @@
  * request as soon as the previous answer has arrived, for `seconds`.
  */
 import { Agent, request } from 'node:http';
+import { answerParent } from './child-process';
 import { percentile } from './support';
-import type { LoadCommand, LoadReply, LoadResult } from './peers-protocol';
+import type { LoadCommand, LoadResult } from './peers-protocol';
 
 function post(agent: Agent, url: URL, body: string, token: string): Promise<boolean> {
   return new Promise((resolve) => {
@@ -65,11 +66,4 @@ async function load(command: LoadCommand): Promise<LoadResult> {
   };
 }
 
-process.on('message', (command: LoadCommand) => {
-  load(command).then(
-    (reply: LoadReply) => process.send?.(reply),
-    (error: Error) =>
-      process.send?.({ type: 'failed', message: error.message } satisfies LoadReply),
-  );
-});
-process.on('disconnect', () => process.exit(0));
+answerParent(load);

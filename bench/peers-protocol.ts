@@ -8,6 +8,8 @@ export interface ServerSettings {
 }
 
 export type ServerCommand =
+  /** Answered once the server listens. */
+  | { type: 'ready' }
   /** Start recording the SQL statements the server sends. */
   | { type: 'record' }
   /** Stop recording and reply with what was recorded. */
@@ -26,8 +28,6 @@ export interface LoadCommand {
   seconds: number;
   connections: number;
 }
-
-export type LoadReply = LoadResult | { type: 'failed'; message: string };
 
 export interface LoadResult {
   type: 'loaded';

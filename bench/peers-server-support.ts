@@ -1,5 +1,6 @@
 /** What each peers-bench server process shares: answering the bench, recording its SQL. */
 import { Pool, PoolClient } from 'pg';
+import { answerParent } from './child-process';
 import type { ServerCommand, ServerReply, ServerSettings } from './peers-protocol';
 
 /** The SQL statements a server sends between `start` and `stop`. */
@@ -8,28 +9,23 @@ export interface StatementRecorder {
   stop(): string[];
 }
 
-/** Announces the port, answers the parent over IPC, and exits when the parent goes away. */
+/** Tells the parent the port, records on request, and closes when the parent goes away. */
 export function serveParent(
   port: number,
   recorder: StatementRecorder,
   close: () => Promise<void>,
 ): void {
-  const send = (reply: ServerReply) => process.send?.(reply);
-  process.on('message', (command: ServerCommand) => {
-    if (command.type === 'record') {
-      recorder.start();
-      send({ type: 'recording' });
-    } else {
-      send({ type: 'statements', statements: recorder.stop() });
+  answerParent<ServerCommand, ServerReply>((command) => {
+    switch (command.type) {
+      case 'ready':
+        return { type: 'listening', port };
+      case 'record':
+        recorder.start();
+        return { type: 'recording' };
+      case 'recorded':
+        return { type: 'statements', statements: recorder.stop() };
     }
-  });
-  process.on('disconnect', () => {
-    close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  });
-  send({ type: 'listening', port });
+  }, close);
 }
 
 /**

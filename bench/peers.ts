@@ -14,10 +14,8 @@
  *
  *   npm run bench -- peers [--seconds 3] [--rounds 3]
  */
-import { ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
 import jwt from 'jsonwebtoken';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
@@ -30,9 +28,9 @@ import {
   summarizeSeeit,
 } from './peers-query';
 import { POSTGRAPHILE_SCHEMA_SQL } from './peers-postgraphile-sql';
+import { BenchChild } from './child-process';
 import {
   LoadCommand,
-  LoadReply,
   LoadResult,
   ServerCommand,
   ServerReply,
@@ -40,7 +38,7 @@ import {
   ServerSettings,
 } from './peers-protocol';
 import { seedPeers } from './peers-seed';
-import { BenchDatabase, percentile, Table } from './support';
+import { BenchDatabase, median, Table } from './support';
 
 interface Options {
   seconds: number;
@@ -94,80 +92,10 @@ const CONTENDERS: Contender[] = [
   },
 ];
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** The environment of every child process: each peer runs as in production. */
+const CHILD_ENV = { NODE_ENV: 'production' };
 
-/** A child process that answers one message at a time; stopped by closing its IPC channel. */
-class Child<Command, Reply extends { type: string }> {
-  private constructor(
-    readonly name: string,
-    private readonly child: ChildProcess,
-  ) {}
-
-  static start<C, R extends { type: string }>(
-    name: string,
-    script: string,
-    env: Record<string, string>,
-  ): Child<C, R> {
-    const child = fork(join(__dirname, script), [], {
-      env: { ...process.env, ...env, NODE_ENV: 'production' },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    return new Child<C, R>(name, child);
-  }
-
-  /** The next message, or an error if the process exits or is silent for `timeoutMs`. */
-  next<K extends Reply['type']>(
-    expect: K,
-    timeoutMs: number,
-  ): Promise<Extract<Reply, { type: K }>> {
-    return new Promise((resolve, reject) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.child.off('message', onMessage);
-        this.child.off('exit', onExit);
-      };
-      const onMessage = (reply: Reply) => {
-        done();
-        if (reply.type === expect) resolve(reply as Extract<Reply, { type: K }>);
-        else reject(new Error(`${this.name}: expected ${expect}, got ${JSON.stringify(reply)}`));
-      };
-      const onExit = (code: number | null) => {
-        done();
-        reject(new Error(`${this.name} exited (${code})`));
-      };
-      const timer = setTimeout(() => {
-        done();
-        reject(new Error(`${this.name}: no ${expect} within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.child.on('message', onMessage);
-      this.child.on('exit', onExit);
-    });
-  }
-
-  ask<K extends Reply['type']>(
-    command: Command,
-    expect: K,
-    timeoutMs: number,
-  ): Promise<Extract<Reply, { type: K }>> {
-    const reply = this.next(expect, timeoutMs);
-    this.child.send(command as object);
-    return reply;
-  }
-
-  /** Lets it close and exit on its own; kills it (by its pid) if it lingers. */
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
-    if (this.child.connected) this.child.disconnect();
-    await Promise.race([exited, sleep(10_000)]);
-    if (this.child.exitCode === null && this.child.signalCode === null) {
-      this.child.kill('SIGKILL');
-      await Promise.race([exited, sleep(5_000)]);
-    }
-  }
-}
-
-type Server = Child<ServerCommand, ServerReply>;
+type Server = BenchChild<ServerCommand, ServerReply>;
 
 interface Round {
   result: LoadResult;
@@ -265,9 +193,9 @@ async function statementReport(
   const recorded = new Map<ContenderKey, string[]>();
   for (const contender of CONTENDERS) {
     const server = servers.get(contender.key)!;
-    await server.ask({ type: 'record' }, 'recording', 10_000);
+    await server.request({ type: 'record' }, 'recording', 10_000);
     await ask(urls.get(contender.key)!, contender, token);
-    const { statements } = await server.ask({ type: 'recorded' }, 'statements', 10_000);
+    const { statements } = await server.request({ type: 'recorded' }, 'statements', 10_000);
     recorded.set(contender.key, statements);
   }
   const lines = CONTENDERS.flatMap((contender) => {
@@ -293,7 +221,6 @@ async function statementReport(
   return lines;
 }
 
-const median = (values: number[]) => percentile(values, 50);
 const fixed = (value: number, digits = 1) => value.toFixed(digits);
 
 function report(
@@ -389,7 +316,7 @@ export async function peersBench(options: Options): Promise<string> {
   }
   const database = await BenchDatabase.create(`seeit_bench_${randomBytes(4).toString('hex')}`);
   const servers = new Map<ContenderKey, Server>();
-  let loader: Child<LoadCommand, LoadReply> | undefined;
+  let loader: BenchChild<LoadCommand, LoadResult> | undefined;
   try {
     await migrate(database.url);
     console.log(`Seeding readers of ${FOLLOWEE_COUNTS.join(', ')} followees...`);
@@ -402,12 +329,15 @@ export async function peersBench(options: Options): Promise<string> {
     };
     const urls = new Map<ContenderKey, string>();
     for (const contender of CONTENDERS) {
-      const server: Server = Child.start(contender.label, contender.script, settingsEnv(settings));
+      const server: Server = BenchChild.fork(contender.label, contender.script, {
+        ...settingsEnv(settings),
+        ...CHILD_ENV,
+      });
       servers.set(contender.key, server);
-      const { port } = await server.next('listening', 120_000);
+      const { port } = await server.request({ type: 'ready' }, 'listening', 120_000);
       urls.set(contender.key, `http://127.0.0.1:${port}/graphql`);
     }
-    loader = Child.start<LoadCommand, LoadReply>('load process', 'peers-load.js', {});
+    loader = BenchChild.fork('load process', 'peers-load.js', CHILD_ENV);
     // seeit's own token: HS256 over the user id, with an expiry (AuthService.issueToken).
     const tokens = new Map(
       [...readers].map(([count, id]) => [
@@ -424,7 +354,7 @@ export async function peersBench(options: Options): Promise<string> {
     );
 
     const run = async (contender: Contender, token: string, seconds: number) => {
-      const reply = await loader!.ask(
+      const reply = await loader!.request(
         {
           type: 'load',
           url: urls.get(contender.key)!,

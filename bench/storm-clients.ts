@@ -10,10 +10,11 @@
  * Times are process.hrtime in milliseconds (CLOCK_MONOTONIC, shared by every process).
  */
 import WebSocket from 'ws';
+import { answerParent } from './child-process';
 import type { GoLive, GoLiveResult, StormCommand, StormReply } from './storm-protocol';
+import { sleep } from './support';
 
 const now = (): number => Number(process.hrtime.bigint()) / 1e6;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Message {
   type: string;
@@ -179,25 +180,4 @@ async function closeAll(): Promise<StormReply> {
   return { type: 'closed', problems: problems.splice(0) };
 }
 
-function main(): void {
-  const send = process.send?.bind(process);
-  if (!send) throw new Error('Run by bench/storm.ts or bench/memory.ts (needs an IPC channel).');
-  let queue = Promise.resolve();
-  process.on('message', (message: { seq: number; command: StormCommand }) => {
-    queue = queue.then(async () => {
-      try {
-        const { command } = message;
-        const reply = command.type === 'storm' ? await storm(command) : await closeAll();
-        send({ seq: message.seq, reply });
-      } catch (error) {
-        send({
-          seq: message.seq,
-          error: error instanceof Error ? (error.stack ?? error.message) : String(error),
-        });
-      }
-    });
-  });
-  process.on('disconnect', () => process.exit(0));
-}
-
-main();
+answerParent((command: StormCommand) => (command.type === 'storm' ? storm(command) : closeAll()));

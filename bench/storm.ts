@@ -12,10 +12,7 @@
  * go-live rounds: startBroadcast once half the sockets are acknowledged, its latency, and for
  * every socket acknowledged before its response, NOW_LIVE's arrival after that response.
  */
-import { ChildProcess, fork } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { loadavg } from 'node:os';
-import { join } from 'node:path';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DataSource } from 'typeorm';
 import { WebSocketServer } from 'ws';
@@ -23,8 +20,19 @@ import { AuthService } from '@app/accounts';
 import { encodeCursor } from '@app/common';
 import { loadConfig } from '@app/config';
 import { createApp } from '../apps/api/src/create-app';
+import { BenchChild } from './child-process';
 import type { StormCommand, StormReply } from './storm-protocol';
-import { benchEnv, benchStorage, BenchDatabase, percentile, Table } from './support';
+import {
+  benchEnv,
+  benchStorage,
+  BenchDatabase,
+  load,
+  median,
+  percentile,
+  seed,
+  sleep,
+  Table,
+} from './support';
 
 export interface StormOptions {
   rounds: number;
@@ -44,70 +52,9 @@ const PARALLEL = 100;
 const SUBSCRIPTION = `subscription($after: String) { timelineUpdates(after: $after) {
   kind cursor itemId item { ... on Broadcast { id title } ... on Post { id text } } } }`;
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-export const load = () =>
-  loadavg()
-    .map((value) => value.toFixed(2))
-    .join(' ');
-export const median = (values: number[]) => percentile(values, 50);
-
-/** The child process with the sockets, one command at a time. */
-export class StormClients {
-  private seq = 0;
-  private readonly pending = new Map<
-    number,
-    (reply: { reply?: StormReply; error?: string }) => void
-  >();
-
-  private constructor(private readonly child: ChildProcess) {
-    child.on('message', (message: { seq: number; reply?: StormReply; error?: string }) => {
-      this.pending.get(message.seq)?.(message);
-      this.pending.delete(message.seq);
-    });
-    child.on('exit', (code) => {
-      for (const waiter of this.pending.values()) waiter({ error: `exited (${code})` });
-      this.pending.clear();
-    });
-  }
-
-  static start(): StormClients {
-    return new StormClients(
-      fork(join(__dirname, 'storm-clients.js'), [], {
-        serialization: 'advanced',
-        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      }),
-    );
-  }
-
-  request<K extends StormReply['type']>(
-    command: StormCommand,
-    expect: K,
-    timeoutMs: number,
-  ): Promise<Extract<StormReply, { type: K }>> {
-    const seq = (this.seq += 1);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(seq);
-        reject(new Error(`client process: no answer to ${command.type} within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.pending.set(seq, ({ reply, error }) => {
-        clearTimeout(timer);
-        if (error || reply?.type !== expect)
-          reject(new Error(`client process: ${error ?? reply?.type}`));
-        else resolve(reply as Extract<StormReply, { type: K }>);
-      });
-      this.child.send({ seq, command });
-    });
-  }
-
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
-    if (this.child.connected) this.child.disconnect();
-    await Promise.race([exited, sleep(10_000)]);
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
-  }
-}
+/** The child process with the sockets (bench/storm-clients.ts). */
+export const startStormClients = () =>
+  BenchChild.fork<StormCommand, StormReply>('client process', 'storm-clients.js');
 
 /**
  * A plain `ws` server doing the handshake the clients do with seeit: connection_ack for
@@ -160,36 +107,16 @@ export class StormApi {
     const app = await createApp(config, { url: database.url });
     await app.listen(0, '127.0.0.1');
     const port = (app.getHttpServer().address() as { port: number }).port;
-    const db = app.get(DataSource);
-    const auth = app.get(AuthService);
     console.log(`Seeding ${followers} followers...`);
-    const ids = await db.query<{ id: string }[]>(
-      `INSERT INTO users (handle, email, password_hash, display_name)
-       SELECT 'follower_' || i, 'follower_' || i || '@bench.local', 'x', 'Follower ' || i
-       FROM generate_series(1, $1) AS i ORDER BY i RETURNING id`,
-      [followers],
-    );
-    const [caster] = await db.query<{ id: string }[]>(
-      `INSERT INTO users (handle, email, password_hash, display_name, followers_count)
-       VALUES ('caster', 'caster@bench.local', 'x', 'Caster', $1) RETURNING id`,
-      [followers],
-    );
-    await db.query(
-      `INSERT INTO follows (follower_id, followee_id) SELECT f, $1 FROM unnest($2::bigint[]) AS f`,
-      [caster.id, ids.map((row) => row.id)],
-    );
-    await db.query('UPDATE users SET following_count = 1 WHERE id = ANY($1::bigint[])', [
-      ids.map((row) => row.id),
-    ]);
-    await db.query('ANALYZE');
+    const seeded = await seed(app.get(DataSource), app.get(AuthService), [followers]);
     return new StormApi(
       app,
       database,
       dataDir,
       `http://127.0.0.1:${port}/graphql`,
       `ws://127.0.0.1:${port}/graphql`,
-      { id: caster.id, token: auth.issueToken(caster.id) },
-      ids.map((row) => auth.issueToken(row.id)),
+      seeded.broadcasters.get(followers)!,
+      seeded.followerTokens,
     );
   }
 
@@ -230,7 +157,7 @@ export async function stormBench(options: StormOptions): Promise<string> {
   const count = Math.max(...options.followers);
   const api = await StormApi.start(count);
   const raw = await rawPeer(() => rawNext(260));
-  const clients = StormClients.start();
+  const clients = startStormClients();
   const seeit: StormRound[] = [];
   const peer: StormRound[] = [];
   const goLives: {

@@ -1,16 +1,28 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
+import type { AuthService } from '@app/accounts';
 import { RATE_LIMITS } from '@app/config';
 import { RunningDatabase, startEmbeddedPostgres } from '@app/database';
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The load average over 1, 5 and 15 minutes, as a report prints it beside a round. */
+export const load = () =>
+  loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ');
 
 export function percentile(values: number[], p: number): number {
   if (values.length === 0) return 0;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
+
+export const median = (values: number[]) => percentile(values, 50);
 
 /** A markdown table, so results paste straight into docs/performance.md. */
 export class Table {
@@ -67,6 +79,51 @@ export class BenchDatabase {
     await BenchDatabase.admin(this.adminUrl, `DROP DATABASE IF EXISTS ${this.name} WITH (FORCE)`);
     await this.embedded?.stop();
   }
+}
+
+export interface Seeded {
+  broadcasters: Map<number, { id: string; token: string }>;
+  followerTokens: string[];
+}
+
+/**
+ * Accounts for the benches that deliver to followers: for each count, a broadcaster
+ * (`caster_<count>`) followed by the first `count` of the same followers, with the counters set.
+ */
+export async function seed(
+  db: DataSource,
+  auth: AuthService,
+  followers: number[],
+): Promise<Seeded> {
+  const most = Math.max(...followers);
+  const ids = await db.query<{ id: string }[]>(
+    `INSERT INTO users (handle, email, password_hash, display_name)
+     SELECT 'follower_' || i, 'follower_' || i || '@bench.local', 'x', 'Follower ' || i
+     FROM generate_series(1, $1) AS i ORDER BY i RETURNING id`,
+    [most],
+  );
+  const broadcasters = new Map<number, { id: string; token: string }>();
+  for (const count of followers) {
+    const [caster] = await db.query<{ id: string }[]>(
+      `INSERT INTO users (handle, email, password_hash, display_name)
+       VALUES ($1::text, $1::text || '@bench.local', 'x', $1::text) RETURNING id`,
+      [`caster_${count}`],
+    );
+    await db.query(
+      `INSERT INTO follows (follower_id, followee_id)
+       SELECT f, $1 FROM unnest($2::bigint[]) AS f`,
+      [caster.id, ids.slice(0, count).map((row) => row.id)],
+    );
+    await db.query('UPDATE users SET followers_count = $2 WHERE id = $1', [caster.id, count]);
+    broadcasters.set(count, { id: caster.id, token: auth.issueToken(caster.id) });
+  }
+  await db.query(
+    `UPDATE users u SET following_count = c.n
+     FROM (SELECT follower_id, count(*)::int AS n FROM follows GROUP BY follower_id) c
+     WHERE u.id = c.follower_id`,
+  );
+  await db.query('ANALYZE');
+  return { broadcasters, followerTokens: ids.map((row) => auth.issueToken(row.id)) };
 }
 
 /** A throw-away database and data folder for a bench that starts the API. */
