@@ -45,15 +45,6 @@ function fieldsOf(result: GraphQLResponse): string[] {
   );
 }
 
-async function post(t: TestApp, author: TestUser, text: string, replyToId?: string) {
-  const data = await t.ok<{ createPost: { id: string } }>(
-    CREATE_POST,
-    { text, replyToId },
-    author.token,
-  );
-  return data.createPost.id;
-}
-
 async function homePostIds(t: TestApp, viewer: TestUser): Promise<string[]> {
   const data = await t.ok<{ homeTimeline: { edges: { node: { id: string } }[] } }>(
     HOME,
@@ -61,14 +52,6 @@ async function homePostIds(t: TestApp, viewer: TestUser): Promise<string[]> {
     viewer.token,
   );
   return data.homeTimeline.edges.map((edge) => edge.node.id);
-}
-
-async function follow(t: TestApp, follower: TestUser, followee: TestUser): Promise<void> {
-  await t.ok(
-    'mutation($id: ID!) { follow(userId: $id) { id } }',
-    { id: followee.id },
-    follower.token,
-  );
 }
 
 async function makeAdmin(t: TestApp, user: TestUser): Promise<void> {
@@ -470,7 +453,7 @@ describe('accounts', () => {
       await t.ok(UPDATE_PROFILE, { input: { displayName: 'Scoutmaster Flynn' } }, named.token);
       // The exact handle must come first even when another match has more followers.
       const fan = await t.signUp();
-      await follow(t, fan, popular);
+      await t.follow(fan, popular);
       expect(exact.handle).toBe('scout');
 
       await t.signUp('wild_card');
@@ -731,8 +714,8 @@ describe('accounts', () => {
       target = await t.signUp();
       follower = await t.signUp();
       await makeAdmin(t, admin);
-      await follow(t, follower, target);
-      targetPost = await post(t, target, 'hello from the soon suspended');
+      await t.follow(follower, target);
+      targetPost = await t.post(target, 'hello from the soon suspended');
     });
 
     it.each([
@@ -905,7 +888,7 @@ describe('accounts: deleteAccount', () => {
   it('refuses a wrong password (BAD_USER_INPUT) and changes nothing', async () => {
     const user = await t.signUp();
     const friend = await t.signUp();
-    await follow(t, friend, user);
+    await t.follow(friend, user);
     const before = await counts(friend);
     const result = await t.gql(DELETE_ACCOUNT, { password: 'not my password' }, user.token);
     expect(errorCode(result)).toBe('BAD_USER_INPUT');
@@ -921,11 +904,11 @@ describe('accounts: deleteAccount', () => {
   it('changes nothing when any part of the deletion fails: it is one transaction', async () => {
     const user = await t.signUp();
     const friend = await t.signUp();
-    await follow(t, friend, user);
-    await follow(t, user, friend);
-    const liked = await post(t, friend, 'liked by the leaver');
+    await t.follow(friend, user);
+    await t.follow(user, friend);
+    const liked = await t.post(friend, 'liked by the leaver');
     await t.ok('mutation($id: ID!) { likePost(id: $id) { id } }', { id: liked }, user.token);
-    await post(t, user, 'an answer', liked);
+    await t.post(user, { text: 'an answer', replyToId: liked });
     const snapshot = async () => ({
       friend: await counts(friend),
       post: await postCounts(liked),
@@ -951,21 +934,24 @@ describe('accounts: deleteAccount', () => {
     const lateFan = await t.signUp();
     const author = await t.signUp();
 
-    await follow(t, fan, gone);
+    await t.follow(fan, gone);
     // Pushed into fan's timeline while `gone` has one follower; lateFan gets it by backfill.
-    const pushedPost = await post(t, gone, 'an early post');
-    await follow(t, lateFan, gone);
-    await follow(t, gone, author);
-    await follow(t, author, gone);
+    const pushedPost = await t.post(gone, 'an early post');
+    await t.follow(lateFan, gone);
+    await t.follow(gone, author);
+    await t.follow(author, gone);
     // With three followers, this one goes to the pulled items.
-    const pulledPost = await post(t, gone, 'a later post');
+    const pulledPost = await t.post(gone, 'a later post');
 
-    const authorsPost = await post(t, author, 'something to like and answer');
+    const authorsPost = await t.post(author, 'something to like and answer');
     await t.ok('mutation($id: ID!) { likePost(id: $id) { id } }', { id: authorsPost }, gone.token);
     await t.ok('mutation($id: ID!) { likePost(id: $id) { id } }', { id: authorsPost }, fan.token);
-    await post(t, gone, 'a reply that goes away', authorsPost);
-    await post(t, fan, 'a reply that stays', authorsPost);
-    const answerToGone = await post(t, author, 'a reply to the leaver', pushedPost);
+    await t.post(gone, { text: 'a reply that goes away', replyToId: authorsPost });
+    await t.post(fan, { text: 'a reply that stays', replyToId: authorsPost });
+    const answerToGone = await t.post(author, {
+      text: 'a reply to the leaver',
+      replyToId: pushedPost,
+    });
 
     expect(await homePostIds(t, fan)).toEqual(expect.arrayContaining([pushedPost, pulledPost]));
     expect(await homePostIds(t, lateFan)).toEqual(expect.arrayContaining([pushedPost, pulledPost]));

@@ -47,7 +47,6 @@ const LIVE_NOW = `query($first: Int, $after: String) {
 const LIVE_BROADCAST = `query($handle: String!) { user(handle: $handle) { liveBroadcast { id status } } }`;
 const NODE = `query($id: ID!) {
   node(id: $id) { __typename id ... on Broadcast { title } ... on BroadcastComment { text } } }`;
-const FOLLOW = `mutation($id: ID!) { follow(userId: $id) { id } }`;
 const BLOCK = `mutation($id: ID!) { block(userId: $id) { id } }`;
 const EVENTS = `subscription($id: ID!) {
   broadcastEvents(broadcastId: $id) {
@@ -152,9 +151,6 @@ describe('broadcasts (e2e)', () => {
   const read = async (id: string, viewer?: TestUser) =>
     (await t.ok(BROADCAST, { id }, viewer?.token)).broadcast;
 
-  const follow = (follower: TestUser, followee: TestUser) =>
-    t.ok(FOLLOW, { id: followee.id }, follower.token);
-
   async function subscribe(id: string, viewer?: TestUser): Promise<TestSubscription> {
     const sub = await t.subscribe(EVENTS, { id }, viewer?.token);
     subscriptions.push(sub);
@@ -246,7 +242,7 @@ describe('broadcasts (e2e)', () => {
       beforeAll(async () => {
         broadcaster = await t.signUp();
         follower = await t.signUp();
-        await follow(follower, broadcaster);
+        await t.follow(follower, broadcaster);
       });
       const notifications = () =>
         t.sql('SELECT id FROM notifications WHERE recipient_id = $1', [rowId(follower.id)]);
@@ -494,7 +490,7 @@ describe('broadcasts (e2e)', () => {
       const broadcaster = await t.signUp();
       const follower = await t.signUp();
       const stranger = await t.signUp();
-      await follow(follower, broadcaster);
+      await t.follow(follower, broadcaster);
       const live = await start(broadcaster, { visibility: 'FOLLOWERS' });
       expect((await read(live.id, follower)).visibility).toBe('FOLLOWERS');
       expect((await read(live.id, broadcaster)).id).toBe(live.id);
@@ -536,7 +532,7 @@ describe('broadcasts (e2e)', () => {
           .liveBroadcast;
       expect(await liveOf(broadcaster)).toEqual({ id: live.id, status: 'LIVE' });
       expect(await liveOf(stranger)).toBeNull();
-      await follow(stranger, broadcaster);
+      await t.follow(stranger, broadcaster);
       expect(await liveOf(stranger)).toEqual({ id: live.id, status: 'LIVE' });
       await t.ok(END, { id: live.id }, broadcaster.token);
       expect(await liveOf(stranger)).toBeNull();
@@ -749,7 +745,7 @@ describe('broadcasts (e2e)', () => {
       const broadcaster = await t.signUp();
       const follower = await t.signUp();
       const stranger = await t.signUp();
-      await follow(follower, broadcaster);
+      await t.follow(follower, broadcaster);
       const live = await start(broadcaster, { chatMode: 'OFF' });
       await expectRejected(
         () => t.gql(COMMENT, { id: live.id, text: 'hi' }, follower.token),
@@ -841,10 +837,10 @@ describe('broadcasts (e2e)', () => {
     it('stops a viewer who loses access by a block or an unfollow from watching', async () => {
       const broadcaster = await t.signUp();
       const [blocked, fan, casual] = [await t.signUp(), await t.signUp(), await t.signUp()];
-      await follow(fan, broadcaster);
-      await follow(casual, broadcaster);
+      await t.follow(fan, broadcaster);
+      await t.follow(casual, broadcaster);
       const live = await start(broadcaster, { visibility: 'FOLLOWERS' });
-      await follow(blocked, broadcaster);
+      await t.follow(blocked, broadcaster);
       const watching: TestSubscription[] = [];
       for (const viewer of [blocked, fan, casual]) {
         await t.ok(JOIN, { id: live.id }, viewer.token);
@@ -866,7 +862,7 @@ describe('broadcasts (e2e)', () => {
       // Unfollowing the broadcaster of a PUBLIC broadcast takes nothing away.
       const open = await start(casual);
       await t.ok(JOIN, { id: open.id }, fan.token);
-      await follow(fan, casual);
+      await t.follow(fan, casual);
       await t.ok(
         `mutation($id: ID!) { unfollow(userId: $id) { id } }`,
         { id: casual.id },
@@ -918,8 +914,8 @@ describe('broadcasts (e2e)', () => {
     it('lists followed broadcasters first, then public ones, most watched first', async () => {
       const viewer = await t.signUp();
       const [a, b, c, d, e] = await Promise.all([1, 2, 3, 4, 5].map(() => t.signUp()));
-      await follow(viewer, a);
-      await follow(viewer, b);
+      await t.follow(viewer, a);
+      await t.follow(viewer, b);
       const ba = await start(a, { visibility: 'FOLLOWERS' });
       const bb = await start(b);
       const bc = await start(c);
@@ -974,7 +970,7 @@ describe('broadcasts (e2e)', () => {
       const viewer = await t.signUp();
       for (let i = 0; i < 6; i += 1) {
         const broadcaster = await t.signUp();
-        await follow(viewer, broadcaster);
+        await t.follow(viewer, broadcaster);
         await start(broadcaster, { visibility: i % 2 ? 'FOLLOWERS' : 'PUBLIC' });
       }
       const statements = async (first: number) => {

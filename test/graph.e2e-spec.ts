@@ -101,8 +101,6 @@ describe('social graph (e2e)', () => {
     (await t.ok(FOLLOW, { id: followee.id, notify }, follower.token)).follow;
   const view = async (viewer: TestUser | undefined, target: TestUser) =>
     (await t.ok(USER, { handle: target.handle }, viewer?.token)).user;
-  const post = async (author: TestUser, text: string): Promise<string> =>
-    (await t.ok(CREATE_POST, { text }, author.token)).createPost.id;
   const home = async (viewer: TestUser): Promise<string[]> =>
     (await t.ok(HOME, {}, viewer.token)).homeTimeline.edges.map(
       (edge: { node: { id: string } }) => edge.node.id,
@@ -111,7 +109,7 @@ describe('social graph (e2e)', () => {
   /** Ids that are not valid User ids: garbage, raw, wrong shape, and another type's id. */
   async function invalidUserIds(): Promise<string[]> {
     const author = await t.signUp();
-    const postId = await post(author, 'a post whose id is not a user id');
+    const postId = await t.post(author, 'a post whose id is not a user id');
     return [
       'not-an-id',
       '',
@@ -201,11 +199,11 @@ describe('social graph (e2e)', () => {
 
     it('brings the followed account’s recent posts into the home timeline', async () => {
       const [reader, writer] = [await t.signUp(), await t.signUp()];
-      const earlier = await post(writer, 'written before the follow');
+      const earlier = await t.post(writer, 'written before the follow');
       expect(await home(reader)).not.toContain(earlier);
       await follow(reader, writer);
       expect(await home(reader)).toContain(earlier);
-      const later = await post(writer, 'written after the follow');
+      const later = await t.post(writer, 'written after the follow');
       expect((await home(reader))[0]).toBe(later);
     });
 
@@ -306,8 +304,8 @@ describe('social graph (e2e)', () => {
     it('takes the unfollowed account’s posts out of the home timeline', async () => {
       const [reader, writer] = [await t.signUp(), await t.signUp()];
       await follow(reader, writer);
-      const written = await post(writer, 'soon gone from the reader’s home');
-      const own = await post(reader, 'the reader’s own post stays');
+      const written = await t.post(writer, 'soon gone from the reader’s home');
+      const own = await t.post(reader, 'the reader’s own post stays');
       expect(await home(reader)).toEqual([own, written]);
       await t.ok(UNFOLLOW, { id: writer.id }, reader.token);
       expect(await home(reader)).toEqual([own]);
@@ -518,8 +516,8 @@ describe('social graph (e2e)', () => {
       await follow(alice, bob);
       await follow(bob, alice);
       await follow(carol, alice);
-      const fromAlice = await post(alice, 'alice writes');
-      const fromBob = await post(bob, 'bob writes');
+      const fromAlice = await t.post(alice, 'alice writes');
+      const fromBob = await t.post(bob, 'bob writes');
       expect(await home(alice)).toEqual([fromBob, fromAlice]);
       expect(await home(bob)).toEqual([fromBob, fromAlice]);
 
@@ -529,14 +527,14 @@ describe('social graph (e2e)', () => {
       expect(await home(carol)).toEqual([fromAlice]);
 
       // Later posts do not flow either way.
-      const laterFromAlice = await post(alice, 'alice again');
+      const laterFromAlice = await t.post(alice, 'alice again');
       expect(await home(bob)).toEqual([fromBob]);
       expect(await home(carol)).toEqual([laterFromAlice, fromAlice]);
     });
 
     it('hides the blocker’s profile and posts from the blocked account (NOT_FOUND)', async () => {
       const [blocker, blocked, bystander] = [await t.signUp(), await t.signUp(), await t.signUp()];
-      const postId = await post(blocker, 'the blocked account must not see this');
+      const postId = await t.post(blocker, 'the blocked account must not see this');
       await t.ok(BLOCK, { id: blocked.id }, blocker.token);
 
       let result = await t.gql(USER, { handle: blocker.handle }, blocked.token);
@@ -570,8 +568,8 @@ describe('social graph (e2e)', () => {
 
     it('lets the blocked account block back: each is then hidden from the other', async () => {
       const [alice, bob] = [await t.signUp(), await t.signUp()];
-      const fromAlice = await post(alice, 'alice, blocking first');
-      const fromBob = await post(bob, 'bob, blocking back');
+      const fromAlice = await t.post(alice, 'alice, blocking first');
+      const fromBob = await t.post(bob, 'bob, blocking back');
       await t.ok(BLOCK, { id: bob.id }, alice.token);
       expect((await t.ok(POST, { id: fromBob }, alice.token)).post.id).toBe(fromBob);
 
@@ -604,7 +602,7 @@ describe('social graph (e2e)', () => {
 
     it('blocking back answers the withheld profile with empty lists, not an error', async () => {
       const [alice, bob, fan] = [await t.signUp(), await t.signUp(), await t.signUp()];
-      await post(alice, 'alice, before blocking');
+      await t.post(alice, 'alice, before blocking');
       await follow(fan, alice);
       await follow(alice, fan);
       await t.ok(BLOCK, { id: bob.id }, alice.token);
@@ -655,7 +653,7 @@ describe('social graph (e2e)', () => {
     it('unblock lifts the block but restores no follow; it is idempotent', async () => {
       const [alice, bob] = [await t.signUp(), await t.signUp()];
       await follow(bob, alice);
-      const postId = await post(alice, 'visible again after the unblock');
+      const postId = await t.post(alice, 'visible again after the unblock');
       await t.ok(BLOCK, { id: bob.id }, alice.token);
 
       const lifted = (await t.ok(UNBLOCK, { id: bob.id }, alice.token)).unblock;
@@ -737,7 +735,7 @@ describe('social graph (e2e)', () => {
     });
 
     it('a post by someone else leaves the blocker out of its mentions', async () => {
-      const id = await post(bystander, `hello @${blocker.handle} and @${blocked.handle}`);
+      const id = await t.post(bystander, `hello @${blocker.handle} and @${blocked.handle}`);
       const seen = async (viewer: TestUser) =>
         ((await t.ok(MENTIONS, { id }, viewer.token)).post.mentions as { handle: string }[]).map(
           (user) => user.handle,
@@ -761,7 +759,7 @@ describe('social graph (e2e)', () => {
 
     it('notifications whose actor is the blocker are left out, even those from before', async () => {
       const [liker, liked] = [await t.signUp(), await t.signUp()];
-      const id = await post(liked, 'liked before the block');
+      const id = await t.post(liked, 'liked before the block');
       await t.ok(LIKE, { id }, liker.token);
       const actors = async () =>
         (
@@ -780,8 +778,8 @@ describe('social graph (e2e)', () => {
       const [muter, loud, other] = [await t.signUp(), await t.signUp(), await t.signUp()];
       await follow(muter, loud);
       await follow(other, loud);
-      const own = await post(muter, 'the muter’s own post');
-      const noise = await post(loud, 'some noise');
+      const own = await t.post(muter, 'the muter’s own post');
+      const noise = await t.post(loud, 'some noise');
 
       expect(await home(muter)).toEqual([noise, own]);
       const muted = (await t.ok(MUTE, { id: loud.id }, muter.token)).mute;
@@ -797,7 +795,7 @@ describe('social graph (e2e)', () => {
       expect((await t.ok(POST, { id: noise }, muter.token)).post.id).toBe(noise);
 
       // New posts stay hidden while muted.
-      const more = await post(loud, 'more noise');
+      const more = await t.post(loud, 'more noise');
       expect(await home(muter)).toEqual([own]);
       expect(await home(other)).toEqual([more, noise]);
 

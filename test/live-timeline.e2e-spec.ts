@@ -15,14 +15,6 @@ interface Update {
   item: { __typename: string; id?: string; title?: string; status?: string; text?: string } | null;
 }
 
-async function follow(t: TestApp, follower: TestUser, followee: TestUser): Promise<void> {
-  await t.ok(
-    `mutation($id: ID!) { follow(userId: $id) { id } }`,
-    { id: followee.id },
-    follower.token,
-  );
-}
-
 async function start(t: TestApp, user: TestUser, title: string, scheduledFor?: string) {
   const data = await t.ok(
     `mutation($input: StartBroadcastInput!) { startBroadcast(input: $input) { id status } }`,
@@ -41,7 +33,7 @@ describe('broadcasts in home timelines', () => {
 
   it('pushes a NOW_LIVE card to followers, then ENDED, and keeps the card as a replay', async () => {
     const [host, fan, stranger] = [await t.signUp(), await t.signUp(), await t.signUp()];
-    await follow(t, fan, host);
+    await t.follow(fan, host);
     const fanSub = await t.subscribe<{ timelineUpdates: Update }>(UPDATES, {}, fan.token);
     const strangerSub = await t.subscribe<{ timelineUpdates: Update }>(UPDATES, {}, stranger.token);
     const live = await start(t, host, 'Q&A now');
@@ -70,7 +62,7 @@ describe('broadcasts in home timelines', () => {
     });
     // The stranger's own post reaches their timeline after anything the broadcast wrongly sent.
     await strangerSub.nothingBefore(
-      () => t.ok(`mutation { createPost(input: { text: "marker" }) { id } }`, {}, stranger.token),
+      () => t.post(stranger, 'marker'),
       (data) => data.timelineUpdates.item?.text === 'marker',
     );
     await Promise.all([fanSub.close(), strangerSub.close()]);
@@ -78,8 +70,8 @@ describe('broadcasts in home timelines', () => {
 
   it('moves a scheduled card to the moment it goes live, and drops a canceled one', async () => {
     const [host, fan, other] = [await t.signUp(), await t.signUp(), await t.signUp()];
-    await follow(t, fan, host);
-    await follow(t, fan, other);
+    await t.follow(fan, host);
+    await t.follow(fan, other);
     const later = new Date(Date.now() + 3600_000).toISOString();
     const sub = await t.subscribe<{ timelineUpdates: Update }>(UPDATES, {}, fan.token);
     const scheduled = await start(t, host, 'Tonight', later);
@@ -87,7 +79,7 @@ describe('broadcasts in home timelines', () => {
       kind: 'ADDED',
       item: { id: scheduled.id, status: 'SCHEDULED' },
     });
-    await t.ok(`mutation { createPost(input: { text: "meanwhile" }) { id } }`, {}, other.token);
+    await t.post(other, 'meanwhile');
     expect((await sub.nextData()).timelineUpdates.item).toMatchObject({ text: 'meanwhile' });
     const home = await t.ok(HOME, {}, fan.token);
     expect(home.homeTimeline.edges.map((e: any) => e.node.text ?? e.node.status)).toEqual([
@@ -128,7 +120,7 @@ describe('broadcasts in home timelines', () => {
 
   it('shows a followers-only broadcast to followers and nobody else', async () => {
     const [host, fan, stranger] = [await t.signUp(), await t.signUp(), await t.signUp()];
-    await follow(t, fan, host);
+    await t.follow(fan, host);
     const data = await t.ok(
       `mutation { startBroadcast(input: { title: "members only", visibility: FOLLOWERS }) { id } }`,
       {},
@@ -152,9 +144,9 @@ describe('broadcasts in home timelines', () => {
 
   it('loses no NOW_LIVE when the process dies between commit and push (replayed once after restart)', async () => {
     const [host, fan] = [await t.signUp(), await t.signUp()];
-    await follow(t, fan, host);
+    await t.follow(fan, host);
     const sub = await t.subscribe<{ timelineUpdates: Update }>(UPDATES, {}, fan.token);
-    await t.ok(`mutation { createPost(input: { text: "warm-up" }) { id } }`, {}, host.token);
+    await t.post(host, 'warm-up');
     const seen = (await sub.nextData()).timelineUpdates;
 
     // The doorbell never leaves this process, as if it crashed right after the commit.
@@ -178,7 +170,7 @@ describe('broadcasts in home timelines', () => {
     });
     // Replayed once: the next update is the marker, not a second NOW_LIVE.
     await resumed.nothingBefore(
-      () => t.ok(`mutation { createPost(input: { text: "marker" }) { id } }`, {}, host.token),
+      () => t.post(host, 'marker'),
       (data) => data.timelineUpdates.item?.text === 'marker',
     );
     await Promise.all([sub.close(), resumed.close()]);

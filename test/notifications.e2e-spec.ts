@@ -21,8 +21,6 @@ const UNFOLLOW = `mutation($id: ID!) { unfollow(userId: $id) { id } }`;
 const BLOCK = `mutation($id: ID!) { block(userId: $id) { id } }`;
 const MUTE = `mutation($id: ID!) { mute(userId: $id) { id } }`;
 const UNMUTE = `mutation($id: ID!) { unmute(userId: $id) { id } }`;
-const CREATE_POST = `mutation($text: String!, $replyToId: ID) {
-  createPost(input: { text: $text, replyToId: $replyToId }) { id } }`;
 const DELETE_POST = `mutation($id: ID!) { deletePost(id: $id) }`;
 const LIKE = `mutation($id: ID!) { likePost(id: $id) { id } }`;
 const UNLIKE = `mutation($id: ID!) { unlikePost(id: $id) { id } }`;
@@ -54,10 +52,6 @@ describe('notifications (e2e)', () => {
   });
   afterAll(() => t.close());
 
-  const follow = (follower: TestUser, followee: TestUser) =>
-    t.ok(FOLLOW, { id: followee.id }, follower.token);
-  const post = async (author: TestUser, text: string, replyToId?: string): Promise<string> =>
-    (await t.ok(CREATE_POST, { text, replyToId }, author.token)).createPost.id;
   const like = (user: TestUser, postId: string) => t.ok(LIKE, { id: postId }, user.token);
   const goLive = async (
     broadcaster: TestUser,
@@ -95,7 +89,7 @@ describe('notifications (e2e)', () => {
   describe('creation', () => {
     it('FOLLOWED: the followee hears of a new follower, once per follower', async () => {
       const [star, fan] = [await t.signUp(), await t.signUp()];
-      await follow(fan, star);
+      await t.follow(fan, star);
 
       const [notification] = await notificationsOf(star);
       expect(notification).toMatchObject({
@@ -108,16 +102,16 @@ describe('notifications (e2e)', () => {
       expect(await notificationsOf(fan)).toEqual([]);
 
       // Following again is a no-op; unfollow then follow does not notify a second time.
-      await follow(fan, star);
+      await t.follow(fan, star);
       await t.ok(UNFOLLOW, { id: star.id }, fan.token);
-      await follow(fan, star);
+      await t.follow(fan, star);
       expect(await summary(star)).toEqual([['FOLLOWED', fan.handle, null]]);
     });
 
     it('MENTIONED: each mentioned account, but not the author mentioning themselves', async () => {
       const [author, first, second] = [await t.signUp(), await t.signUp(), await t.signUp()];
       const text = `hello @${first.handle} and @${second.handle} from @${author.handle}`;
-      const postId = await post(author, text);
+      const postId = await t.post(author, text);
 
       for (const user of [first, second]) {
         const [notification] = await notificationsOf(user);
@@ -132,9 +126,12 @@ describe('notifications (e2e)', () => {
 
     it('REPLIED: the author replied to gets the reply, once even when also mentioned', async () => {
       const [author, replier, other] = [await t.signUp(), await t.signUp(), await t.signUp()];
-      const parent = await post(author, 'what do you think?');
-      await post(replier, `@${author.handle} I agree, and so does @${other.handle}`, parent);
-      await post(author, 'replying to myself', parent);
+      const parent = await t.post(author, 'what do you think?');
+      await t.post(replier, {
+        text: `@${author.handle} I agree, and so does @${other.handle}`,
+        replyToId: parent,
+      });
+      await t.post(author, { text: 'replying to myself', replyToId: parent });
 
       expect(await summary(author)).toEqual([
         ['REPLIED', replier.handle, `@${author.handle} I agree, and so does @${other.handle}`],
@@ -147,7 +144,7 @@ describe('notifications (e2e)', () => {
 
     it('LIKED: the author hears of a like once per liker, never of their own', async () => {
       const [author, fan, other] = [await t.signUp(), await t.signUp(), await t.signUp()];
-      const postId = await post(author, 'like me');
+      const postId = await t.post(author, 'like me');
       await like(author, postId);
       await like(fan, postId);
       await t.ok(UNLIKE, { id: postId }, fan.token);
@@ -164,7 +161,7 @@ describe('notifications (e2e)', () => {
 
     it('goes with its post: deleting the post takes its notifications away', async () => {
       const [author, fan] = [await t.signUp(), await t.signUp()];
-      const postId = await post(author, 'short-lived');
+      const postId = await t.post(author, 'short-lived');
       await like(fan, postId);
       expect(await notificationsOf(author)).toHaveLength(1);
 
@@ -182,9 +179,9 @@ describe('notifications (e2e)', () => {
         await t.signUp(),
         await t.signUp(),
       ];
-      await follow(fan, star);
-      await t.ok(FOLLOW, { id: star.id, notify: false }, quiet.token);
-      await follow(muting, star);
+      await t.follow(fan, star);
+      await t.follow(quiet, star, false);
+      await t.follow(muting, star);
       await t.ok(MUTE, { id: star.id }, muting.token);
 
       const id = await goLive(star, 'Live from the studio');
@@ -209,7 +206,7 @@ describe('notifications (e2e)', () => {
 
     it('does not notify again for a restart within 10 minutes, but does after', async () => {
       const [star, fan] = [await t.signUp(), await t.signUp()];
-      await follow(fan, star);
+      await t.follow(fan, star);
       const first = await goLive(star, 'take one');
       await wentLiveNotificationsOf(fan, 1);
       await t.ok(END, { id: first }, star.token);
@@ -232,7 +229,7 @@ describe('notifications (e2e)', () => {
 
     it('are written by a process that stops right after the go-live, before their moment', async () => {
       const [star, fan] = [await t.signUp(), await t.signUp()];
-      await follow(fan, star);
+      await t.follow(fan, star);
       const id = await goLive(star, 'going live, then a deploy');
       await t.restart();
       expect((await liveNotificationsOf(fan)).map((n: any) => n.broadcast?.id)).toEqual([id]);
@@ -240,7 +237,7 @@ describe('notifications (e2e)', () => {
 
     it('for a followers-only broadcast, the broadcast hides once its viewer stops following', async () => {
       const [star, fan] = [await t.signUp(), await t.signUp()];
-      await follow(fan, star);
+      await t.follow(fan, star);
       const id = await goLive(star, 'members only', 'FOLLOWERS');
       expect((await wentLiveNotificationsOf(fan, 1))[0].broadcast).toMatchObject({
         id,
@@ -259,7 +256,7 @@ describe('notifications (e2e)', () => {
         const fans: TestUser[] = [];
         for (let i = 0; i < followers; i++) {
           const fan = await t.signUp();
-          await follow(fan, star);
+          await t.follow(fan, star);
           fans.push(fan);
         }
         const subs = await Promise.all(fans.map((fan) => t.subscribe(LIVE_ADDED, {}, fan.token)));
@@ -287,12 +284,12 @@ describe('notifications (e2e)', () => {
   describe('mutes and blocks', () => {
     it('nothing from a muted account; a later mute hides what came before until unmuted', async () => {
       const [me, muted, earlier] = [await t.signUp(), await t.signUp(), await t.signUp()];
-      const mine = await post(me, 'my post');
+      const mine = await t.post(me, 'my post');
       await t.ok(MUTE, { id: muted.id }, me.token);
 
-      await follow(muted, me);
-      await post(muted, `hey @${me.handle}`);
-      await post(muted, 'a reply', mine);
+      await t.follow(muted, me);
+      await t.post(muted, `hey @${me.handle}`);
+      await t.post(muted, { text: 'a reply', replyToId: mine });
       await like(muted, mine);
       expect(await notificationsOf(me)).toEqual([]);
       expect(
@@ -311,8 +308,8 @@ describe('notifications (e2e)', () => {
       const [blocker, blocked] = [await t.signUp(), await t.signUp()];
       await t.ok(BLOCK, { id: blocked.id }, blocker.token);
 
-      await post(blocker, `@${blocked.handle} cannot hear this`);
-      await post(blocked, `@${blocker.handle} cannot hear this either`);
+      await t.post(blocker, `@${blocked.handle} cannot hear this`);
+      await t.post(blocked, `@${blocker.handle} cannot hear this either`);
       expect(await notificationsOf(blocked)).toEqual([]);
       expect(await notificationsOf(blocker)).toEqual([]);
 
@@ -323,9 +320,9 @@ describe('notifications (e2e)', () => {
 
     it('a block hides the notifications that came before it', async () => {
       const [me, fan] = [await t.signUp(), await t.signUp()];
-      const mine = await post(me, 'liked before the block');
+      const mine = await t.post(me, 'liked before the block');
       await like(fan, mine);
-      await post(me, `thanks @${fan.handle}`);
+      await t.post(me, `thanks @${fan.handle}`);
       expect(await notificationsOf(me)).toHaveLength(1);
       expect(await notificationsOf(fan)).toHaveLength(1);
 
@@ -341,7 +338,7 @@ describe('notifications (e2e)', () => {
       const fans: TestUser[] = [];
       for (let i = 0; i < 5; i++) {
         const fan = await t.signUp();
-        await follow(fan, star);
+        await t.follow(fan, star);
         fans.push(fan);
       }
       const newestFirst = fans.map((fan) => fan.handle).reverse();
@@ -356,7 +353,7 @@ describe('notifications (e2e)', () => {
       });
 
       // A notification arriving meanwhile does not shift the next page.
-      await follow(await t.signUp(), star);
+      await t.follow(await t.signUp(), star);
       const second = (
         await t.ok(NOTIFICATIONS, { first: 2, after: first.pageInfo.endCursor }, star.token)
       ).notifications;
@@ -386,8 +383,8 @@ describe('notifications (e2e)', () => {
         const author = await t.signUp();
         for (let i = 0; i < count / 2; i++) {
           const fan = await t.signUp();
-          await follow(fan, author);
-          await like(fan, await post(author, `post ${i}`));
+          await t.follow(fan, author);
+          await like(fan, await t.post(author, `post ${i}`));
         }
         t.queries.reset();
         const data = await t.ok(NOTIFICATIONS, { first: 20 }, author.token);
@@ -399,7 +396,7 @@ describe('notifications (e2e)', () => {
 
     it('node(id) shows a notification to its recipient only', async () => {
       const [star, fan] = [await t.signUp(), await t.signUp()];
-      await follow(fan, star);
+      await t.follow(fan, star);
       const [notification] = await notificationsOf(star);
 
       expect((await t.ok(NODE, { id: notification.id }, star.token)).node).toEqual({
@@ -415,7 +412,7 @@ describe('notifications (e2e)', () => {
   describe('markNotificationsRead', () => {
     it('marks up to an id or everything, counts what changed, and is idempotent', async () => {
       const star = await t.signUp();
-      for (let i = 0; i < 4; i++) await follow(await t.signUp(), star);
+      for (let i = 0; i < 4; i++) await t.follow(await t.signUp(), star);
       const [newest, third, second, oldest] = await notificationsOf(star);
 
       expect((await t.ok(MARK_READ, { upTo: second.id }, star.token)).markNotificationsRead).toBe(
@@ -442,8 +439,8 @@ describe('notifications (e2e)', () => {
 
     it("another user's notification id marks nothing of theirs", async () => {
       const [me, other] = [await t.signUp(), await t.signUp()];
-      await follow(await t.signUp(), me);
-      await follow(await t.signUp(), other);
+      await t.follow(await t.signUp(), me);
+      await t.follow(await t.signUp(), other);
       const [theirs] = await notificationsOf(other);
       const [mine] = await notificationsOf(me);
 
@@ -455,8 +452,8 @@ describe('notifications (e2e)', () => {
 
     it('refuses malformed ids, ids of another type, and anonymous callers', async () => {
       const user = await t.signUp();
-      await follow(await t.signUp(), user);
-      const postId = await post(user, 'not a notification');
+      await t.follow(await t.signUp(), user);
+      const postId = await t.post(user, 'not a notification');
       for (const upTo of ['garbage', toGlobalId('Post', rowId(postId)), postId, 'Notification:1']) {
         const result = await t.gql(MARK_READ, { upTo }, user.token);
         expect(errorCode(result)).toBe('BAD_USER_INPUT');
@@ -476,7 +473,7 @@ describe('notifications (e2e)', () => {
       ];
       const sub = await t.subscribe(ADDED, {}, star.token);
       try {
-        await follow(fan, star);
+        await t.follow(fan, star);
         const { notificationAdded } = await sub.nextData(1000);
         const [stored] = await notificationsOf(star);
         expect(notificationAdded).toEqual({ ...stored, createdAt: expect.any(String) });
@@ -487,10 +484,10 @@ describe('notifications (e2e)', () => {
           post: null,
         });
 
-        await follow(strangersFan, stranger);
+        await t.follow(strangersFan, stranger);
         const marker = await t.signUp();
         await sub.nothingBefore(
-          () => follow(marker, star),
+          () => t.follow(marker, star),
           (data) => data.notificationAdded.actor.handle === marker.handle,
         );
       } finally {
@@ -500,7 +497,7 @@ describe('notifications (e2e)', () => {
 
     it('pushes to every open subscription of the recipient', async () => {
       const [author, fan] = [await t.signUp(), await t.signUp()];
-      const postId = await post(author, 'two tabs open');
+      const postId = await t.post(author, 'two tabs open');
       const [first, second] = [
         await t.subscribe(ADDED, {}, author.token),
         await t.subscribe(ADDED, {}, author.token),
@@ -526,7 +523,7 @@ describe('notifications (e2e)', () => {
       try {
         async function statementsToMention(mentioned: TestUser[]): Promise<number> {
           t.queries.reset();
-          await post(author, `hello ${mentioned.map((m) => `@${m.handle}`).join(' ')}`);
+          await t.post(author, `hello ${mentioned.map((m) => `@${m.handle}`).join(' ')}`);
           for (const sub of subs.slice(0, mentioned.length)) {
             expect((await sub.nextData(1000)).notificationAdded).toMatchObject({
               kind: 'MENTIONED',

@@ -26,7 +26,6 @@ const REPLIES = `query($id: ID!, $first: Int, $after: String) {
   }
 }`;
 const NODE = `query($id: ID!) { node(id: $id) { __typename id ... on Post { text author { handle } } } }`;
-const FOLLOW = `mutation($id: ID!) { follow(userId: $id) { id } }`;
 const BLOCK = `mutation($id: ID!) { block(userId: $id) { id } }`;
 const HOME = `query { homeTimeline(first: 100) { edges { node { __typename ... on Post { id } } } } }`;
 
@@ -143,7 +142,7 @@ describe('posts (e2e)', () => {
 
     it('reaches the followers’ home timelines', async () => {
       const [author, follower, stranger] = [await t.signUp(), await t.signUp(), await t.signUp()];
-      await t.ok(FOLLOW, { id: author.id }, follower.token);
+      await t.follow(follower, author);
       const post = await create(author, 'hello followers');
       expect(await home(follower)).toContain(post.id);
       expect(await home(stranger)).not.toContain(post.id);
@@ -151,22 +150,17 @@ describe('posts (e2e)', () => {
 
     it('is written in one round trip for the post and one for its timelines, whatever the followers', async () => {
       const [author, follower, other] = [await t.signUp(), await t.signUp(), await t.signUp()];
-      const post = (text: string) =>
-        t.ok(
-          'mutation($text: String!) { createPost(input: { text: $text }) { id } }',
-          { text },
-          author.token,
-        );
+      const post = (text: string) => t.post(author, text);
       await post('warming up');
       // The statements of one post, by the author with one follower, then with two.
       t.queries.reset();
       await post('one follower');
       const alone = t.queries.statements.length;
-      await t.ok(FOLLOW, { id: author.id }, follower.token);
+      await t.follow(follower, author);
       t.queries.reset();
-      const { createPost } = await post('for my follower');
+      const id = await post('for my follower');
       const statements = t.queries.statements.map((sql) => sql.trim().replace(/\s+/g, ' '));
-      await t.ok(FOLLOW, { id: author.id }, other.token);
+      await t.follow(other, author);
       t.queries.reset();
       await post('for both followers');
       expect(t.queries.statements).toHaveLength(statements.length);
@@ -184,12 +178,12 @@ describe('posts (e2e)', () => {
         ),
         'COMMIT',
       ]);
-      expect(await home(follower)).toContain(createPost.id);
+      expect(await home(follower)).toContain(id);
       expect(await postsCount(author)).toBe(4);
 
       // Deleting it: the post with the author's count, then its timelines with the update log.
       t.queries.reset();
-      await t.ok(DELETE, { id: createPost.id }, author.token);
+      await t.ok(DELETE, { id }, author.token);
       const writes = t.queries.statements
         .map((sql) => sql.trim().replace(/\s+/g, ' '))
         .slice(t.queries.statements.indexOf('START TRANSACTION'));
@@ -201,7 +195,7 @@ describe('posts (e2e)', () => {
         ),
         'COMMIT',
       ]);
-      expect(await home(follower)).not.toContain(createPost.id);
+      expect(await home(follower)).not.toContain(id);
       expect(await postsCount(author)).toBe(3);
     });
 
@@ -386,7 +380,7 @@ describe('posts (e2e)', () => {
   describe('deletePost', () => {
     it('lets the author delete: the post is gone everywhere and counts go back', async () => {
       const [author, follower, liker] = [await t.signUp(), await t.signUp(), await t.signUp()];
-      await t.ok(FOLLOW, { id: author.id }, follower.token);
+      await t.follow(follower, author);
       const root = await create(author, 'root stays');
       const post = await create(author, `bye #gone @${liker.handle}`, root.id);
       await t.ok(LIKE, { id: post.id }, liker.token);
@@ -431,7 +425,7 @@ describe('posts (e2e)', () => {
 
     it('refuses anyone else (FORBIDDEN) and changes nothing', async () => {
       const [author, other, follower] = [await t.signUp(), await t.signUp(), await t.signUp()];
-      await t.ok(FOLLOW, { id: author.id }, follower.token);
+      await t.follow(follower, author);
       const post = await create(author, 'mine, not yours');
       const result = await expectRejected(
         () => t.gql(DELETE, { id: post.id }, other.token),
@@ -446,7 +440,7 @@ describe('posts (e2e)', () => {
     it('lets an admin delete anyone’s post', async () => {
       const [author, admin, follower] = [await t.signUp(), await t.signUp(), await t.signUp()];
       await t.sql("UPDATE users SET role = 'ADMIN' WHERE handle = $1", [admin.handle]);
-      await t.ok(FOLLOW, { id: author.id }, follower.token);
+      await t.follow(follower, author);
       const post = await create(author, 'moderated away');
       expect((await t.ok(DELETE, { id: post.id }, admin.token)).deletePost).toBe(true);
       expect(await postRow(post.id)).toBeUndefined();

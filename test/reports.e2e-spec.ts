@@ -16,14 +16,12 @@ const REPORTS = `query($status: ReportStatus, $first: Int, $after: String) {
 const RESOLVE = `mutation($id: ID!, $status: ReportStatus!) {
   resolveReport(id: $id, status: $status) { ${REPORT_FIELDS} } }`;
 const NODE = `query($id: ID!) { node(id: $id) { __typename ... on Report { ${REPORT_FIELDS} } } }`;
-const CREATE_POST = `mutation($text: String!) { createPost(input: { text: $text }) { id } }`;
 const DELETE_POST = `mutation($id: ID!) { deletePost(id: $id) }`;
 const START = `mutation($title: String!, $visibility: BroadcastVisibility) {
   startBroadcast(input: { title: $title, visibility: $visibility }) { id } }`;
 const COMMENT = `mutation($id: ID!, $text: String!) { postComment(broadcastId: $id, text: $text) { id } }`;
 const REMOVE_COMMENT = `mutation($id: ID!) { removeComment(id: $id) }`;
 const BLOCK = `mutation($id: ID!) { block(userId: $id) { id } }`;
-const FOLLOW = `mutation($id: ID!) { follow(userId: $id) { id } }`;
 const SUSPEND = `mutation($id: ID!) { suspendUser(userId: $id) { id } }`;
 const DELETE_ACCOUNT = `mutation($password: String!) { deleteAccount(password: $password) }`;
 
@@ -58,8 +56,7 @@ describe('reports (e2e)', () => {
   });
   afterAll(() => t.close());
 
-  const post = async (author: TestUser, text = 'buy followers at example.com'): Promise<string> =>
-    (await t.ok(CREATE_POST, { text }, author.token)).createPost.id;
+  const post = (author: TestUser, text = 'buy followers at example.com') => t.post(author, text);
   const goLive = async (
     broadcaster: TestUser,
     visibility: 'PUBLIC' | 'FOLLOWERS' = 'PUBLIC',
@@ -188,7 +185,7 @@ describe('reports (e2e)', () => {
 
     it('admins see a reported followers-only broadcast they do not follow', async () => {
       const [follower, broadcaster] = [await t.signUp(), await t.signUp()];
-      await t.ok(FOLLOW, { id: broadcaster.id }, follower.token);
+      await t.follow(follower, broadcaster);
       const broadcastId = await goLive(broadcaster, 'FOLLOWERS');
       const filed = await reportOk(follower, { broadcastId });
       expect((await asAdmin(filed.id)).broadcast).toEqual({ id: broadcastId, title: 'free stuff' });

@@ -36,7 +36,6 @@ const CREATE_POST = `mutation($input: CreatePostInput!) { createPost(input: $inp
 const START = `mutation($input: StartBroadcastInput!) { startBroadcast(input: $input) { id status } }`;
 const END = `mutation($id: ID!) { endBroadcast(id: $id) { id } }`;
 const CANCEL = `mutation($id: ID!) { cancelBroadcast(id: $id) { id } }`;
-const FOLLOW = `mutation($id: ID!) { follow(userId: $id) { id } }`;
 const BLOCK = `mutation($id: ID!) { block(userId: $id) { id } }`;
 const TAP = `mutation($input: SeeItInput!) { seeIt(input: $input) { url savedForLater sentToDevice } }`;
 const PAIR = `mutation($name: String!, $kind: SeeItTarget!) { pairDevice(name: $name, kind: $kind) {
@@ -144,14 +143,10 @@ describe('See it (e2e)', () => {
   });
   const addAiring = (owner: TestUser, showId: string, input: ReturnType<typeof airingInput>) =>
     t.gql(ADD_AIRING, { showId, input }, owner.token);
-  const post = async (author: TestUser, text: string, broadcastId?: string): Promise<string> =>
-    (await t.ok(CREATE_POST, { input: { text, broadcastId } }, author.token)).createPost.id;
   const startBroadcast = async (
     broadcaster: TestUser,
     input: { title: string; visibility?: string; scheduledFor?: string },
   ): Promise<string> => (await t.ok(START, { input }, broadcaster.token)).startBroadcast.id;
-  const follow = (follower: TestUser, followee: TestUser) =>
-    t.ok(FOLLOW, { id: followee.id }, follower.token);
   const tap = (user: TestUser, input: Record<string, unknown>) => t.gql(TAP, { input }, user.token);
   const pair = async (user: TestUser, kind = 'TV', name = 'Living room') =>
     (await t.ok(PAIR, { name, kind }, user.token)).pairDevice as {
@@ -202,8 +197,8 @@ describe('See it (e2e)', () => {
 
       // A member posts about it; another member who follows them reads their home timeline.
       const [poster, reader] = [await t.signUp(), await t.signUp()];
-      await follow(reader, poster);
-      await post(poster, 'watching #TheShow');
+      await t.follow(reader, poster);
+      await t.post(poster, 'watching #TheShow');
       const home = await t.ok(HOME, { first: 10 }, reader.token);
       expect(home.homeTimeline.edges).toHaveLength(1);
       const card = home.homeTimeline.edges[0].node;
@@ -522,12 +517,12 @@ describe('See it (e2e)', () => {
       const partner = await withRole('PARTNER');
       const [first, second] = [await createShow(partner), await createShow(partner)];
       const author = await t.signUp();
-      const id = await post(
+      const id = await t.post(
         author,
         `#nothing then #${second.hashtag.toUpperCase()} and #${first.hashtag}`,
       );
       expect((await seeItOfPost(id)).show.slug).toBe(second.slug);
-      const plain = await post(author, 'no show here #nothing');
+      const plain = await t.post(author, 'no show here #nothing');
       expect(await seeItOfPost(plain)).toBeNull();
     });
 
@@ -537,7 +532,7 @@ describe('See it (e2e)', () => {
       const partner = await withRole('PARTNER');
       const show = await createShow(partner);
       // The shared broadcast wins over a show the text mentions.
-      const id = await post(author, `look #${show.hashtag}`, live);
+      const id = await t.post(author, { text: `look #${show.hashtag}`, broadcastId: live });
       const data = await t.ok(POST, { id }, reader.token);
       expect(data.post.broadcast).toEqual({ id: live, title: 'From the studio' });
       expect(data.post.seeIt).toEqual({
@@ -568,7 +563,7 @@ describe('See it (e2e)', () => {
         title: 'Tomorrow',
         scheduledFor: new Date(Date.now() + 24 * 60 * MINUTE).toISOString(),
       });
-      const id = await post(broadcaster, 'see you tomorrow', scheduled);
+      const id = await t.post(broadcaster, { text: 'see you tomorrow', broadcastId: scheduled });
       expect((await seeItOfPost(id)).status).toBe('UPCOMING');
       await t.ok(CANCEL, { id: scheduled }, broadcaster.token);
       expect((await seeItOfPost(id)).status).toBe('ENDED');
@@ -609,12 +604,12 @@ describe('See it (e2e)', () => {
         await t.signUp(),
         await t.signUp(),
       ];
-      await follow(follower, broadcaster);
+      await t.follow(follower, broadcaster);
       const closed = await startBroadcast(broadcaster, {
         title: 'Closed',
         visibility: 'FOLLOWERS',
       });
-      const id = await post(broadcaster, 'for my followers', closed);
+      const id = await t.post(broadcaster, { text: 'for my followers', broadcastId: closed });
       expect((await seeItOfPost(id, follower)).broadcast.id).toBe(closed);
       const seen = await t.ok(POST, { id }, stranger.token);
       expect(seen.post).toMatchObject({ broadcast: null, seeIt: null });
@@ -626,14 +621,14 @@ describe('See it (e2e)', () => {
         const reader = await t.signUp();
         for (let i = 0; i < count; i += 1) {
           const author = await t.signUp();
-          await follow(reader, author);
+          await t.follow(reader, author);
           const show = await createShow(partner);
           await addAiring(partner, show.id, airingInput('A', -5 + i, 60));
           if (i % 3 === 0) {
             const live = await startBroadcast(author, { title: `live ${i}` });
-            await post(author, `sharing ${i}`, live);
+            await t.post(author, { text: `sharing ${i}`, broadcastId: live });
           } else {
-            await post(author, `#unrelated${i} then #${show.hashtag}`);
+            await t.post(author, `#unrelated${i} then #${show.hashtag}`);
           }
           if (i % 4 === 0) await tap(reader, { showId: show.id, action: 'LATER' });
         }
@@ -1009,7 +1004,7 @@ describe('See it (e2e)', () => {
       [blocked, bystander] = [await t.signUp(), await t.signUp()];
       show = await createShow(partner);
       await addAiring(partner, show.id, airingInput('NBC', -5, 55));
-      postId = await post(bystander, `watching #${show.hashtag}`);
+      postId = await t.post(bystander, `watching #${show.hashtag}`);
       await t.ok(BLOCK, { id: blocked.id }, partner.token);
     });
     const slugs = async (viewer?: TestUser) =>
@@ -1062,9 +1057,9 @@ describe('See it (e2e)', () => {
       const hidden = await t.subscribe(CONVERSATION_ADDED, { showId: show.id }, blocked.token);
       subscriptions.push(live, hidden);
 
-      await post(fan, 'first #chatty');
-      await post(other, 'unrelated #elsewhere');
-      await post(fan, 'second #CHATTY');
+      await t.post(fan, 'first #chatty');
+      await t.post(other, 'unrelated #elsewhere');
+      await t.post(fan, 'second #CHATTY');
       const read = await t.ok(CONVERSATION, { slug: 'chatty', first: 1 });
       expect(read.show.conversation.edges.map((e: any) => e.node.text)).toEqual(['second #CHATTY']);
       const next = await t.ok(CONVERSATION, {
@@ -1085,7 +1080,7 @@ describe('See it (e2e)', () => {
       expect(forBlocked.show.conversation.edges).toEqual([]);
       // The next post about the show reaches the blocked account; the fan's did not.
       await hidden.nothingBefore(
-        () => post(other, 'marker #chatty'),
+        () => t.post(other, 'marker #chatty'),
         (data) => data.showConversation.text === 'marker #chatty',
       );
       const unknown = await t.subscribe(CONVERSATION_ADDED, {

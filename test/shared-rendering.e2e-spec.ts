@@ -1,7 +1,7 @@
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { GraphQLObjectType } from 'graphql';
 import { parseGlobalId } from '@app/common';
-import { TestApp, TestOperation, TestUser, webOperation } from '@app/testing';
+import { TestApp, TestOperation, webOperation } from '@app/testing';
 
 /**
  * A pushed timeline update is rendered once for all its recipients when the operation selects no
@@ -41,23 +41,6 @@ interface Update {
 
 type Updates = { timelineUpdates: Update };
 
-async function post(t: TestApp, user: TestUser, text: string, replyToId?: string) {
-  const data = await t.ok(
-    `mutation($input: CreatePostInput!) { createPost(input: $input) { id } }`,
-    { input: { text, ...(replyToId ? { replyToId } : {}) } },
-    user.token,
-  );
-  return data.createPost.id as string;
-}
-
-async function follow(t: TestApp, follower: TestUser, followee: TestUser, notify = true) {
-  await t.ok(
-    `mutation($id: ID!, $notify: Boolean) { follow(userId: $id, notify: $notify) { id } }`,
-    { id: followee.id, notify },
-    follower.token,
-  );
-}
-
 /** Counts the calls of one field's resolver in the app's schema. */
 function countCalls(t: TestApp, type: string, field: string): { calls: number } {
   const schema = t.app.get(GraphQLSchemaHost).schema;
@@ -93,10 +76,10 @@ describe('timelineUpdates rendered once per event', () => {
       await t.signUp(),
       await t.signUp(),
     ];
-    await follow(t, notified, writer, true);
-    await follow(t, quiet, writer, false);
-    await follow(t, liker, writer, false);
-    const original = await post(t, writer, 'the original');
+    await t.follow(notified, writer, true);
+    await t.follow(quiet, writer, false);
+    await t.follow(liker, writer, false);
+    const original = await t.post(writer, 'the original');
     await t.ok(`mutation($id: ID!) { likePost(id: $id) { id } }`, { id: original }, liker.token);
 
     const perViewer = await Promise.all(
@@ -108,7 +91,7 @@ describe('timelineUpdates rendered once per event', () => {
       [writer, notified, quiet].map((user) => t.subscribe<Updates>(SHARED, {}, user.token)),
     );
     const authors = countCalls(t, 'Post', 'author');
-    const reply = await post(t, writer, 'a reply', original);
+    const reply = await t.post(writer, { text: 'a reply', replyToId: original });
 
     const [own, ofNotified, ofQuiet, ofLiker] = await Promise.all(
       perViewer.map(async (sub) => (await sub.nextData()).timelineUpdates),
@@ -169,7 +152,7 @@ describe('timelineUpdates rendered once per event', () => {
     async function burst(recipients: number): Promise<number> {
       const writer = await t.signUp();
       const followers = await Promise.all(Array.from({ length: recipients }, () => t.signUp()));
-      for (const follower of followers) await follow(t, follower, writer);
+      for (const follower of followers) await t.follow(follower, writer);
       const live = await t.ok(
         `mutation { startBroadcast(input: { title: "shared" }) { id } }`,
         {},
@@ -179,7 +162,7 @@ describe('timelineUpdates rendered once per event', () => {
         followers.map((user) => t.subscribe<Updates>(UPDATES, {}, user.token)),
       );
       // The first post settles the go-live's notifications and warms every path.
-      await post(t, writer, 'warm-up');
+      await t.post(writer, 'warm-up');
       for (const sub of subs) await sub.nextData();
       t.queries.reset();
       for (const input of [
@@ -220,9 +203,9 @@ describe('timelineUpdates rendered once per event', () => {
       await t.signUp(),
       await t.signUp(),
     ];
-    await follow(t, fan, broadcaster);
-    await follow(t, blocked, broadcaster);
-    await follow(t, blocked, friend);
+    await t.follow(fan, broadcaster);
+    await t.follow(blocked, broadcaster);
+    await t.follow(blocked, friend);
     const [ofFan, ofBlocked] = await Promise.all(
       [fan, blocked].map((user) => t.subscribe<Updates>(BROADCAST_CARD, {}, user.token)),
     );
@@ -250,7 +233,7 @@ describe('timelineUpdates rendered once per event', () => {
     });
     // The ENDED row comes first in the log: it would arrive before the friend's post.
     await ofBlocked.nothingBefore(
-      () => post(t, friend, 'marker'),
+      () => t.post(friend, 'marker'),
       (data) => data.timelineUpdates.kind === 'ADDED',
     );
     await Promise.all([ofFan, ofBlocked].map((sub) => sub.close()));
@@ -258,8 +241,8 @@ describe('timelineUpdates rendered once per event', () => {
 
   it('renders different selections, variables, fragments and aliases on one socket and on several', async () => {
     const [writer, reader, other] = [await t.signUp(), await t.signUp(), await t.signUp()];
-    await follow(t, reader, writer);
-    await follow(t, other, writer);
+    await t.follow(reader, writer);
+    await t.follow(other, writer);
     const socket = t.openSocket(reader.token);
     const before = t.subscriptionSetUps.total;
     const plain = socket.run<Updates>(SHARED);
@@ -283,7 +266,7 @@ describe('timelineUpdates rendered once per event', () => {
     );
     await t.subscriptionSetUps.reach(before + 3);
     const elsewhere = await t.subscribe<Updates>(SHARED, {}, other.token);
-    const id = await post(t, writer, 'selections');
+    const id = await t.post(writer, 'selections');
 
     const mine = (await nextOf(plain, 0)).timelineUpdates;
     expect(mine).toEqual({
@@ -311,7 +294,7 @@ describe('timelineUpdates rendered once per event', () => {
 
     // Completing one operation leaves the others on the socket receiving.
     plain.cancel();
-    const next = await post(t, writer, 'after one completed');
+    const next = await t.post(writer, 'after one completed');
     expect((await nextOf(withText, 1)).u.item).toEqual({ text: 'after one completed' });
     expect((await nextOf(aliased, 1)).u.item).toMatchObject({ id: next });
     expect(plain.results).toHaveLength(1);

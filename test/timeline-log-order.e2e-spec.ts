@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { parseGlobalId, runInTransaction } from '@app/common';
-import { TestApp, TestUser } from '@app/testing';
+import { TestApp } from '@app/testing';
 import { TimelineItemKind, TimelineUpdateKind, TimelineUpdates } from '@app/timeline';
 
 const UPDATES = `subscription($after: String) {
@@ -14,23 +14,6 @@ interface Update {
   timelineUpdates: { kind: string; cursor: string; itemId: string | null };
 }
 
-async function post(t: TestApp, user: TestUser, text: string): Promise<string> {
-  const data = await t.ok(
-    `mutation($text: String!) { createPost(input: { text: $text }) { id } }`,
-    { text },
-    user.token,
-  );
-  return data.createPost.id as string;
-}
-
-async function follow(t: TestApp, follower: TestUser, followee: TestUser): Promise<void> {
-  await t.ok(
-    `mutation($id: ID!) { follow(userId: $id) { id } }`,
-    { id: followee.id },
-    follower.token,
-  );
-}
-
 /** Writers take no common lock: a row committed before an older writer's waits for it, once. */
 describe('timelineUpdates with writers committing out of order', () => {
   let t: TestApp;
@@ -41,10 +24,10 @@ describe('timelineUpdates with writers committing out of order', () => {
 
   it('delivers rows committed in the opposite order of their ids once each, live, resumed and after a page', async () => {
     const [reader, first, second] = [await t.signUp(), await t.signUp(), await t.signUp()];
-    await follow(t, reader, first);
-    await follow(t, reader, second);
+    await t.follow(reader, first);
+    await t.follow(reader, second);
     const live = await t.subscribe<Update>(UPDATES, {}, reader.token);
-    const early = await post(t, first, 'early');
+    const early = await t.post(first, 'early');
     const added = (await live.nextData()).timelineUpdates;
     expect(added).toMatchObject({ kind: 'ADDED', itemId: early });
 
@@ -69,7 +52,7 @@ describe('timelineUpdates with writers committing out of order', () => {
       await held;
     });
     await written;
-    const late = await post(t, second, 'late');
+    const late = await t.post(second, 'late');
     const resumedBetween = await t.subscribe<Update>(
       UPDATES,
       { after: added.cursor },
@@ -109,7 +92,7 @@ describe('timelineUpdates with writers committing out of order', () => {
       reader.token,
     );
     expect((await fromPage.nextData()).timelineUpdates).toMatchObject(expected[0]);
-    const marker = await post(t, second, 'marker');
+    const marker = await t.post(second, 'marker');
     for (const sub of [live, resumedBetween, fromPage]) {
       expect((await sub.nextData()).timelineUpdates).toMatchObject({
         kind: 'ADDED',
@@ -121,7 +104,7 @@ describe('timelineUpdates with writers committing out of order', () => {
 
   it('delivers a post held back by an open transaction that writes no timeline row once it ends', async () => {
     const [reader, writer] = [await t.signUp(), await t.signUp()];
-    await follow(t, reader, writer);
+    await t.follow(reader, writer);
     const sub = await t.subscribe<Update>(UPDATES, {}, reader.token);
     const other = new Client({ connectionString: t.databaseUrl });
     await other.connect();
@@ -129,7 +112,7 @@ describe('timelineUpdates with writers committing out of order', () => {
       // A write transaction on another table, started before the post and never touching the log.
       await other.query('BEGIN');
       await other.query(`UPDATE users SET bio = 'busy' WHERE handle = $1`, [reader.handle]);
-      const id = await post(t, writer, 'behind an open transaction');
+      const id = await t.post(writer, 'behind an open transaction');
       await sub.nothingFor(300);
       await other.query('ROLLBACK');
       expect((await sub.nextData()).timelineUpdates).toMatchObject({

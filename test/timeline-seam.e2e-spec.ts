@@ -24,23 +24,6 @@ interface Update {
   timelineUpdates: { kind: string; cursor: string; itemId: string | null };
 }
 
-async function post(t: TestApp, user: TestUser, text: string): Promise<string> {
-  const data = await t.ok(
-    `mutation($text: String!) { createPost(input: { text: $text }) { id } }`,
-    { text },
-    user.token,
-  );
-  return data.createPost.id as string;
-}
-
-async function follow(t: TestApp, follower: TestUser, followee: TestUser): Promise<void> {
-  await t.ok(
-    `mutation($id: ID!) { follow(userId: $id) { id } }`,
-    { id: followee.id },
-    follower.token,
-  );
-}
-
 async function home(t: TestApp, user: TestUser, first = 20, after?: string) {
   return (await t.ok<Home>(HOME, { first, after }, user.token)).homeTimeline;
 }
@@ -54,18 +37,18 @@ describe('homeTimeline.updatesCursor: from a loaded page to the live stream', ()
 
   it('resumes right after the page: a change committed in between arrives once, the page is not sent again', async () => {
     const [reader, writer] = [await t.signUp(), await t.signUp()];
-    await follow(t, reader, writer);
-    const onPage = await post(t, writer, 'already on the page');
+    await t.follow(reader, writer);
+    const onPage = await t.post(writer, 'already on the page');
     const page = await home(t, reader);
     expect(page.edges.map((e) => e.node.id)).toEqual([onPage]);
 
-    const between = await post(t, writer, 'posted between the page and the subscription');
+    const between = await t.post(writer, 'posted between the page and the subscription');
     const sub = await t.subscribe<Update>(UPDATES, { after: page.updatesCursor }, reader.token);
     expect((await sub.nextData()).timelineUpdates).toMatchObject({
       kind: 'ADDED',
       itemId: between,
     });
-    const later = await post(t, writer, 'posted once subscribed');
+    const later = await t.post(writer, 'posted once subscribed');
     expect((await sub.nextData()).timelineUpdates).toMatchObject({ kind: 'ADDED', itemId: later });
     await sub.nothingFor(300);
     await sub.close();
@@ -73,8 +56,8 @@ describe('homeTimeline.updatesCursor: from a loaded page to the live stream', ()
 
   it('sends a change to an item already on the page once', async () => {
     const [reader, writer] = [await t.signUp(), await t.signUp()];
-    await follow(t, reader, writer);
-    const id = await post(t, writer, 'soon deleted');
+    await t.follow(reader, writer);
+    const id = await t.post(writer, 'soon deleted');
     const page = await home(t, reader);
     await t.ok(`mutation($id: ID!) { deletePost(id: $id) }`, { id }, writer.token);
     const sub = await t.subscribe<Update>(UPDATES, { after: page.updatesCursor }, reader.token);
@@ -85,8 +68,8 @@ describe('homeTimeline.updatesCursor: from a loaded page to the live stream', ()
 
   it('splits concurrent writes between the page and the stream, each item exactly once', async () => {
     const [reader, writer] = [await t.signUp(), await t.signUp()];
-    await follow(t, reader, writer);
-    const writes = Array.from({ length: 24 }, (_, i) => post(t, writer, `race ${i}`));
+    await t.follow(reader, writer);
+    const writes = Array.from({ length: 24 }, (_, i) => t.post(writer, `race ${i}`));
     const page = await home(t, reader, 100);
     const posted = await Promise.all(writes);
     const sub = await t.subscribe<Update>(UPDATES, { after: page.updatesCursor }, reader.token);
@@ -105,15 +88,15 @@ describe('homeTimeline.updatesCursor: from a loaded page to the live stream', ()
 
   it('is a valid resume point on an empty home, on every page, and on a profile timeline', async () => {
     const [reader, writer] = [await t.signUp(), await t.signUp()];
-    const one = await post(t, writer, 'one');
+    const one = await t.post(writer, 'one');
     const empty = await home(t, reader);
     expect(empty.edges).toEqual([]);
-    await follow(t, reader, writer);
+    await t.follow(reader, writer);
     const sub = await t.subscribe<Update>(UPDATES, { after: empty.updatesCursor }, reader.token);
     expect((await sub.nextData()).timelineUpdates).toMatchObject({ kind: 'ADDED', itemId: one });
     await sub.close();
 
-    await post(t, writer, 'two');
+    await t.post(writer, 'two');
     const first = await home(t, reader, 1);
     const second = await home(t, reader, 1, first.pageInfo.endCursor!);
     expect(second.edges).toHaveLength(1);
@@ -124,7 +107,7 @@ describe('homeTimeline.updatesCursor: from a loaded page to the live stream', ()
       { handle: writer.handle },
       reader.token,
     );
-    const third = await post(t, writer, 'three');
+    const third = await t.post(writer, 'three');
     const fromProfile = await t.subscribe<Update>(
       UPDATES,
       { after: profile.user.timeline.updatesCursor },

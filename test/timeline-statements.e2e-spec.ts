@@ -31,12 +31,6 @@ describe('home timeline statements', () => {
     [reader, fan] = [await t.signUp(), await t.signUp()];
     const as = (user: TestUser, query: string, variables: Record<string, unknown> = {}) =>
       t.ok(query, variables, user.token);
-    const post = async (user: TestUser, input: Record<string, unknown>): Promise<string> =>
-      (
-        await as(user, `mutation($input: CreatePostInput!) { createPost(input: $input) { id } }`, {
-          input,
-        })
-      ).createPost.id;
     const broadcast = async (user: TestUser, input: Record<string, unknown>): Promise<string> =>
       (
         await as(
@@ -47,13 +41,11 @@ describe('home timeline statements', () => {
       ).startBroadcast.id;
     const end = (user: TestUser, id: string) =>
       as(user, `mutation($id: ID!) { endBroadcast(id: $id) { id } }`, { id });
-    const follow = (user: TestUser, followee: TestUser) =>
-      as(user, `mutation($id: ID!) { follow(userId: $id) { id } }`, { id: followee.id });
     for (const followee of [alice, bob, carol, dave]) {
-      await follow(reader, followee);
-      await follow(fan, followee);
+      await t.follow(reader, followee);
+      await t.follow(fan, followee);
     }
-    await follow(fan, sam);
+    await t.follow(fan, sam);
     await t.sql(`UPDATE users SET role = 'PARTNER' WHERE handle = $1`, [partner.handle]);
     await as(partner, `mutation($input: CreateShowInput!) { createShow(input: $input) { id } }`, {
       input: { slug: 'late-show', hashtag: 'lateshow', title: 'The Late Show', network: 'Net' },
@@ -68,14 +60,14 @@ describe('home timeline statements', () => {
       title: 'carol, later',
       scheduledFor: new Date(Date.now() + 86_400_000),
     });
-    const bobPost = await post(bob, { text: 'bob says hi' });
-    await post(reader, { text: 'my own post' });
+    const bobPost = await t.post(bob, { text: 'bob says hi' });
+    await t.post(reader, { text: 'my own post' });
     const live = await broadcast(bob, { title: 'bob, live' });
-    await post(alice, { text: `watch this @${bob.handle} @${dave.handle}`, broadcastId: live });
-    await post(alice, { text: 'this one was on earlier', broadcastId: elsewhere });
-    await post(carol, { text: 'a reply', replyToId: bobPost });
-    await post(dave, { text: 'dave, before blocking' });
-    await post(sam, { text: 'tonight #lateshow' });
+    await t.post(alice, { text: `watch this @${bob.handle} @${dave.handle}`, broadcastId: live });
+    await t.post(alice, { text: 'this one was on earlier', broadcastId: elsewhere });
+    await t.post(carol, { text: 'a reply', replyToId: bobPost });
+    await t.post(dave, { text: 'dave, before blocking' });
+    await t.post(sam, { text: 'tonight #lateshow' });
     await as(reader, `mutation($id: ID!) { likePost(id: $id) { id } }`, { id: bobPost });
     // Dave blocks both readers after being mentioned: mentions leave him out from then on.
     for (const blocked of [reader, fan]) {

@@ -1,5 +1,5 @@
 import { encodeCursor } from '@app/common';
-import { errorCode, TestApp, TestUser } from '@app/testing';
+import { errorCode, TestApp } from '@app/testing';
 
 const UPDATES = `subscription($after: String) {
   timelineUpdates(after: $after) { kind cursor itemId item { __typename ... on Post { id text author { handle } } } }
@@ -10,23 +10,6 @@ interface Update {
   cursor: string;
   itemId: string | null;
   item: { __typename: string; id: string; text: string; author: { handle: string } } | null;
-}
-
-async function post(t: TestApp, user: TestUser, text: string): Promise<string> {
-  const data = await t.ok(
-    `mutation($text: String!) { createPost(input: { text: $text }) { id } }`,
-    { text },
-    user.token,
-  );
-  return data.createPost.id as string;
-}
-
-async function follow(t: TestApp, follower: TestUser, followee: TestUser): Promise<void> {
-  await t.ok(
-    `mutation($id: ID!) { follow(userId: $id) { id } }`,
-    { id: followee.id },
-    follower.token,
-  );
 }
 
 /**
@@ -54,10 +37,10 @@ describe('timelineUpdates', () => {
 
   it('pushes ADDED for a followee’s new post and REMOVED when it is deleted', async () => {
     const [reader, writer, stranger] = [await t.signUp(), await t.signUp(), await t.signUp()];
-    await follow(t, reader, writer);
+    await t.follow(reader, writer);
     const sub = await t.subscribe<{ timelineUpdates: Update }>(UPDATES, {}, reader.token);
-    await post(t, stranger, 'not for the reader');
-    const id = await post(t, writer, 'hello followers');
+    await t.post(stranger, 'not for the reader');
+    const id = await t.post(writer, 'hello followers');
     const added = (await sub.nextData()).timelineUpdates;
     expect(added).toMatchObject({
       kind: 'ADDED',
@@ -70,7 +53,7 @@ describe('timelineUpdates', () => {
     expect(removed).toMatchObject({ kind: 'REMOVED', itemId: id, item: null });
     expect(removed.cursor).not.toBe(added.cursor);
     await sub.nothingBefore(
-      () => post(t, writer, 'marker'),
+      () => t.post(writer, 'marker'),
       (data) => data.timelineUpdates.item?.text === 'marker',
     );
     await sub.close();
@@ -78,9 +61,9 @@ describe('timelineUpdates', () => {
 
   it('pushes the backfill of a follow as ADDED and an unfollow as REMOVED', async () => {
     const [reader, writer] = [await t.signUp(), await t.signUp()];
-    const id = await post(t, writer, 'older post');
+    const id = await t.post(writer, 'older post');
     const sub = await t.subscribe<{ timelineUpdates: Update }>(UPDATES, {}, reader.token);
-    await follow(t, reader, writer);
+    await t.follow(reader, writer);
     expect((await sub.nextData()).timelineUpdates).toMatchObject({ kind: 'ADDED', itemId: id });
     await t.ok(
       `mutation($id: ID!) { unfollow(userId: $id) { id } }`,
@@ -93,16 +76,16 @@ describe('timelineUpdates', () => {
 
   it('replays what was missed since a cursor, in order, then follows live, with no gap and no duplicate', async () => {
     const [reader, writer] = [await t.signUp(), await t.signUp()];
-    await follow(t, reader, writer);
+    await t.follow(reader, writer);
     const first = await t.subscribe<{ timelineUpdates: Update }>(UPDATES, {}, reader.token);
-    await post(t, writer, 'm0');
+    await t.post(writer, 'm0');
     const seen = (await first.nextData()).timelineUpdates;
     await first.close();
 
-    for (let i = 1; i <= 5; i += 1) await post(t, writer, `m${i}`);
+    for (let i = 1; i <= 5; i += 1) await t.post(writer, `m${i}`);
     // Posts keep arriving while the client resumes: the replay/live seam must hold.
     const writing = (async () => {
-      for (let i = 6; i <= 15; i += 1) await post(t, writer, `m${i}`);
+      for (let i = 6; i <= 15; i += 1) await t.post(writer, `m${i}`);
     })();
     const resumed = await t.subscribe<{ timelineUpdates: Update }>(
       UPDATES,
@@ -116,7 +99,7 @@ describe('timelineUpdates', () => {
       texts.push((await resumed.nextData()).timelineUpdates.item!.text);
     expect(texts).toEqual(Array.from({ length: 15 }, (_, i) => `m${i + 1}`));
     await resumed.nothingBefore(
-      () => post(t, writer, 'marker'),
+      () => t.post(writer, 'marker'),
       (data) => data.timelineUpdates.item?.text === 'marker',
     );
     await resumed.close();
@@ -124,13 +107,13 @@ describe('timelineUpdates', () => {
 
   it('starts with RESYNC when the cursor is older than the kept history', async () => {
     const [reader, writer] = [await t.signUp(), await t.signUp()];
-    await follow(t, reader, writer);
+    await t.follow(reader, writer);
     const sub = await t.subscribe<{ timelineUpdates: Update }>(UPDATES, {}, reader.token);
-    await post(t, writer, 'long ago');
+    await t.post(writer, 'long ago');
     const old = (await sub.nextData()).timelineUpdates;
     await sub.close();
     // Missed by the client, then purged: the log can no longer tell what the client missed.
-    await post(t, writer, 'missed and purged');
+    await t.post(writer, 'missed and purged');
     await purgeWholeLog(t);
 
     const resumed = await t.subscribe<{ timelineUpdates: Update }>(
@@ -143,7 +126,7 @@ describe('timelineUpdates', () => {
       item: null,
       itemId: null,
     });
-    await post(t, writer, 'after the resync');
+    await t.post(writer, 'after the resync');
     expect((await resumed.nextData()).timelineUpdates).toMatchObject({
       kind: 'ADDED',
       item: { text: 'after the resync' },
@@ -153,12 +136,12 @@ describe('timelineUpdates', () => {
 
   it('hands out a RESYNC cursor that resumes when the purge emptied the whole log', async () => {
     const [reader, writer] = [await t.signUp(), await t.signUp()];
-    await follow(t, reader, writer);
+    await t.follow(reader, writer);
     const sub = await t.subscribe<{ timelineUpdates: Update }>(UPDATES, {}, reader.token);
-    await post(t, writer, 'before the purge');
+    await t.post(writer, 'before the purge');
     const old = (await sub.nextData()).timelineUpdates;
     await sub.close();
-    await post(t, writer, 'missed, then purged');
+    await t.post(writer, 'missed, then purged');
     await purgeWholeLog(t);
 
     const first = await t.subscribe<{ timelineUpdates: Update }>(
@@ -169,7 +152,7 @@ describe('timelineUpdates', () => {
     const resync = (await first.nextData()).timelineUpdates;
     expect(resync.kind).toBe('RESYNC');
     await first.close();
-    await post(t, writer, 'after the purge');
+    await t.post(writer, 'after the purge');
     const resumed = await t.subscribe<{ timelineUpdates: Update }>(
       UPDATES,
       { after: resync.cursor },
@@ -180,7 +163,7 @@ describe('timelineUpdates', () => {
       item: { text: 'after the purge' },
     });
     await resumed.nothingBefore(
-      () => post(t, writer, 'marker'),
+      () => t.post(writer, 'marker'),
       (data) => data.timelineUpdates.item?.text === 'marker',
     );
     await resumed.close();
@@ -188,7 +171,7 @@ describe('timelineUpdates', () => {
 
   it('answers RESYNC for a cursor beyond the newest transaction (one from before a restore)', async () => {
     const [reader, writer] = [await t.signUp(), await t.signUp()];
-    await follow(t, reader, writer);
+    await t.follow(reader, writer);
     const [{ next }] = await t.sql<{ next: string }>(
       'SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS next',
     );
@@ -201,7 +184,7 @@ describe('timelineUpdates', () => {
     const resync = (await sub.nextData()).timelineUpdates;
     expect(resync.kind).toBe('RESYNC');
     // The rows written next are of transactions before the stale cursor's, and still arrive.
-    await post(t, writer, 'below the stale cursor');
+    await t.post(writer, 'below the stale cursor');
     expect((await sub.nextData()).timelineUpdates).toMatchObject({
       kind: 'ADDED',
       item: { text: 'below the stale cursor' },
@@ -211,7 +194,7 @@ describe('timelineUpdates', () => {
 
   it('answers RESYNC for a plain row id cursor, and its cursor resumes', async () => {
     const [reader, writer] = [await t.signUp(), await t.signUp()];
-    await follow(t, reader, writer);
+    await t.follow(reader, writer);
     const plain = await t.subscribe<{ timelineUpdates: Update }>(
       UPDATES,
       { after: encodeCursor(['12']) },
@@ -220,7 +203,7 @@ describe('timelineUpdates', () => {
     const resync = (await plain.nextData()).timelineUpdates;
     expect(resync).toMatchObject({ kind: 'RESYNC', item: null });
     await plain.close();
-    await post(t, writer, 'after the resync');
+    await t.post(writer, 'after the resync');
     const resumed = await t.subscribe<{ timelineUpdates: Update }>(
       UPDATES,
       { after: resync.cursor },
@@ -252,13 +235,13 @@ describe('timelineUpdates', () => {
 
   it('misses nothing across a server restart', async () => {
     const [reader, writer] = [await t.signUp(), await t.signUp()];
-    await follow(t, reader, writer);
+    await t.follow(reader, writer);
     const sub = await t.subscribe<{ timelineUpdates: Update }>(UPDATES, {}, reader.token);
-    await post(t, writer, 'before the restart');
+    await t.post(writer, 'before the restart');
     const last = (await sub.nextData()).timelineUpdates;
     await t.restart();
     expect(sub.isEnded).toBe(true);
-    await post(t, writer, 'while the client was away');
+    await t.post(writer, 'while the client was away');
     const resumed = await t.subscribe<{ timelineUpdates: Update }>(
       UPDATES,
       { after: last.cursor },
@@ -266,7 +249,7 @@ describe('timelineUpdates', () => {
     );
     expect((await resumed.nextData()).timelineUpdates.item!.text).toBe('while the client was away');
     await resumed.nothingBefore(
-      () => post(t, writer, 'marker'),
+      () => t.post(writer, 'marker'),
       (data) => data.timelineUpdates.item?.text === 'marker',
     );
     await resumed.close();
@@ -283,10 +266,10 @@ describe('timelineUpdates from accounts above the fan-out limit', () => {
   it('delivers and replays their posts from one ownerless log row', async () => {
     const star = await t.signUp();
     const [fan, other] = [await t.signUp(), await t.signUp()];
-    await follow(t, fan, star);
-    await follow(t, other, star);
+    await t.follow(fan, star);
+    await t.follow(other, star);
     const sub = await t.subscribe<{ timelineUpdates: Update }>(UPDATES, {}, fan.token);
-    await post(t, star, 'to all my fans');
+    await t.post(star, 'to all my fans');
     const live = (await sub.nextData()).timelineUpdates;
     expect(live).toMatchObject({ kind: 'ADDED', item: { text: 'to all my fans' } });
     const [rows] = await t.sql<{ owned: string; ownerless: string }>(
@@ -296,7 +279,7 @@ describe('timelineUpdates from accounts above the fan-out limit', () => {
     expect(rows).toEqual({ owned: '1', ownerless: '1' });
     await sub.close();
 
-    await post(t, star, 'while you were away');
+    await t.post(star, 'while you were away');
     const resumed = await t.subscribe<{ timelineUpdates: Update }>(
       UPDATES,
       { after: live.cursor },
@@ -316,13 +299,13 @@ describe('timelineUpdates with a replay cap', () => {
 
   it('replays up to the cap, and answers RESYNC from the head beyond it', async () => {
     const [reader, writer] = [await t.signUp(), await t.signUp()];
-    await follow(t, reader, writer);
+    await t.follow(reader, writer);
     const sub = await t.subscribe<{ timelineUpdates: Update }>(UPDATES, {}, reader.token);
-    await post(t, writer, 'seen');
+    await t.post(writer, 'seen');
     const seen = (await sub.nextData()).timelineUpdates;
     await sub.close();
 
-    for (const text of ['a', 'b', 'c']) await post(t, writer, text);
+    for (const text of ['a', 'b', 'c']) await t.post(writer, text);
     const within = await t.subscribe<{ timelineUpdates: Update }>(
       UPDATES,
       { after: seen.cursor },
@@ -334,7 +317,7 @@ describe('timelineUpdates with a replay cap', () => {
     expect(replayed).toEqual(['a', 'b', 'c']);
     await within.close();
 
-    await post(t, writer, 'd');
+    await t.post(writer, 'd');
     const beyond = await t.subscribe<{ timelineUpdates: Update }>(
       UPDATES,
       { after: seen.cursor },
@@ -342,7 +325,7 @@ describe('timelineUpdates with a replay cap', () => {
     );
     const resync = (await beyond.nextData()).timelineUpdates;
     expect(resync).toMatchObject({ kind: 'RESYNC', item: null });
-    await post(t, writer, 'e');
+    await t.post(writer, 'e');
     expect((await beyond.nextData()).timelineUpdates).toMatchObject({ item: { text: 'e' } });
     await beyond.close();
 
@@ -358,20 +341,20 @@ describe('timelineUpdates with a replay cap', () => {
   it('decides each of the subscriptions opened at one moment on its own backlog', async () => {
     // Opened together, their pending rows are counted in one statement.
     const [behind, close, writer] = [await t.signUp(), await t.signUp(), await t.signUp()];
-    await follow(t, behind, writer);
-    await follow(t, close, writer);
+    await t.follow(behind, writer);
+    await t.follow(close, writer);
     const ofBehind = await t.subscribe<{ timelineUpdates: Update }>(UPDATES, {}, behind.token);
     const ofClose = await t.subscribe<{ timelineUpdates: Update }>(UPDATES, {}, close.token);
-    await post(t, writer, 'seen');
+    await t.post(writer, 'seen');
     const behindCursor = (await ofBehind.nextData()).timelineUpdates.cursor;
     await ofBehind.close();
-    await post(t, writer, 'a');
-    await post(t, writer, 'b');
+    await t.post(writer, 'a');
+    await t.post(writer, 'b');
     await ofClose.nextData();
     await ofClose.nextData();
     const closeCursor = (await ofClose.nextData()).timelineUpdates.cursor;
     await ofClose.close();
-    for (const text of ['c', 'd', 'e']) await post(t, writer, text);
+    for (const text of ['c', 'd', 'e']) await t.post(writer, text);
 
     const [resumedBehind, resumedClose] = await Promise.all([
       t.subscribe<{ timelineUpdates: Update }>(UPDATES, { after: behindCursor }, behind.token),

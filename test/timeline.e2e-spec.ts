@@ -12,23 +12,6 @@ interface HomePage {
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; endCursor: string | null };
 }
 
-async function post(t: TestApp, user: TestUser, text: string, replyToId?: string): Promise<string> {
-  const data = await t.ok(
-    `mutation($input: CreatePostInput!) { createPost(input: $input) { id } }`,
-    { input: { text, replyToId } },
-    user.token,
-  );
-  return data.createPost.id as string;
-}
-
-async function follow(t: TestApp, follower: TestUser, followee: TestUser): Promise<void> {
-  await t.ok(
-    `mutation($id: ID!) { follow(userId: $id) { id } }`,
-    { id: followee.id },
-    follower.token,
-  );
-}
-
 async function home(t: TestApp, user: TestUser, first = 20, after?: string): Promise<HomePage> {
   return (await t.ok(HOME, { first, after }, user.token)).homeTimeline as HomePage;
 }
@@ -44,19 +27,19 @@ describe('home timeline', () => {
 
   it('holds the viewer’s own posts and their followees’, newest first, and nobody else’s', async () => {
     const [ana, bob, cid] = [await t.signUp(), await t.signUp(), await t.signUp()];
-    await follow(t, ana, bob);
-    await post(t, bob, 'bob 1');
-    await post(t, ana, 'ana 1');
-    await post(t, cid, 'cid 1 (not followed)');
-    await post(t, bob, 'bob 2');
+    await t.follow(ana, bob);
+    await t.post(bob, 'bob 1');
+    await t.post(ana, 'ana 1');
+    await t.post(cid, 'cid 1 (not followed)');
+    await t.post(bob, 'bob 2');
     expect(texts(await home(t, ana))).toEqual(['bob 2', 'ana 1', 'bob 1']);
     expect(texts(await home(t, cid))).toEqual(['cid 1 (not followed)']);
   });
 
   it('pages with opaque keyset cursors that new posts never shift or repeat', async () => {
     const [reader, writer] = [await t.signUp(), await t.signUp()];
-    await follow(t, reader, writer);
-    for (let i = 1; i <= 25; i += 1) await post(t, writer, `p${i}`);
+    await t.follow(reader, writer);
+    for (let i = 1; i <= 25; i += 1) await t.post(writer, `p${i}`);
     const first = await home(t, reader, 10);
     expect(texts(first)).toEqual([
       'p25',
@@ -73,7 +56,7 @@ describe('home timeline', () => {
     expect(first.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
     expect(first.pageInfo.endCursor).not.toMatch(/p16|Post/);
 
-    await post(t, writer, 'arrived while paging');
+    await t.post(writer, 'arrived while paging');
     const second = await home(t, reader, 10, first.pageInfo.endCursor!);
     expect(texts(second)).toEqual([
       'p15',
@@ -119,9 +102,9 @@ describe('home timeline', () => {
 
   it('brings a followee’s recent posts in on follow and takes them out on unfollow', async () => {
     const [reader, writer] = [await t.signUp(), await t.signUp()];
-    await post(t, writer, 'before the follow');
-    await post(t, reader, 'mine');
-    await follow(t, reader, writer);
+    await t.post(writer, 'before the follow');
+    await t.post(reader, 'mine');
+    await t.follow(reader, writer);
     expect(texts(await home(t, reader))).toEqual(['mine', 'before the follow']);
     await t.ok(
       `mutation($id: ID!) { unfollow(userId: $id) { id } }`,
@@ -138,11 +121,11 @@ describe('home timeline', () => {
       await t.signUp(),
       await t.signUp(),
     ];
-    await follow(t, both, writer);
-    await follow(t, both, other);
-    await follow(t, onlyWriter, writer);
-    const original = await post(t, other, 'original');
-    await post(t, writer, 'a reply', original);
+    await t.follow(both, writer);
+    await t.follow(both, other);
+    await t.follow(onlyWriter, writer);
+    const original = await t.post(other, 'original');
+    await t.post(writer, { text: 'a reply', replyToId: original });
     expect(texts(await home(t, both))).toEqual(['a reply', 'original']);
     expect(texts(await home(t, onlyWriter))).toEqual([]);
     expect(texts(await home(t, writer))).toEqual(['a reply']);
@@ -150,9 +133,9 @@ describe('home timeline', () => {
 
   it('drops deleted posts from every timeline', async () => {
     const [reader, writer] = [await t.signUp(), await t.signUp()];
-    await follow(t, reader, writer);
-    const id = await post(t, writer, 'regret');
-    await post(t, writer, 'keeper');
+    await t.follow(reader, writer);
+    const id = await t.post(writer, 'regret');
+    await t.post(writer, 'keeper');
     await t.ok(`mutation($id: ID!) { deletePost(id: $id) }`, { id }, writer.token);
     expect(texts(await home(t, reader))).toEqual(['keeper']);
     expect(texts(await home(t, writer))).toEqual(['keeper']);
@@ -160,8 +143,8 @@ describe('home timeline', () => {
 
   it('shows a user’s own timeline on their profile, and hides it from accounts they block', async () => {
     const [writer, stranger, blocked] = [await t.signUp(), await t.signUp(), await t.signUp()];
-    await post(t, writer, 'one');
-    await post(t, writer, 'two');
+    await t.post(writer, 'one');
+    await t.post(writer, 'two');
     const query = `query($handle: String!) { user(handle: $handle) { timeline(first: 1) {
       edges { node { ... on Post { text } } } pageInfo { hasNextPage endCursor } } } }`;
     const page = await t.ok(query, { handle: writer.handle }, stranger.token);
@@ -189,13 +172,13 @@ describe('home timeline of large accounts (hybrid fan-out)', () => {
     const star = await t.signUp('star');
     const fans = [await t.signUp(), await t.signUp(), await t.signUp()];
     const friend = await t.signUp();
-    for (const fan of fans) await follow(t, fan, star);
-    await follow(t, fans[0], friend);
+    for (const fan of fans) await t.follow(fan, star);
+    await t.follow(fans[0], friend);
 
-    await post(t, friend, 'friend 1');
-    const starPost = await post(t, star, 'star 1');
-    await post(t, friend, 'friend 2');
-    await post(t, star, 'star 2');
+    await t.post(friend, 'friend 1');
+    const starPost = await t.post(star, 'star 1');
+    await t.post(friend, 'friend 2');
+    await t.post(star, 'star 2');
 
     const [entries] = await t.sql<{ count: string }>(
       `SELECT count(*) FROM timeline_entries te JOIN users u ON u.id = te.owner_id
@@ -259,15 +242,18 @@ describe('home timeline SQL', () => {
   async function readerFollowing(count: number): Promise<TestUser> {
     const reader = await t.signUp();
     const outsider = await t.signUp();
-    await follow(t, reader, outsider);
-    const root = await post(t, outsider, 'the oldest post');
+    await t.follow(reader, outsider);
+    const root = await t.post(outsider, 'the oldest post');
     const followees: TestUser[] = [];
     for (let i = 0; i < count; i += 1) {
       const followee = await t.signUp();
       followees.push(followee);
-      await follow(t, reader, followee);
-      await post(t, followee, `reply @${outsider.handle} @${followees[0].handle}`, root);
-      await post(t, followee, `plain #tag ${i}`);
+      await t.follow(reader, followee);
+      await t.post(followee, {
+        text: `reply @${outsider.handle} @${followees[0].handle}`,
+        replyToId: root,
+      });
+      await t.post(followee, `plain #tag ${i}`);
     }
     return reader;
   }

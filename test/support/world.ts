@@ -105,11 +105,7 @@ export class World {
       },
       this.admin.token,
     );
-    await this.app.ok(
-      `mutation($id: ID!) { follow(userId: $id) { id } }`,
-      { id: owner.id },
-      follower.token,
-    );
+    await this.app.follow(follower, owner);
     await this.app.ok(
       `mutation($id: ID!) { block(userId: $id) { id } }`,
       { id: blocked.id },
@@ -155,13 +151,8 @@ export class World {
     return Buffer.from(user.id, 'base64url').toString('utf8').split(':')[1];
   }
 
-  async post(author: TestUser = this.owner, text = 'a post'): Promise<string> {
-    const data = await this.app.ok(
-      `mutation($input: CreatePostInput!) { createPost(input: $input) { id } }`,
-      { input: { text } },
-      author.token,
-    );
-    return data.createPost.id;
+  post(author: TestUser = this.owner, text = 'a post'): Promise<string> {
+    return this.app.post(author, text);
   }
 
   /** A LIVE broadcast of the owner (their previous one ended first). */

@@ -148,9 +148,12 @@ export class AuthService {
 
   /**
    * The viewer behind an `Authorization` value ("Bearer …"), checked against the database so a
-   * suspended or deleted account's tokens stop working at once.
+   * suspended or deleted account's tokens stop working at once, and when the token expires (ms
+   * since the epoch).
    */
-  async authenticate(authorization: unknown): Promise<{ viewer?: Viewer; problem?: string }> {
+  async authenticate(
+    authorization: unknown,
+  ): Promise<{ viewer?: Viewer; expiresAt?: number; problem?: string }> {
     // Absent, null or blank is signed out; any other value must be a bearer token.
     if (authorization === undefined || authorization === null) return {};
     if (typeof authorization === 'string' && authorization.trim() === '') return {};
@@ -170,7 +173,7 @@ export class AuthService {
     if (!isDatabaseId(claims.sub)) return { problem: 'Your token is not valid. Sign in again.' };
     const user = await this.activeAccounts.load(claims.sub);
     if (!user) return { problem: 'This account is no longer active. Sign in again.' };
-    return { viewer: { id: user.id, role: user.role } };
+    return { viewer: { id: user.id, role: user.role }, expiresAt: claims.exp * 1000 };
   }
 
   /** The client address of an HTTP request or websocket upgrade, as TRUST_PROXY allows. */

@@ -28,6 +28,13 @@ export interface TestUser {
   token: string;
 }
 
+/** createPost's input, as the contract has it. */
+export interface TestPostInput {
+  text: string;
+  replyToId?: string;
+  broadcastId?: string;
+}
+
 function databaseUrl(adminUrl: string, database: string): string {
   const url = new URL(adminUrl);
   url.pathname = `/${database}`;
@@ -224,6 +231,25 @@ export class TestApp {
       { input: { handle: name, email: `${name.toLowerCase()}@example.com`, password } },
     );
     return { id: data.signUp.user.id, handle: data.signUp.user.handle, token: data.signUp.token };
+  }
+
+  /** `author` posts `input` (its text alone, or the whole input); the post's id. */
+  async post(author: TestUser, input: string | TestPostInput): Promise<string> {
+    const data = await this.ok<{ createPost: { id: string } }>(
+      `mutation($input: CreatePostInput!) { createPost(input: $input) { id } }`,
+      { input: typeof input === 'string' ? { text: input } : input },
+      author.token,
+    );
+    return data.createPost.id;
+  }
+
+  /** `follower` follows `followee`; `notify` left out is the API's default. */
+  async follow(follower: TestUser, followee: TestUser, notify?: boolean): Promise<void> {
+    await this.ok(
+      `mutation($id: ID!, $notify: Boolean) { follow(userId: $id, notify: $notify) { id } }`,
+      { id: followee.id, notify },
+      follower.token,
+    );
   }
 
   /** Runs SQL against this app's database (for setup and for checking that nothing changed). */

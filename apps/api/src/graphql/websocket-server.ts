@@ -8,6 +8,17 @@ import { AppConfig } from '@app/config';
 import { CloseCode } from './close-codes';
 import { OpenSockets } from './open-sockets';
 
+/** The client address of an upgrade request, kept on the request itself. */
+const clientAddress = Symbol('clientAddress');
+
+interface AddressedRequest extends IncomingMessage {
+  [clientAddress]?: string;
+}
+
+/** The client address of a websocket upgrade, as worked out once for the per-address limit. */
+export const upgradeAddress = (request: IncomingMessage): string | undefined =>
+  (request as AddressedRequest)[clientAddress];
+
 /**
  * Refuses a new socket (4431) when its address already holds `max` open ones, before graphql-ws
  * reads a message from it.
@@ -18,8 +29,8 @@ function limitSocketsPerAddress(
   addressOf: (request: IncomingMessage) => string,
 ): void {
   const open = new OpenSockets();
-  server.prependListener('connection', (socket: WebSocket, request: IncomingMessage) => {
-    const address = addressOf(request);
+  server.prependListener('connection', (socket: WebSocket, request: AddressedRequest) => {
+    const address = (request[clientAddress] = addressOf(request));
     if (open.count(address) >= max) {
       socket.close(
         CloseCode.TooManySocketsForAddress,

@@ -2,7 +2,6 @@ import { Logger } from '@nestjs/common';
 import { GraphQLSchemaHost, GraphQLWsSubscriptionsConfig } from '@nestjs/graphql';
 import { ExecutionArgs, GraphQLError } from 'graphql';
 import { Context, ServerOptions, SubscribePayload } from 'graphql-ws';
-import jwt from 'jsonwebtoken';
 import { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 import { AuthService } from '@app/accounts';
@@ -21,6 +20,7 @@ import { DevicesService } from '@app/see-it';
 import { CloseCode } from './close-codes';
 import { OpenSockets } from './open-sockets';
 import { OperationDocuments } from './operation-documents';
+import { upgradeAddress } from './websocket-server';
 
 type WsContext = Context<Record<string, unknown> | undefined, unknown>;
 
@@ -114,17 +114,6 @@ function authorizationOf(params: WsContext['connectionParams']): unknown {
 }
 
 /**
- * When a bearer token that authenticate accepted expires (ms since the epoch). It was verified
- * there, so it is only decoded here.
- */
-function expiryOf(authorization: string): number | undefined {
-  const claims = jwt.decode(authorization.trim().replace(/^Bearer\s+/i, ''));
-  return claims && typeof claims === 'object' && typeof claims.exp === 'number'
-    ? claims.exp * 1000
-    : undefined;
-}
-
-/**
  * The graphql-ws server: authentication at connection_init, and for each operation the same
  * limits as over HTTP (OperationLimits), checked before anything runs. Whatever the client sent
  * wrong is an `error` message for that operation; the socket and its other operations stay up.
@@ -148,14 +137,14 @@ export function websocketOptions(deps: WebsocketDependencies): GraphQLWsSubscrip
    */
   const onConnect = async (ctx: WsContext): Promise<boolean> => {
     const connection = connectionOf(ctx);
-    if (connection.request) connection.ip = auth.clientAddress(connection.request);
+    if (connection.request) connection.ip = upgradeAddress(connection.request);
     connection.request = undefined;
-    const authorization = authorizationOf(ctx.connectionParams);
     let viewer: Viewer | undefined;
     try {
-      const authenticated = await auth.authenticate(authorization);
+      const authenticated = await auth.authenticate(authorizationOf(ctx.connectionParams));
       if (authenticated.problem) return refuse(ctx, CloseCode.Forbidden, 'Forbidden');
       viewer = authenticated.viewer;
+      connection.expiresAt = authenticated.expiresAt;
       const deviceToken = ctx.connectionParams?.deviceToken;
       if (deviceToken !== undefined) {
         const device = await devices.authenticate(deviceToken);
@@ -168,7 +157,6 @@ export function websocketOptions(deps: WebsocketDependencies): GraphQLWsSubscrip
       return refuse(ctx, CloseCode.TryAgainLater, 'Try again later');
     }
     connection.viewer = viewer;
-    if (viewer && typeof authorization === 'string') connection.expiresAt = expiryOf(authorization);
     // Operations run as the viewer found here: the bearer token need not stay in memory.
     (ctx as { connectionParams?: unknown }).connectionParams = undefined;
     const { device } = connection;

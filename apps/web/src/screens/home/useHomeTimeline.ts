@@ -3,6 +3,7 @@
 // replayed update after a reconnect replaces its card instead of adding another.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { client, subscribeFromCursor } from '../../api/client';
+import { merge, usePagedTimeline } from '../../cards/usePagedTimeline';
 import { describeError } from '../../ui/errors';
 import {
   HomeTimelineDocument,
@@ -18,12 +19,10 @@ type Update = TimelineUpdatesSubscription['timelineUpdates'];
 const AT_TOP_PX = 80;
 
 const readPage = (after?: string) =>
-  client.query(HomeTimelineDocument, { after }, { requestPolicy: 'network-only' }).toPromise();
-
-function merge(front: readonly Item[], back: readonly Item[]): Item[] {
-  const seen = new Set(front.map((item) => item.id));
-  return [...front, ...back.filter((item) => !seen.has(item.id))];
-}
+  client
+    .query(HomeTimelineDocument, { after }, { requestPolicy: 'network-only' })
+    .toPromise()
+    .then((result) => ({ page: result.data?.homeTimeline, error: result.error }));
 
 export interface HomeTimeline {
   items: Item[];
@@ -38,38 +37,28 @@ export interface HomeTimeline {
 }
 
 export function useHomeTimeline(): HomeTimeline {
-  const [items, setItems] = useState<Item[]>([]);
+  const paged = usePagedTimeline(readPage);
+  const { items, setItems, putFirstPage } = paged;
   const [pending, setPending] = useState<Item[]>([]);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string | null>(null);
-  const [endCursor, setEndCursor] = useState<string | null>(null);
-  const [hasMore, setHasMore] = useState(false);
   const [updatesCursor, setUpdatesCursor] = useState<string | null>(null);
-  const loadingMore = useRef(false);
   const shown = useRef<Item[]>(items);
   shown.current = items;
 
   const readFirstPage = useCallback(async () => {
-    const result = await readPage();
-    const page = result.data?.homeTimeline;
+    const { page, error: failure } = await readPage();
     setLoading(false);
     if (!page) {
-      setError(result.error ? describeError(result.error) : 'The timeline could not be loaded.');
+      setError(failure ? describeError(failure) : 'The timeline could not be loaded.');
       return;
     }
     setError(null);
     // A reload (RESYNC) keeps the older items the reader scrolled through below the fresh page.
-    setItems((current) =>
-      merge(
-        page.edges.map((edge) => edge.node),
-        current,
-      ),
-    );
+    putFirstPage(page);
     setPending([]);
-    setEndCursor((current) => current ?? page.pageInfo.endCursor);
-    setHasMore((current) => current || page.pageInfo.hasNextPage);
     setUpdatesCursor(page.updatesCursor);
-  }, []);
+  }, [putFirstPage]);
 
   useEffect(() => void readFirstPage(), [readFirstPage]);
 
@@ -100,7 +89,7 @@ export function useHomeTimeline(): HomeTimeline {
         }
       }
     },
-    [readFirstPage],
+    [readFirstPage, setItems],
   );
 
   useEffect(() => {
@@ -116,36 +105,27 @@ export function useHomeTimeline(): HomeTimeline {
     );
   }, [updatesCursor, apply]);
 
-  const loadMore = useCallback(() => {
-    if (!hasMore || !endCursor || loadingMore.current) return;
-    loadingMore.current = true;
-    void readPage(endCursor).then((result) => {
-      loadingMore.current = false;
-      const page = result.data?.homeTimeline;
-      if (!page) {
-        setError(result.error ? describeError(result.error) : 'More items could not be loaded.');
-        return;
-      }
-      setItems((list) =>
-        merge(
-          list,
-          page.edges.map((edge) => edge.node),
-        ),
-      );
-      setEndCursor(page.pageInfo.endCursor);
-      setHasMore(page.pageInfo.hasNextPage);
-    });
-  }, [endCursor, hasMore]);
-
   const showPending = useCallback(() => {
     setItems((list) => merge(pending, list));
     setPending([]);
     window.scrollTo({ top: 0 });
-  }, [pending]);
+  }, [pending, setItems]);
 
-  const prepend = useCallback((item: Item) => {
-    setItems((list) => merge([item], list));
-  }, []);
+  const prepend = useCallback(
+    (item: Item) => {
+      setItems((list) => merge([item], list));
+    },
+    [setItems],
+  );
 
-  return { items, pending, loading, error, hasMore, loadMore, showPending, prepend };
+  return {
+    items,
+    pending,
+    loading,
+    error: error ?? paged.error,
+    hasMore: paged.hasMore,
+    loadMore: paged.loadMore,
+    showPending,
+    prepend,
+  };
 }

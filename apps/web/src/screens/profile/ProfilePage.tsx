@@ -1,9 +1,10 @@
 // A profile: follow/unfollow, the go-live bell, block and mute, and the account's timeline.
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { useCallback, useMemo } from 'react';
 import { useClient, useMutation, useQuery } from 'urql';
 import { useMe } from '../../app/me';
 import { Link } from '../../app/router';
 import { Feed } from '../../cards/Feed';
+import { merge, usePagedTimeline } from '../../cards/usePagedTimeline';
 import {
   BlockDocument,
   FollowDocument,
@@ -14,10 +15,9 @@ import {
   UnfollowDocument,
   UnmuteDocument,
   type ProfileRelationsFragment,
-  type TimelineCardFragment,
   type TimelinePageFragment,
 } from '../../generated/graphql';
-import { describeError, ErrorText } from '../../ui/errors';
+import { ErrorText } from '../../ui/errors';
 
 export function ProfilePage({ handle }: { handle: string }) {
   const me = useMe();
@@ -60,48 +60,33 @@ function ProfileTimeline({
   firstPage: TimelinePageFragment;
 }) {
   const client = useClient();
-  const [older, setOlder] = useState<TimelineCardFragment[]>([]);
-  const [pageInfo, setPageInfo] = useState(firstPage.pageInfo);
-  const [error, setError] = useState<string | null>(null);
-  const loading = useRef(false);
-
-  const loadMore = useCallback(() => {
-    if (!pageInfo.hasNextPage || !pageInfo.endCursor || loading.current) return;
-    loading.current = true;
-    void client
-      .query(
-        ProfileTimelineDocument,
-        { handle, after: pageInfo.endCursor },
-        { requestPolicy: 'network-only' },
-      )
-      .toPromise()
-      .then((result) => {
-        loading.current = false;
-        const page = result.data?.user?.timeline;
-        if (!page) {
-          setError(result.error ? describeError(result.error) : 'More posts could not be loaded.');
-          return;
-        }
-        setError(null);
-        setOlder((list) => [...list, ...page.edges.map((edge) => edge.node)]);
-        setPageInfo(page.pageInfo);
-      });
-  }, [client, handle, pageInfo]);
-
-  const items = useMemo(() => {
-    const first = firstPage.edges.map((edge) => edge.node);
-    const seen = new Set(first.map((item) => item.id));
-    return [...first, ...older.filter((item) => !seen.has(item.id))];
-  }, [firstPage.edges, older]);
+  const readPage = useCallback(
+    (after: string) =>
+      client
+        .query(ProfileTimelineDocument, { handle, after }, { requestPolicy: 'network-only' })
+        .toPromise()
+        .then((result) => ({ page: result.data?.user?.timeline, error: result.error })),
+    [client, handle],
+  );
+  // The first page stays the profile query's own, so it follows that query's updates.
+  const older = usePagedTimeline(readPage, firstPage.pageInfo);
+  const items = useMemo(
+    () =>
+      merge(
+        firstPage.edges.map((edge) => edge.node),
+        older.items,
+      ),
+    [firstPage.edges, older.items],
+  );
 
   return (
     <>
-      <ErrorText error={error} />
+      <ErrorText error={older.error} />
       <Feed
         label={`Posts by @${handle}`}
         items={items}
-        hasMore={pageInfo.hasNextPage}
-        loadMore={loadMore}
+        hasMore={older.hasMore}
+        loadMore={older.loadMore}
       />
     </>
   );
