@@ -13,12 +13,15 @@ export type ServerCommand =
   /** Start recording the SQL statements the server sends. */
   | { type: 'record' }
   /** Stop recording and reply with what was recorded. */
-  | { type: 'recorded' };
+  | { type: 'recorded' }
+  /** Profile the server's CPU for `seconds` (seeit only) and reply with the summary. */
+  | { type: 'profile'; seconds: number; file: string };
 
 export type ServerReply =
   | { type: 'listening'; port: number }
   | { type: 'recording' }
-  | { type: 'statements'; statements: string[] };
+  | { type: 'statements'; statements: string[] }
+  | { type: 'profiled'; summary: string };
 
 export interface LoadCommand {
   type: 'load';

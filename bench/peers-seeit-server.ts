@@ -12,7 +12,9 @@ import { loadConfig } from '@app/config';
 import { QueryCounter } from '@app/database';
 import { createApp } from '../apps/api/src/create-app';
 import { settingsFromEnv } from './peers-protocol';
+import { profile } from './cpu-profile';
 import { serveParent } from './peers-server-support';
+import { sleep } from './support';
 
 /** Records only between `record` and `recorded`, so a long run does not pile statements up. */
 class RecordingCounter extends QueryCounter {
@@ -56,6 +58,7 @@ async function main(): Promise<void> {
       await app.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
+    async (seconds, file) => (await profile(() => sleep(seconds * 1000), file)).summary,
   );
 }
 

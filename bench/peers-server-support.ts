@@ -9,13 +9,17 @@ export interface StatementRecorder {
   stop(): string[];
 }
 
-/** Tells the parent the port, records on request, and closes when the parent goes away. */
+/**
+ * Tells the parent the port, records on request, profiles when it can (`profile`: the summary of
+ * this process's CPU over that many seconds), and closes when the parent goes away.
+ */
 export function serveParent(
   port: number,
   recorder: StatementRecorder,
   close: () => Promise<void>,
+  profile?: (seconds: number, file: string) => Promise<string>,
 ): void {
-  answerParent<ServerCommand, ServerReply>((command) => {
+  answerParent<ServerCommand, ServerReply>(async (command) => {
     switch (command.type) {
       case 'ready':
         return { type: 'listening', port };
@@ -24,6 +28,9 @@ export function serveParent(
         return { type: 'recording' };
       case 'recorded':
         return { type: 'statements', statements: recorder.stop() };
+      case 'profile':
+        if (!profile) throw new Error('This contender does not profile');
+        return { type: 'profiled', summary: await profile(command.seconds, command.file) };
     }
   }, close);
 }

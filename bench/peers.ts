@@ -16,6 +16,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
 import jwt from 'jsonwebtoken';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
@@ -43,6 +44,8 @@ import { BenchDatabase, median, Table } from './support';
 interface Options {
   seconds: number;
   rounds: number;
+  /** One more load on seeit under V8's CPU profiler, its summary in the report. */
+  profile: boolean;
 }
 
 const FOLLOWEE_COUNTS = [50, 1_000, 5_000];
@@ -385,7 +388,22 @@ export async function peersBench(options: Options): Promise<string> {
         }
       }
     }
-    return report(results, options, checks, statements);
+    let profiled = '';
+    if (options.profile) {
+      // One more, uncounted load on seeit at the largest size, under V8's CPU profiler.
+      const count = Math.max(...FOLLOWEE_COUNTS);
+      const seeit = CONTENDERS.find((contender) => contender.key === 'seeit')!;
+      const seconds = options.seconds;
+      const file = join(process.cwd(), '.data', 'peers-seeit.cpuprofile');
+      const [{ summary }, load] = await Promise.all([
+        servers
+          .get('seeit')!
+          .request({ type: 'profile', seconds, file }, 'profiled', seconds * 1000 + 60_000),
+        run(seeit, tokens.get(count)!, seconds),
+      ]);
+      profiled = `\n\nseeit's CPU under load at ${count} followees (${fixed(load.perSecond, 0)} req/s, ${fixed((seconds * 1000) / Math.max(1, load.requests), 2)} ms of wall time per request; profile in ${file}):\n${summary}`;
+    }
+    return report(results, options, checks, statements) + profiled;
   } finally {
     await loader?.stop();
     for (const server of servers.values()) await server.stop();
