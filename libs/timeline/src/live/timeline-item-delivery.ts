@@ -8,6 +8,17 @@ import { TimelineSources } from '../timeline-sources';
 import { LogEntry } from '../timeline-updates.repository';
 import { TimelineDelivery, TimelineSink } from './timeline-sinks';
 
+/** A chunk of a read's deliveries with their items, ready to push. */
+export interface ResolvedDeliveries {
+  shared: RequestLoaders;
+  resolved: {
+    sink: TimelineSink;
+    row: LogEntry;
+    loaders: RequestLoaders;
+    item: object | null;
+  }[];
+}
+
 /** RESYNC: the client reloads its timeline and goes on from `last`. */
 export function resyncUpdate(viewerId: string, last: LogPosition): TimelineDelivery {
   return {
@@ -32,16 +43,15 @@ export function resyncUpdate(viewerId: string, last: LogPosition): TimelineDeliv
 export class TimelineItemDelivery {
   constructor(private readonly sources: TimelineSources) {}
 
-  async deliver(deliveries: [TimelineSink, LogEntry][]): Promise<void> {
-    if (deliveries.length === 0) return;
+  /**
+   * Resolves each row's item as its viewer may see it. It touches no sink: chunks of one read may
+   * be resolved at once, and are pushed one after the other.
+   */
+  async resolve(deliveries: [TimelineSink, LogEntry][]): Promise<ResolvedDeliveries> {
     const shared = new RequestLoaders(undefined);
-    const prepared = deliveries.map(([sink, row]) => ({
-      sink,
-      row,
-      loaders: new RequestLoaders(sink.viewerId, shared),
-    }));
     const resolved = await Promise.all(
-      prepared.map(async ({ sink, row, loaders }) => {
+      deliveries.map(async ([sink, row]) => {
+        const loaders = new RequestLoaders(sink.viewerId, shared);
         const item =
           row.kind === TimelineUpdateKind.REMOVED
             ? null
@@ -50,10 +60,14 @@ export class TimelineItemDelivery {
         return { sink, row, loaders, item };
       }),
     );
+    return { shared, resolved };
+  }
+
+  /** Pushes resolved updates to their subscribers, in log order. */
+  push({ shared, resolved }: ResolvedDeliveries): void {
     // One event per row kind and item: every recipient who may see the item sees the same one,
     // so an operation without per-viewer fields renders it once for all of them.
     const events = new Map<string, SharedEvent>();
-    // Pushed in log order, after every item of the page is resolved.
     for (const { sink, row, loaders, item } of resolved) {
       sink.last = advance(sink.last, row);
       if (sink.closed || (item === null && row.kind !== TimelineUpdateKind.REMOVED)) continue;

@@ -1,13 +1,18 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { advance, earliest, isAhead } from '../log-position';
 import { LogEntry, TimelineUpdatesRepository } from '../timeline-updates.repository';
-import { TimelineItemDelivery } from './timeline-item-delivery';
+import { ResolvedDeliveries, TimelineItemDelivery } from './timeline-item-delivery';
 import { TimelineSink, TimelineSinks } from './timeline-sinks';
 
 /** Rows per read: a burst to thousands of subscribers is one read, its owners sent once. */
 const READ = 20_000;
 /** Rows per delivery, so the first subscribers hear while later ones are being resolved. */
 const CHUNK = 500;
+/**
+ * Chunks being resolved at once: while one waits on PostgreSQL the next is resolving, instead of
+ * each chunk's statements waiting for the one before.
+ */
+const CHUNKS_IN_FLIGHT = 4;
 /** How soon to look again for rows that were committed but not final yet, doubling to the cap. */
 const FIRST_RETRY_MS = 20;
 const MAX_RETRY_MS = 500;
@@ -64,10 +69,7 @@ export class TimelineLogReader implements OnModuleDestroy {
           if (members.has(sink) && isAhead(sink.last, row)) deliveries.push([sink, row]);
         }
       }
-      // Deliveries are in log order, so each subscriber's stay in order across chunks.
-      for (let i = 0; i < deliveries.length; i += CHUNK) {
-        await this.delivery.deliver(deliveries.slice(i, i + CHUNK));
-      }
+      await this.deliverInChunks(deliveries);
       if (rows.length === READ) {
         from = rows[rows.length - 1];
         continue;
@@ -77,6 +79,29 @@ export class TimelineLogReader implements OnModuleDestroy {
       if (pending) this.retryLater(open);
       else if (this.waiting.size === 0 && !this.retryTimer) this.retryMs = FIRST_RETRY_MS;
       return;
+    }
+  }
+
+  /**
+   * Resolves the deliveries a few chunks at a time and pushes the chunks in order: deliveries are
+   * in log order, so each subscriber's stay in order across chunks.
+   */
+  private async deliverInChunks(deliveries: [TimelineSink, LogEntry][]): Promise<void> {
+    const chunks: [TimelineSink, LogEntry][][] = [];
+    for (let i = 0; i < deliveries.length; i += CHUNK) chunks.push(deliveries.slice(i, i + CHUNK));
+    const resolving: Promise<ResolvedDeliveries>[] = [];
+    const startNext = () => {
+      const chunk = chunks[resolving.length];
+      if (!chunk) return;
+      const resolved = this.delivery.resolve(chunk);
+      // Awaited in order below; a failure ahead of it must not leave it unhandled.
+      resolved.catch(() => undefined);
+      resolving.push(resolved);
+    };
+    for (let i = 0; i < CHUNKS_IN_FLIGHT; i += 1) startNext();
+    for (let i = 0; i < chunks.length; i += 1) {
+      this.delivery.push(await resolving[i]);
+      startNext();
     }
   }
 
