@@ -113,10 +113,10 @@ export class RequestLoaders {
     LoaderState<unknown, unknown>
   >();
   /** In a shared set: each viewer-dependent definition's batcher across the viewers. */
-  private readonly amongViewers = new Map<
+  private amongViewers?: Map<
     LoaderDefinition<unknown, unknown>,
     DataLoader<ViewerKey<unknown>, unknown>
-  >();
+  >;
 
   /**
    * @param shared when one event is delivered to many subscribers: viewer-independent loads go
@@ -154,6 +154,7 @@ export class RequestLoaders {
     viewerId: string,
   ): Pick<DataLoader<K, V>, 'load'> {
     const key = definition as LoaderDefinition<unknown, unknown>;
+    this.amongViewers ??= new Map();
     let among = this.amongViewers.get(key) as DataLoader<ViewerKey<K>, V> | undefined;
     if (!among) {
       among = afterTurnBatcher<ViewerKey<K>, V>((requests) => definition.batchAmong!(requests), {
