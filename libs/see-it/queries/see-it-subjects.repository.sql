@@ -42,49 +42,33 @@ FROM
       (
         SELECT
           s.id AS show_id,
-          s.tag = ANY ($2::text[])
-          AND EXISTS (
-            SELECT
-              1
-            FROM
-              users au
-            WHERE
-              au.id = s.owner_id
-              AND au.suspended_at IS NULL
-          )
-          AND NOT EXISTS (
-            SELECT
-              1
-            FROM
-              blocks vb
-            WHERE
-              vb.blocker_id = s.owner_id
-              AND vb.blocked_id = v.id::bigint
-          ) AS found_by_tag
+          tagged.found_by_tag
         FROM
           shows s
+          CROSS JOIN LATERAL (
+            SELECT
+              s.tag = ANY ($2::text[])
+              AND EXISTS (
+                SELECT
+                  1
+                FROM
+                  users au
+                WHERE
+                  au.id = s.owner_id
+                  AND au.suspended_at IS NULL
+              )
+              AND NOT EXISTS (
+                SELECT
+                  1
+                FROM
+                  blocks vb
+                WHERE
+                  vb.blocker_id = s.owner_id
+                  AND vb.blocked_id = v.id::bigint
+              ) AS found_by_tag
+          ) tagged
         WHERE
-          (
-            s.tag = ANY ($2::text[])
-            AND EXISTS (
-              SELECT
-                1
-              FROM
-                users au
-              WHERE
-                au.id = s.owner_id
-                AND au.suspended_at IS NULL
-            )
-            AND NOT EXISTS (
-              SELECT
-                1
-              FROM
-                blocks vb
-              WHERE
-                vb.blocker_id = s.owner_id
-                AND vb.blocked_id = v.id::bigint
-            )
-          )
+          tagged.found_by_tag
           OR s.id = ANY ($3::bigint[])
       ) shown
     UNION ALL

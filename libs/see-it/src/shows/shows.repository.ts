@@ -62,9 +62,10 @@ export function showFromJoinedRow(
  * caller already found visible.
  */
 export function showIdsSql(tagsSql: string, idsSql: string, viewerSql: string): string {
-  const byTag = `s.tag = ANY(${tagsSql}) AND ${visibleToViewerSql('s.owner_id', viewerSql)}`;
-  return `SELECT s.id AS show_id, ${byTag} AS found_by_tag FROM shows s
-    WHERE (${byTag}) OR s.id = ANY(${idsSql})`;
+  return `SELECT s.id AS show_id, tagged.found_by_tag FROM shows s
+    CROSS JOIN LATERAL (SELECT s.tag = ANY(${tagsSql})
+      AND ${visibleToViewerSql('s.owner_id', viewerSql)} AS found_by_tag) tagged
+    WHERE tagged.found_by_tag OR s.id = ANY(${idsSql})`;
 }
 
 /**
