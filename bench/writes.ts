@@ -14,7 +14,7 @@
  * process running this file, so neither shares the server's event loop.
  */
 import { ChildProcess, fork } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -46,6 +46,8 @@ interface LoadResult {
   /** Per-post latency, ms. */
   latencies: number[];
   wallMs: number;
+  /** CPU time of the raw peer's PostgreSQL backends over the run, ms, when it could be read. */
+  databaseCpuMs?: number;
 }
 
 interface Run {
@@ -54,6 +56,8 @@ interface Run {
   p99: number;
   /** This process's (the API's) CPU time per post, ms. */
   serverCpu: number;
+  /** The PostgreSQL backends' CPU time per post, ms, when it could be read. */
+  databaseCpu?: number;
   load: number;
 }
 
@@ -115,9 +119,17 @@ async function rawLoad(command: Extract<LoadCommand, { kind: 'raw' }>): Promise<
   );
   await Promise.all(clients.map((client) => client.connect()));
   try {
-    return await loop(clients.length, command.seconds, async (writer, n) => {
+    const pids = await Promise.all(
+      clients.map(
+        async (client) =>
+          (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid,
+      ),
+    );
+    const before = backendCpu(command.databaseUrl, pids);
+    const result = await loop(clients.length, command.seconds, async (writer, n) => {
       await clients[writer].query(RAW_POST, [command.authorIds[writer], `raw ${writer}.${n}`]);
     });
+    return { ...result, databaseCpuMs: cpuBetween(before, backendCpu(command.databaseUrl, pids)) };
   } finally {
     await Promise.all(clients.map((client) => client.end()));
   }
@@ -199,24 +211,69 @@ async function seed(
   return { ids, tokens: ids.map((id) => auth.issueToken(id)) };
 }
 
-/** Runs `command` on the load process, with the load average before it and the API's CPU. */
-async function measure(loader: LoadProcess, command: LoadCommand): Promise<Run> {
+/** Linux gives a process's CPU time in /proc/<pid>/stat in ticks of USER_HZ, 100 a second. */
+const TICK_MS = 10;
+
+/**
+ * The CPU time (ms) each of these PostgreSQL backends has used, read from /proc: only for a
+ * PostgreSQL on this machine, and only the backends still there.
+ */
+function backendCpu(databaseUrl: string, pids: number[]): Map<number, number> {
+  const used = new Map<number, number>();
+  if (!['localhost', '127.0.0.1', '[::1]'].includes(new URL(databaseUrl).hostname)) return used;
+  for (const pid of pids) {
+    try {
+      // After the command name: the state is field 0, utime field 11, stime field 12.
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      used.set(pid, (Number(fields[11]) + Number(fields[12])) * TICK_MS);
+    } catch {
+      // Gone, or no /proc here: not counted.
+    }
+  }
+  return used;
+}
+
+/** The CPU the backends read `after` used since `before`; undefined when none could be read. */
+function cpuBetween(before: Map<number, number>, after: Map<number, number>): number | undefined {
+  if (after.size === 0) return undefined;
+  let total = 0;
+  for (const [pid, ms] of after) total += ms - (before.get(pid) ?? 0);
+  return total;
+}
+
+/**
+ * Runs `command` on the load process, with the load average before it, the API's CPU and the
+ * CPU of the PostgreSQL backends that served it (the API's pool, or the raw peer's connections).
+ */
+async function measure(
+  loader: LoadProcess,
+  command: LoadCommand,
+  database: { url: string; poolPids: () => Promise<number[]> },
+): Promise<Run> {
   const load = loadavg()[0];
+  const pool = backendCpu(database.url, await database.poolPids());
   const cpu = process.cpuUsage();
   const result = await loader.run(command);
   const { user, system } = process.cpuUsage(cpu);
+  const databaseCpuMs =
+    command.kind === 'raw'
+      ? result.databaseCpuMs
+      : cpuBetween(pool, backendCpu(database.url, await database.poolPids()));
   const posts = result.latencies.length;
   return {
     perSecond: (posts / result.wallMs) * 1000,
     p50: percentile(result.latencies, 50),
     p99: percentile(result.latencies, 99),
     serverCpu: (user + system) / 1000 / posts,
+    databaseCpu: databaseCpuMs === undefined ? undefined : databaseCpuMs / posts,
     load,
   };
 }
 
 const median = (values: number[]) => percentile(values, 50);
 const fixed = (value: number, digits = 1) => value.toFixed(digits);
+/** Median of none (PostgreSQL not on this machine) is 0: read as unknown. */
+const cpu = (ms: number) => (ms > 0 ? `${fixed(ms, 2)} ms` : 'n/a');
 
 export async function writesBench(options: Options): Promise<string> {
   const { database, dataDir } = await benchStorage();
@@ -230,7 +287,17 @@ export async function writesBench(options: Options): Promise<string> {
     const port = (app.getHttpServer().address() as { port: number }).port;
     const url = `http://127.0.0.1:${port}/graphql`;
     console.log(`Seeding ${AUTHORS} authors x ${FOLLOWERS_EACH} followers...`);
-    const { ids, tokens } = await seed(app.get(DataSource), app.get(AuthService));
+    const db = app.get(DataSource);
+    const { ids, tokens } = await seed(db, app.get(AuthService));
+    const backends = {
+      url: database.url,
+      poolPids: async () =>
+        (
+          await db.query<{ pid: number }[]>(
+            'SELECT pid FROM pg_stat_activity WHERE datname = current_database()',
+          )
+        ).map((row) => row.pid),
+    };
     loader = LoadProcess.start();
     const raw = (authorIds: string[], seconds = options.seconds): LoadCommand => ({
       kind: 'raw',
@@ -269,7 +336,7 @@ export async function writesBench(options: Options): Promise<string> {
     ]);
     for (let round = 1; round <= options.rounds; round += 1) {
       for (const [i, { command }] of contenders.entries()) {
-        runs[i].push(await measure(loader, command));
+        runs[i].push(await measure(loader, command, backends));
       }
       rounds.row([
         String(round),
@@ -283,6 +350,9 @@ export async function writesBench(options: Options): Promise<string> {
       perSecond: median(list.map((r) => r.perSecond)),
       p99: median(list.map((r) => r.p99)),
       serverCpu: median(list.map((r) => r.serverCpu)),
+      databaseCpu: median(
+        list.flatMap((r) => (r.databaseCpu === undefined ? [] : [r.databaseCpu])),
+      ),
     }));
     const throughput = many.perSecond / rawMany.perSecond;
     const tail = many.p99 / one.p99;
@@ -319,7 +389,7 @@ export async function writesBench(options: Options): Promise<string> {
       '',
       goals.render(),
       '',
-      `API process CPU per post (median): ${fixed(many.serverCpu, 2)} ms with 8 authors, ${fixed(one.serverCpu, 2)} ms with 1`,
+      `CPU per post (medians): the API process ${fixed(many.serverCpu, 2)} ms with 8 authors, ${fixed(one.serverCpu, 2)} ms with 1; PostgreSQL ${cpu(many.databaseCpu)} for seeit's 8 authors, ${cpu(rawMany.databaseCpu)} for the raw peer's 8 connections`,
       '',
       `Statements of one createPost (${statements.length}):`,
       ...statements,
