@@ -3,38 +3,19 @@
  * event loop with any contender: `connections` keep-alive connections, each sending the next
  * request as soon as the previous answer has arrived, for `seconds`.
  */
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { answerParent } from './child-process';
-import { percentile } from './support';
+import { percentile, postJson } from './support';
 import type { LoadCommand, LoadResult } from './peers-protocol';
 
-function post(agent: Agent, url: URL, body: string, token: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const outgoing = request(
-      url,
-      {
-        agent,
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
-          authorization: `Bearer ${token}`,
-        },
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => {
-          // An answer with GraphQL errors is a failure too, whatever its status.
-          const text = Buffer.concat(chunks).toString('utf8');
-          resolve(response.statusCode === 200 && !text.includes('"errors"'));
-        });
-        response.on('error', () => resolve(false));
-      },
-    );
-    outgoing.on('error', () => resolve(false));
-    outgoing.end(body);
-  });
+async function post(agent: Agent, url: URL, body: string, token: string): Promise<boolean> {
+  try {
+    const { status, text } = await postJson(agent, url, body, { authorization: `Bearer ${token}` });
+    // An answer with GraphQL errors is a failure too, whatever its status.
+    return status === 200 && !text.includes('"errors"');
+  } catch {
+    return false;
+  }
 }
 
 async function load(command: LoadCommand): Promise<LoadResult> {

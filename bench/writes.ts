@@ -1,8 +1,9 @@
 /**
  * Concurrent writers: 8 authors with 200 distinct followers each post at once through the real
- * service (HTTP createPost), against a raw bulk `INSERT … SELECT` of the same post, timeline and
- * log rows on 8 connections; and one author alone, for the single-writer p99. Interleaved rounds,
- * medians, the machine's load beside each round.
+ * service (HTTP createPost), and one author alone, for the single-writer p99; against a raw bulk
+ * `INSERT … SELECT` of the same post, timeline and log rows on 8 connections and on 1, whose own
+ * p99 ratio is what the machine allows 8 writers that share no lock. Interleaved rounds, medians,
+ * the machine's load beside each run, the API process's CPU per post.
  *
  *   npm run bench -- writes [--seconds 3] [--rounds 3] [--profile]
  *
@@ -12,8 +13,8 @@
  * The API runs in this process; the load (HTTP clients and the raw peer's connections) in a child
  * process running this file, so neither shares the server's event loop.
  */
-import { ChildProcess, fork } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { Agent } from 'node:http';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { NestExpressApplication } from '@nestjs/platform-express';
@@ -24,7 +25,8 @@ import { loadConfig } from '@app/config';
 import { QueryCounter } from '@app/database';
 import { createApp } from '../apps/api/src/create-app';
 import { profile } from './cpu-profile';
-import { benchEnv, benchStorage, percentile, Table } from './support';
+import { BenchChild, answerParent } from './child-process';
+import { benchEnv, benchStorage, median, percentile, postJson, Table } from './support';
 
 interface Options {
   seconds: number;
@@ -37,19 +39,26 @@ const FOLLOWERS_EACH = 200;
 
 /** What the load process is asked to run: posts over HTTP, or the raw statement on connections. */
 type LoadCommand =
-  | { kind: 'api'; url: string; tokens: string[]; seconds: number }
-  | { kind: 'raw'; databaseUrl: string; authorIds: string[]; seconds: number };
+  | { type: 'api'; url: string; tokens: string[]; seconds: number }
+  | { type: 'raw'; databaseUrl: string; authorIds: string[]; seconds: number };
 
 interface LoadResult {
+  type: 'loaded';
   /** Per-post latency, ms. */
   latencies: number[];
   wallMs: number;
+  /** CPU time of the raw peer's PostgreSQL backends over the run, ms, when it could be read. */
+  databaseCpuMs?: number;
 }
 
 interface Run {
   perSecond: number;
   p50: number;
   p99: number;
+  /** This process's (the API's) CPU time per post, ms. */
+  serverCpu: number;
+  /** The PostgreSQL backends' CPU time per post, ms, when it could be read. */
+  databaseCpu?: number;
   load: number;
 }
 
@@ -71,25 +80,28 @@ async function loop(
       }
     }),
   );
-  return { latencies, wallMs: performance.now() - started };
+  return { type: 'loaded', latencies, wallMs: performance.now() - started };
 }
 
-async function apiLoad(command: Extract<LoadCommand, { kind: 'api' }>): Promise<LoadResult> {
-  return loop(command.tokens.length, command.seconds, async (writer, n) => {
-    const response = await fetch(command.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        authorization: `Bearer ${command.tokens[writer]}`,
-      },
-      body: JSON.stringify({
+async function apiLoad(command: Extract<LoadCommand, { type: 'api' }>): Promise<LoadResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: command.tokens.length });
+  const url = new URL(command.url);
+  try {
+    return await loop(command.tokens.length, command.seconds, async (writer, n) => {
+      const body = JSON.stringify({
         query: 'mutation($text: String!) { createPost(input: { text: $text }) { id } }',
         variables: { text: `post ${writer}.${n}` },
-      }),
+      });
+      const { text } = await postJson(agent, url, body, {
+        authorization: `Bearer ${command.tokens[writer]}`,
+      });
+      if ((JSON.parse(text) as { errors?: unknown[] }).errors) {
+        throw new Error(`createPost failed: ${text}`);
+      }
     });
-    const body = (await response.json()) as { errors?: unknown[] };
-    if (body.errors) throw new Error(`createPost failed: ${JSON.stringify(body.errors)}`);
-  });
+  } finally {
+    agent.destroy();
+  }
 }
 
 /** The same rows the service writes for a post, in one statement per post. */
@@ -102,59 +114,29 @@ const RAW_POST = `WITH post AS (
   INSERT INTO timeline_updates (owner_id, author_id, kind, item_kind, item_id)
   SELECT owners.owner_id, post.author_id, 'ADDED', 'POST', post.id FROM post, owners`;
 
-async function rawLoad(command: Extract<LoadCommand, { kind: 'raw' }>): Promise<LoadResult> {
+async function rawLoad(command: Extract<LoadCommand, { type: 'raw' }>): Promise<LoadResult> {
   const clients = command.authorIds.map(
     () => new Client({ connectionString: command.databaseUrl }),
   );
   await Promise.all(clients.map((client) => client.connect()));
   try {
-    return await loop(clients.length, command.seconds, async (writer, n) => {
+    const pids = await Promise.all(
+      clients.map(
+        async (client) =>
+          (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid,
+      ),
+    );
+    const before = backendCpu(command.databaseUrl, pids);
+    const result = await loop(clients.length, command.seconds, async (writer, n) => {
       await clients[writer].query(RAW_POST, [command.authorIds[writer], `raw ${writer}.${n}`]);
     });
+    return { ...result, databaseCpuMs: cpuBetween(before, backendCpu(command.databaseUrl, pids)) };
   } finally {
     await Promise.all(clients.map((client) => client.end()));
   }
 }
 
-/** The load process: runs each command it is sent and answers with the result. */
-function serveLoad(): void {
-  process.on('message', (command: LoadCommand) => {
-    const run = command.kind === 'api' ? apiLoad(command) : rawLoad(command);
-    run.then(
-      (result) => process.send!({ result }),
-      (error: Error) => process.send!({ error: error.stack ?? error.message }),
-    );
-  });
-  process.on('disconnect', () => process.exit(0));
-}
-
-class LoadProcess {
-  private constructor(private readonly child: ChildProcess) {}
-
-  static start(): LoadProcess {
-    return new LoadProcess(
-      fork(__filename, [], {
-        env: { ...process.env, SEEIT_BENCH_WRITES_LOAD: '1' },
-        serialization: 'advanced',
-        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      }),
-    );
-  }
-
-  run(command: LoadCommand): Promise<LoadResult> {
-    return new Promise((resolve, reject) => {
-      this.child.once('message', (message: { result?: LoadResult; error?: string }) => {
-        if (message.result) resolve(message.result);
-        else reject(new Error(`load process: ${message.error}`));
-      });
-      this.child.send(command);
-    });
-  }
-
-  stop(): void {
-    if (this.child.connected) this.child.disconnect();
-  }
-}
+type LoadProcess = BenchChild<LoadCommand, LoadResult>;
 
 async function seed(
   db: DataSource,
@@ -192,22 +174,78 @@ async function seed(
   return { ids, tokens: ids.map((id) => auth.issueToken(id)) };
 }
 
-function summarize(result: LoadResult, load: number): Run {
+/** Linux gives a process's CPU time in /proc/<pid>/stat in ticks of USER_HZ, 100 a second. */
+const TICK_MS = 10;
+
+/**
+ * The CPU time (ms) each of these PostgreSQL backends has used, read from /proc: only for a
+ * PostgreSQL on this machine, and only the backends still there.
+ */
+function backendCpu(databaseUrl: string, pids: number[]): Map<number, number> {
+  const used = new Map<number, number>();
+  if (!['localhost', '127.0.0.1', '[::1]'].includes(new URL(databaseUrl).hostname)) return used;
+  for (const pid of pids) {
+    try {
+      // After the command name: the state is field 0, utime field 11, stime field 12.
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      used.set(pid, (Number(fields[11]) + Number(fields[12])) * TICK_MS);
+    } catch {
+      // Gone, or no /proc here: not counted.
+    }
+  }
+  return used;
+}
+
+/** The CPU the backends read `after` used since `before`; undefined when none could be read. */
+function cpuBetween(before: Map<number, number>, after: Map<number, number>): number | undefined {
+  if (after.size === 0) return undefined;
+  let total = 0;
+  for (const [pid, ms] of after) total += ms - (before.get(pid) ?? 0);
+  return total;
+}
+
+/** One load on the load process, allowed its length and a minute more. */
+function run(loader: LoadProcess, command: LoadCommand): Promise<LoadResult> {
+  return loader.request(command, 'loaded', command.seconds * 1000 + 60_000);
+}
+
+/**
+ * Runs `command` on the load process, with the load average before it, the API's CPU and the
+ * CPU of the PostgreSQL backends that served it (the API's pool, or the raw peer's connections).
+ */
+async function measure(
+  loader: LoadProcess,
+  command: LoadCommand,
+  database: { url: string; poolPids: () => Promise<number[]> },
+): Promise<Run> {
+  const load = loadavg()[0];
+  const pool = backendCpu(database.url, await database.poolPids());
+  const cpu = process.cpuUsage();
+  const result = await run(loader, command);
+  const { user, system } = process.cpuUsage(cpu);
+  const databaseCpuMs =
+    command.type === 'raw'
+      ? result.databaseCpuMs
+      : cpuBetween(pool, backendCpu(database.url, await database.poolPids()));
+  const posts = result.latencies.length;
   return {
-    perSecond: (result.latencies.length / result.wallMs) * 1000,
+    perSecond: (posts / result.wallMs) * 1000,
     p50: percentile(result.latencies, 50),
     p99: percentile(result.latencies, 99),
+    serverCpu: (user + system) / 1000 / posts,
+    databaseCpu: databaseCpuMs === undefined ? undefined : databaseCpuMs / posts,
     load,
   };
 }
 
-const median = (values: number[]) => percentile(values, 50);
 const fixed = (value: number, digits = 1) => value.toFixed(digits);
+/** Median of none (PostgreSQL not on this machine) is 0: read as unknown. */
+const cpu = (ms: number) => (ms > 0 ? `${fixed(ms, 2)} ms` : 'n/a');
 
 export async function writesBench(options: Options): Promise<string> {
   const { database, dataDir } = await benchStorage();
   let app: NestExpressApplication | undefined;
-  let load: LoadProcess | undefined;
+  let loader: LoadProcess | undefined;
   try {
     const config = loadConfig(benchEnv(database, dataDir));
     const queries = new QueryCounter();
@@ -216,91 +254,99 @@ export async function writesBench(options: Options): Promise<string> {
     const port = (app.getHttpServer().address() as { port: number }).port;
     const url = `http://127.0.0.1:${port}/graphql`;
     console.log(`Seeding ${AUTHORS} authors x ${FOLLOWERS_EACH} followers...`);
-    const { ids, tokens } = await seed(app.get(DataSource), app.get(AuthService));
-    load = LoadProcess.start();
-    const process_ = load;
+    const db = app.get(DataSource);
+    const { ids, tokens } = await seed(db, app.get(AuthService));
+    const backends = {
+      url: database.url,
+      poolPids: async () =>
+        (
+          await db.query<{ pid: number }[]>(
+            'SELECT pid FROM pg_stat_activity WHERE datname = current_database()',
+          )
+        ).map((row) => row.pid),
+    };
+    loader = BenchChild.fork('load process', 'writes.js', { SEEIT_BENCH_WRITES_LOAD: '1' });
+    const raw = (authorIds: string[], seconds = options.seconds): LoadCommand => ({
+      type: 'raw',
+      databaseUrl: database.url,
+      authorIds,
+      seconds,
+    });
+    const api = (writers: string[], seconds = options.seconds): LoadCommand => ({
+      type: 'api',
+      url,
+      tokens: writers,
+      seconds,
+    });
     // Warm-up: plans, pools and JIT on both sides, uncounted.
-    await process_.run({ kind: 'api', url, tokens, seconds: 1 });
-    await process_.run({ kind: 'raw', databaseUrl: database.url, authorIds: ids, seconds: 1 });
+    await run(loader, api(tokens, 1));
+    await run(loader, raw(ids, 1));
 
     // One post alone, its statements listed: what a post costs in round trips.
     queries.reset();
-    await apiLoad({ kind: 'api', url, tokens: tokens.slice(0, 1), seconds: 0.001 });
+    await apiLoad({ type: 'api', url, tokens: tokens.slice(0, 1), seconds: 0.001 });
     const statements = queries.statements.map(
       (statement) => `    ${statement.replace(/\s+/g, ' ').trim().slice(0, 110)}`,
     );
 
-    const runs = { raw: [] as Run[], many: [] as Run[], one: [] as Run[] };
+    // The raw peer alone and at 8 is what the machine allows (no lock in it); seeit the same.
+    const contenders: { name: string; command: LoadCommand }[] = [
+      { name: 'raw INSERT … SELECT, 8 conns', command: raw(ids) },
+      { name: 'raw, 1 conn', command: raw(ids.slice(0, 1)) },
+      { name: 'seeit, 8 authors', command: api(tokens) },
+      { name: 'seeit, 1 author', command: api(tokens.slice(0, 1)) },
+    ];
+    const runs = contenders.map(() => [] as Run[]);
     const rounds = new Table([
       'round',
-      'raw INSERT … SELECT, 8 conns: posts/s (load)',
-      'seeit, 8 authors: posts/s, p50 / p99 ms (load)',
-      'seeit, 1 author: posts/s, p50 / p99 ms (load)',
+      ...contenders.map(({ name }) => `${name}: posts/s, p50 / p99 ms (load)`),
     ]);
     for (let round = 1; round <= options.rounds; round += 1) {
-      const at = () => loadavg()[0];
-      let l = at();
-      runs.raw.push(
-        summarize(
-          await process_.run({
-            kind: 'raw',
-            databaseUrl: database.url,
-            authorIds: ids,
-            seconds: options.seconds,
-          }),
-          l,
-        ),
-      );
-      l = at();
-      runs.many.push(
-        summarize(await process_.run({ kind: 'api', url, tokens, seconds: options.seconds }), l),
-      );
-      l = at();
-      runs.one.push(
-        summarize(
-          await process_.run({
-            kind: 'api',
-            url,
-            tokens: tokens.slice(0, 1),
-            seconds: options.seconds,
-          }),
-          l,
-        ),
-      );
-      const [raw, many, one] = [runs.raw, runs.many, runs.one].map((list) => list[list.length - 1]);
+      for (const [i, { command }] of contenders.entries()) {
+        runs[i].push(await measure(loader, command, backends));
+      }
       rounds.row([
         String(round),
-        `${fixed(raw.perSecond, 0)} (${fixed(raw.load, 2)})`,
-        `${fixed(many.perSecond, 0)}, ${fixed(many.p50)} / ${fixed(many.p99)} (${fixed(many.load, 2)})`,
-        `${fixed(one.perSecond, 0)}, ${fixed(one.p50)} / ${fixed(one.p99)} (${fixed(one.load, 2)})`,
+        ...runs.map((list) => {
+          const run = list[list.length - 1];
+          return `${fixed(run.perSecond, 0)}, ${fixed(run.p50)} / ${fixed(run.p99)} (${fixed(run.load, 2)})`;
+        }),
       ]);
     }
-    const rawRate = median(runs.raw.map((r) => r.perSecond));
-    const manyRate = median(runs.many.map((r) => r.perSecond));
-    const manyP99 = median(runs.many.map((r) => r.p99));
-    const oneP99 = median(runs.one.map((r) => r.p99));
-    const throughput = manyRate / rawRate;
-    const tail = manyP99 / oneP99;
+    const [rawMany, rawOne, many, one] = runs.map((list) => ({
+      perSecond: median(list.map((r) => r.perSecond)),
+      p99: median(list.map((r) => r.p99)),
+      serverCpu: median(list.map((r) => r.serverCpu)),
+      databaseCpu: median(
+        list.flatMap((r) => (r.databaseCpu === undefined ? [] : [r.databaseCpu])),
+      ),
+    }));
+    const throughput = many.perSecond / rawMany.perSecond;
+    const tail = many.p99 / one.p99;
+    const rawTail = rawMany.p99 / rawOne.p99;
     const goals = new Table(['goal 5', 'median', 'target', 'result']);
     goals.row([
       'post throughput, 8 authors ÷ raw INSERT … SELECT',
-      `${fixed(manyRate, 0)} ÷ ${fixed(rawRate, 0)} = ${fixed(throughput, 2)}×`,
+      `${fixed(many.perSecond, 0)} ÷ ${fixed(rawMany.perSecond, 0)} = ${fixed(throughput, 2)}×`,
       '≥ 0.5×',
       throughput >= 0.5 ? 'met' : 'not met',
     ]);
     goals.row([
       'p99 per post, 8 authors ÷ 1 author',
-      `${fixed(manyP99)} ÷ ${fixed(oneP99)} ms = ${fixed(tail, 2)}×`,
+      `${fixed(many.p99)} ÷ ${fixed(one.p99)} ms = ${fixed(tail, 2)}×`,
       '≤ 2×',
       tail <= 2 ? 'met' : 'not met',
+    ]);
+    goals.row([
+      'raw p99 per post, 8 conns ÷ 1 conn (what the machine allows)',
+      `${fixed(rawMany.p99)} ÷ ${fixed(rawOne.p99)} ms = ${fixed(rawTail, 2)}×`,
+      'reference',
+      '',
     ]);
     let profiled = '';
     if (options.profile) {
       const file = join(process.cwd(), '.data', 'writes.cpuprofile');
-      const { summary } = await profile(
-        () => process_.run({ kind: 'api', url, tokens, seconds: options.seconds }),
-        file,
-      );
+      const { summary } = await profile(() => run(loader!, api(tokens)), file);
       profiled = `\nServer CPU profile of one more 8-author run (${file}):\n${summary}`;
     }
     return [
@@ -310,16 +356,22 @@ export async function writesBench(options: Options): Promise<string> {
       '',
       goals.render(),
       '',
+      `CPU per post (medians): the API process ${fixed(many.serverCpu, 2)} ms with 8 authors, ${fixed(one.serverCpu, 2)} ms with 1; PostgreSQL ${cpu(many.databaseCpu)} for seeit's 8 authors, ${cpu(rawMany.databaseCpu)} for the raw peer's 8 connections`,
+      '',
       `Statements of one createPost (${statements.length}):`,
       ...statements,
       profiled,
     ].join('\n');
   } finally {
-    load?.stop();
+    await loader?.stop();
     if (app) await app.close();
     await database.drop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
-if (process.env.SEEIT_BENCH_WRITES_LOAD === '1' && process.send) serveLoad();
+if (process.env.SEEIT_BENCH_WRITES_LOAD === '1') {
+  answerParent<LoadCommand, LoadResult>((command) =>
+    command.type === 'api' ? apiLoad(command) : rawLoad(command),
+  );
+}

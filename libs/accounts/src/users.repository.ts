@@ -2,7 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Role } from '@app/common';
-import { GenerateSql, joinedRowSql, Queryable, readJoinedRow, returningRows } from '@app/database';
+import {
+  GenerateSql,
+  joinedRowSql,
+  preparedQuery,
+  Queryable,
+  readJoinedRow,
+  returningRows,
+} from '@app/database';
 import { UserEntity } from './user.entity';
 
 /**
@@ -163,7 +170,9 @@ export class UsersRepository {
   /** Active (not suspended) accounts among `ids`. */
   @GenerateSql({ params: [[['1', '2']]] })
   async findActive(ids: readonly string[]): Promise<UserEntity[]> {
-    const rows = await this.db.query<UserRecord[]>(
+    // Prepared: every authenticated request sends it.
+    const rows = await preparedQuery<UserRecord>(
+      this.db,
       `SELECT ${USER_COLUMNS} FROM users u WHERE u.id = ANY($1::bigint[]) AND u.suspended_at IS NULL`,
       [ids],
     );

@@ -9,3 +9,4 @@ export * from './generate-sql';
 export * from './constraint-violation';
 export * from './joined-row';
 export * from './prepared-query';
+export * from './transaction';

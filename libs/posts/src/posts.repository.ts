@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ConnectionArgs, ConnectionShape, encodeCursor, keysetPage } from '@app/common';
-import { GenerateSql, joinedRowSql, Queryable, readJoinedRow } from '@app/database';
+import { GenerateSql, joinedRowSql, preparedQuery, Queryable, readJoinedRow } from '@app/database';
 import { addPostsCountSql } from '@app/accounts';
 import { visibleToViewerSql } from '@app/graph';
 import { PostEntity } from './entities/post.entity';
@@ -119,7 +119,9 @@ export class PostsRepository {
     mentionHandles: readonly string[],
     db: Queryable = this.db,
   ): Promise<WrittenPost> {
-    const [row] = await db.query<(PostRecord & { mentioned_user_ids: string[] })[]>(
+    // Prepared: every post sends this text, and planning it costs more than running it.
+    const [row] = await preparedQuery<PostRecord & { mentioned_user_ids: string[] }>(
+      db,
       `WITH p AS (
          INSERT INTO posts AS p (author_id, text, reply_to_id, broadcast_id, hashtags)
          VALUES ($1, $2, $3, $4, $5)

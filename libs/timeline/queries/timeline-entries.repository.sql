@@ -776,7 +776,7 @@ ORDER BY
   page.item_id DESC;
 
 -- TimelineEntriesRepository.place
--- params: ["ADDED",{"kind":"POST","itemId":"42","authorId":"1","sortAt":"2026-01-01T10:00:00.000Z"},null,5000]
+-- params: ["ADDED",{"kind":"POST","itemId":"42","authorId":"1","sortAt":"2026-01-01T10:00:00.000Z"},null,false,5000]
 WITH
   author AS MATERIALIZED (
     SELECT
@@ -937,7 +937,7 @@ SELECT
   ) AS owners;
 
 -- TimelineEntriesRepository.place
--- params: ["ADDED",{"kind":"POST","itemId":"42","authorId":"1","sortAt":"2026-01-01T10:00:00.000Z"},"2",5000]
+-- params: ["ADDED",{"kind":"POST","itemId":"42","authorId":"1","sortAt":"2026-01-01T10:00:00.000Z"},"2",false,5000]
 WITH
   author AS MATERIALIZED (
     SELECT
@@ -1031,6 +1031,166 @@ WITH
           )
       ) owners
     ON CONFLICT DO NOTHING
+    RETURNING
+      owner_id
+  ),
+  logged_owners AS (
+    SELECT
+      owner_id
+    FROM
+      placed
+    WHERE
+      NOT (
+        SELECT
+          pulled
+        FROM
+          author
+      )
+    UNION ALL
+    SELECT
+      $1
+    WHERE
+      (
+        SELECT
+          pulled
+        FROM
+          author
+      )
+  ),
+  logged AS (
+    INSERT INTO
+      timeline_updates (owner_id, author_id, kind, item_kind, item_id)
+    SELECT
+      owner_id,
+      $1,
+      $6::timeline_update_kind,
+      $4,
+      $3
+    FROM
+      logged_owners
+    UNION ALL
+    SELECT
+      NULL,
+      $1,
+      $6,
+      $4,
+      $3
+    WHERE
+      (
+        SELECT
+          pulled
+        FROM
+          author
+      )
+  )
+SELECT
+  (
+    SELECT
+      pulled
+    FROM
+      author
+  ) AS pulled,
+  ARRAY(
+    SELECT
+      owner_id
+    FROM
+      logged_owners
+  ) AS owners;
+
+-- TimelineEntriesRepository.place
+-- params: ["ADDED",{"kind":"POST","itemId":"42","authorId":"1","sortAt":"2026-01-01T10:00:00.000Z"},null,true,5000]
+WITH
+  author AS MATERIALIZED (
+    SELECT
+      COALESCE(
+        (
+          SELECT
+            fc.followers_count
+          FROM
+            users fc
+          WHERE
+            fc.id = $1::bigint
+        ),
+        0
+      ) > $7::int AS pulled
+  ),
+  pulled_item AS (
+    INSERT INTO
+      timeline_pulled_items (author_id, sort_at, item_id, item_kind)
+    SELECT
+      $1::bigint,
+      $2::timestamptz,
+      $3::bigint,
+      $4::timeline_item_kind
+    WHERE
+      (
+        SELECT
+          pulled
+        FROM
+          author
+      )
+    ON CONFLICT DO NOTHING
+  ),
+  pull_author AS (
+    INSERT INTO
+      timeline_pull_authors (author_id)
+    SELECT
+      $1
+    WHERE
+      (
+        SELECT
+          pulled
+        FROM
+          author
+      )
+    ON CONFLICT DO NOTHING
+  ),
+  placed AS (
+    INSERT INTO
+      timeline_entries (owner_id, sort_at, item_id, item_kind, author_id)
+    SELECT
+      owner_id,
+      $2,
+      $3,
+      $4,
+      $1
+    FROM
+      (
+        SELECT
+          $1::bigint AS owner_id
+        UNION ALL
+        SELECT
+          follower_id
+        FROM
+          (
+            SELECT
+              ff.follower_id
+            FROM
+              follows ff
+            WHERE
+              ff.followee_id = $1
+              AND (
+                $5::bigint IS NULL
+                OR ff.follower_id = $5
+                OR EXISTS (
+                  SELECT
+                    1
+                  FROM
+                    follows fa
+                  WHERE
+                    fa.follower_id = ff.follower_id
+                    AND fa.followee_id = $5
+                )
+              )
+          ) f
+        WHERE
+          NOT (
+            SELECT
+              pulled
+            FROM
+              author
+          )
+      ) owners
     RETURNING
       owner_id
   ),

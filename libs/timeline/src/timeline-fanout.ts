@@ -10,6 +10,8 @@ export type FanoutResult = TimelinePlacement;
 export interface FanoutOptions {
   /** For replies: only followers who also follow this account get it (as Twitter does). */
   onlyFollowersOf?: string | null;
+  /** Written by the same transaction: no timeline can hold it yet. */
+  newItem?: boolean;
 }
 
 /**
@@ -40,6 +42,7 @@ export class TimelineFanout {
       kind,
       item,
       options.onlyFollowersOf ?? null,
+      options.newItem ?? false,
       this.config.timeline.fanoutMaxFollowers,
       manager,
     );

@@ -6,7 +6,7 @@ import { GraphEvents } from '@app/graph';
 import { PostEvents } from '@app/posts';
 import { TimelineItemKind } from './entities/timeline-entry.entity';
 import { TimelineUpdateKind } from './entities/timeline-update.entity';
-import { TimelineFanout } from './timeline-fanout';
+import { FanoutOptions, TimelineFanout } from './timeline-fanout';
 import { TimelineItemRef } from './timeline-sources';
 import { TimelineUpdates } from './timeline-updates';
 
@@ -51,7 +51,10 @@ export class TimelineProjector {
         authorId: post.authorId,
         sortAt: post.createdAt,
       };
-      await this.add(manager, TimelineUpdateKind.ADDED, item, replyToAuthorId);
+      await this.add(manager, TimelineUpdateKind.ADDED, item, {
+        onlyFollowersOf: replyToAuthorId,
+        newItem: true,
+      });
     });
     posts.on('deleted', (manager, { post }) =>
       this.remove(manager, {
@@ -84,9 +87,9 @@ export class TimelineProjector {
     manager: EntityManager,
     kind: TimelineUpdateKind,
     item: TimelineItemRef,
-    onlyFollowersOf: string | null = null,
+    options: FanoutOptions = {},
   ): Promise<void> {
-    const { owners, pulled } = await this.fanout.add(manager, kind, item, { onlyFollowersOf });
+    const { owners, pulled } = await this.fanout.add(manager, kind, item, options);
     this.updates.ringAfterCommit(manager, item, owners, pulled);
   }
 

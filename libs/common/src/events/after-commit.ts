@@ -1,4 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
+import { transaction } from '@app/database';
 
 type Effect = () => Promise<void> | void;
 
@@ -14,7 +15,7 @@ export async function runInTransaction<T>(
   work: (manager: EntityManager) => Promise<T>,
 ): Promise<T> {
   let effects: Effect[] = [];
-  const result = await db.transaction(async (manager) => {
+  const result = await transaction(db, async (manager) => {
     effects = [];
     pending.set(manager, effects);
     try {

@@ -1,4 +1,4 @@
-import { DocumentNode, GraphQLError, GraphQLSchema } from 'graphql';
+import { DocumentNode, GraphQLError, GraphQLSchema, Kind, visit } from 'graphql';
 import { ComplexityEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import { DEFAULT_PAGE_SIZE } from '../pagination/connection';
 import { operationInputError } from './operation-input-error';
@@ -26,17 +26,43 @@ const refused = (message: string, extensions: Record<string, unknown>) =>
 type Estimate = number | { reason: string };
 
 /**
- * Remembered per document: at most this many variable sets (a document sent with ever-new
- * variables stops adding), each at most this long as JSON (large inputs are priced every time).
+ * Remembered per document: at most this many sets of the variables the cost reads (a document
+ * sent with ever-new page sizes stops adding), each at most this long as JSON.
  */
 const MAX_ESTIMATES_PER_DOCUMENT = 64;
 const MAX_REMEMBERED_KEY_LENGTH = 1_024;
 
 /**
- * Estimates by document, then by schema, operation and variables. Apollo keeps one parsed
- * document per query text, so a client's repeated operation is priced once, not on every request.
+ * Estimates by document, then by schema, operation and the variables the cost reads. Apollo keeps
+ * one parsed document per query text, so a client's repeated operation is priced once, not on
+ * every request, and a mutation's ever-new input (a post's text) does not make it new.
  */
 const estimates = new WeakMap<DocumentNode, WeakMap<GraphQLSchema, Map<string, Estimate>>>();
+
+/**
+ * The variables a document's cost can depend on, sorted: the estimators read only page sizes
+ * (`first`), and the walk skips fields that @include/@skip (`if`) leave out.
+ */
+const costVariables = new WeakMap<DocumentNode, string[]>();
+
+function costVariablesOf(document: DocumentNode): string[] {
+  let names = costVariables.get(document);
+  if (!names) {
+    const found = new Set<string>();
+    visit(document, {
+      Argument(node) {
+        if (
+          (node.name.value === 'first' || node.name.value === 'if') &&
+          node.value.kind === Kind.VARIABLE
+        )
+          found.add(node.value.name.value);
+      },
+    });
+    names = [...found].sort();
+    costVariables.set(document, names);
+  }
+  return names;
+}
 
 function estimate(
   schema: GraphQLSchema,
@@ -54,7 +80,10 @@ function estimate(
     known = new Map();
     bySchema.set(schema, known);
   }
-  const key = JSON.stringify([operationName ?? null, variables]);
+  const key = JSON.stringify([
+    operationName ?? null,
+    costVariablesOf(document).map((name) => variables[name] ?? null),
+  ]);
   let found = known.get(key);
   if (found === undefined) {
     try {
