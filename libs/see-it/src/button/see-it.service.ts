@@ -148,15 +148,20 @@ export class SeeItService {
   private async subjectFacts(
     requests: readonly { viewerId: string | undefined; key: string }[],
   ): Promise<(SubjectFacts | undefined)[]> {
+    // A signed-out viewer has saved no broadcast: only shows need the statement for them.
+    const asked = requests.filter(
+      ({ viewerId, key }) => viewerId !== undefined || !key.startsWith('broadcast:'),
+    );
+    if (asked.length === 0) return requests.map(() => ({ saved: false }));
     const ids = (kind: string) => [
       ...new Set(
-        requests
+        asked
           .filter(({ key }) => key.startsWith(`${kind}:`))
           .map(({ key }) => key.slice(kind.length + 1)),
       ),
     ];
     const rows = await this.subjectRows.among(
-      [...new Set(requests.map(({ viewerId }) => viewerId ?? null))],
+      [...new Set(asked.map(({ viewerId }) => viewerId ?? null))],
       ids('tag'),
       ids('show'),
       ids('broadcast'),
