@@ -125,4 +125,29 @@ describe('timelineUpdates with writers committing out of order', () => {
       await sub.close();
     }
   });
+
+  it("delivers at once past a write transaction open in another of the server's databases", async () => {
+    const [reader, writer] = [await t.signUp(), await t.signUp()];
+    await t.follow(reader, writer);
+    const sub = await t.subscribe<Update>(UPDATES, {}, reader.token);
+    const elsewhere = new URL(t.databaseUrl);
+    elsewhere.pathname = '/postgres';
+    const other = new Client({ connectionString: elsewhere.toString() });
+    await other.connect();
+    try {
+      // Another application's writer on the same server: it holds a transaction id, in its own
+      // database, for longer than a card may wait.
+      await other.query('BEGIN');
+      await other.query('SELECT pg_current_xact_id()');
+      const id = await t.post(writer, 'past another database');
+      expect((await sub.nextData(2_000)).timelineUpdates).toMatchObject({
+        kind: 'ADDED',
+        itemId: id,
+      });
+    } finally {
+      await other.query('ROLLBACK');
+      await other.end();
+      await sub.close();
+    }
+  });
 });

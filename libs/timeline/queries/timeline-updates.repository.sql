@@ -120,19 +120,51 @@ FROM
 -- TimelineUpdatesRepository.readAfter
 -- params: [{"xid":"900","id":"100"},["1","2"],["3"],500]
 WITH
+  horizon AS MATERIALIZED (
+    SELECT
+      (
+        SELECT
+          coalesce(
+            min(running.xid),
+            pg_snapshot_xmax(pg_current_snapshot())
+          )
+        FROM
+          pg_snapshot_xip(pg_current_snapshot()) AS running (xid)
+        WHERE
+          running.xid::xid NOT IN (
+            SELECT
+              a.backend_xid
+            FROM
+              pg_stat_activity a
+            WHERE
+              a.backend_xid IS NOT NULL
+              AND a.datname <> current_database()
+          )
+      ) AS xid
+  ),
   owners AS MATERIALIZED (
     SELECT
       unnest($3::bigint[]) AS owner_id
   )
 SELECT
-  pg_snapshot_xmin(pg_current_snapshot())::text AS horizon,
+  (
+    SELECT
+      xid
+    FROM
+      horizon
+  )::text AS horizon,
   EXISTS (
     SELECT
       1
     FROM
       timeline_updates
     WHERE
-      xid >= pg_snapshot_xmin(pg_current_snapshot())
+      xid >= (
+        SELECT
+          xid
+        FROM
+          horizon
+      )
       AND (
         owner_id IN (
           SELECT
@@ -176,7 +208,12 @@ FROM
           JOIN owners USING (owner_id)
         WHERE
           (xid, id) > ($1::xid8, $2::bigint)
-          AND xid < pg_snapshot_xmin(pg_current_snapshot())
+          AND xid < (
+            SELECT
+              xid
+            FROM
+              horizon
+          )
         UNION ALL
         SELECT
           xid,
@@ -192,7 +229,12 @@ FROM
           owner_id IS NULL
           AND author_id = ANY ($4::bigint[])
           AND (xid, id) > ($1::xid8, $2::bigint)
-          AND xid < pg_snapshot_xmin(pg_current_snapshot())
+          AND xid < (
+            SELECT
+              xid
+            FROM
+              horizon
+          )
       ) AS unread
     ORDER BY
       xid,

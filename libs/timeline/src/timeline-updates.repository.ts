@@ -66,7 +66,7 @@ export interface LogBounds {
 /** A read of the log: its final rows after a position, and where finality ends. */
 export interface LogRead {
   rows: LogEntry[];
-  /** The oldest running transaction: rows of transactions below it are final. */
+  /** The oldest running transaction of this database: rows of transactions below it are final. */
   horizon: bigint;
   /** Whether rows for these readers exist at or above the horizon, to read once they are final. */
   pending: boolean;
@@ -88,6 +88,17 @@ export function appendLogSql(rowsSql: string): string {
 export const LOG_BOUNDS_SQL = `SELECT pg_current_snapshot()::text AS head,
          purged_xid::text AS purged_xid, purged_through AS purged_id
   FROM timeline_update_horizon`;
+
+/**
+ * The oldest transaction of this database that ran at the statement's snapshot, or the snapshot's
+ * xmax: every row below it is final. A transaction of another database on the same server writes
+ * no row here, so it holds nothing back; pg_stat_activity says whose each running id is (to every
+ * role), and an id that ended since the snapshot, whose database is unknown, counts.
+ */
+const FINAL_BELOW_SQL = `(SELECT coalesce(min(running.xid), pg_snapshot_xmax(pg_current_snapshot()))
+  FROM pg_snapshot_xip(pg_current_snapshot()) AS running(xid)
+  WHERE running.xid::xid NOT IN (SELECT a.backend_xid FROM pg_stat_activity a
+    WHERE a.backend_xid IS NOT NULL AND a.datname <> current_database()))`;
 
 /** The position of LOG_BOUNDS_SQL's `head`: everything its statement saw is behind it. */
 export function headPosition(head: string): LogPosition {
@@ -222,12 +233,13 @@ export class TimelineUpdatesRepository {
     // The owners go in once, as a relation: a join the planner sizes without estimating each id
     // (planning a 10,000-element `= ANY` took longer than running the read), answered by the
     // position index for a recent `from` or by the owner index for an old one.
-    const horizon = 'pg_snapshot_xmin(pg_current_snapshot())';
+    const horizon = '(SELECT xid FROM horizon)';
     const unread = `(xid, id) > ($1::xid8, $2::bigint) AND xid < ${horizon}`;
     const rows = await this.db.query<
       ({ horizon: string; pending: boolean } & (LogRecord | { [K in keyof LogRecord]: null }))[]
     >(
-      `WITH owners AS MATERIALIZED (SELECT unnest($3::bigint[]) AS owner_id)
+      `WITH horizon AS MATERIALIZED (SELECT ${FINAL_BELOW_SQL} AS xid),
+         owners AS MATERIALIZED (SELECT unnest($3::bigint[]) AS owner_id)
        SELECT ${horizon}::text AS horizon,
          EXISTS (SELECT 1 FROM timeline_updates WHERE xid >= ${horizon}
            AND (owner_id IN (SELECT owner_id FROM owners)
@@ -256,6 +268,8 @@ export class TimelineUpdatesRepository {
    */
   @GenerateSql({ params: [[new Date('2026-01-01T10:00:00.000Z'), 10000]] })
   async purgeBefore(cutoff: Date, batch: number): Promise<number> {
+    // Below the server's oldest running transaction, not this database's: a head position is a
+    // snapshot's xmin, and the purge must stay behind every head a later statement can take.
     const [row] = await this.db.query<{ deleted: string; xid: string | null; id: string | null }[]>(
       `WITH doomed AS (
          DELETE FROM timeline_updates WHERE id IN (

@@ -20,10 +20,10 @@ const MAX_RETRY_MS = 500;
 /**
  * Reads the update log for subscribers, one read at a time so a sink's position only moves
  * forward. Replay and live delivery are the same read: every row after the subscriber's position,
- * in (xid, id) order, of transactions below the oldest running one. Those rows are final: no
- * writer can add one behind them, so a position never skips a row and never repeats one. A row
- * committed while an older transaction still runs waits above that horizon: the reader looks again
- * for its subscribers until it is final.
+ * in (xid, id) order, of transactions below this database's oldest running one. Those rows are
+ * final: no writer can add one behind them, so a position never skips a row and never repeats one.
+ * A row committed while an older transaction still runs waits above that horizon: the reader looks
+ * again for its subscribers until it is final.
  */
 @Injectable()
 export class TimelineLogReader implements OnModuleDestroy {
