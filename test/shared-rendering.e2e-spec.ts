@@ -1,7 +1,12 @@
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { GraphQLObjectType } from 'graphql';
-import { parseGlobalId } from '@app/common';
-import { TestApp, TestOperation, webOperation } from '@app/testing';
+import { parseGlobalId, toGlobalId } from '@app/common';
+import { AsyncQueue } from '@app/realtime';
+import { TestApp, TestOperation, TestUser, webOperation } from '@app/testing';
+import { TimelineItemKind, TimelineUpdateKind } from '@app/timeline';
+import { LogEntry } from '@app/timeline/timeline-updates.repository';
+import { DeliveryRound, TimelineItemDelivery } from '@app/timeline/live/timeline-item-delivery';
+import { TimelineDelivery, TimelineSink } from '@app/timeline/live/timeline-sinks';
 
 /**
  * A pushed timeline update is rendered once for all its recipients when the operation selects no
@@ -196,6 +201,41 @@ describe('timelineUpdates rendered once per event', () => {
       expect(reads.length).toBeLessThanOrEqual(2 * posts.length);
     }
     await Promise.all(subs.map((sub) => sub.close()));
+  });
+
+  it('fetches an item and makes its event once for all the chunks of a read', async () => {
+    const [writer, first, second] = [await t.signUp(), await t.signUp(), await t.signUp()];
+    const postId = parseGlobalId(await t.post(writer, 'one read, two chunks'), 'Post');
+    const row: LogEntry = {
+      xid: 1n,
+      id: 1n,
+      ownerId: null,
+      authorId: parseGlobalId(writer.id, 'User'),
+      kind: TimelineUpdateKind.ADDED,
+      itemKind: TimelineItemKind.POST,
+      itemId: postId,
+    };
+    const sinkOf = (user: TestUser): TimelineSink => ({
+      viewerId: parseGlobalId(user.id, 'User'),
+      last: { xid: 0n, id: 0n, snapshot: null },
+      pullAuthors: new Set(),
+      queue: new AsyncQueue<TimelineDelivery>(() => undefined),
+      closed: false,
+    });
+    const sinks = [sinkOf(first), sinkOf(second)];
+    const delivery = t.app.get(TimelineItemDelivery);
+    const round = new DeliveryRound();
+    t.queries.reset();
+    for (const sink of sinks) delivery.push(round, await delivery.resolve(round, [[sink, row]]));
+
+    expect(t.queries.statements.filter((sql) => sql.includes('FROM posts p')).length).toBe(1);
+    const delivered = await Promise.all(sinks.map(async (sink) => (await sink.queue.next()).value));
+    expect(delivered.map((d: TimelineDelivery) => d.update.itemId)).toEqual([
+      toGlobalId('Post', postId),
+      toGlobalId('Post', postId),
+    ]);
+    expect(delivered[0].shared).toBeDefined();
+    expect(delivered[1].shared).toBe(delivered[0].shared);
   });
 
   it('sends no card to a viewer the broadcaster blocked, and the same card to the others', async () => {

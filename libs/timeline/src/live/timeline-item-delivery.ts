@@ -8,15 +8,22 @@ import { TimelineSources } from '../timeline-sources';
 import { LogEntry } from '../timeline-updates.repository';
 import { TimelineDelivery, TimelineSink } from './timeline-sinks';
 
+/**
+ * What the chunks of one read share: the loaders every recipient's set falls back to, so an item
+ * and its author are fetched once for the whole read, and one event per row kind and item, so an
+ * operation without per-viewer fields renders it once for all its recipients.
+ */
+export class DeliveryRound {
+  readonly shared = new RequestLoaders(undefined);
+  readonly events = new Map<string, SharedEvent>();
+}
+
 /** A chunk of a read's deliveries with their items, ready to push. */
-export interface ResolvedDeliveries {
-  shared: RequestLoaders;
-  resolved: {
-    sink: TimelineSink;
-    row: LogEntry;
-    loaders: RequestLoaders;
-    item: object | null;
-  }[];
+export interface ResolvedDelivery {
+  sink: TimelineSink;
+  row: LogEntry;
+  loaders: RequestLoaders;
+  item: object | null;
 }
 
 /** RESYNC: the client reloads its timeline and goes on from `last`. */
@@ -34,10 +41,10 @@ export function resyncUpdate(viewerId: string, last: LogPosition): TimelineDeliv
 
 /**
  * Turns log rows into updates: resolves each row's item as its viewer may see it, and pushes it
- * to the viewer's subscription. Every recipient's loaders share one set: rows are fetched once
- * for everyone, and the per-viewer facts (blocks, bans, follows, likes, saves) are read for all
- * recipients at once (`batchAmong`), so a burst to thousands of followers costs a handful of
- * statements whatever its recipients' selections ask.
+ * to the viewer's subscription. Every recipient's loaders fall back to the round's shared set:
+ * rows are fetched once for everyone, and the per-viewer facts (blocks, bans, follows, likes,
+ * saves) are read for all the recipients of a chunk at once (`batchAmong`), so a burst to
+ * thousands of followers costs a handful of statements whatever its recipients' selections ask.
  */
 @Injectable()
 export class TimelineItemDelivery {
@@ -47,11 +54,13 @@ export class TimelineItemDelivery {
    * Resolves each row's item as its viewer may see it. It touches no sink: chunks of one read may
    * be resolved at once, and are pushed one after the other.
    */
-  async resolve(deliveries: [TimelineSink, LogEntry][]): Promise<ResolvedDeliveries> {
-    const shared = new RequestLoaders(undefined);
-    const resolved = await Promise.all(
+  resolve(
+    round: DeliveryRound,
+    deliveries: [TimelineSink, LogEntry][],
+  ): Promise<ResolvedDelivery[]> {
+    return Promise.all(
       deliveries.map(async ([sink, row]) => {
-        const loaders = new RequestLoaders(sink.viewerId, shared);
+        const loaders = new RequestLoaders(sink.viewerId, round.shared);
         const item =
           row.kind === TimelineUpdateKind.REMOVED
             ? null
@@ -60,14 +69,10 @@ export class TimelineItemDelivery {
         return { sink, row, loaders, item };
       }),
     );
-    return { shared, resolved };
   }
 
   /** Pushes resolved updates to their subscribers, in log order. */
-  push({ shared, resolved }: ResolvedDeliveries): void {
-    // One event per row kind and item: every recipient who may see the item sees the same one,
-    // so an operation without per-viewer fields renders it once for all of them.
-    const events = new Map<string, SharedEvent>();
+  push(round: DeliveryRound, resolved: ResolvedDelivery[]): void {
     for (const { sink, row, loaders, item } of resolved) {
       sink.last = advance(sink.last, row);
       if (sink.closed || (item === null && row.kind !== TimelineUpdateKind.REMOVED)) continue;
@@ -82,13 +87,13 @@ export class TimelineItemDelivery {
         ),
       };
       const key = `${row.kind}:${row.itemKind}:${row.itemId}`;
-      let event = events.get(key);
+      let event = round.events.get(key);
       if (!event) {
         event = new SharedEvent({
           update: { ...update, cursor: RECIPIENT_VALUE },
-          loaders: shared,
+          loaders: round.shared,
         });
-        events.set(key, event);
+        round.events.set(key, event);
       }
       sink.queue.push({ update, loaders, shared: event, recipientValue: update.cursor });
     }

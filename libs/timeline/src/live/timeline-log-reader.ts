@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { advance, earliest, isAhead } from '../log-position';
 import { LogEntry, TimelineUpdatesRepository } from '../timeline-updates.repository';
-import { ResolvedDeliveries, TimelineItemDelivery } from './timeline-item-delivery';
+import { DeliveryRound, ResolvedDelivery, TimelineItemDelivery } from './timeline-item-delivery';
 import { TimelineSink, TimelineSinks } from './timeline-sinks';
 
 /** Rows per read: a burst to thousands of subscribers is one read, its owners sent once. */
@@ -89,18 +89,19 @@ export class TimelineLogReader implements OnModuleDestroy {
   private async deliverInChunks(deliveries: [TimelineSink, LogEntry][]): Promise<void> {
     const chunks: [TimelineSink, LogEntry][][] = [];
     for (let i = 0; i < deliveries.length; i += CHUNK) chunks.push(deliveries.slice(i, i + CHUNK));
-    const resolving: Promise<ResolvedDeliveries>[] = [];
+    const round = new DeliveryRound();
+    const resolving: Promise<ResolvedDelivery[]>[] = [];
     const startNext = () => {
       const chunk = chunks[resolving.length];
       if (!chunk) return;
-      const resolved = this.delivery.resolve(chunk);
+      const resolved = this.delivery.resolve(round, chunk);
       // Awaited in order below; a failure ahead of it must not leave it unhandled.
       resolved.catch(() => undefined);
       resolving.push(resolved);
     };
     for (let i = 0; i < CHUNKS_IN_FLIGHT; i += 1) startNext();
     for (let i = 0; i < chunks.length; i += 1) {
-      this.delivery.push(await resolving[i]);
+      this.delivery.push(round, await resolving[i]);
       startNext();
     }
   }
