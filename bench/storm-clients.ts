@@ -18,7 +18,9 @@ const now = (): number => Number(process.hrtime.bigint()) / 1e6;
 
 interface Message {
   type: string;
-  payload?: { data?: { timelineUpdates?: { kind: string; itemId: string | null } } };
+  payload?: {
+    data?: { timelineUpdates?: { kind: string; cursor: string; itemId: string | null } };
+  };
 }
 
 /** Per socket, the first NOW_LIVE it received: which item, and when. */
@@ -54,6 +56,7 @@ function subscribeOne(
   command: Extract<StormCommand, { type: 'storm' }>,
   index: number,
   acknowledgedAt: number[],
+  firstCursors: string[],
   nowLive: NowLiveArrivals,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -76,12 +79,13 @@ function subscribeOne(
       if (message.type === 'ping') socket.send('{"type":"pong"}');
       else if (message.type === 'connection_ack') socket.send(command.subscribe);
       else if (message.type === 'next') {
+        const update = message.payload?.data?.timelineUpdates;
         if (Number.isNaN(acknowledgedAt[index])) {
           acknowledgedAt[index] = at;
+          firstCursors[index] = update?.cursor ?? '';
           clearTimeout(timer);
           resolve();
         }
-        const update = message.payload?.data?.timelineUpdates;
         // Recorded whatever the item: the card may come before the response that names it.
         if (update?.kind === 'NOW_LIVE' && update.itemId)
           nowLive[index] ??= { itemId: update.itemId, at };
@@ -115,6 +119,7 @@ async function storm(command: Extract<StormCommand, { type: 'storm' }>): Promise
   closing = false;
   problems = [];
   const acknowledgedAt = new Array<number>(count).fill(Number.NaN);
+  const firstCursors = new Array<string>(count).fill('');
   const nowLive: NowLiveArrivals = new Array(count).fill(undefined);
   let fired: Promise<{ id: string; sentAt: number; respondedAt: number }> | undefined;
   let acknowledged = 0;
@@ -125,7 +130,7 @@ async function storm(command: Extract<StormCommand, { type: 'storm' }>): Promise
       while (next < count) {
         const index = next;
         next += 1;
-        await subscribeOne(command, index, acknowledgedAt, nowLive);
+        await subscribeOne(command, index, acknowledgedAt, firstCursors, nowLive);
         acknowledged += 1;
         if (command.goLive && !fired && acknowledged >= command.goLive.atAcknowledged) {
           fired = startBroadcast(command.goLive);
@@ -152,6 +157,8 @@ async function storm(command: Extract<StormCommand, { type: 'storm' }>): Promise
       respondedAt,
       acknowledgedBefore: before.length,
       delays: before.map((index) => nowLiveAt(index) - respondedAt),
+      broadcastId: id,
+      firstCursors: before.map((index) => firstCursors[index]),
     };
   }
   return { type: 'stormed', ms, acknowledged, problems: problems.splice(0), goLive };

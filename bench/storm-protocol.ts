@@ -28,6 +28,13 @@ export interface GoLiveResult {
   acknowledgedBefore: number;
   /** For each of those, NOW_LIVE receipt minus the response's arrival (NaN: never came). */
   delays: number[];
+  /** The broadcast's id, from the response. */
+  broadcastId: string;
+  /**
+   * For each delay, the cursor of the socket's first message (its RESYNC): its snapshot says
+   * whether the subscription already saw the go-live, which its reloaded page then shows.
+   */
+  firstCursors: string[];
 }
 
 export type StormReply =
