@@ -15,13 +15,17 @@ export type ServerCommand =
   /** Stop recording and reply with what was recorded. */
   | { type: 'recorded' }
   /** Profile the server's CPU for `seconds` (seeit only) and reply with the summary. */
-  | { type: 'profile'; seconds: number; file: string };
+  | { type: 'profile'; seconds: number; file: string }
+  /** The CPU time the server process has used so far. */
+  | { type: 'cpu' };
 
 export type ServerReply =
   | { type: 'listening'; port: number }
   | { type: 'recording' }
   | { type: 'statements'; statements: string[] }
-  | { type: 'profiled'; summary: string };
+  | { type: 'profiled'; summary: string }
+  /** User + system CPU time of the process, in microseconds. */
+  | { type: 'cpu'; micros: number };
 
 export interface LoadCommand {
   type: 'load';

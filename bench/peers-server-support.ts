@@ -10,8 +10,9 @@ export interface StatementRecorder {
 }
 
 /**
- * Tells the parent the port, records on request, profiles when it can (`profile`: the summary of
- * this process's CPU over that many seconds), and closes when the parent goes away.
+ * Tells the parent the port, records on request, says how much CPU it has used, profiles when it
+ * can (`profile`: the summary of this process's CPU over that many seconds), and closes when the
+ * parent goes away.
  */
 export function serveParent(
   port: number,
@@ -31,6 +32,10 @@ export function serveParent(
       case 'profile':
         if (!profile) throw new Error('This contender does not profile');
         return { type: 'profiled', summary: await profile(command.seconds, command.file) };
+      case 'cpu': {
+        const { user, system } = process.cpuUsage();
+        return { type: 'cpu', micros: user + system };
+      }
     }
   }, close);
 }

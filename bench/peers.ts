@@ -102,6 +102,8 @@ type Server = BenchChild<ServerCommand, ServerReply>;
 
 interface Round {
   result: LoadResult;
+  /** The contender's server process: CPU milliseconds per answered request. */
+  cpuPerRequest: number;
   /** 1-minute load average just before and just after the round. */
   loadBefore: number;
   loadAfter: number;
@@ -238,6 +240,7 @@ function report(
     'req/s',
     'p50 ms',
     'p99 ms',
+    'server CPU ms / request',
     'failed',
     'load avg (1 min) before / after each round',
   ]);
@@ -260,6 +263,7 @@ function report(
         fixed(perSecond(contender.key), 0),
         fixed(median(rounds.map((r) => r.result.p50))),
         fixed(median(rounds.map((r) => r.result.p99))),
+        fixed(median(rounds.map((r) => r.cpuPerRequest)), 2),
         String(rounds.reduce((sum, r) => sum + r.result.errors, 0)),
         rounds.map((r) => `${fixed(r.loadBefore, 2)} / ${fixed(r.loadAfter, 2)}`).join(', '),
       ]);
@@ -356,6 +360,8 @@ export async function peersBench(options: Options): Promise<string> {
       tokens.get(Math.max(...FOLLOWEE_COUNTS))!,
     );
 
+    const cpuMicros = async (contender: Contender) =>
+      (await servers.get(contender.key)!.request({ type: 'cpu' }, 'cpu', 10_000)).micros;
     const run = async (contender: Contender, token: string, seconds: number) => {
       const reply = await loader!.request(
         {
@@ -380,10 +386,15 @@ export async function peersBench(options: Options): Promise<string> {
       for (let round = 0; round < options.rounds; round += 1) {
         for (const contender of CONTENDERS) {
           const loadBefore = loadavg()[0];
+          const cpuBefore = await cpuMicros(contender);
           const result = await run(contender, token, options.seconds);
-          byContender.get(contender.key)!.push({ result, loadBefore, loadAfter: loadavg()[0] });
+          const cpuPerRequest =
+            ((await cpuMicros(contender)) - cpuBefore) / 1000 / Math.max(1, result.requests);
+          byContender
+            .get(contender.key)!
+            .push({ result, cpuPerRequest, loadBefore, loadAfter: loadavg()[0] });
           console.log(
-            `${count} followees, round ${round + 1}, ${contender.label}: ${fixed(result.perSecond, 0)} req/s, p50 ${fixed(result.p50)} ms, p99 ${fixed(result.p99)} ms${result.errors ? `, ${result.errors} FAILED` : ''} (load ${fixed(loadBefore, 2)})`,
+            `${count} followees, round ${round + 1}, ${contender.label}: ${fixed(result.perSecond, 0)} req/s, p50 ${fixed(result.p50)} ms, p99 ${fixed(result.p99)} ms, server CPU ${fixed(cpuPerRequest, 2)} ms/request${result.errors ? `, ${result.errors} FAILED` : ''} (load ${fixed(loadBefore, 2)})`,
           );
         }
       }

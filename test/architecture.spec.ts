@@ -156,3 +156,26 @@ describe('repositories', () => {
     expect(misplaced).toEqual([]);
   });
 });
+
+describe('field resolvers', () => {
+  it("take GraphQL's own (parent, args, context) unless they read @Args, so Nest calls them directly", () => {
+    // A @ResolveField method with no parameter decorators is bound as it is (@nestjs/graphql's
+    // fast path); one with @Parent or @Context goes through Nest's per-call parameter pipeline,
+    // several promises for every item of every list.
+    const decorated = sourceFiles(root, '.ts')
+      .filter((path) => path.startsWith('libs/') && path.endsWith('.resolver.ts'))
+      .flatMap((path) => {
+        const found: string[] = [];
+        walk(parse(path), (node) => {
+          if (!ts.isMethodDeclaration(node) || !decoratorCall(node, 'ResolveField')) return;
+          const decorators = node.parameters.flatMap((parameter) =>
+            (ts.getDecorators(parameter) ?? []).map((decorator) => decorator.expression.getText()),
+          );
+          if (decorators.length > 0 && !decorators.some((text) => text.startsWith('Args(')))
+            found.push(`${path}: ${node.name.getText()}(${decorators.join(', ')})`);
+        });
+        return found;
+      });
+    expect(decorated).toEqual([]);
+  });
+});

@@ -130,7 +130,7 @@ export function userFromJoinedRow(
   row: Record<string, unknown>,
   prefix: string,
 ): UserEntity | undefined {
-  return readJoinedRow(row, prefix, 'id', toUserEntity);
+  return readJoinedRow(row, USER_COLUMNS, prefix, 'id', toUserEntity);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { Context, Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { ResolveField, Resolver } from '@nestjs/graphql';
 import { AccountsService, UserModel } from '@app/accounts';
 import { RequestContext } from '@app/common';
 import { BroadcastsService } from './broadcasts.service';
@@ -14,8 +14,9 @@ export class BroadcastCommentResolver {
 
   @ResolveField(() => UserModel, { description: 'Who wrote it.' })
   async author(
-    @Parent() comment: BroadcastCommentModel,
-    @Context() context: RequestContext,
+    comment: BroadcastCommentModel,
+    _args: unknown,
+    context: RequestContext,
   ): Promise<UserModel> {
     const author = await context.loaders.load(this.accounts.byId, comment.authorId);
     // Comments of suspended authors are filtered before they get here; a race lands as null data.
@@ -24,8 +25,9 @@ export class BroadcastCommentResolver {
 
   @ResolveField(() => BroadcastModel, { description: 'The broadcast it was posted in.' })
   async broadcast(
-    @Parent() comment: BroadcastCommentModel,
-    @Context() context: RequestContext,
+    comment: BroadcastCommentModel,
+    _args: unknown,
+    context: RequestContext,
   ): Promise<BroadcastModel> {
     if (comment.broadcast) return comment.broadcast;
     const broadcast = await context.loaders.load(this.broadcasts.byId, comment.broadcastId);

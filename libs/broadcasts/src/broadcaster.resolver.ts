@@ -1,4 +1,4 @@
-import { Context, Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { ResolveField, Resolver } from '@nestjs/graphql';
 import { UserModel } from '@app/accounts';
 import { RequestContext } from '@app/common';
 import { BroadcastsService } from './broadcasts.service';
@@ -14,8 +14,9 @@ export class BroadcasterResolver {
     description: 'The broadcast this user is live in right now, if any.',
   })
   async liveBroadcast(
-    @Parent() user: UserModel,
-    @Context() context: RequestContext,
+    user: UserModel,
+    _args: unknown,
+    context: RequestContext,
   ): Promise<BroadcastModel | null> {
     const live = await this.broadcasts.findLiveVisible(
       context.loaders,

@@ -84,7 +84,7 @@ export function broadcastFromJoinedRow(
   row: Record<string, unknown>,
   prefix: string,
 ): BroadcastEntity | undefined {
-  return readJoinedRow(row, prefix, 'id', toBroadcastEntity);
+  return readJoinedRow(row, BROADCAST_COLUMNS, prefix, 'id', toBroadcastEntity);
 }
 
 /** A broadcast as `start` creates it. */

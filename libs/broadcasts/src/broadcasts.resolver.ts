@@ -1,5 +1,5 @@
 import { Inject } from '@nestjs/common';
-import { Args, Context, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { AccountsService, UserModel } from '@app/accounts';
 import { ConnectionArgs, mapConnection, RequestContext, ViewerIndependent } from '@app/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
@@ -50,8 +50,9 @@ export class BroadcastsResolver {
   @ResolveField(() => UserModel, { description: 'The account broadcasting.' })
   @ViewerIndependent()
   async broadcaster(
-    @Parent() broadcast: BroadcastModel,
-    @Context() context: RequestContext,
+    broadcast: BroadcastModel,
+    _args: unknown,
+    context: RequestContext,
   ): Promise<UserModel> {
     const user = await context.loaders.load(this.accounts.byId, broadcast.broadcasterId);
     // Broadcasts of suspended accounts are filtered before they get here; a race lands as null data.
@@ -63,8 +64,9 @@ export class BroadcastsResolver {
     description: 'Only the broadcaster sees this; null for everyone else.',
   })
   async ingest(
-    @Parent() broadcast: BroadcastModel,
-    @Context() context: RequestContext,
+    broadcast: BroadcastModel,
+    _args: unknown,
+    context: RequestContext,
   ): Promise<BroadcastIngestModel | null> {
     if (context.viewer?.id !== broadcast.broadcasterId) return null;
     const streamKey = broadcast.streamKey ?? (await this.broadcasts.streamKeyOf(broadcast.rowId));

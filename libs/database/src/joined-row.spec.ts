@@ -12,7 +12,20 @@ describe('joined rows', () => {
 
   it('read back only their own columns, and nothing when the row was missing', () => {
     const row = { post__id: '7', post__text: 'hi', postscript: 'x', other__id: '9' };
-    expect(readJoinedRow(row, 'post__', 'id', (record) => record)).toEqual({ id: '7', text: 'hi' });
-    expect(readJoinedRow({ post__id: null }, 'post__', 'id', () => 'found')).toBeUndefined();
+    const columns = 'p.id, p.text';
+    expect(readJoinedRow(row, columns, 'post__', 'id', (record) => record)).toEqual({
+      id: '7',
+      text: 'hi',
+    });
+    expect(
+      readJoinedRow({ post__id: null }, columns, 'post__', 'id', () => 'found'),
+    ).toBeUndefined();
+    // The same columns under another prefix are another row.
+    expect(
+      readJoinedRow({ other__id: '9', other__text: 'yo' }, columns, 'other__', 'id', (r) => r),
+    ).toEqual({
+      id: '9',
+      text: 'yo',
+    });
   });
 });

@@ -4,14 +4,20 @@
  * one statement brings rows of several libraries without any of them naming another's table.
  */
 
+/** "p.id, p.author_id" → ["id", "author_id"]: the names a column list's columns come out as. */
+function columnNames(columns: string): string[] {
+  return columns.split(',').map((column) => {
+    const expression = column.trim();
+    return expression.slice(expression.lastIndexOf('.') + 1);
+  });
+}
+
 /** "p.id, p.author_id" under "post_" → "p.id AS post_id, p.author_id AS post_author_id". */
 export function prefixedColumns(columns: string, prefix: string): string {
+  const names = columnNames(columns);
   return columns
     .split(',')
-    .map((column) => {
-      const expression = column.trim();
-      return `${expression} AS ${prefix}${expression.slice(expression.lastIndexOf('.') + 1)}`;
-    })
+    .map((column, i) => `${column.trim()} AS ${prefix}${names[i]}`)
     .join(', ');
 }
 
@@ -30,22 +36,38 @@ export function joinedRowSql(columns: string, prefix: string, from: string, wher
     FROM ${from} WHERE ${where}) ${alias} ON true`;
 }
 
+/** For each column list and prefix, (prefixed name, name) of each column: rows are read often. */
+const readPlans = new Map<string, Map<string, [string, string][]>>();
+
+function readPlan(columns: string, prefix: string): [string, string][] {
+  let byPrefix = readPlans.get(columns);
+  if (!byPrefix) {
+    byPrefix = new Map();
+    readPlans.set(columns, byPrefix);
+  }
+  let plan = byPrefix.get(prefix);
+  if (!plan) {
+    plan = columnNames(columns).map((name) => [`${prefix}${name}`, name]);
+    byPrefix.set(prefix, plan);
+  }
+  return plan;
+}
+
 /**
- * The columns of `row` under `prefix`, without it, read by `map`; undefined when the joined row
- * was missing (`keyColumn`, never null in a real row, is null).
+ * The columns of `row` that `joinedRowSql(columns, prefix, …)` selected, without the prefix, read
+ * by `map`; undefined when the joined row was missing (`keyColumn`, never null in a real row, is
+ * null).
  */
 export function readJoinedRow<R, T>(
   row: Record<string, unknown>,
+  columns: string,
   prefix: string,
   keyColumn: keyof R & string,
   map: (record: R) => T,
 ): T | undefined {
-  if (row[`${prefix}${keyColumn}`] === null || row[`${prefix}${keyColumn}`] === undefined) {
-    return undefined;
-  }
+  const key = row[`${prefix}${keyColumn}`];
+  if (key === null || key === undefined) return undefined;
   const record: Record<string, unknown> = {};
-  for (const key of Object.keys(row)) {
-    if (key.startsWith(prefix)) record[key.slice(prefix.length)] = row[key];
-  }
+  for (const [prefixed, name] of readPlan(columns, prefix)) record[name] = row[prefixed];
   return map(record as R);
 }

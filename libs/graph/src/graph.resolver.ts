@@ -240,10 +240,7 @@ export class GraphResolver {
   }
 
   @ResolveField(() => Boolean, { description: 'True when the signed-in viewer follows this user.' })
-  async viewerFollows(
-    @Parent() user: UserModel,
-    @Context() context: RequestContext,
-  ): Promise<boolean> {
+  async viewerFollows(user: UserModel, _args: unknown, context: RequestContext): Promise<boolean> {
     return (await context.loaders.load(this.follows.viewerFollows, user.rowId)) !== undefined;
   }
 
@@ -252,28 +249,29 @@ export class GraphResolver {
       'True when the viewer follows this user and asked to be notified when they go live.',
   })
   async viewerNotifiedWhenLive(
-    @Parent() user: UserModel,
-    @Context() context: RequestContext,
+    user: UserModel,
+    _args: unknown,
+    context: RequestContext,
   ): Promise<boolean> {
     return (await context.loaders.load(this.follows.viewerFollows, user.rowId))?.notify ?? false;
   }
 
   @ResolveField(() => Boolean, { description: 'True when this user follows the signed-in viewer.' })
-  followsViewer(@Parent() user: UserModel, @Context() context: RequestContext): Promise<boolean> {
+  followsViewer(user: UserModel, _args: unknown, context: RequestContext): Promise<boolean> {
     return context.loaders.load(this.follows.followsViewer, user.rowId);
   }
 
   @ResolveField(() => Boolean, {
     description: 'True when the signed-in viewer blocks this user; false when signed out.',
   })
-  viewerBlocks(@Parent() user: UserModel, @Context() context: RequestContext): Promise<boolean> {
+  viewerBlocks(user: UserModel, _args: unknown, context: RequestContext): Promise<boolean> {
     return context.loaders.load(this.blocks.viewerBlocks, user.rowId);
   }
 
   @ResolveField(() => Boolean, {
     description: 'True when the signed-in viewer mutes this user; false when signed out.',
   })
-  viewerMutes(@Parent() user: UserModel, @Context() context: RequestContext): Promise<boolean> {
+  viewerMutes(user: UserModel, _args: unknown, context: RequestContext): Promise<boolean> {
     return context.loaders.load(this.blocks.viewerMutes, user.rowId);
   }
 

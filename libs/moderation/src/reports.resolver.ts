@@ -1,13 +1,4 @@
-import {
-  Args,
-  Context,
-  ID,
-  Mutation,
-  Parent,
-  Query,
-  ResolveField,
-  Resolver,
-} from '@nestjs/graphql';
+import { Args, Context, ID, Mutation, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { UserModel } from '@app/accounts';
 import { BroadcastCommentModel, BroadcastModel } from '@app/broadcasts';
 import {
@@ -110,8 +101,9 @@ export class ReportsResolver {
     description: 'Admins only: who reported and what.',
   })
   reporter(
-    @Parent() report: ReportModel,
-    @Context() context: RequestContext,
+    report: ReportModel,
+    _args: unknown,
+    context: RequestContext,
   ): Promise<UserModel | null> {
     return forAdmins(
       context,
@@ -126,10 +118,7 @@ export class ReportsResolver {
       'Admins only: the account reported; null otherwise, or when it reports something else.',
     nullable: true,
   })
-  user(
-    @Parent() report: ReportModel,
-    @Context() context: RequestContext,
-  ): Promise<UserModel | null> {
+  user(report: ReportModel, _args: unknown, context: RequestContext): Promise<UserModel | null> {
     return forAdmins(
       context,
       report.userId,
@@ -143,10 +132,7 @@ export class ReportsResolver {
       'Admins only: the post reported; null otherwise, or when it reports something else.',
     nullable: true,
   })
-  post(
-    @Parent() report: ReportModel,
-    @Context() context: RequestContext,
-  ): Promise<PostModel | null> {
+  post(report: ReportModel, _args: unknown, context: RequestContext): Promise<PostModel | null> {
     return forAdmins(
       context,
       report.postId,
@@ -161,8 +147,9 @@ export class ReportsResolver {
     nullable: true,
   })
   comment(
-    @Parent() report: ReportModel,
-    @Context() context: RequestContext,
+    report: ReportModel,
+    _args: unknown,
+    context: RequestContext,
   ): Promise<BroadcastCommentModel | null> {
     return forAdmins(
       context,
@@ -178,8 +165,9 @@ export class ReportsResolver {
     nullable: true,
   })
   broadcast(
-    @Parent() report: ReportModel,
-    @Context() context: RequestContext,
+    report: ReportModel,
+    _args: unknown,
+    context: RequestContext,
   ): Promise<BroadcastModel | null> {
     return forAdmins(
       context,

@@ -1,10 +1,8 @@
 import {
   Args,
-  Context,
   ID,
   Int,
   Mutation,
-  Parent,
   Query,
   ResolveField,
   Resolver,
@@ -90,8 +88,9 @@ export class NotificationsResolver {
 
   @ResolveField(() => UserModel, { description: 'Who did it.' })
   async actor(
-    @Parent() notification: NotificationModel,
-    @Context() context: RequestContext,
+    notification: NotificationModel,
+    _args: unknown,
+    context: RequestContext,
   ): Promise<UserModel> {
     // Rows from suspended or blocking actors are filtered when read; this covers a change since.
     const user = await context.loaders.load(this.accounts.byId, notification.actorId);
@@ -105,8 +104,9 @@ export class NotificationsResolver {
     nullable: true,
   })
   async post(
-    @Parent() notification: NotificationModel,
-    @Context() context: RequestContext,
+    notification: NotificationModel,
+    _args: unknown,
+    context: RequestContext,
   ): Promise<PostModel | null> {
     if (notification.postId === null) return null;
     const post = await this.posts.findVisible(
@@ -123,8 +123,9 @@ export class NotificationsResolver {
     nullable: true,
   })
   async broadcast(
-    @Parent() notification: NotificationModel,
-    @Context() context: RequestContext,
+    notification: NotificationModel,
+    _args: unknown,
+    context: RequestContext,
   ): Promise<BroadcastModel | null> {
     if (notification.broadcastId === null) return null;
     const broadcast = await this.broadcasts.findVisible(

@@ -50,7 +50,7 @@ export function postFromJoinedRow(
   row: Record<string, unknown>,
   prefix: string,
 ): PostEntity | undefined {
-  return readJoinedRow(row, prefix, 'id', toPostEntity);
+  return readJoinedRow(row, POST_COLUMNS, prefix, 'id', toPostEntity);
 }
 
 /** What a new post is made of, its text already parsed. */

@@ -120,7 +120,7 @@ export class PostsResolver {
 
   @ResolveField(() => UserModel, { description: 'Who posted it.' })
   @ViewerIndependent()
-  async author(@Parent() post: PostModel, @Context() context: RequestContext): Promise<UserModel> {
+  async author(post: PostModel, _args: unknown, context: RequestContext): Promise<UserModel> {
     const author = await context.loaders.load(this.accounts.byId, post.authorId);
     // Posts of suspended authors are filtered before they get here; a race lands as null data.
     return UserModel.from(author!);
@@ -132,8 +132,9 @@ export class PostsResolver {
     nullable: true,
   })
   async replyTo(
-    @Parent() post: PostModel,
-    @Context() context: RequestContext,
+    post: PostModel,
+    _args: unknown,
+    context: RequestContext,
   ): Promise<PostModel | null> {
     if (!post.replyToId) return null;
     const parent = await this.posts.findVisible(
@@ -149,8 +150,9 @@ export class PostsResolver {
     description: 'A broadcast this post shares (posted when its author goes live, or by hand).',
   })
   async broadcast(
-    @Parent() post: PostModel,
-    @Context() context: RequestContext,
+    post: PostModel,
+    _args: unknown,
+    context: RequestContext,
   ): Promise<BroadcastModel | null> {
     if (!post.broadcastId) return null;
     const broadcast = await this.broadcasts.findVisible(
@@ -165,10 +167,7 @@ export class PostsResolver {
     description:
       'Accounts @mentioned in the text that exist and are visible to the viewer, each once.',
   })
-  async mentions(
-    @Parent() post: PostModel,
-    @Context() context: RequestContext,
-  ): Promise<UserModel[]> {
+  async mentions(post: PostModel, _args: unknown, context: RequestContext): Promise<UserModel[]> {
     const ids = await context.loaders.load(this.posts.mentionedUserIds, post.rowId);
     const [users, hidden] = await Promise.all([
       context.loaders.loadMany(this.accounts.byId, ids),
@@ -183,7 +182,7 @@ export class PostsResolver {
   @ResolveField(() => Boolean, {
     description: 'True when the signed-in viewer likes this post; false when signed out.',
   })
-  viewerHasLiked(@Parent() post: PostModel, @Context() context: RequestContext): Promise<boolean> {
+  viewerHasLiked(post: PostModel, _args: unknown, context: RequestContext): Promise<boolean> {
     return context.loaders.load(this.posts.viewerHasLiked, post.rowId);
   }
 

@@ -48,7 +48,7 @@ export function replayFromJoinedRow(
   row: Record<string, unknown>,
   prefix: string,
 ): BroadcastReplayEntity | undefined {
-  return readJoinedRow(row, prefix, 'broadcast_id', toReplayEntity);
+  return readJoinedRow(row, REPLAY_COLUMNS, prefix, 'broadcast_id', toReplayEntity);
 }
 
 export type ReplayEvent =

@@ -43,8 +43,9 @@ export class ReplaysResolver {
     description: 'Null while there is none: not ended yet, never published, not ready, deleted.',
   })
   async replay(
-    @Parent() broadcast: BroadcastModel,
-    @Context() context: RequestContext,
+    broadcast: BroadcastModel,
+    _args: unknown,
+    context: RequestContext,
   ): Promise<ReplayModel | null> {
     const replay = await this.replays.available(context.loaders, this.ref(broadcast));
     if (!replay) return null;
@@ -59,8 +60,9 @@ export class ReplaysResolver {
     description: 'True when replay is not null: the recording can be played.',
   })
   async replayAvailable(
-    @Parent() broadcast: BroadcastModel,
-    @Context() context: RequestContext,
+    broadcast: BroadcastModel,
+    _args: unknown,
+    context: RequestContext,
   ): Promise<boolean> {
     return !!(await this.replays.available(context.loaders, this.ref(broadcast)));
   }
@@ -69,8 +71,9 @@ export class ReplaysResolver {
     description: 'Accounts that watched the replay (joinBroadcast once ended), each once.',
   })
   async replayViewCount(
-    @Parent() broadcast: BroadcastModel,
-    @Context() context: RequestContext,
+    broadcast: BroadcastModel,
+    _args: unknown,
+    context: RequestContext,
   ): Promise<number> {
     return (await context.loaders.load(this.replays.byBroadcast, broadcast.rowId))?.viewCount ?? 0;
   }
@@ -80,12 +83,13 @@ export class ReplaysResolver {
     description: 'HLS playback address while live, and of the replay once ended.',
   })
   async playbackUrl(
-    @Parent() broadcast: BroadcastModel,
-    @Context() context: RequestContext,
+    broadcast: BroadcastModel,
+    _args: unknown,
+    context: RequestContext,
   ): Promise<string | null> {
     const live = livePlaybackUrl(this.config.media, this.ref(broadcast));
     if (live) return live;
-    return (await this.replay(broadcast, context))?.playbackUrl ?? null;
+    return (await this.replay(broadcast, undefined, context))?.playbackUrl ?? null;
   }
 
   @ResolveField(() => ReplayEventWindowModel, {

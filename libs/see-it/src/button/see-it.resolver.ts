@@ -1,4 +1,4 @@
-import { Context, Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { ResolveField, Resolver } from '@nestjs/graphql';
 import { BroadcastModel } from '@app/broadcasts';
 import { RequestContext } from '@app/common';
 import { PostModel } from '@app/posts';
@@ -14,7 +14,7 @@ export class PostSeeItResolver {
     nullable: true,
     description: 'Present when the post mentions a show (by its hashtag) or shares a broadcast.',
   })
-  seeIt(@Parent() post: PostModel, @Context() context: RequestContext): Promise<SeeItModel | null> {
+  seeIt(post: PostModel, _args: unknown, context: RequestContext): Promise<SeeItModel | null> {
     return this.buttons.forPost(context.loaders, post, context.viewer?.id);
   }
 }
@@ -29,10 +29,7 @@ export class BroadcastSeeItResolver {
     description:
       'Where and how to watch this broadcast: live while it is on, then its replay. Always present; nullable like Post.seeIt, so one selection on TimelineItem can ask both members for it.',
   })
-  seeIt(
-    @Parent() broadcast: BroadcastModel,
-    @Context() context: RequestContext,
-  ): Promise<SeeItModel> {
+  seeIt(broadcast: BroadcastModel, _args: unknown, context: RequestContext): Promise<SeeItModel> {
     return this.buttons.forBroadcast(context.loaders, broadcast);
   }
 }

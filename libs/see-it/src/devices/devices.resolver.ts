@@ -3,7 +3,6 @@ import {
   Context,
   ID,
   Mutation,
-  Parent,
   Query,
   ResolveField,
   Resolver,
@@ -154,8 +153,9 @@ export class PlayCommandResolver {
     nullable: true,
   })
   async show(
-    @Parent() command: PlayCommandModel,
-    @Context() context: RequestContext,
+    command: PlayCommandModel,
+    _args: unknown,
+    context: RequestContext,
   ): Promise<ShowModel | null> {
     if (!command.showId) return null;
     const show = await this.shows.findVisible(
@@ -171,8 +171,9 @@ export class PlayCommandResolver {
     nullable: true,
   })
   async broadcast(
-    @Parent() command: PlayCommandModel,
-    @Context() context: RequestContext,
+    command: PlayCommandModel,
+    _args: unknown,
+    context: RequestContext,
   ): Promise<BroadcastModel | null> {
     if (!command.broadcastId) return null;
     const broadcast = await this.buttons.findVisibleBroadcast(

@@ -67,8 +67,8 @@ export function scheduleFromJoinedRow(
   prefix: string,
 ): ShowSchedule<AiringEntity> {
   return {
-    current: readJoinedRow(row, `${prefix}current__`, 'id', toAiringEntity) ?? null,
-    next: readJoinedRow(row, `${prefix}next__`, 'id', toAiringEntity) ?? null,
+    current: readJoinedRow(row, AIRING_COLUMNS, `${prefix}current__`, 'id', toAiringEntity) ?? null,
+    next: readJoinedRow(row, AIRING_COLUMNS, `${prefix}next__`, 'id', toAiringEntity) ?? null,
     aired: row[`${prefix}aired`] === true,
   };
 }

@@ -53,7 +53,7 @@ export function showFromJoinedRow(
   row: Record<string, unknown>,
   prefix: string,
 ): ShowEntity | undefined {
-  return readJoinedRow(row, prefix, 'id', toShowEntity);
+  return readJoinedRow(row, SHOW_COLUMNS, prefix, 'id', toShowEntity);
 }
 
 /**

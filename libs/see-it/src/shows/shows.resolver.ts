@@ -98,24 +98,21 @@ export class ShowsResolver {
   }
 
   @ResolveField(() => UserModel, { description: 'The partner account that publishes the show.' })
-  async owner(@Parent() show: ShowModel, @Context() context: RequestContext): Promise<UserModel> {
+  async owner(show: ShowModel, _args: unknown, context: RequestContext): Promise<UserModel> {
     const owner = await context.loaders.load(this.accounts.byId, show.ownerId);
     // Shows of suspended owners are filtered when read; a race lands as null data.
     return UserModel.from(owner!);
   }
 
   @ResolveField(() => [AiringModel], { description: 'Every airing, in the order they start.' })
-  async airings(
-    @Parent() show: ShowModel,
-    @Context() context: RequestContext,
-  ): Promise<AiringModel[]> {
+  async airings(show: ShowModel, _args: unknown, context: RequestContext): Promise<AiringModel[]> {
     return (await context.loaders.load(this.service.airings, show.rowId)).map((airing) =>
       AiringModel.from(airing),
     );
   }
 
   @ResolveField(() => Boolean, { description: 'True while one of its airings is on.' })
-  async onNow(@Parent() show: ShowModel, @Context() context: RequestContext): Promise<boolean> {
+  async onNow(show: ShowModel, _args: unknown, context: RequestContext): Promise<boolean> {
     return (await context.loaders.load(this.service.schedule, show.rowId)).current !== null;
   }
 
@@ -124,15 +121,16 @@ export class ShowsResolver {
     nullable: true,
   })
   async nextAiring(
-    @Parent() show: ShowModel,
-    @Context() context: RequestContext,
+    show: ShowModel,
+    _args: unknown,
+    context: RequestContext,
   ): Promise<AiringModel | null> {
     const { next } = await context.loaders.load(this.service.schedule, show.rowId);
     return next && AiringModel.from(next);
   }
 
   @ResolveField(() => SeeItModel, { description: 'Where and how to watch the show.' })
-  seeIt(@Parent() show: ShowModel, @Context() context: RequestContext): Promise<SeeItModel> {
+  seeIt(show: ShowModel, _args: unknown, context: RequestContext): Promise<SeeItModel> {
     return this.buttons.forShow(context.loaders, show);
   }
 
@@ -160,10 +158,7 @@ export class ShowsResolver {
   @ResolveField(() => [SeeItStatModel], {
     description: "Taps on its See it button; only the show's owner and admins may read it.",
   })
-  seeItStats(
-    @Parent() show: ShowModel,
-    @Context() context: RequestContext,
-  ): Promise<SeeItStatModel[]> {
+  seeItStats(show: ShowModel, _args: unknown, context: RequestContext): Promise<SeeItStatModel[]> {
     const viewer = requireViewer(context);
     if (!canModerate(viewer, show.ownerId)) {
       throw new ForbiddenError("Only the show's owner and admins may read its See it stats.");
