@@ -8,10 +8,12 @@ import { startStandaloneServer } from '@apollo/server/standalone';
 import { GraphQLError } from 'graphql';
 import { Pool } from 'pg';
 import { toGlobalId } from '@app/common';
+import { profile } from './cpu-profile';
 import { BearerCheck } from './peers-auth';
 import { settingsFromEnv } from './peers-protocol';
 import { recordingPool, serveParent } from './peers-server-support';
 import { HOME, USERS } from './peers-apollo-statements';
+import { sleep } from './support';
 
 const TYPE_DEFS = `#graphql
   type Query { homeTimeline(first: Int!): TimelineConnection! }
@@ -211,10 +213,15 @@ async function main(): Promise<void> {
       return new RequestContext(pool, viewerId);
     },
   });
-  serveParent(Number(new URL(url).port), recorder, async () => {
-    await server.stop();
-    await pool.end();
-  });
+  serveParent(
+    Number(new URL(url).port),
+    recorder,
+    async () => {
+      await server.stop();
+      await pool.end();
+    },
+    async (seconds, file) => (await profile(() => sleep(seconds * 1000), file)).summary,
+  );
 }
 
 main().catch((error: unknown) => {

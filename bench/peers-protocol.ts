@@ -14,7 +14,7 @@ export type ServerCommand =
   | { type: 'record' }
   /** Stop recording and reply with what was recorded. */
   | { type: 'recorded' }
-  /** Profile the server's CPU for `seconds` (seeit only) and reply with the summary. */
+  /** Profile the server's CPU for `seconds` (seeit and bare Apollo) and reply with the summary. */
   | { type: 'profile'; seconds: number; file: string }
   /** The CPU time the server process has used so far. */
   | { type: 'cpu' };

@@ -44,7 +44,7 @@ import { BenchDatabase, median, Table } from './support';
 interface Options {
   seconds: number;
   rounds: number;
-  /** One more load on seeit under V8's CPU profiler, its summary in the report. */
+  /** One more load on seeit and on the bare Apollo peer under V8's CPU profiler, in the report. */
   profile: boolean;
 }
 
@@ -54,6 +54,9 @@ const CONNECTIONS = 8;
 const POOL_SIZE = 10;
 
 type ContenderKey = 'seeit' | 'postgraphile' | 'apollo' | 'raw';
+
+/** The contenders `--profile` profiles. */
+const PROFILED: ContenderKey[] = ['seeit', 'apollo'];
 
 interface Contender {
   key: ContenderKey;
@@ -401,18 +404,21 @@ export async function peersBench(options: Options): Promise<string> {
     }
     let profiled = '';
     if (options.profile) {
-      // One more, uncounted load on seeit at the largest size, under V8's CPU profiler.
+      // One more, uncounted load on seeit and on the bare Apollo peer at the largest size, each
+      // under V8's CPU profiler: where seeit spends what the peer running its statements does not.
       const count = Math.max(...FOLLOWEE_COUNTS);
-      const seeit = CONTENDERS.find((contender) => contender.key === 'seeit')!;
       const seconds = options.seconds;
-      const file = join(process.cwd(), '.data', 'peers-seeit.cpuprofile');
-      const [{ summary }, load] = await Promise.all([
-        servers
-          .get('seeit')!
-          .request({ type: 'profile', seconds, file }, 'profiled', seconds * 1000 + 60_000),
-        run(seeit, tokens.get(count)!, seconds),
-      ]);
-      profiled = `\n\nseeit's CPU under load at ${count} followees (${fixed(load.perSecond, 0)} req/s, ${fixed((seconds * 1000) / Math.max(1, load.requests), 2)} ms of wall time per request; profile in ${file}):\n${summary}`;
+      for (const key of PROFILED) {
+        const contender = CONTENDERS.find((candidate) => candidate.key === key)!;
+        const file = join(process.cwd(), '.data', `peers-${key}.cpuprofile`);
+        const [{ summary }, load] = await Promise.all([
+          servers
+            .get(key)!
+            .request({ type: 'profile', seconds, file }, 'profiled', seconds * 1000 + 60_000),
+          run(contender, tokens.get(count)!, seconds),
+        ]);
+        profiled += `\n\n${contender.label}'s CPU under load at ${count} followees (${fixed(load.perSecond, 0)} req/s, ${fixed((seconds * 1000) / Math.max(1, load.requests), 2)} ms of wall time per request; profile in ${file}):\n${summary}`;
+      }
     }
     return report(results, options, checks, statements) + profiled;
   } finally {
