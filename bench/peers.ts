@@ -44,11 +44,12 @@ import { BenchDatabase, median, Table } from './support';
 interface Options {
   seconds: number;
   rounds: number;
+  /** One reader per count, following that many authors. */
+  followees: number[];
   /** One more load on seeit and on the bare Apollo peer under V8's CPU profiler, in the report. */
   profile: boolean;
 }
 
-const FOLLOWEE_COUNTS = [50, 1_000, 5_000];
 const CONNECTIONS = 8;
 /** The same for every contender; 10 is seeit's default. */
 const POOL_SIZE = 10;
@@ -329,8 +330,8 @@ export async function peersBench(options: Options): Promise<string> {
   let loader: BenchChild<LoadCommand, LoadResult> | undefined;
   try {
     await migrate(database.url);
-    console.log(`Seeding readers of ${FOLLOWEE_COUNTS.join(', ')} followees...`);
-    const readers = await seedPeers(database.url, FOLLOWEE_COUNTS);
+    console.log(`Seeding readers of ${options.followees.join(', ')} followees...`);
+    const readers = await seedPeers(database.url, options.followees);
     await createPeersSchema(database.url);
     const settings: ServerSettings = {
       databaseUrl: database.url,
@@ -360,7 +361,7 @@ export async function peersBench(options: Options): Promise<string> {
     const statements = await statementReport(
       servers,
       urls,
-      tokens.get(Math.max(...FOLLOWEE_COUNTS))!,
+      tokens.get(Math.max(...options.followees))!,
     );
 
     const cpuMicros = async (contender: Contender) =>
@@ -406,7 +407,7 @@ export async function peersBench(options: Options): Promise<string> {
     if (options.profile) {
       // One more, uncounted load on seeit and on the bare Apollo peer at the largest size, each
       // under V8's CPU profiler: where seeit spends what the peer running its statements does not.
-      const count = Math.max(...FOLLOWEE_COUNTS);
+      const count = Math.max(...options.followees);
       const seconds = options.seconds;
       for (const key of PROFILED) {
         const contender = CONTENDERS.find((candidate) => candidate.key === key)!;

@@ -15,6 +15,8 @@ interface BenchOptions {
   concurrency: number;
   /** Follower counts for the now-live burst. */
   followers: number[];
+  /** The readers' followee counts for the peers bench. */
+  followees: number[];
   /** FANOUT_MAX_FOLLOWERS for benches that start the API; its default when absent. */
   fanoutMax?: number;
   /** Profile the server side of benches that support it. */
@@ -46,6 +48,7 @@ async function main(): Promise<void> {
       rounds: { type: 'string', default: '3' },
       concurrency: { type: 'string', default: '4' },
       followers: { type: 'string', default: '1000,10000' },
+      followees: { type: 'string', default: '50,1000,5000' },
       'fanout-max': { type: 'string' },
       profile: { type: 'boolean', default: false },
       processes: { type: 'string', default: '1' },
@@ -61,6 +64,7 @@ async function main(): Promise<void> {
       rounds: Number(values.rounds),
       concurrency: Number(values.concurrency),
       followers: counts(values.followers),
+      followees: counts(values.followees),
       fanoutMax: values['fanout-max'] === undefined ? undefined : Number(values['fanout-max']),
       profile: values.profile,
       processes: Number(values.processes),
