@@ -124,10 +124,13 @@ WITH
     SELECT
       (
         SELECT
-          coalesce(
-            min(running.xid),
-            pg_snapshot_xmax(pg_current_snapshot())
-          )
+          CASE
+            WHEN pg_is_in_recovery() THEN pg_snapshot_xmin(pg_current_snapshot())
+            ELSE coalesce(
+              min(running.xid),
+              pg_snapshot_xmax(pg_current_snapshot())
+            )
+          END
         FROM
           pg_snapshot_xip(pg_current_snapshot()) AS running (xid)
         WHERE

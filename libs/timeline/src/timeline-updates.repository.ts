@@ -93,9 +93,12 @@ export const LOG_BOUNDS_SQL = `SELECT pg_current_snapshot()::text AS head,
  * The oldest transaction of this database that ran at the statement's snapshot, or the snapshot's
  * xmax: every row below it is final. A transaction of another database on the same server writes
  * no row here, so it holds nothing back; pg_stat_activity says whose each running id is (to every
- * role), and an id that ended since the snapshot, whose database is unknown, counts.
+ * role), and an id that ended since the snapshot, whose database is unknown, counts. A standby's
+ * snapshot lists no running ids, so there it is the snapshot's xmin, the server's oldest.
  */
-const FINAL_BELOW_SQL = `(SELECT coalesce(min(running.xid), pg_snapshot_xmax(pg_current_snapshot()))
+const FINAL_BELOW_SQL = `(SELECT CASE WHEN pg_is_in_recovery()
+    THEN pg_snapshot_xmin(pg_current_snapshot())
+    ELSE coalesce(min(running.xid), pg_snapshot_xmax(pg_current_snapshot())) END
   FROM pg_snapshot_xip(pg_current_snapshot()) AS running(xid)
   WHERE running.xid::xid NOT IN (SELECT a.backend_xid FROM pg_stat_activity a
     WHERE a.backend_xid IS NOT NULL AND a.datname <> current_database()))`;
