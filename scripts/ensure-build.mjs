@@ -40,5 +40,10 @@ function newest(path) {
 const built = modifiedAt(output);
 if (!built || sources.some((source) => newest(source) > built.mtimeMs)) {
   console.log('Building the service (npm run build)...');
-  execSync('npm run build --silent', { stdio: 'inherit' });
+  // What `npm start` serves is the production bundle, whatever NODE_ENV the caller runs under
+  // (a test runner's is `test`).
+  execSync('npm run build --silent', {
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
 }

@@ -4,15 +4,30 @@ import { DefinitionNode, FragmentDefinitionNode, Kind, parse, print, visit } fro
 
 const WEB_GRAPHQL = join(__dirname, '../../../apps/web/src/graphql');
 
-/** `operation` with the web app's fragments it spreads, directly or not (and no others). */
-export function withWebFragments(operation: string): string {
-  const fragmentsText = readFileSync(join(WEB_GRAPHQL, 'fragments.graphql'), 'utf8');
-  const document = parse(`${operation}\n${fragmentsText}`);
+/** The fragment definitions of a GraphQL text. */
+function fragmentsOf(text: string): FragmentDefinitionNode[] {
+  return parse(text).definitions.filter(
+    (definition): definition is FragmentDefinitionNode =>
+      definition.kind === Kind.FRAGMENT_DEFINITION,
+  );
+}
+
+/**
+ * `operation` with the web app's fragments it spreads, directly or not (and no others): the
+ * shared ones, and those of `file` when the operation comes from one.
+ */
+export function withWebFragments(operation: string, file?: string): string {
+  const texts = [
+    join(WEB_GRAPHQL, 'fragments.graphql'),
+    ...(file ? [join(WEB_GRAPHQL, file)] : []),
+  ];
   const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION)
-      fragments.set(definition.name.value, definition);
-  }
+  for (const fragment of [
+    ...texts.flatMap((path) => fragmentsOf(readFileSync(path, 'utf8'))),
+    ...fragmentsOf(operation),
+  ])
+    fragments.set(fragment.name.value, fragment);
+  const document = parse(operation);
   const used = new Set<string>();
   const collect = (node: DefinitionNode) =>
     visit(node, {
@@ -32,5 +47,5 @@ export function webOperation(file: string, name: string): string {
   const text = readFileSync(join(WEB_GRAPHQL, file), 'utf8');
   const found = new RegExp(`(query|mutation|subscription) ${name}\\b[\\s\\S]*?\\n}\\n`).exec(text);
   if (!found) throw new Error(`No operation ${name} in ${file}`);
-  return withWebFragments(found[0]);
+  return withWebFragments(found[0], file);
 }

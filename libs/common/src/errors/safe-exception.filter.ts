@@ -1,7 +1,8 @@
 import { ArgumentsHost, Catch, HttpException, Logger } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
-import { GqlExceptionFilter } from '@nestjs/graphql';
+import { GqlArgumentsHost, GqlExceptionFilter } from '@nestjs/graphql';
 import { Request } from 'express';
+import { RequestContext } from '../auth/viewer';
 import { DomainError } from './domain-errors';
 
 /**
@@ -17,8 +18,13 @@ export class SafeExceptionFilter extends BaseExceptionFilter implements GqlExcep
   private readonly log = new Logger('ExceptionsHandler');
 
   override catch(exception: unknown, host: ArgumentsHost): unknown {
+    if (host.getType<string>() === 'graphql') {
+      if (!GqlArgumentsHost.create(host).getContext<RequestContext>().quietErrors) {
+        this.record(exception, host);
+      }
+      return exception;
+    }
     this.record(exception, host);
-    if (host.getType<string>() === 'graphql') return exception;
     return super.catch(exception, host);
   }
 
