@@ -11,7 +11,8 @@ import { DomainError } from './domain-errors';
  * without a stack; anything else is a failure, logged with its name, message and stack only.
  * Nest's default logging prints every enumerable property of an error, and a failed query
  * carries its SQL parameters: emails, password hashes, post text. GraphQL errors then go on to
- * the error formatter.
+ * the error formatter; those of a run whose context says `quietErrors` are not logged, as the
+ * operation runs again and that run logs them.
  */
 @Catch()
 export class SafeExceptionFilter extends BaseExceptionFilter implements GqlExceptionFilter {
