@@ -6,7 +6,6 @@ import { DateTimeScalar, formatGraphQLError, OperationLimits, RequestContext } f
 import { AppConfig } from '@app/config';
 import { SocketRegistry } from '@app/realtime';
 import { DevicesService } from '@app/see-it';
-import { compiledQueries } from './compiled-queries';
 import { describeRootTypes } from './root-types';
 import { markParentReaders, sharedRenderingOptions } from './shared-rendering';
 import { uncacheableResponses } from './uncacheable-responses';
@@ -34,7 +33,7 @@ export function graphqlOptions(
     persistedQueries: false,
     parseOptions: limits.parseOptions,
     validationRules: [...limits.validationRules],
-    plugins: [limits.apolloPlugin(), ...uncacheableResponses(), compiledQueries()],
+    plugins: [limits.apolloPlugin(), ...uncacheableResponses()],
     includeStacktraceInErrorResponses: !production,
     formatError: (formatted, error) => formatGraphQLError(formatted, error, production),
     // Guards sit on operations; enhancers on every field would cost 5x on nested lists.

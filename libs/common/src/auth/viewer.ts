@@ -31,11 +31,6 @@ export interface RequestContext {
   readonly device?: DeviceIdentity;
   /** Websockets only: closes the socket (e.g. 4403 once its device is unpaired). */
   readonly closeConnection?: (code: number, reason: string) => void;
-  /**
-   * While set, errors are not logged: the run is a first attempt whose errors make the operation
-   * run again (compiled queries), and that run reports them.
-   */
-  quietErrors?: boolean;
 }
 
 /** Whether `viewer` may moderate what `ownerId` made (delete, end, remove): its owner or an admin. */

@@ -1,8 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, Logger } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
-import { GqlArgumentsHost, GqlExceptionFilter } from '@nestjs/graphql';
+import { GqlExceptionFilter } from '@nestjs/graphql';
 import { Request } from 'express';
-import { RequestContext } from '../auth/viewer';
 import { DomainError } from './domain-errors';
 
 /**
@@ -11,21 +10,15 @@ import { DomainError } from './domain-errors';
  * without a stack; anything else is a failure, logged with its name, message and stack only.
  * Nest's default logging prints every enumerable property of an error, and a failed query
  * carries its SQL parameters: emails, password hashes, post text. GraphQL errors then go on to
- * the error formatter; those of a run whose context says `quietErrors` are not logged, as the
- * operation runs again and that run logs them.
+ * the error formatter.
  */
 @Catch()
 export class SafeExceptionFilter extends BaseExceptionFilter implements GqlExceptionFilter {
   private readonly log = new Logger('ExceptionsHandler');
 
   override catch(exception: unknown, host: ArgumentsHost): unknown {
-    if (host.getType<string>() === 'graphql') {
-      if (!GqlArgumentsHost.create(host).getContext<RequestContext>().quietErrors) {
-        this.record(exception, host);
-      }
-      return exception;
-    }
     this.record(exception, host);
+    if (host.getType<string>() === 'graphql') return exception;
     return super.catch(exception, host);
   }
 
