@@ -4,20 +4,18 @@
  * one statement brings rows of several libraries without any of them naming another's table.
  */
 
-/** "p.id, p.author_id" → ["id", "author_id"]: the names a column list's columns come out as. */
-function columnNames(columns: string): string[] {
+/** "p.id, p.author_id" → [["p.id", "id"], ["p.author_id", "author_id"]]: each column and its name. */
+function namedColumns(columns: string): [string, string][] {
   return columns.split(',').map((column) => {
     const expression = column.trim();
-    return expression.slice(expression.lastIndexOf('.') + 1);
+    return [expression, expression.slice(expression.lastIndexOf('.') + 1)];
   });
 }
 
 /** "p.id, p.author_id" under "post_" → "p.id AS post_id, p.author_id AS post_author_id". */
 export function prefixedColumns(columns: string, prefix: string): string {
-  const names = columnNames(columns);
-  return columns
-    .split(',')
-    .map((column, i) => `${column.trim()} AS ${prefix}${names[i]}`)
+  return namedColumns(columns)
+    .map(([expression, name]) => `${expression} AS ${prefix}${name}`)
     .join(', ');
 }
 
@@ -47,7 +45,7 @@ function readPlan(columns: string, prefix: string): [string, string][] {
   }
   let plan = byPrefix.get(prefix);
   if (!plan) {
-    plan = columnNames(columns).map((name) => [`${prefix}${name}`, name]);
+    plan = namedColumns(columns).map(([, name]) => [`${prefix}${name}`, name]);
     byPrefix.set(prefix, plan);
   }
   return plan;

@@ -4,8 +4,8 @@
 -- RelationshipsRepository.hiddenPairs
 -- params: [["1"],["2","3"],"CONTENT"]
 SELECT
-  blocker_id AS owner_id,
-  blocked_id AS viewer_id
+  blocker_id,
+  blocked_id
 FROM
   blocks
 WHERE

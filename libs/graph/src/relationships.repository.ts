@@ -73,13 +73,17 @@ export class RelationshipsRepository {
     viewerIds: readonly string[],
     scope: VisibilityScope,
   ): Promise<HiddenPair[]> {
-    const byOwner =
-      'SELECT blocker_id AS owner_id, blocked_id AS viewer_id FROM blocks WHERE blocker_id = ANY($1::bigint[]) AND blocked_id = ANY($2::bigint[])';
-    const byViewer = `
-       UNION SELECT blocked_id, blocker_id FROM blocks WHERE blocked_id = ANY($1::bigint[]) AND blocker_id = ANY($2::bigint[])
-       UNION SELECT muted_id, muter_id FROM mutes WHERE muted_id = ANY($1::bigint[]) AND muter_id = ANY($2::bigint[])`;
+    // CONTENT hides only what the owner blocked: the blocks among them.
+    if (scope === VisibilityScope.CONTENT) {
+      return (await this.blocksAmong(ownerIds, viewerIds)).map((block) => ({
+        ownerId: block.blockerId,
+        viewerId: block.blockedId,
+      }));
+    }
     const rows = await this.db.query<{ owner_id: string; viewer_id: string }[]>(
-      scope === VisibilityScope.CONTENT ? byOwner : byOwner + byViewer,
+      `SELECT blocker_id AS owner_id, blocked_id AS viewer_id FROM blocks WHERE blocker_id = ANY($1::bigint[]) AND blocked_id = ANY($2::bigint[])
+       UNION SELECT blocked_id, blocker_id FROM blocks WHERE blocked_id = ANY($1::bigint[]) AND blocker_id = ANY($2::bigint[])
+       UNION SELECT muted_id, muter_id FROM mutes WHERE muted_id = ANY($1::bigint[]) AND muter_id = ANY($2::bigint[])`,
       [ownerIds, viewerIds],
     );
     return rows.map((row) => ({ ownerId: row.owner_id, viewerId: row.viewer_id }));
@@ -157,8 +161,7 @@ export class RelationshipsRepository {
     userIds: readonly string[],
   ): Promise<{ blockerId: string; blockedId: string }[]> {
     const rows = await this.db.query<{ blocker_id: string; blocked_id: string }[]>(
-      `SELECT blocker_id, blocked_id FROM blocks
-       WHERE blocker_id = ANY($1::bigint[]) AND blocked_id = ANY($2::bigint[])`,
+      'SELECT blocker_id, blocked_id FROM blocks WHERE blocker_id = ANY($1::bigint[]) AND blocked_id = ANY($2::bigint[])',
       [blockerIds, userIds],
     );
     return rows.map((row) => ({ blockerId: row.blocker_id, blockedId: row.blocked_id }));
