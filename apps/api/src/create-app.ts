@@ -1,11 +1,16 @@
 import { Logger, LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import { ApolloDriver } from '@nestjs/apollo';
+import { GraphQLModule } from '@nestjs/graphql';
+import express from 'express';
+import { AuthService } from '@app/accounts';
 import { assertRedisReachable } from '@app/common';
 import { AppConfig } from '@app/config';
 import { assertDatabaseUsable, DatabaseOptions } from '@app/database';
 import { AppModule } from './app.module';
 import { limitWebsocketServer } from './graphql/websocket-server';
+import { serveGraphqlPosts } from './http/graphql-posts';
 import { requestBodyErrors } from './http/request-body-errors';
 import { webApp } from './http/web-app';
 
@@ -38,17 +43,28 @@ export async function createApp(
       abortOnError: false,
     },
   );
-  app.useBodyParser('json', { limit: config.graphql.maxBodyBytes });
-  app.use(requestBodyErrors(config.graphql.maxBodyBytes));
+  // First, so that an answer to a body the parser refuses is readable cross-origin too.
+  app.enableCors();
+  const maxBodyBytes = config.graphql.maxBodyBytes;
+  const parseJson = express.json({ limit: maxBodyBytes });
+  app.use(parseJson);
+  app.use(requestBodyErrors(maxBodyBytes));
   // X-Forwarded-For is read by clientAddress, as TRUST_PROXY allows, not by express.
   app.set('trust proxy', false);
+  app.disable('x-powered-by');
   // No ETag on bodies express sends itself (GraphQL answers, health, error pages): nothing
   // revalidates them (GraphQL answers are no-store), and hashing each body costs every request.
   // The web app's files get theirs from express.static.
   app.set('etag', false);
-  app.enableCors();
   app.use(webApp(config));
   await app.init();
+  const auth = app.get(AuthService);
+  serveGraphqlPosts(app.getHttpServer(), app.getHttpAdapter().getInstance(), {
+    apollo: app.get<GraphQLModule<ApolloDriver>>(GraphQLModule).graphQlAdapter.instance,
+    parseJson,
+    maxBodyBytes,
+    context: (request) => auth.httpContext(request),
+  });
   limitWebsocketServer(app, config);
   Logger.flush();
   return app;

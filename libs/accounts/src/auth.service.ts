@@ -181,6 +181,11 @@ export class AuthService {
     return clientAddress(request, this.proxies);
   }
 
+  /** The GraphQL context of one HTTP request: its Authorization header and client address. */
+  httpContext(request: IncomingMessage): Promise<RequestContext> {
+    return this.createContext(request.headers.authorization, this.clientAddress(request));
+  }
+
   /** The GraphQL context of one HTTP request or websocket connection. */
   async createContext(authorization: unknown, ip: string): Promise<RequestContext> {
     const { viewer, problem } = await this.authenticate(authorization);

@@ -44,9 +44,9 @@ export function graphqlOptions(
       scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     },
     transformSchema: (schema) => markParentReaders(describeRootTypes(schema)),
-    // HTTP only: websocket operations get theirs from websocketOptions.
-    context: ({ req }: { req: Request }): Promise<RequestContext> =>
-      auth.createContext(req.headers.authorization, auth.clientAddress(req)),
+    // HTTP only (and POST /graphql is served by http/graphql-posts.ts, with the same context):
+    // websocket operations get theirs from websocketOptions.
+    context: ({ req }: { req: Request }): Promise<RequestContext> => auth.httpContext(req),
     subscriptions: {
       'graphql-ws': {
         ...websocketOptions({ auth, config, devices, sockets, schema, limits }),

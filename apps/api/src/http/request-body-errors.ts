@@ -1,3 +1,4 @@
+import { IncomingMessage, ServerResponse } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { ErrorRequestHandler } from 'express';
 
@@ -25,23 +26,36 @@ function isBodyParserError(error: unknown): error is BodyParserError {
 const log = new Logger('HTTP');
 
 /**
- * A body the JSON parser refused (over `maxBytes`, malformed, an unsupported charset or
- * Content-Encoding, a corrupt compressed body, an aborted upload) is the client's input: answered in GraphQL's error shape with its HTTP status, logged as one warning
- * line without a stack.
+ * Answers a body the JSON parser refused (over `maxBytes`, malformed, an unsupported charset or
+ * Content-Encoding, a corrupt compressed body, an aborted upload): the client's input, so GraphQL's
+ * error shape with its HTTP status, logged as one warning line without a stack. False for any
+ * other error, which is not answered.
  */
+export function answerBodyError(
+  error: unknown,
+  request: IncomingMessage,
+  response: ServerResponse,
+  maxBytes: number,
+): boolean {
+  if (!isBodyParserError(error)) return false;
+  const message =
+    error.type === 'entity.too.large'
+      ? `The request body is larger than ${maxBytes} bytes, the most allowed.`
+      : `The request body could not be read: ${error.message}`;
+  const path = (request.url ?? '/').split('?')[0];
+  log.warn(`${request.method} ${path}: ${error.status} ${message}`);
+  const body = JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] });
+  response.writeHead(error.status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+  });
+  response.end(body);
+  return true;
+}
+
+/** `answerBodyError` for the express stack, after its JSON parser. */
 export function requestBodyErrors(maxBytes: number): ErrorRequestHandler {
   return (error: unknown, request, response, next) => {
-    if (!isBodyParserError(error)) {
-      next(error);
-      return;
-    }
-    const message =
-      error.type === 'entity.too.large'
-        ? `The request body is larger than ${maxBytes} bytes, the most allowed.`
-        : `The request body could not be read: ${error.message}`;
-    log.warn(`${request.method} ${request.path}: ${error.status} ${message}`);
-    response
-      .status(error.status)
-      .json({ errors: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] });
+    if (!answerBodyError(error, request, response, maxBytes)) next(error);
   };
 }
