@@ -906,12 +906,17 @@ WITH
       $4,
       $3
     FROM
-      logged_owners
+      (
+        SELECT
+          owner_id
+        FROM
+          logged_owners
+      ) owners
     UNION ALL
     SELECT
       NULL,
       $1,
-      $6,
+      $6::timeline_update_kind,
       $4,
       $3
     WHERE
@@ -1067,12 +1072,17 @@ WITH
       $4,
       $3
     FROM
-      logged_owners
+      (
+        SELECT
+          owner_id
+        FROM
+          logged_owners
+      ) owners
     UNION ALL
     SELECT
       NULL,
       $1,
-      $6,
+      $6::timeline_update_kind,
       $4,
       $3
     WHERE
@@ -1227,12 +1237,17 @@ WITH
       $4,
       $3
     FROM
-      logged_owners
+      (
+        SELECT
+          owner_id
+        FROM
+          logged_owners
+      ) owners
     UNION ALL
     SELECT
       NULL,
       $1,
-      $6,
+      $6::timeline_update_kind,
       $4,
       $3
     WHERE
@@ -1314,14 +1329,19 @@ WITH
       $4::timeline_item_kind,
       $1::bigint
     FROM
-      gone
+      (
+        SELECT
+          owner_id
+        FROM
+          gone
+      ) owners
     UNION ALL
     SELECT
       NULL,
-      $2,
-      $3,
-      $4,
-      $1
+      $2::bigint,
+      $3::timeline_update_kind,
+      $4::timeline_item_kind,
+      $1::bigint
     WHERE
       EXISTS (
         SELECT

@@ -6,20 +6,25 @@
 INSERT INTO
   timeline_updates (owner_id, author_id, kind, item_kind, item_id)
 SELECT
-  o,
+  owner_id,
   $2::bigint,
   $3::timeline_update_kind,
   $4::timeline_item_kind,
   $5::bigint
 FROM
-  unnest($1::bigint[]) AS o
+  (
+    SELECT
+      o AS owner_id
+    FROM
+      unnest($1::bigint[]) AS o
+  ) owners
 UNION ALL
 SELECT
   NULL,
-  $2,
-  $3,
-  $4,
-  $5
+  $2::bigint,
+  $3::timeline_update_kind,
+  $4::timeline_item_kind,
+  $5::bigint
 WHERE
   $6::boolean;
 
@@ -28,20 +33,25 @@ WHERE
 INSERT INTO
   timeline_updates (owner_id, author_id, kind, item_kind, item_id)
 SELECT
-  o,
+  owner_id,
   $2::bigint,
   $3::timeline_update_kind,
   $4::timeline_item_kind,
   $5::bigint
 FROM
-  unnest($1::bigint[]) AS o
+  (
+    SELECT
+      o AS owner_id
+    FROM
+      unnest($1::bigint[]) AS o
+  ) owners
 UNION ALL
 SELECT
   NULL,
-  $2,
-  $3,
-  $4,
-  $5
+  $2::bigint,
+  $3::timeline_update_kind,
+  $4::timeline_item_kind,
+  $5::bigint
 WHERE
   $6::boolean;
 

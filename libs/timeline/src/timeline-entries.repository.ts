@@ -419,11 +419,14 @@ export class TimelineEntriesRepository {
          SELECT owner_id FROM placed WHERE NOT ${pulled}
          UNION ALL
          SELECT $1 WHERE ${pulled}),
-       logged AS (${appendLogSql(
-         `SELECT owner_id, $1, $6::timeline_update_kind, $4, $3 FROM logged_owners
-          UNION ALL
-          SELECT NULL, $1, $6, $4, $3 WHERE ${pulled}`,
-       )})
+       logged AS (${appendLogSql({
+         owners: 'SELECT owner_id FROM logged_owners',
+         authorId: '$1',
+         kind: '$6::timeline_update_kind',
+         itemKind: '$4',
+         itemId: '$3',
+         forFollowersOfAuthor: pulled,
+       })})
        SELECT ${pulled} AS pulled, ARRAY(SELECT owner_id FROM logged_owners) AS owners`,
       [
         item.authorId,
@@ -482,12 +485,14 @@ export class TimelineEntriesRepository {
     const [row] = await db.query<{ owners: string[]; pulled: boolean }[]>(
       `WITH gone AS (DELETE FROM timeline_entries WHERE item_id = $1 RETURNING owner_id),
        gone_pulled AS (DELETE FROM timeline_pulled_items WHERE item_id = $1 RETURNING 1),
-       logged AS (${appendLogSql(
-         `SELECT owner_id, $2::bigint, $3::timeline_update_kind, $4::timeline_item_kind, $1::bigint
-          FROM gone
-          UNION ALL
-          SELECT NULL, $2, $3, $4, $1 WHERE EXISTS (SELECT 1 FROM gone_pulled)`,
-       )})
+       logged AS (${appendLogSql({
+         owners: 'SELECT owner_id FROM gone',
+         authorId: '$2::bigint',
+         kind: '$3::timeline_update_kind',
+         itemKind: '$4::timeline_item_kind',
+         itemId: '$1::bigint',
+         forFollowersOfAuthor: 'EXISTS (SELECT 1 FROM gone_pulled)',
+       })})
        SELECT ARRAY(SELECT owner_id FROM gone) AS owners,
          EXISTS (SELECT 1 FROM gone_pulled) AS pulled`,
       [item.itemId, item.authorId, kind, item.kind],

@@ -72,12 +72,25 @@ export interface LogRead {
   pending: boolean;
 }
 
-/**
- * For a statement that changes timelines: appends to the log the rows `rowsSql` selects, as
- * (owner_id, author_id, kind, item_kind, item_id).
- */
-export function appendLogSql(rowsSql: string): string {
-  return `INSERT INTO timeline_updates (owner_id, author_id, kind, item_kind, item_id) ${rowsSql}`;
+/** One item's log rows, each part an SQL expression of the statement that appends them. */
+export interface LogAppend {
+  /** A SELECT of the owners whose logs get a row, as `owner_id`. */
+  owners: string;
+  authorId: string;
+  kind: string;
+  itemKind: string;
+  itemId: string;
+  /** True when the author is above the fan-out limit: one ownerless row for their followers. */
+  forFollowersOfAuthor: string;
+}
+
+/** For a statement that changes timelines: appends the item's rows to the log. */
+export function appendLogSql(append: LogAppend): string {
+  const item = `${append.authorId}, ${append.kind}, ${append.itemKind}, ${append.itemId}`;
+  return `INSERT INTO timeline_updates (owner_id, author_id, kind, item_kind, item_id)
+         SELECT owner_id, ${item} FROM (${append.owners}) owners
+         UNION ALL
+         SELECT NULL, ${item} WHERE ${append.forFollowersOfAuthor}`;
 }
 
 /**
@@ -144,12 +157,14 @@ export class TimelineUpdatesRepository {
     db: Queryable = this.db,
   ): Promise<void> {
     await db.query(
-      appendLogSql(
-        `SELECT o, $2::bigint, $3::timeline_update_kind, $4::timeline_item_kind, $5::bigint
-         FROM unnest($1::bigint[]) AS o
-         UNION ALL
-         SELECT NULL, $2, $3, $4, $5 WHERE $6::boolean`,
-      ),
+      appendLogSql({
+        owners: 'SELECT o AS owner_id FROM unnest($1::bigint[]) AS o',
+        authorId: '$2::bigint',
+        kind: '$3::timeline_update_kind',
+        itemKind: '$4::timeline_item_kind',
+        itemId: '$5::bigint',
+        forFollowersOfAuthor: '$6::boolean',
+      }),
       [owners, item.authorId, kind, item.kind, item.itemId, forFollowersOfAuthor],
     );
   }
