@@ -46,7 +46,7 @@ describe('LogPosition', () => {
     expect(decodePosition(encodePosition(page))).toEqual(page);
     const plain = { xid: 20n, id: 300n, snapshot: null };
     expect(decodePosition(encodePosition(plain))).toEqual(plain);
-    expect(formatSnapshot(page.snapshot!)).toBe('10:14:10,12');
+    expect(formatSnapshot(page.snapshot)).toBe('10:14:10,12');
   });
 
   it('reads a plain row id cursor as null (resumed with RESYNC) and refuses anything else', () => {

@@ -47,8 +47,11 @@ export function formatSnapshot(snapshot: LogSnapshot): string {
   return `${snapshot.xmin}:${snapshot.xmax}:${snapshot.xip.join(',')}`;
 }
 
+/** A position taken at a statement's snapshot: the log's head as that statement saw it. */
+export type HeadPosition = LogPosition & { snapshot: LogSnapshot };
+
 /** The position of a reader that has seen exactly what `snapshot` saw. */
-export function positionAt(snapshot: LogSnapshot): LogPosition {
+export function positionAt(snapshot: LogSnapshot): HeadPosition {
   return { xid: snapshot.xmin, id: 0n, snapshot };
 }
 

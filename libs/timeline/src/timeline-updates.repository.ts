@@ -8,7 +8,7 @@ import {
   formatSnapshot,
   LogPlace,
   LogPosition,
-  LogSnapshot,
+  HeadPosition,
   parseSnapshot,
   positionAt,
 } from './log-position';
@@ -56,10 +56,8 @@ export interface PendingRequest {
 
 /** Where the kept log ends, and up to where it may have been purged. */
 export interface LogBounds {
-  /** The statement's snapshot: which writers' rows it saw. */
-  snapshot: LogSnapshot;
-  /** The position of a reader that has seen what this statement sees. */
-  head: LogPosition;
+  /** The position of a reader that has seen what this statement sees, at its snapshot. */
+  head: HeadPosition;
   purgedThrough: LogPosition;
 }
 
@@ -117,7 +115,7 @@ const FINAL_BELOW_SQL = `(SELECT CASE WHEN pg_is_in_recovery()
     WHERE a.backend_xid IS NOT NULL AND a.datname <> current_database()))`;
 
 /** The position of LOG_BOUNDS_SQL's `head`: everything its statement saw is behind it. */
-export function headPosition(head: string): LogPosition {
+export function headPosition(head: string): HeadPosition {
   return positionAt(parseSnapshot(head));
 }
 
@@ -174,10 +172,8 @@ export class TimelineUpdatesRepository {
   async bounds(db: Queryable = this.db): Promise<LogBounds> {
     const [row] =
       await db.query<{ head: string; purged_xid: string; purged_id: string }[]>(LOG_BOUNDS_SQL);
-    const snapshot = parseSnapshot(row.head);
     return {
-      snapshot,
-      head: positionAt(snapshot),
+      head: headPosition(row.head),
       purgedThrough: { xid: BigInt(row.purged_xid), id: BigInt(row.purged_id), snapshot: null },
     };
   }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AsyncQueue } from '@app/realtime';
 import { comparePlaces, decodePosition, LogPosition, LogSnapshot } from '../log-position';
 import { resyncUpdate } from './timeline-item-delivery';
+import { TimelineLogReader } from './timeline-log-reader';
 import { TimelineOpens } from './timeline-opens';
 import { TimelineDelivery, TimelineSink, TimelineSinks } from './timeline-sinks';
 
@@ -15,6 +16,7 @@ export class TimelineLive {
   constructor(
     private readonly sinks: TimelineSinks,
     private readonly opens: TimelineOpens,
+    private readonly reader: TimelineLogReader,
   ) {}
 
   /**
@@ -31,14 +33,14 @@ export class TimelineLive {
     const from = after ? decodePosition(after) : undefined;
     const {
       pullAuthors,
-      bounds: { snapshot, head, purgedThrough },
+      bounds: { head, purgedThrough },
     } = await this.opens.factsOf(viewerId);
     // The head never falls below the horizon, so a RESYNC cursor is always one a resume accepts.
     const resync =
       from === null ||
       (from !== undefined &&
         (comparePlaces(from, purgedThrough) < 0 ||
-          isBeyond(from, snapshot) ||
+          isBeyond(from, head.snapshot) ||
           (await this.opens.backlogExceedsReplay(viewerId, pullAuthors, from))));
     const start = from === undefined || from === null || resync ? head : from;
     const sink: TimelineSink = {
@@ -58,7 +60,7 @@ export class TimelineLive {
     };
     if (resync) sink.queue.push(resyncUpdate(viewerId, start));
     this.sinks.register(sink);
-    this.opens.readSoon(sink);
+    this.reader.pullSoon(sink);
     return sink.queue;
   }
 }

@@ -31,6 +31,8 @@ export class TimelineLogReader implements OnModuleDestroy {
   private chain: Promise<void> = Promise.resolve();
   private readonly waiting = new Set<TimelineSink>();
   private retryTimer?: NodeJS.Timeout;
+  private readonly unread = new Set<TimelineSink>();
+  private unreadQueued = false;
   private retryMs = FIRST_RETRY_MS;
 
   constructor(
@@ -48,6 +50,24 @@ export class TimelineLogReader implements OnModuleDestroy {
     this.chain = this.chain
       .then(work)
       .catch((error: Error) => this.logger.error(`Timeline delivery failed: ${error.stack}`));
+  }
+
+  /**
+   * Pulls for a newly registered sink soon, with the others registered meanwhile: rows written
+   * between its bounds and its registration reach it there. Only one such pull waits on the chain
+   * at a time, so a live update rung meanwhile is read after at most one batch of opens, not after
+   * all of a reconnect storm's.
+   */
+  pullSoon(sink: TimelineSink): void {
+    this.unread.add(sink);
+    if (this.unreadQueued) return;
+    this.unreadQueued = true;
+    this.enqueue(() => {
+      const sinks = [...this.unread];
+      this.unread.clear();
+      this.unreadQueued = false;
+      return this.pull(sinks);
+    });
   }
 
   /**

@@ -8,8 +8,6 @@ import {
   PendingRequest,
   TimelineUpdatesRepository,
 } from '../timeline-updates.repository';
-import { TimelineLogReader } from './timeline-log-reader';
-import { TimelineSink } from './timeline-sinks';
 
 /** What opening a subscription reads first: the log's bounds and whom the viewer pulls from. */
 export interface OpenFacts {
@@ -20,10 +18,8 @@ export interface OpenFacts {
 /**
  * Batches what opening `timelineUpdates` subscriptions costs, so a reconnect storm of thousands
  * costs a few statements rather than thousands: the subscriptions opened in the same turn share
- * one bounds and one pull-authors statement, the resumed ones one pending-count statement, and
- * all those waiting for their first read share one pull on the reader's chain. Only one such pull
- * waits on the chain at a time, so a live update rung meanwhile is read after at most one batch
- * of opens, not after all of them.
+ * one bounds and one pull-authors statement, and the resumed ones one pending-count statement.
+ * Their first reads are batched by the reader (`TimelineLogReader.pullSoon`).
  */
 @Injectable()
 export class TimelineOpens {
@@ -40,14 +36,10 @@ export class TimelineOpens {
     this.log.countPending(requests, this.config.timeline.maxReplayedUpdates + 1),
   );
 
-  private readonly unread = new Set<TimelineSink>();
-  private pullQueued = false;
-
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly log: TimelineUpdatesRepository,
     private readonly entries: TimelineEntriesRepository,
-    private readonly reader: TimelineLogReader,
   ) {}
 
   /** The facts an open of `viewerId` needs, read together with those of the same turn. */
@@ -63,21 +55,5 @@ export class TimelineOpens {
   ): Promise<boolean> {
     const pending = await this.pending.load({ viewerId, pullAuthors: [...pullAuthors], after });
     return pending > this.config.timeline.maxReplayedUpdates;
-  }
-
-  /**
-   * Reads the log for a newly registered sink soon, with the others registered meanwhile: rows
-   * written between its bounds and its registration reach it there.
-   */
-  readSoon(sink: TimelineSink): void {
-    this.unread.add(sink);
-    if (this.pullQueued) return;
-    this.pullQueued = true;
-    this.reader.enqueue(() => {
-      const sinks = [...this.unread];
-      this.unread.clear();
-      this.pullQueued = false;
-      return this.reader.pull(sinks);
-    });
   }
 }
