@@ -41,10 +41,10 @@ WHERE
     SELECT
       1
     FROM
-      blocks vb
+      blocks bx
     WHERE
-      vb.blocker_id = c.author_id
-      AND vb.blocked_id = $2::bigint
+      bx.blocker_id = c.author_id
+      AND bx.blocked_id = $2::bigint
   )
 ORDER BY
   c.offset_ms,
@@ -79,10 +79,10 @@ WHERE
     SELECT
       1
     FROM
-      blocks vb
+      blocks bx
     WHERE
-      vb.blocker_id = c.author_id
-      AND vb.blocked_id = $2::bigint
+      bx.blocker_id = c.author_id
+      AND bx.blocked_id = $2::bigint
   )
 ORDER BY
   c.offset_ms,

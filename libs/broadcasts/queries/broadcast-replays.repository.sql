@@ -145,10 +145,10 @@ FROM
         SELECT
           1
         FROM
-          blocks vb
+          blocks bx
         WHERE
-          vb.blocker_id = c.author_id
-          AND vb.blocked_id = $4::bigint
+          bx.blocker_id = c.author_id
+          AND bx.blocked_id = $4::bigint
       )
     UNION ALL
     SELECT

@@ -385,10 +385,10 @@ FROM
         SELECT
           1
         FROM
-          blocks vb
+          blocks bx
         WHERE
-          vb.blocker_id = b.broadcaster_id
-          AND vb.blocked_id = $1::bigint
+          bx.blocker_id = b.broadcaster_id
+          AND bx.blocked_id = $1::bigint
       )
       AND NOT EXISTS (
         SELECT
@@ -463,10 +463,10 @@ FROM
         SELECT
           1
         FROM
-          blocks vb
+          blocks bx
         WHERE
-          vb.blocker_id = b.broadcaster_id
-          AND vb.blocked_id = $1::bigint
+          bx.blocker_id = b.broadcaster_id
+          AND bx.blocked_id = $1::bigint
       )
       AND NOT EXISTS (
         SELECT
@@ -542,10 +542,10 @@ FROM
         SELECT
           1
         FROM
-          blocks vb
+          blocks bx
         WHERE
-          vb.blocker_id = b.broadcaster_id
-          AND vb.blocked_id = $1::bigint
+          bx.blocker_id = b.broadcaster_id
+          AND bx.blocked_id = $1::bigint
       )
       AND NOT EXISTS (
         SELECT

@@ -103,10 +103,10 @@ WHERE
     SELECT
       1
     FROM
-      blocks vb
+      blocks bx
     WHERE
-      vb.blocker_id = $1
-      AND vb.blocked_id = $2::bigint
+      bx.blocker_id = $1
+      AND bx.blocked_id = $2::bigint
   )
   AND EXISTS (
     SELECT
@@ -121,10 +121,10 @@ WHERE
     SELECT
       1
     FROM
-      blocks vb
+      blocks bx
     WHERE
-      vb.blocker_id = f.follower_id
-      AND vb.blocked_id = $2::bigint
+      bx.blocker_id = f.follower_id
+      AND bx.blocked_id = $2::bigint
   )
 ORDER BY
   f.created_at DESC,
@@ -157,10 +157,10 @@ WHERE
     SELECT
       1
     FROM
-      blocks vb
+      blocks bx
     WHERE
-      vb.blocker_id = $1
-      AND vb.blocked_id = $2::bigint
+      bx.blocker_id = $1
+      AND bx.blocked_id = $2::bigint
   )
   AND EXISTS (
     SELECT
@@ -175,10 +175,10 @@ WHERE
     SELECT
       1
     FROM
-      blocks vb
+      blocks bx
     WHERE
-      vb.blocker_id = f.followee_id
-      AND vb.blocked_id = $2::bigint
+      bx.blocker_id = f.followee_id
+      AND bx.blocked_id = $2::bigint
   )
 ORDER BY
   f.created_at DESC,

@@ -51,10 +51,10 @@ export class RelationshipsRepository {
     if (scope === VisibilityScope.FOLLOWED_FEED)
       return `${activeUserSql(ownerColumn)} AND ${notMuted}`;
     const content = `${activeUserSql(ownerColumn)}
-    AND NOT EXISTS (SELECT 1 FROM blocks vb WHERE vb.blocker_id = ${ownerColumn} AND vb.blocked_id = ${viewer})`;
+    AND NOT ${blocksSql(ownerColumn, viewer)}`;
     if (scope === VisibilityScope.CONTENT) return content;
     return `${content}
-    AND NOT EXISTS (SELECT 1 FROM blocks vbv WHERE vbv.blocker_id = ${viewer} AND vbv.blocked_id = ${ownerColumn})
+    AND NOT ${blocksSql(viewer, ownerColumn)}
     AND ${notMuted}`;
   }
 

@@ -31,19 +31,19 @@ WHERE
     SELECT
       1
     FROM
-      blocks vb
+      blocks bx
     WHERE
-      vb.blocker_id = n.actor_id
-      AND vb.blocked_id = n.recipient_id::bigint
+      bx.blocker_id = n.actor_id
+      AND bx.blocked_id = n.recipient_id::bigint
   )
   AND NOT EXISTS (
     SELECT
       1
     FROM
-      blocks vbv
+      blocks bx
     WHERE
-      vbv.blocker_id = n.recipient_id::bigint
-      AND vbv.blocked_id = n.actor_id
+      bx.blocker_id = n.recipient_id::bigint
+      AND bx.blocked_id = n.actor_id
   )
   AND NOT EXISTS (
     SELECT
@@ -84,19 +84,19 @@ WHERE
     SELECT
       1
     FROM
-      blocks vb
+      blocks bx
     WHERE
-      vb.blocker_id = n.actor_id
-      AND vb.blocked_id = n.recipient_id::bigint
+      bx.blocker_id = n.actor_id
+      AND bx.blocked_id = n.recipient_id::bigint
   )
   AND NOT EXISTS (
     SELECT
       1
     FROM
-      blocks vbv
+      blocks bx
     WHERE
-      vbv.blocker_id = n.recipient_id::bigint
-      AND vbv.blocked_id = n.actor_id
+      bx.blocker_id = n.recipient_id::bigint
+      AND bx.blocked_id = n.actor_id
   )
   AND NOT EXISTS (
     SELECT
@@ -142,19 +142,19 @@ WHERE
     SELECT
       1
     FROM
-      blocks vb
+      blocks bx
     WHERE
-      vb.blocker_id = n.actor_id
-      AND vb.blocked_id = n.recipient_id::bigint
+      bx.blocker_id = n.actor_id
+      AND bx.blocked_id = n.recipient_id::bigint
   )
   AND NOT EXISTS (
     SELECT
       1
     FROM
-      blocks vbv
+      blocks bx
     WHERE
-      vbv.blocker_id = n.recipient_id::bigint
-      AND vbv.blocked_id = n.actor_id
+      bx.blocker_id = n.recipient_id::bigint
+      AND bx.blocked_id = n.actor_id
   )
   AND NOT EXISTS (
     SELECT
@@ -247,19 +247,19 @@ WHERE
     SELECT
       1
     FROM
-      blocks vb
+      blocks bx
     WHERE
-      vb.blocker_id = n.actor_id
-      AND vb.blocked_id = n.recipient_id::bigint
+      bx.blocker_id = n.actor_id
+      AND bx.blocked_id = n.recipient_id::bigint
   )
   AND NOT EXISTS (
     SELECT
       1
     FROM
-      blocks vbv
+      blocks bx
     WHERE
-      vbv.blocker_id = n.recipient_id::bigint
-      AND vbv.blocked_id = n.actor_id
+      bx.blocker_id = n.recipient_id::bigint
+      AND bx.blocked_id = n.actor_id
   )
   AND NOT EXISTS (
     SELECT
@@ -350,19 +350,19 @@ WHERE
     SELECT
       1
     FROM
-      blocks vb
+      blocks bx
     WHERE
-      vb.blocker_id = $1::bigint
-      AND vb.blocked_id = t.recipient_id::bigint
+      bx.blocker_id = $1::bigint
+      AND bx.blocked_id = t.recipient_id::bigint
   )
   AND NOT EXISTS (
     SELECT
       1
     FROM
-      blocks vbv
+      blocks bx
     WHERE
-      vbv.blocker_id = t.recipient_id::bigint
-      AND vbv.blocked_id = $1::bigint
+      bx.blocker_id = t.recipient_id::bigint
+      AND bx.blocked_id = $1::bigint
   )
   AND NOT EXISTS (
     SELECT

@@ -89,10 +89,10 @@ WITH
         SELECT
           1
         FROM
-          blocks vb
+          blocks bx
         WHERE
-          vb.blocker_id = m.id
-          AND vb.blocked_id = $1::bigint
+          bx.blocker_id = m.id
+          AND bx.blocked_id = $1::bigint
       )
     ON CONFLICT DO NOTHING
     RETURNING
@@ -208,10 +208,10 @@ WHERE
     SELECT
       1
     FROM
-      blocks vb
+      blocks bx
     WHERE
-      vb.blocker_id = p.author_id
-      AND vb.blocked_id = $2::bigint
+      bx.blocker_id = p.author_id
+      AND bx.blocked_id = $2::bigint
   )
 ORDER BY
   p.created_at,
@@ -249,10 +249,10 @@ WHERE
     SELECT
       1
     FROM
-      blocks vb
+      blocks bx
     WHERE
-      vb.blocker_id = p.author_id
-      AND vb.blocked_id = $2::bigint
+      bx.blocker_id = p.author_id
+      AND bx.blocked_id = $2::bigint
   )
 ORDER BY
   p.created_at,
@@ -336,10 +336,10 @@ WHERE
     SELECT
       1
     FROM
-      blocks vb
+      blocks bx
     WHERE
-      vb.blocker_id = p.author_id
-      AND vb.blocked_id = $2::bigint
+      bx.blocker_id = p.author_id
+      AND bx.blocked_id = $2::bigint
   )
 ORDER BY
   h.created_at DESC,
@@ -371,10 +371,10 @@ WHERE
     SELECT
       1
     FROM
-      blocks vb
+      blocks bx
     WHERE
-      vb.blocker_id = p.author_id
-      AND vb.blocked_id = $2::bigint
+      bx.blocker_id = p.author_id
+      AND bx.blocked_id = $2::bigint
   )
 ORDER BY
   h.created_at DESC,

@@ -61,10 +61,10 @@ FROM
                 SELECT
                   1
                 FROM
-                  blocks vb
+                  blocks bx
                 WHERE
-                  vb.blocker_id = s.owner_id
-                  AND vb.blocked_id = v.id::bigint
+                  bx.blocker_id = s.owner_id
+                  AND bx.blocked_id = v.id::bigint
               ) AS found_by_tag
           ) tagged
         WHERE

@@ -65,10 +65,10 @@ WHERE
     SELECT
       1
     FROM
-      blocks vb
+      blocks bx
     WHERE
-      vb.blocker_id = s.owner_id
-      AND vb.blocked_id = $2::bigint
+      bx.blocker_id = s.owner_id
+      AND bx.blocked_id = $2::bigint
   );
 
 -- ShowsRepository.insert
@@ -124,10 +124,10 @@ WHERE
     SELECT
       1
     FROM
-      blocks vb
+      blocks bx
     WHERE
-      vb.blocker_id = s.owner_id
-      AND vb.blocked_id = $1::bigint
+      bx.blocker_id = s.owner_id
+      AND bx.blocked_id = $1::bigint
   )
 ORDER BY
   s.id DESC
@@ -162,10 +162,10 @@ WHERE
     SELECT
       1
     FROM
-      blocks vb
+      blocks bx
     WHERE
-      vb.blocker_id = s.owner_id
-      AND vb.blocked_id = $1::bigint
+      bx.blocker_id = s.owner_id
+      AND bx.blocked_id = $1::bigint
   )
   AND s.id IN (
     SELECT
@@ -209,10 +209,10 @@ WHERE
     SELECT
       1
     FROM
-      blocks vb
+      blocks bx
     WHERE
-      vb.blocker_id = s.owner_id
-      AND vb.blocked_id = $1::bigint
+      bx.blocker_id = s.owner_id
+      AND bx.blocked_id = $1::bigint
   )
   AND s.id NOT IN (
     SELECT
