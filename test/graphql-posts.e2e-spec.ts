@@ -25,13 +25,10 @@ describe('POST /graphql in front of express', () => {
       body: typeof body === 'string' ? body : new Uint8Array(body),
     });
 
-  /** What a client sees of an answer: status, the headers that matter, and the body. */
+  /** What a client sees of an answer: status, every header but the date, and the body. */
   const seen = async (response: Response) => ({
     status: response.status,
-    type: response.headers.get('content-type'),
-    cache: response.headers.get('cache-control'),
-    cors: response.headers.get('access-control-allow-origin'),
-    poweredBy: response.headers.get('x-powered-by'),
+    headers: Object.fromEntries([...response.headers].filter(([name]) => name !== 'date')),
     body: await response.text(),
   });
 
@@ -57,12 +54,14 @@ describe('POST /graphql in front of express', () => {
       { authorization: `Bearer ${token}` },
     );
     expect(direct).toEqual(throughExpress);
-    expect(direct).toMatchObject({
-      status: 200,
-      type: 'application/json; charset=utf-8',
-      cache: 'no-store',
-      cors: '*',
-      poweredBy: null,
+    expect(direct.status).toBe(200);
+    expect(direct.headers).toEqual({
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': String(Buffer.byteLength(direct.body)),
+      'cache-control': 'no-store',
+      'access-control-allow-origin': '*',
+      connection: 'keep-alive',
+      'keep-alive': expect.any(String),
     });
     expect(JSON.parse(direct.body)).toEqual({
       data: { me: { handle: expect.any(String) } },
@@ -78,6 +77,19 @@ describe('POST /graphql in front of express', () => {
     expect(JSON.parse(direct.body)).toEqual({ data: { __typename: 'Query' } });
   });
 
+  it('reads a chunked body, without Content-Length, as express does', async () => {
+    const chunked = (path: string) =>
+      fetch(`${t.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: new Blob(['{"query": ', '"{ __typename }"}']).stream(),
+        duplex: 'half',
+      } as RequestInit);
+    const direct = await seen(await chunked(DIRECT));
+    expect(direct).toEqual(await seen(await chunked(THROUGH_EXPRESS)));
+    expect(JSON.parse(direct.body)).toEqual({ data: { __typename: 'Query' } });
+  });
+
   it.each([
     ['a body over MAX_BODY_BYTES', JSON.stringify({ query: 'x'.repeat(3000) }), {}, 413],
     ['malformed JSON', '{"query": ', {}, 400],
@@ -88,7 +100,8 @@ describe('POST /graphql in front of express', () => {
     'refuses %s in GraphQL’s error shape, readable cross-origin',
     async (_case, body, headers: Record<string, string>, status) => {
       const { direct, throughExpress } = await bothWays(body, headers);
-      expect(direct).toMatchObject({ status, cors: '*', poweredBy: null });
+      expect(direct.status).toBe(status);
+      expect(direct.headers['access-control-allow-origin']).toBe('*');
       expect(JSON.parse(direct.body)).toEqual({
         errors: [{ message: expect.any(String), extensions: { code: 'BAD_USER_INPUT' } }],
       });

@@ -3,7 +3,6 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { ApolloDriver } from '@nestjs/apollo';
 import { GraphQLModule } from '@nestjs/graphql';
-import express from 'express';
 import { AuthService } from '@app/accounts';
 import { assertRedisReachable } from '@app/common';
 import { AppConfig } from '@app/config';
@@ -11,7 +10,7 @@ import { assertDatabaseUsable, DatabaseOptions } from '@app/database';
 import { AppModule } from './app.module';
 import { limitWebsocketServer } from './graphql/websocket-server';
 import { serveGraphqlPosts } from './http/graphql-posts';
-import { requestBodyErrors } from './http/request-body-errors';
+import { JsonBody } from './http/json-body';
 import { webApp } from './http/web-app';
 
 export function logLevels(config: AppConfig): LogLevel[] {
@@ -45,10 +44,9 @@ export async function createApp(
   );
   // First, so that an answer to a body the parser refuses is readable cross-origin too.
   app.enableCors();
-  const maxBodyBytes = config.graphql.maxBodyBytes;
-  const parseJson = express.json({ limit: maxBodyBytes });
-  app.use(parseJson);
-  app.use(requestBodyErrors(maxBodyBytes));
+  const body = new JsonBody(config.graphql.maxBodyBytes);
+  app.use(body.parse);
+  app.use(body.refusals());
   // X-Forwarded-For is read by clientAddress, as TRUST_PROXY allows, not by express.
   app.set('trust proxy', false);
   app.disable('x-powered-by');
@@ -61,8 +59,7 @@ export async function createApp(
   const auth = app.get(AuthService);
   serveGraphqlPosts(app.getHttpServer(), app.getHttpAdapter().getInstance(), {
     apollo: app.get<GraphQLModule<ApolloDriver>>(GraphQLModule).graphQlAdapter.instance,
-    parseJson,
-    maxBodyBytes,
+    body,
     context: (request) => auth.httpContext(request),
   });
   limitWebsocketServer(app, config);
