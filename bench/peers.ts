@@ -50,6 +50,8 @@ interface Options {
   profile: boolean;
 }
 
+/** Seconds of uncounted load on each contender before the first size's rounds. */
+const FIRST_WARM_UP_S = 10;
 const CONNECTIONS = 8;
 /** The same for every contender; 10 is seeit's default. */
 const POOL_SIZE = 10;
@@ -382,11 +384,15 @@ export async function peersBench(options: Options): Promise<string> {
       return reply;
     };
     const results = new Map<number, Map<ContenderKey, Round[]>>();
+    let warm = false;
     for (const [count, token] of tokens) {
       const byContender = new Map<ContenderKey, Round[]>(CONTENDERS.map((c) => [c.key, []]));
       results.set(count, byContender);
-      // Uncounted: warms each server's caches and JIT at this size.
-      for (const contender of CONTENDERS) await run(contender, token, 1);
+      // Uncounted: warms each server's caches at this size, and on the first size its JIT, which
+      // takes a few thousand requests to optimize the hot path (measured at a fraction of a
+      // second, the first size's CPU per request came out 30-50 % above the later sizes').
+      for (const contender of CONTENDERS) await run(contender, token, warm ? 1 : FIRST_WARM_UP_S);
+      warm = true;
       for (let round = 0; round < options.rounds; round += 1) {
         for (const contender of CONTENDERS) {
           const loadBefore = loadavg()[0];
