@@ -1,7 +1,13 @@
 import { Inject } from '@nestjs/common';
 import { Args, Context, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { AccountsService, UserModel } from '@app/accounts';
-import { ConnectionArgs, mapConnection, RequestContext, ViewerIndependent } from '@app/common';
+import {
+  ConnectionArgs,
+  mapConnection,
+  mapRead,
+  RequestContext,
+  ViewerIndependent,
+} from '@app/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { BroadcastIdArg } from './broadcast-id.arg';
 import { BroadcastsService } from './broadcasts.service';
@@ -49,14 +55,15 @@ export class BroadcastsResolver {
 
   @ResolveField(() => UserModel, { description: 'The account broadcasting.' })
   @ViewerIndependent()
-  async broadcaster(
+  broadcaster(
     broadcast: BroadcastModel,
     _args: unknown,
     context: RequestContext,
-  ): Promise<UserModel> {
-    const user = await context.loaders.load(this.accounts.byId, broadcast.broadcasterId);
+  ): UserModel | Promise<UserModel> {
     // Broadcasts of suspended accounts are filtered before they get here; a race lands as null data.
-    return UserModel.from(user!);
+    return mapRead(context.loaders.read(this.accounts.byId, broadcast.broadcasterId), (user) =>
+      UserModel.from(user!),
+    );
   }
 
   @ResolveField(() => BroadcastIngestModel, {

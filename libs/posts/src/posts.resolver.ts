@@ -16,6 +16,7 @@ import {
   CurrentViewer,
   GlobalIdPipe,
   mapConnection,
+  mapRead,
   parseOptionalGlobalId,
   RequestContext,
   Viewer,
@@ -120,10 +121,11 @@ export class PostsResolver {
 
   @ResolveField(() => UserModel, { description: 'Who posted it.' })
   @ViewerIndependent()
-  async author(post: PostModel, _args: unknown, context: RequestContext): Promise<UserModel> {
-    const author = await context.loaders.load(this.accounts.byId, post.authorId);
+  author(post: PostModel, _args: unknown, context: RequestContext): UserModel | Promise<UserModel> {
     // Posts of suspended authors are filtered before they get here; a race lands as null data.
-    return UserModel.from(author!);
+    return mapRead(context.loaders.read(this.accounts.byId, post.authorId), (author) =>
+      UserModel.from(author!),
+    );
   }
 
   @ResolveField(() => PostModel, {
@@ -182,8 +184,12 @@ export class PostsResolver {
   @ResolveField(() => Boolean, {
     description: 'True when the signed-in viewer likes this post; false when signed out.',
   })
-  viewerHasLiked(post: PostModel, _args: unknown, context: RequestContext): Promise<boolean> {
-    return context.loaders.load(this.posts.viewerHasLiked, post.rowId);
+  viewerHasLiked(
+    post: PostModel,
+    _args: unknown,
+    context: RequestContext,
+  ): boolean | Promise<boolean> {
+    return context.loaders.read(this.posts.viewerHasLiked, post.rowId);
   }
 
   @ResolveField(() => PostConnection, {

@@ -103,6 +103,8 @@ interface LoaderState<K, V> {
    * the turn and what it asks next joins the turn's batch.
    */
   values: Map<K, Promise<V>>;
+  /** The values already in hand, for `read`. */
+  known: Map<K, V>;
   batcher: Pick<DataLoader<K, V>, 'load'>;
 }
 
@@ -135,6 +137,7 @@ export class RequestLoaders {
       const viewerId = this.viewerId;
       state = {
         values: new Map(),
+        known: new Map(),
         batcher:
           this.shared && definition.batchAmong && viewerId !== undefined
             ? this.shared.batcherAmongViewers(definition, viewerId)
@@ -179,19 +182,42 @@ export class RequestLoaders {
     return loading;
   }
 
+  /**
+   * The value when it is already in hand (seeded, or loaded earlier in the request), else its
+   * load: fields of a page whose rows came with it complete without a promise each.
+   */
+  read<K, V>(definition: LoaderDefinition<K, V>, key: K): V | Promise<V> {
+    const state = this.state(definition);
+    if (state.known.has(key)) return state.known.get(key) as V;
+    const loading = this.load(definition, key);
+    void loading.then(
+      (value) => {
+        // Unless cleared meanwhile: a load begun before a mutation may answer the old state.
+        if (state.values.get(key) === loading) state.known.set(key, value);
+      },
+      () => undefined,
+    );
+    return loading;
+  }
+
   loadMany<K, V>(definition: LoaderDefinition<K, V>, keys: readonly K[]): Promise<V[]> {
     return Promise.all(keys.map((key) => this.load(definition, key)));
   }
 
   /** Seeds a cache with a row already in hand, so a later load needs no query. */
   prime<K, V>(definition: LoaderDefinition<K, V>, key: K, value: V): void {
-    const { values } = this.state(definition);
-    if (!values.has(key)) values.set(key, Promise.resolve(value));
+    const { values, known } = this.state(definition);
+    if (!values.has(key)) {
+      values.set(key, Promise.resolve(value));
+      known.set(key, value);
+    }
   }
 
   /** After a mutation, so fields resolved later in the same request see the new state. */
   clear<K, V>(definition: LoaderDefinition<K, V>, key: K): void {
-    this.state(definition).values.delete(key);
+    const { values, known } = this.state(definition);
+    values.delete(key);
+    known.delete(key);
   }
 }
 
@@ -222,4 +248,9 @@ export function defineRowLoader<R, K = string>(
     async (keys) => byKeys(keys, await fetch(keys), keyOf, (row) => row, undefined),
     { viewerIndependent: true },
   );
+}
+
+/** `map` applied to a value read now, or once it is loaded. */
+export function mapRead<V, T>(value: V | Promise<V>, map: (value: V) => T): T | Promise<T> {
+  return value instanceof Promise ? value.then(map) : map(value);
 }
