@@ -170,15 +170,21 @@ export class RequestLoaders {
   }
 
   load<K, V>(definition: LoaderDefinition<K, V>, key: K): Promise<V> {
-    const { values, batcher } = this.state(definition);
+    const { values, known, batcher } = this.state(definition);
     const value = values.get(key);
     if (value) return value;
     const loading = batcher.load(key);
     values.set(key, loading);
-    // A failed load is asked again next time, as DataLoader's own cache does.
-    loading.catch(() => {
-      if (values.get(key) === loading) values.delete(key);
-    });
+    // Unless cleared meanwhile (a load begun before a mutation may answer the old state), a value
+    // is in hand for `read`; a failed load is asked again next time, as DataLoader's cache does.
+    loading.then(
+      (loaded) => {
+        if (values.get(key) === loading) known.set(key, loaded);
+      },
+      () => {
+        if (values.get(key) === loading) values.delete(key);
+      },
+    );
     return loading;
   }
 
@@ -187,17 +193,8 @@ export class RequestLoaders {
    * load: fields of a page whose rows came with it complete without a promise each.
    */
   read<K, V>(definition: LoaderDefinition<K, V>, key: K): V | Promise<V> {
-    const state = this.state(definition);
-    if (state.known.has(key)) return state.known.get(key) as V;
-    const loading = this.load(definition, key);
-    void loading.then(
-      (value) => {
-        // Unless cleared meanwhile: a load begun before a mutation may answer the old state.
-        if (state.values.get(key) === loading) state.known.set(key, value);
-      },
-      () => undefined,
-    );
-    return loading;
+    const { known } = this.state(definition);
+    return known.has(key) ? (known.get(key) as V) : this.load(definition, key);
   }
 
   loadMany<K, V>(definition: LoaderDefinition<K, V>, keys: readonly K[]): Promise<V[]> {
