@@ -12,7 +12,8 @@ export const USERS = `SELECT u.id, u.handle, u.email, u.display_name, u.bio, u.a
 
 /**
  * TimelineEntriesRepository.home, run as a named prepared statement (preparedQuery in
- * libs/database): $1 viewer, $2 page size + 1. Each row is the log head, the item reference and,
+ * libs/database): $1 viewer, $2 page size + 1; each source reads 21 references (the page's
+ * LIMIT rounded up to a size class, as a literal). Each row is the log head, the item reference and,
  * under prefixed columns, its post or broadcast, author, shared broadcast and the viewer's facts.
  */
 export const HOME = `WITH log AS (SELECT pg_current_snapshot()::text AS head,
@@ -42,7 +43,7 @@ export const HOME = `WITH log AS (SELECT pg_current_snapshot()::text AS head,
               WHERE te.owner_id = $1 
                 AND EXISTS (SELECT 1 FROM users au WHERE au.id = te.author_id AND au.suspended_at IS NULL) AND NOT EXISTS (SELECT 1 FROM mutes vm WHERE vm.muter_id = $1::bigint AND vm.muted_id = te.author_id)
               ORDER BY te.sort_at DESC, te.item_id DESC
-              LIMIT $2)
+              LIMIT 21)
              UNION
              (SELECT pi.sort_at, pi.item_id, pi.item_kind, pi.author_id
               FROM timeline_pull_authors pa
@@ -52,7 +53,7 @@ export const HOME = `WITH log AS (SELECT pg_current_snapshot()::text AS head,
                 FROM timeline_pulled_items
                 WHERE author_id = pa.author_id 
                 ORDER BY sort_at DESC, item_id DESC
-                LIMIT $2
+                LIMIT 21
               ) pi
               WHERE EXISTS (SELECT 1 FROM users au WHERE au.id = pa.author_id AND au.suspended_at IS NULL) AND NOT EXISTS (SELECT 1 FROM mutes vm WHERE vm.muter_id = $1::bigint AND vm.muted_id = pa.author_id))
            ) merged

@@ -3,9 +3,11 @@
  * (TimelineEntriesRepository.home in libs/timeline, with visibleToViewerSql's FOLLOWED_FEED
  * scope): the reader's timeline_entries merged with the pulled items of the large accounts they
  * follow, without suspended or muted authors, newest first. The raw and PostGraphile peers run
- * it inside their one statement; `viewer` and `limit` are SQL expressions.
+ * it inside their one statement; `viewer`, `limit` and each source's `sourceLimit` (at least
+ * `limit`; seeit writes it as a literal, so a prepared statement keeps a generic plan) are SQL
+ * expressions.
  */
-export function homeRefsSql(viewer: string, limit: string): string {
+export function homeRefsSql(viewer: string, limit: string, sourceLimit = limit): string {
   const visible = (author: string) =>
     `EXISTS (SELECT 1 FROM users au WHERE au.id = ${author} AND au.suspended_at IS NULL)
      AND NOT EXISTS (SELECT 1 FROM mutes vm WHERE vm.muter_id = ${viewer} AND vm.muted_id = ${author})`;
@@ -14,7 +16,7 @@ export function homeRefsSql(viewer: string, limit: string): string {
        FROM timeline_entries te
        WHERE te.owner_id = ${viewer} AND ${visible('te.author_id')}
        ORDER BY te.sort_at DESC, te.item_id DESC
-       LIMIT ${limit})
+       LIMIT ${sourceLimit})
       UNION
       (SELECT pi.sort_at, pi.item_id, pi.item_kind, pi.author_id
        FROM timeline_pull_authors pa
@@ -23,7 +25,7 @@ export function homeRefsSql(viewer: string, limit: string): string {
          SELECT sort_at, item_id, item_kind, author_id FROM timeline_pulled_items
          WHERE author_id = pa.author_id
          ORDER BY sort_at DESC, item_id DESC
-         LIMIT ${limit}) pi
+         LIMIT ${sourceLimit}) pi
        WHERE ${visible('pa.author_id')})
     ) merged
     ORDER BY sort_at DESC, item_id DESC

@@ -5,6 +5,7 @@
  * PostGraphile server sets per request (pgSettings) after checking the bearer token.
  */
 import { homeRefsSql, itemVisibleSql } from './peers-home-sql';
+import { PAGE_SIZE } from './peers-query';
 
 const VIEWER = "current_setting('jwt.claims.viewer_id')::bigint";
 
@@ -38,7 +39,7 @@ $$;
 CREATE FUNCTION peers.home_timeline(page_size int) RETURNS SETOF peers.timeline_items
 LANGUAGE sql STABLE AS $$
   SELECT ti.*
-  FROM (${homeRefsSql(VIEWER, 'page_size + 1')}) r
+  FROM (${homeRefsSql(VIEWER, 'page_size + 1', String(PAGE_SIZE + 1))}) r
   CROSS JOIN LATERAL (SELECT * FROM peers.timeline_items WHERE item_id = r.item_id) ti
   WHERE ${itemVisibleSql(VIEWER, 'r.author_id', "CASE WHEN r.item_kind = 'BROADCAST' THEN r.item_id END")}
   ORDER BY r.sort_at DESC, r.item_id DESC

@@ -29,7 +29,7 @@ interface Row {
 const HOME = `SELECT r.item_kind, r.item_id, p.text, p.created_at, p.likes_count,
     EXISTS (SELECT 1 FROM post_likes pl WHERE pl.user_id = $1 AND pl.post_id = p.id) AS liked,
     b.title, b.status, b.started_at, u.id AS author_id, u.handle, u.display_name
-  FROM (${homeRefsSql('$1::bigint', '$2')}) r
+  FROM (${homeRefsSql('$1::bigint', '$2', String(PAGE_SIZE + 1))}) r
   JOIN users u ON u.id = r.author_id
   LEFT JOIN posts p ON r.item_kind = 'POST' AND p.id = r.item_id
   LEFT JOIN broadcasts b ON r.item_kind = 'BROADCAST' AND b.id = r.item_id

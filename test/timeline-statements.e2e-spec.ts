@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import { TestApp, TestUser, webOperation, withWebFragments } from '@app/testing';
 
 /** The web app's home page document, as it sends it. */
@@ -129,5 +130,59 @@ describe('home timeline statements', () => {
     expect(fanCards.find((card) => card.text === 'tonight #lateshow')).toMatchObject({
       seeIt: { title: 'The Late Show', savedByViewer: false, show: { slug: 'late-show' } },
     });
+  });
+});
+
+describe('home timeline plans', () => {
+  let t: TestApp;
+  let reader: TestUser;
+
+  beforeAll(async () => {
+    // One connection: its prepared statements are the ones the test reads.
+    t = await TestApp.start({}, { poolSize: 1 });
+    reader = await t.signUp();
+    const author = await t.signUp();
+    await t.follow(reader, author);
+    for (let i = 0; i < 4; i++) await t.post(author, { text: `post ${i}` });
+    // A long-standing reader's timeline, as the planner sees it once autovacuum has analyzed
+    // the tables: thousands of older entries.
+    await t.sql(
+      `INSERT INTO timeline_entries (owner_id, sort_at, item_id, item_kind, author_id)
+       SELECT r.id, now() - interval '1 day' - i * interval '1 minute', 10000000 + i, 'POST', a.id
+       FROM users r, users a, generate_series(1, 20000) i
+       WHERE r.handle = $1 AND a.handle = $2`,
+      [reader.handle, author.handle],
+    );
+    await t.sql('ANALYZE');
+  });
+  afterAll(() => t.close());
+
+  it('keeps one generic plan per cursor shape and size class, so a page is not planned again', async () => {
+    const page = (first: number, after?: string) =>
+      t.ok<HomePage>(
+        'query($first: Int, $after: String) { homeTimeline(first: $first, after: $after) { edges { cursor } } }',
+        { first, after },
+        reader.token,
+      );
+    const first = await page(3);
+    const after = first.homeTimeline.edges[2].cursor;
+    // PostgreSQL weighs a generic plan from the sixth execution of a prepared statement.
+    for (let i = 0; i < 8; i++) {
+      await page(3);
+      await page(5);
+      await page(2, after);
+    }
+    const plans = await t.app
+      .get(DataSource)
+      .query<{ generic_plans: string; custom_plans: string }[]>(
+        `SELECT generic_plans, custom_plans FROM pg_prepared_statements
+         WHERE statement LIKE '%FROM timeline_entries te%'`,
+      );
+    // Pages of 3 and 5 share a statement text; the cursor's condition makes a second one.
+    expect(plans).toHaveLength(2);
+    for (const plan of plans) {
+      expect(Number(plan.custom_plans)).toBeLessThanOrEqual(5);
+      expect(Number(plan.generic_plans)).toBeGreaterThan(0);
+    }
   });
 });

@@ -18,9 +18,10 @@ function statementName(sql: string): string {
 /**
  * Runs a hot statement as a named prepared statement: each pool connection parses and plans it
  * once, and PostgreSQL may then keep a generic plan, where the home page's statement or a post's
- * writes otherwise cost more to plan than to run. For statements whose text takes a few fixed
- * variants (each is kept, per connection, for the life of the process). Logged and failing like
- * `query()`.
+ * writes otherwise cost more to plan than to run. It keeps one only when the generic plan looks
+ * no costlier than a custom one: a parameter whose value changes the plan's size (a LIMIT in a
+ * subquery) defeats it. For statements whose text takes a few fixed variants (each is kept, per
+ * connection, for the life of the process). Logged and failing like `query()`.
  */
 export async function preparedQuery<T>(
   db: Queryable,

@@ -175,7 +175,7 @@ FROM
             te.sort_at DESC,
             te.item_id DESC
           LIMIT
-            $2
+            21
         )
         UNION
         (
@@ -209,7 +209,7 @@ FROM
                 sort_at DESC,
                 item_id DESC
               LIMIT
-                $2
+                21
             ) pi
           WHERE
             EXISTS (
@@ -562,7 +562,7 @@ FROM
             te.sort_at DESC,
             te.item_id DESC
           LIMIT
-            $4
+            21
         )
         UNION
         (
@@ -597,7 +597,7 @@ FROM
                 sort_at DESC,
                 item_id DESC
               LIMIT
-                $4
+                21
             ) pi
           WHERE
             EXISTS (

@@ -18,7 +18,14 @@ import {
   replayFromJoinedRow,
   replayRowSql,
 } from '@app/broadcasts';
-import { ConnectionArgs, ConnectionShape, encodeCursor, groupBy, keysetPage } from '@app/common';
+import {
+  ConnectionArgs,
+  ConnectionShape,
+  encodeCursor,
+  groupBy,
+  keysetPage,
+  MAX_PAGE_SIZE,
+} from '@app/common';
 import {
   GenerateSql,
   joinedRowAlias,
@@ -192,10 +199,12 @@ function toHomeItem(row: HeadedItem): HomeItem {
       viewerHasLiked: row.viewer_liked === true,
       mentionedUserIds: row.mentioned_user_ids,
     });
-    const mentioned = new Map(usersFromJson(row.mentioned_users).map((user) => [user.id, user]));
-    const blockers = new Set(row.mentioned_blocking_viewer);
-    for (const id of row.mentioned_user_ids) {
-      reads.accounts.push({ id, user: mentioned.get(id), blocksViewer: blockers.has(id) });
+    if (row.mentioned_user_ids.length > 0) {
+      const mentioned = new Map(usersFromJson(row.mentioned_users).map((user) => [user.id, user]));
+      const blockers = new Set(row.mentioned_blocking_viewer);
+      for (const id of row.mentioned_user_ids) {
+        reads.accounts.push({ id, user: mentioned.get(id), blocksViewer: blockers.has(id) });
+      }
     }
     const shared = toBroadcastReads(row, SHARED, SHARED_REPLAY);
     if (post?.broadcastId) {
@@ -230,25 +239,34 @@ function toRef(row: RefRecord): TimelineItemRef {
   };
 }
 
+/**
+ * How many references each source of the home page reads: the page's LIMIT rounded up to one of
+ * these, as a literal. With a parameter there, PostgreSQL's generic plan guesses a tenth of the
+ * reader's timeline and costs far more than a custom one, so every page would be planned anew,
+ * which takes twice as long as running it. A literal per page size would instead keep up to 100
+ * plans per connection, at about 0.7 MB each. The page's own LIMIT stays a parameter.
+ */
+const SOURCE_LIMITS = [11, 21, 51, MAX_PAGE_SIZE + 1];
+
 /** Keyset conditions come in a few fixed shapes, so this holds a few texts. */
 const homeStatements = new Map<string, string>();
 
 /**
- * The home statement for a cursor condition (`andAfter`, empty on the first page) and the
- * page size's parameter. Each text is built once: it is long, and building it and naming its
- * prepared statement would cost every request.
+ * The home statement for a cursor condition (`andAfter`, empty on the first page), the page's
+ * LIMIT parameter and the LIMIT of each source (a literal from SOURCE_LIMITS). Each text is built
+ * once: it is long, and building it and naming its prepared statement would cost every request.
  */
-function homeSql(andAfter: string, limitParam: string): string {
-  const key = `${andAfter}\u0000${limitParam}`;
+function homeSql(andAfter: string, limitParam: string, sourceLimit: number): string {
+  const key = `${andAfter}\u0000${limitParam}\u0000${sourceLimit}`;
   let sql = homeStatements.get(key);
   if (sql === undefined) {
-    sql = buildHomeSql(andAfter, limitParam);
+    sql = buildHomeSql(andAfter, limitParam, sourceLimit);
     homeStatements.set(key, sql);
   }
   return sql;
 }
 
-function buildHomeSql(andAfter: string, limitParam: string): string {
+function buildHomeSql(andAfter: string, limitParam: string, sourceLimit: number): string {
   const item = broadcastReadsSql(
     `CASE WHEN page.item_kind = 'BROADCAST' THEN page.item_id END`,
     BROADCAST,
@@ -274,7 +292,7 @@ function buildHomeSql(andAfter: string, limitParam: string): string {
               WHERE te.owner_id = $1 ${andAfter}
                 AND ${visibleToViewerSql('te.author_id', '$1', VisibilityScope.FOLLOWED_FEED)}
               ORDER BY te.sort_at DESC, te.item_id DESC
-              LIMIT ${limitParam})
+              LIMIT ${sourceLimit})
              UNION
              (SELECT pi.sort_at, pi.item_id, pi.item_kind, pi.author_id
               FROM timeline_pull_authors pa
@@ -284,7 +302,7 @@ function buildHomeSql(andAfter: string, limitParam: string): string {
                 FROM timeline_pulled_items
                 WHERE author_id = pa.author_id ${andAfter}
                 ORDER BY sort_at DESC, item_id DESC
-                LIMIT ${limitParam}
+                LIMIT ${sourceLimit}
               ) pi
               WHERE ${visibleToViewerSql('pa.author_id', '$1', VisibilityScope.FOLLOWED_FEED)})
            ) merged
@@ -355,9 +373,10 @@ export class TimelineEntriesRepository {
       [viewerId],
       async ({ andAfter, limit, params }) => {
         params.push(limit);
+        const sourceLimit = SOURCE_LIMITS.find((bound) => bound >= limit)!;
         const rows = await preparedQuery<HeadedRecord>(
           this.db,
-          homeSql(andAfter, `$${params.length}`),
+          homeSql(andAfter, `$${params.length}`, sourceLimit),
           params,
         );
         head = rows[0].head;

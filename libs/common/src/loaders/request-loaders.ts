@@ -98,14 +98,15 @@ export function afterTurnBatcher<K, V>(
 /** One definition's values in one request: what was asked or seeded, and the batcher. */
 interface LoaderState<K, V> {
   /**
-   * Answers by key. Kept here rather than in DataLoader, whose cache hits wait for the next batch
+   * Loads by key. Kept here rather than in DataLoader, whose cache hits wait for the next batch
    * dispatch: a value seeded or already loaded resolves at once, so a chain of them ends within
    * the turn and what it asks next joins the turn's batch.
    */
   values: Map<K, Promise<V>>;
-  /** The values already in hand, for `read`. */
+  /** The values in hand (seeded, or loaded and settled), for `read` and `load`. */
   known: Map<K, V>;
-  batcher: Pick<DataLoader<K, V>, 'load'>;
+  /** Made at the first key that is not in hand: a page whose rows came with it needs none. */
+  batcher?: Pick<DataLoader<K, V>, 'load'>;
 }
 
 /** Per-request DataLoaders: one SQL statement per definition per turn, however many fields ask. */
@@ -130,25 +131,29 @@ export class RequestLoaders {
     private readonly shared?: RequestLoaders,
   ) {}
 
+  /** Where the definition's values live: the shared set's, for a viewer-independent one. */
+  private owner<K, V>(definition: LoaderDefinition<K, V>): RequestLoaders {
+    return this.shared && definition.viewerIndependent ? this.shared : this;
+  }
+
   private state<K, V>(definition: LoaderDefinition<K, V>): LoaderState<K, V> {
-    if (this.shared && definition.viewerIndependent) return this.shared.state(definition);
+    const owner = this.owner(definition);
+    if (owner !== this) return owner.state(definition);
     let state = this.states.get(definition as LoaderDefinition<unknown, unknown>);
     if (!state) {
-      const viewerId = this.viewerId;
-      state = {
-        values: new Map(),
-        known: new Map(),
-        batcher:
-          this.shared && definition.batchAmong && viewerId !== undefined
-            ? this.shared.batcherAmongViewers(definition, viewerId)
-            : afterTurnBatcher<unknown, unknown>(
-                (keys) => definition.batch(keys as K[], viewerId),
-                { maxBatchSize: 1000 },
-              ),
-      };
+      state = { values: new Map(), known: new Map() };
       this.states.set(definition as LoaderDefinition<unknown, unknown>, state);
     }
     return state as LoaderState<K, V>;
+  }
+
+  private batcher<K, V>(definition: LoaderDefinition<K, V>): Pick<DataLoader<K, V>, 'load'> {
+    const viewerId = this.viewerId;
+    return this.shared && definition.batchAmong && viewerId !== undefined
+      ? this.shared.batcherAmongViewers(definition, viewerId)
+      : afterTurnBatcher<K, V>((keys) => definition.batch(keys, viewerId), {
+          maxBatchSize: 1000,
+        });
   }
 
   /** One viewer's door to the definition's batcher across every viewer of this shared set. */
@@ -170,10 +175,13 @@ export class RequestLoaders {
   }
 
   load<K, V>(definition: LoaderDefinition<K, V>, key: K): Promise<V> {
-    const { values, known, batcher } = this.state(definition);
+    const state = this.state(definition);
+    const { values, known } = state;
     const value = values.get(key);
     if (value) return value;
-    const loading = batcher.load(key);
+    if (known.has(key)) return Promise.resolve(known.get(key) as V);
+    state.batcher ??= this.owner(definition).batcher(definition);
+    const loading = state.batcher.load(key);
     values.set(key, loading);
     // Unless cleared meanwhile (a load begun before a mutation may answer the old state), a value
     // is in hand for `read`; a failed load is asked again next time, as DataLoader's cache does.
@@ -204,10 +212,7 @@ export class RequestLoaders {
   /** Seeds a cache with a row already in hand, so a later load needs no query. */
   prime<K, V>(definition: LoaderDefinition<K, V>, key: K, value: V): void {
     const { values, known } = this.state(definition);
-    if (!values.has(key)) {
-      values.set(key, Promise.resolve(value));
-      known.set(key, value);
-    }
+    if (!values.has(key) && !known.has(key)) known.set(key, value);
   }
 
   /** After a mutation, so fields resolved later in the same request see the new state. */
