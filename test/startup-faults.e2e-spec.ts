@@ -1,25 +1,17 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, processAlive } from '@app/database';
 
-/** The built service, as `npm start` runs it (CI builds before it tests). */
+/** The built service, as `npm start` runs it (the tests' global setup builds it when stale). */
 const MAIN = 'dist/apps/api/src/main.js';
 /** TypeORM's default: 9 retries, 3 s apart. A fast failure ends well before that. */
 const RETRY_WINDOW_MS = 27_000;
 
 const children = new Set<ChildProcess>();
 process.once('exit', () => children.forEach((child) => child.kill('SIGKILL')));
-
-/** A fresh build on a busy two-core machine. */
-const BUILD_TIMEOUT_MS = 180_000;
-
-/** Builds the service when dist/ is missing or older than the sources, as `npm start` does. */
-function built(): void {
-  execFileSync(process.execPath, ['scripts/ensure-build.mjs'], { stdio: 'inherit' });
-}
 
 function launch(env: Record<string, string>): { child: ChildProcess; output: () => string } {
   const child = spawn(process.execPath, [MAIN], {
@@ -56,9 +48,8 @@ async function failedStart(
 describe('a start that retrying cannot fix', () => {
   let pgUrl: URL;
   beforeAll(() => {
-    built();
     pgUrl = new URL(process.env.SEEIT_TEST_ADMIN_URL!);
-  }, BUILD_TIMEOUT_MS);
+  });
 
   const withUrl = (change: (url: URL) => void): string => {
     const url = new URL(pgUrl.toString());
@@ -134,11 +125,10 @@ async function stopService(child: ChildProcess, signal: NodeJS.Signals): Promise
 describe('the embedded PostgreSQL', () => {
   let dataDir: string;
   beforeAll(() => {
-    built();
     dataDir = mkdtempSync(join(tmpdir(), 'seeit-orphan-'));
     // As root the embedded PostgreSQL runs as the postgres system user, which must reach it.
     if (asRoot) chmodSync(dataDir, 0o755);
-  }, BUILD_TIMEOUT_MS);
+  });
 
   it('says in a few lines what the first start and a restart did, with no alarm', async () => {
     const first = await serviceOn(dataDir);

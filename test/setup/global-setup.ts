@@ -1,4 +1,5 @@
 /* eslint-disable no-restricted-imports -- jest loads this outside its module mapper */
+import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +33,10 @@ export function withDatabase(url: string, database: string): string {
  * clones it (CREATE DATABASE … TEMPLATE), so files run in parallel on databases of their own.
  */
 export default async function globalSetup(): Promise<void> {
+  // The service's build (dist/), when missing or older than the sources, as `npm start` does:
+  // here, before any suite, since the build replaces dist/ and the browser and startup suites
+  // run what is in it.
+  execFileSync(process.execPath, ['scripts/ensure-build.mjs'], { stdio: 'inherit' });
   let adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
     console.log('\n[seeit tests] DATABASE_URL is not set: starting the embedded PostgreSQL.');

@@ -7,7 +7,10 @@ import {
   definePairLoader,
   ForbiddenError,
   LoaderDefinition,
+  mapRead,
   NotFoundError,
+  Read,
+  readAll,
   RequestLoaders,
   Role,
   Viewer,
@@ -71,24 +74,28 @@ export class BroadcastsService {
   /**
    * Whether the viewer may see the broadcast: its broadcaster is active and does not block them,
    * they are not banned from it, and a FOLLOWERS broadcast is only for the broadcaster and their
-   * followers. For everyone else it does not exist.
+   * followers. For everyone else it does not exist. At once when the facts are in hand.
    */
-  async isVisible(
+  isVisible(
     loaders: RequestLoaders,
     broadcast: BroadcastEntity,
     viewerId: string | undefined,
-  ): Promise<boolean> {
+  ): Read<boolean> {
     const own = viewerId === broadcast.broadcasterId;
-    const [broadcaster, hidden, banned, follows] = await Promise.all([
-      loaders.load(this.accounts.byId, broadcast.broadcasterId),
-      this.policy.isHiddenFrom(loaders, broadcast.broadcasterId, viewerId),
-      viewerId && !own ? loaders.load(this.viewerBanned, broadcast.id) : false,
-      broadcast.visibility === BroadcastVisibility.FOLLOWERS && viewerId && !own
-        ? loaders.load(this.follows.viewerFollows, broadcast.broadcasterId)
-        : undefined,
-    ]);
-    if (!broadcaster || hidden || banned) return false;
-    return broadcast.visibility === BroadcastVisibility.PUBLIC || own || follows !== undefined;
+    return mapRead(
+      readAll([
+        loaders.read(this.accounts.byId, broadcast.broadcasterId),
+        this.policy.isHiddenFrom(loaders, broadcast.broadcasterId, viewerId),
+        viewerId && !own ? loaders.read(this.viewerBanned, broadcast.id) : false,
+        broadcast.visibility === BroadcastVisibility.FOLLOWERS && viewerId && !own
+          ? loaders.read(this.follows.viewerFollows, broadcast.broadcasterId)
+          : undefined,
+      ]),
+      ([broadcaster, hidden, banned, follows]) => {
+        if (!broadcaster || hidden || banned) return false;
+        return broadcast.visibility === BroadcastVisibility.PUBLIC || own || follows !== undefined;
+      },
+    );
   }
 
   /** A comment is seen with its broadcast, unless its author is gone or blocks the viewer. */
@@ -108,12 +115,14 @@ export class BroadcastsService {
   }
 
   /** The broadcast as the viewer may see it; undefined when it does not exist or is hidden. */
-  async findVisible(
+  findVisible(
     loaders: RequestLoaders,
     id: string,
     viewerId: string | undefined,
-  ): Promise<BroadcastEntity | undefined> {
-    return this.visibleOrNone(loaders, await loaders.load(this.byId, id), viewerId);
+  ): Read<BroadcastEntity | undefined> {
+    return mapRead(loaders.read(this.byId, id), (broadcast) =>
+      this.visibleOrNone(loaders, broadcast, viewerId),
+    );
   }
 
   /** The broadcaster's LIVE broadcast, if any and the viewer may see it. */
@@ -172,13 +181,15 @@ export class BroadcastsService {
     return broadcast;
   }
 
-  private async visibleOrNone(
+  private visibleOrNone(
     loaders: RequestLoaders,
     broadcast: BroadcastEntity | undefined,
     viewerId: string | undefined,
-  ): Promise<BroadcastEntity | undefined> {
-    if (!broadcast || !(await this.isVisible(loaders, broadcast, viewerId))) return undefined;
-    return broadcast;
+  ): Read<BroadcastEntity | undefined> {
+    if (!broadcast) return undefined;
+    return mapRead(this.isVisible(loaders, broadcast, viewerId), (visible) =>
+      visible ? broadcast : undefined,
+    );
   }
 
   /** For the broadcaster's `ingest` field. */

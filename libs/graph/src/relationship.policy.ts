@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AccountsService, UserEntity, UserModel } from '@app/accounts';
-import { definePairLoader, NotFoundError, RequestLoaders } from '@app/common';
+import { definePairLoader, NotFoundError, Read, RequestLoaders } from '@app/common';
 import { RelationshipsRepository, VisibilityScope } from './relationships.repository';
 
 /**
@@ -70,14 +70,14 @@ export class RelationshipPolicy {
     private readonly accounts: AccountsService,
   ) {}
 
-  /** True when `ownerId`'s content is hidden from the viewer. */
-  async isHiddenFrom(
+  /** True when `ownerId`'s content is hidden from the viewer; at once when the fact is in hand. */
+  isHiddenFrom(
     loaders: RequestLoaders,
     ownerId: string,
     viewerId: string | undefined,
-  ): Promise<boolean> {
+  ): Read<boolean> {
     if (!viewerId || viewerId === ownerId) return false;
-    return loaders.load(this.blocksViewer, ownerId);
+    return loaders.read(this.blocksViewer, ownerId);
   }
 
   /** The active account `userId` as the viewer may see it: undefined when missing or hidden. */

@@ -17,6 +17,7 @@ import {
   GlobalIdPipe,
   mapConnection,
   mapRead,
+  readAll,
   parseOptionalGlobalId,
   RequestContext,
   Viewer,
@@ -174,9 +175,7 @@ export class PostsResolver {
     const [users, hidden] = await Promise.all([
       context.loaders.loadMany(this.accounts.byId, ids),
       // Accounts that block the viewer are invisible to them, here as everywhere.
-      Promise.all(
-        ids.map((id) => this.policy.isHiddenFrom(context.loaders, id, context.viewer?.id)),
-      ),
+      readAll(ids.map((id) => this.policy.isHiddenFrom(context.loaders, id, context.viewer?.id))),
     ]);
     return users.flatMap((user, i) => (user && !hidden[i] ? [UserModel.from(user)] : []));
   }

@@ -11,8 +11,11 @@ import {
   defineLoader,
   definePairLoader,
   ForbiddenError,
+  mapRead,
   NotFoundError,
   RateLimits,
+  Read,
+  readAll,
   RequestLoaders,
   Role,
   runInTransaction,
@@ -173,27 +176,37 @@ export class PostsService {
     await this.postsTable.uncountRepliesBy(userId, manager);
   }
 
-  /** Whether the viewer may see the post: its author is active and does not block them. */
-  async isVisible(
+  /**
+   * Whether the viewer may see the post: its author is active and does not block them. At once
+   * when the facts are in hand (a page read with its rows), so a page's items take no promise each.
+   */
+  isVisible(
     loaders: RequestLoaders,
     post: PostEntity,
     viewerId: string | undefined,
-  ): Promise<boolean> {
-    const [author, hidden] = await Promise.all([
-      loaders.load(this.accounts.byId, post.authorId),
-      this.policy.isHiddenFrom(loaders, post.authorId, viewerId),
-    ]);
-    return author !== undefined && !hidden;
+  ): Read<boolean> {
+    return mapRead(
+      readAll([
+        loaders.read(this.accounts.byId, post.authorId),
+        this.policy.isHiddenFrom(loaders, post.authorId, viewerId),
+      ]),
+      ([author, hidden]) => author !== undefined && !hidden,
+    );
   }
 
   /** The post as the viewer may see it; undefined when it does not exist or is hidden. */
-  async findVisible(
+  findVisible(
     loaders: RequestLoaders,
     postId: string,
     viewerId: string | undefined,
-  ): Promise<PostEntity | undefined> {
-    const post = await loaders.load(this.byId, postId);
-    return post && (await this.isVisible(loaders, post, viewerId)) ? post : undefined;
+  ): Read<PostEntity | undefined> {
+    return mapRead(loaders.read(this.byId, postId), (post) =>
+      post === undefined
+        ? undefined
+        : mapRead(this.isVisible(loaders, post, viewerId), (visible) =>
+            visible ? post : undefined,
+          ),
+    );
   }
 
   /** The post as the viewer may see it, or NOT_FOUND. */

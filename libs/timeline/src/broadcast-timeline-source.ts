@@ -1,3 +1,4 @@
+import { mapRead } from '@app/common';
 import {
   BroadcastModel,
   BroadcastsRepository,
@@ -30,9 +31,11 @@ export function broadcastTimelineSource(
         loaders.prime(replays.byBroadcast, broadcast.id, broadcast.replay);
       }
     },
-    async resolve(loaders, itemId, viewerId) {
-      const broadcast = await broadcasts.findVisible(loaders, itemId, viewerId);
-      return broadcast && BroadcastModel.from(broadcast);
+    resolve(loaders, itemId, viewerId) {
+      return mapRead(
+        broadcasts.findVisible(loaders, itemId, viewerId),
+        (broadcast) => broadcast && BroadcastModel.from(broadcast),
+      );
     },
   };
 }

@@ -1,3 +1,4 @@
+import { mapRead } from '@app/common';
 import { PostModel, PostsRepository, PostsService } from '@app/posts';
 import { TimelineItemKind } from './entities/timeline-entry.entity';
 import { itemRefs, TimelineSource } from './timeline-sources';
@@ -17,9 +18,11 @@ export function postTimelineSource(posts: PostsService, table: PostsRepository):
         loaders.prime(posts.mentionedUserIds, post.id, post.mentionedUserIds);
       }
     },
-    async resolve(loaders, itemId, viewerId) {
-      const post = await posts.findVisible(loaders, itemId, viewerId);
-      return post && PostModel.from(post);
+    resolve(loaders, itemId, viewerId) {
+      return mapRead(
+        posts.findVisible(loaders, itemId, viewerId),
+        (post) => post && PostModel.from(post),
+      );
     },
   };
 }

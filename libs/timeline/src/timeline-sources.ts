@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { RequestLoaders } from '@app/common';
+import { Read, RequestLoaders } from '@app/common';
 import { TimelineItemKind } from './entities/timeline-entry.entity';
 import type { HomeReads } from './timeline-entries.repository';
 
@@ -52,12 +52,15 @@ export interface TimelineSource {
    * viewer's facts about them), so `resolve` sends no statement for them.
    */
   prime(loaders: RequestLoaders, reads: HomeReads): void;
-  /** The API object for the item, or undefined when the viewer may not see it (or it is gone). */
+  /**
+   * The API object for the item, or undefined when the viewer may not see it (or it is gone); at
+   * once when its rows and facts are in hand.
+   */
   resolve(
     loaders: RequestLoaders,
     itemId: string,
     viewerId: string | undefined,
-  ): Promise<object | undefined>;
+  ): Read<object | undefined>;
 }
 
 @Injectable()

@@ -5,6 +5,7 @@ import {
   compactConnection,
   ConnectionArgs,
   CurrentViewer,
+  readAll,
   RequestContext,
   Viewer,
 } from '@app/common';
@@ -60,7 +61,7 @@ export class TimelineResolver {
     { page, logHead }: TimelinePage,
     context: RequestContext,
   ): Promise<TimelineConnection> {
-    const nodes = await Promise.all(
+    const nodes = await readAll(
       page.edges.map(({ node: ref }) =>
         this.sources.get(ref.kind).resolve(context.loaders, ref.itemId, context.viewer?.id),
       ),

@@ -1,4 +1,4 @@
-import { defineLoader, mapRead, RequestLoaders } from './request-loaders';
+import { defineLoader, mapRead, readAll, RequestLoaders } from './request-loaders';
 
 describe('RequestLoaders.read', () => {
   const batches: string[][] = [];
@@ -57,5 +57,38 @@ describe('RequestLoaders.read', () => {
   it('maps a value in hand at once and a loading one once loaded', async () => {
     expect(mapRead(2, (n) => n * 10)).toBe(20);
     expect(await mapRead(Promise.resolve(2), (n) => n * 10)).toBe(20);
+  });
+
+  it('chains a read that answers another read, at once when both are in hand', async () => {
+    expect(mapRead(2, (n) => mapRead(n + 1, (m) => m * 10))).toBe(30);
+    const later = mapRead(2, (n) => mapRead(Promise.resolve(n + 1), (m) => m * 10));
+    expect(later).toBeInstanceOf(Promise);
+    expect(await later).toBe(30);
+  });
+
+  it('reads several values at once when each is in hand, else once all are loaded', async () => {
+    expect(readAll<[number, string]>([1, 'a'])).toEqual([1, 'a']);
+    const later = readAll<[number, string]>([1, Promise.resolve('a')]);
+    expect(later).toBeInstanceOf(Promise);
+    expect(await later).toEqual([1, 'a']);
+    await expect(readAll([1, Promise.reject(new Error('down'))])).rejects.toThrow('down');
+  });
+
+  it('answers a seeded value without a load and loads what is not in hand, once', async () => {
+    const batches: string[][] = [];
+    const users = defineLoader<string, string>('users', (keys) => {
+      batches.push([...keys]);
+      return Promise.resolve(keys.map((key) => `user ${key}`));
+    });
+    const loaders = new RequestLoaders('1');
+    loaders.prime(users, '1', 'seeded');
+    expect(loaders.read(users, '1')).toBe('seeded');
+    expect(await loaders.load(users, '1')).toBe('seeded');
+    expect(await readAll([loaders.read(users, '2'), loaders.read(users, '3')])).toEqual([
+      'user 2',
+      'user 3',
+    ]);
+    expect(loaders.read(users, '2')).toBe('user 2');
+    expect(batches).toEqual([['2', '3']]);
   });
 });

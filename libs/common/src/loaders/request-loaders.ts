@@ -200,7 +200,7 @@ export class RequestLoaders {
    * The value when it is already in hand (seeded, or loaded earlier in the request), else its
    * load: fields of a page whose rows came with it complete without a promise each.
    */
-  read<K, V>(definition: LoaderDefinition<K, V>, key: K): V | Promise<V> {
+  read<K, V>(definition: LoaderDefinition<K, V>, key: K): Read<V> {
     const { known } = this.state(definition);
     return known.has(key) ? (known.get(key) as V) : this.load(definition, key);
   }
@@ -252,7 +252,19 @@ export function defineRowLoader<R, K = string>(
   );
 }
 
+/** A value in hand, or its load: what `read` answers. */
+export type Read<T> = T | Promise<T>;
+
 /** `map` applied to a value read now, or once it is loaded. */
-export function mapRead<V, T>(value: V | Promise<V>, map: (value: V) => T): T | Promise<T> {
+export function mapRead<V, T>(value: Read<V>, map: (value: V) => Read<T>): Read<T> {
   return value instanceof Promise ? value.then(map) : map(value);
+}
+
+/** The values of `reads`, at once when each is in hand, else once all are loaded. */
+export function readAll<T extends readonly unknown[]>(reads: {
+  readonly [K in keyof T]: Read<T[K]>;
+}): Read<T> {
+  return reads.some((read) => read instanceof Promise)
+    ? Promise.all(reads)
+    : (reads as unknown as T);
 }
