@@ -27,16 +27,43 @@ export function withDatabase(url: string, database: string): string {
   return parsed.toString();
 }
 
+/** What globalSetup reads of jest's configuration for this run. */
+interface JestRun {
+  rootDir: string;
+  testPathPatterns: {
+    toExecutor(options: { rootDir: string }): {
+      isSet(): boolean;
+      isMatch(absolutePath: string): boolean;
+    };
+  };
+}
+
+/** The suites that run the built service: the web app in a browser, and `npm start`'s faults. */
+const SUITES_ON_DIST = ['test/web/app.e2e-spec.ts', 'test/startup-faults.e2e-spec.ts'];
+
+/** Whether this run may include a suite on dist/: any run but one narrowed to other files. */
+function runsDist(config: JestRun): boolean {
+  const selected = config.testPathPatterns.toExecutor({ rootDir: config.rootDir });
+  return (
+    !selected.isSet() ||
+    SUITES_ON_DIST.some((suite) => selected.isMatch(join(config.rootDir, suite)))
+  );
+}
+
 /**
  * PostgreSQL for the tests: DATABASE_URL when set, else the embedded one (see testClusterDir).
  * A template database is migrated once per run; each test file
  * clones it (CREATE DATABASE … TEMPLATE), so files run in parallel on databases of their own.
  */
-export default async function globalSetup(): Promise<void> {
+export default async function globalSetup(config: JestRun): Promise<void> {
   // The service's build (dist/), when missing or older than the sources, as `npm start` does:
-  // here, before any suite, since the build replaces dist/ and the browser and startup suites
-  // run what is in it.
-  execFileSync(process.execPath, ['scripts/ensure-build.mjs'], { stdio: 'inherit' });
+  // here, before any suite, since the build replaces dist/ and other suites run what is in it.
+  if (runsDist(config)) {
+    execFileSync(process.execPath, ['scripts/ensure-build.mjs'], {
+      cwd: config.rootDir,
+      stdio: 'inherit',
+    });
+  }
   let adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
     console.log('\n[seeit tests] DATABASE_URL is not set: starting the embedded PostgreSQL.');

@@ -373,7 +373,7 @@ export class TimelineEntriesRepository {
       [viewerId],
       async ({ andAfter, limit, params }) => {
         params.push(limit);
-        const sourceLimit = SOURCE_LIMITS.find((bound) => bound >= limit)!;
+        const sourceLimit = SOURCE_LIMITS.find((bound) => bound >= limit) ?? limit;
         const rows = await preparedQuery<HeadedRecord>(
           this.db,
           homeSql(andAfter, `$${params.length}`, sourceLimit),
