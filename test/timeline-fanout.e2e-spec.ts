@@ -199,4 +199,38 @@ describe('timeline fan-out (PostgreSQL)', () => {
     expect(next.edges.map((edge) => edge.node.itemId)).toEqual([ids[0]]);
     expect(next.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
   });
+
+  it('walks a home of fanned and pulled items in order at every page size, across its size classes', async () => {
+    const [big, small, reader, other, third] = [
+      await member(),
+      await member(),
+      await member(),
+      await member(),
+      await member(),
+    ];
+    for (const follower of [reader, other, third]) await follow(follower, big);
+    await follow(reader, small);
+    // More items than the largest page, from both sources, in runs of 30 from one source: a
+    // page inside a run holds only that source's items.
+    const newestFirst: string[] = [];
+    for (let i = 0; i < 105; i++) {
+      newestFirst.unshift((await post(Math.floor(i / 30) % 2 ? big : small, `item ${i}`)).id);
+    }
+    for (const first of [1, 10, 11, 12, 20, 21, 22, 50, 51, 52, 100]) {
+      const seen: string[] = [];
+      let after: string | undefined;
+      for (;;) {
+        const { page } = await timelines.home(
+          reader.id,
+          { first, after },
+          new RequestLoaders(reader.id),
+        );
+        seen.push(...page.edges.map((edge) => edge.node.itemId));
+        if (!page.pageInfo.hasNextPage) break;
+        expect(page.edges).toHaveLength(first);
+        after = page.pageInfo.endCursor!;
+      }
+      expect({ first, seen }).toEqual({ first, seen: newestFirst });
+    }
+  });
 });
