@@ -34,6 +34,13 @@ describe('timeline fan-out (PostgreSQL)', () => {
     return { id: user.id, role: Role.MEMBER };
   }
 
+  /** `count` new members, one after the other. */
+  async function members(count: number): Promise<Viewer[]> {
+    const made: Viewer[] = [];
+    for (let i = 0; i < count; i++) made.push(await member());
+    return made;
+  }
+
   const follow = (viewer: Viewer, user: Viewer) =>
     t.app.get(FollowService).follow(viewer, user.id, undefined);
 
@@ -62,12 +69,7 @@ describe('timeline fan-out (PostgreSQL)', () => {
   const sorted = (ids: string[]) => [...ids].sort((a, b) => Number(a) - Number(b));
 
   it('writes a post into the author’s and each follower’s timeline and log, in its transaction', async () => {
-    const [author, a, b, stranger] = [
-      await member(),
-      await member(),
-      await member(),
-      await member(),
-    ];
+    const [author, a, b, stranger] = await members(4);
     await follow(a, author);
     await follow(b, author);
 
@@ -84,12 +86,7 @@ describe('timeline fan-out (PostgreSQL)', () => {
   });
 
   it('gives a reply only to followers who also follow the account replied to', async () => {
-    const [author, other, both, onlyAuthor] = [
-      await member(),
-      await member(),
-      await member(),
-      await member(),
-    ];
+    const [author, other, both, onlyAuthor] = await members(4);
     await follow(both, author);
     await follow(both, other);
     await follow(onlyAuthor, author);
@@ -101,7 +98,7 @@ describe('timeline fan-out (PostgreSQL)', () => {
   });
 
   it('writes the items of an account above the limit once, and merges them into its followers’ homes', async () => {
-    const [big, a, b, c] = [await member(), await member(), await member(), await member()];
+    const [big, a, b, c] = await members(4);
     for (const follower of [a, b, c]) await follow(follower, big);
 
     const created = await post(big, 'to many');
@@ -118,13 +115,7 @@ describe('timeline fan-out (PostgreSQL)', () => {
   });
 
   it('leaves muted authors out of the home read, and unfollows and blocks out of the rows', async () => {
-    const [author, muted, muter, unfollower, blocker] = [
-      await member(),
-      await member(),
-      await member(),
-      await member(),
-      await member(),
-    ];
+    const [author, muted, muter, unfollower, blocker] = await members(5);
     await follow(unfollower, author);
     await follow(blocker, author);
     await follow(muter, muted);
@@ -150,10 +141,10 @@ describe('timeline fan-out (PostgreSQL)', () => {
   });
 
   it('takes a deleted post out of every timeline and the pulled items, with REMOVED logged', async () => {
-    const [big, a, b, c] = [await member(), await member(), await member(), await member()];
+    const [big, a, b, c] = await members(4);
     for (const follower of [a, b, c]) await follow(follower, big);
     const created = await post(big, 'going away');
-    const [small, d] = [await member(), await member()];
+    const [small, d] = await members(2);
     await follow(d, small);
     const fanned = await post(small, 'also going away');
 
@@ -183,7 +174,7 @@ describe('timeline fan-out (PostgreSQL)', () => {
   });
 
   it('pages the home timeline by keyset, newest first', async () => {
-    const [author, reader] = [await member(), await member()];
+    const [author, reader] = await members(2);
     await follow(reader, author);
     const ids: string[] = [];
     for (const text of ['first', 'second', 'third']) ids.push((await post(author, text)).id);
@@ -201,13 +192,7 @@ describe('timeline fan-out (PostgreSQL)', () => {
   });
 
   it('walks a home of fanned and pulled items in order at every page size, across its size classes', async () => {
-    const [big, small, reader, other, third] = [
-      await member(),
-      await member(),
-      await member(),
-      await member(),
-      await member(),
-    ];
+    const [big, small, reader, other, third] = await members(5);
     for (const follower of [reader, other, third]) await follow(follower, big);
     await follow(reader, small);
     // More items than the largest page, from both sources, in runs of 30 from one source: a

@@ -5,6 +5,7 @@ import {
   ConnectionArgs,
   mapConnection,
   mapRead,
+  Read,
   RequestContext,
   ViewerIndependent,
 } from '@app/common';
@@ -55,11 +56,7 @@ export class BroadcastsResolver {
 
   @ResolveField(() => UserModel, { description: 'The account broadcasting.' })
   @ViewerIndependent()
-  broadcaster(
-    broadcast: BroadcastModel,
-    _args: unknown,
-    context: RequestContext,
-  ): UserModel | Promise<UserModel> {
+  broadcaster(broadcast: BroadcastModel, _args: unknown, context: RequestContext): Read<UserModel> {
     // Broadcasts of suspended accounts are filtered before they get here; a race lands as null data.
     return mapRead(context.loaders.read(this.accounts.byId, broadcast.broadcasterId), (user) =>
       UserModel.from(user!),

@@ -17,8 +17,9 @@ import {
   GlobalIdPipe,
   mapConnection,
   mapRead,
-  readAll,
   parseOptionalGlobalId,
+  Read,
+  readAll,
   RequestContext,
   Viewer,
   ViewerIndependent,
@@ -122,7 +123,7 @@ export class PostsResolver {
 
   @ResolveField(() => UserModel, { description: 'Who posted it.' })
   @ViewerIndependent()
-  author(post: PostModel, _args: unknown, context: RequestContext): UserModel | Promise<UserModel> {
+  author(post: PostModel, _args: unknown, context: RequestContext): Read<UserModel> {
     // Posts of suspended authors are filtered before they get here; a race lands as null data.
     return mapRead(context.loaders.read(this.accounts.byId, post.authorId), (author) =>
       UserModel.from(author!),
@@ -183,11 +184,7 @@ export class PostsResolver {
   @ResolveField(() => Boolean, {
     description: 'True when the signed-in viewer likes this post; false when signed out.',
   })
-  viewerHasLiked(
-    post: PostModel,
-    _args: unknown,
-    context: RequestContext,
-  ): boolean | Promise<boolean> {
+  viewerHasLiked(post: PostModel, _args: unknown, context: RequestContext): Read<boolean> {
     return context.loaders.read(this.posts.viewerHasLiked, post.rowId);
   }
 
