@@ -8,6 +8,7 @@ import {
   preparedQuery,
   Queryable,
   readJoinedRow,
+  ResultRow,
   returningRows,
 } from '@app/database';
 import { UserEntity } from './user.entity';
@@ -126,10 +127,7 @@ export function activeUserRowSql(idSql: string, prefix: string): string {
 }
 
 /** The account `activeUserRowSql` joined, or undefined when there was none. */
-export function userFromJoinedRow(
-  row: Record<string, unknown>,
-  prefix: string,
-): UserEntity | undefined {
+export function userFromJoinedRow(row: ResultRow, prefix: string): UserEntity | undefined {
   return readJoinedRow(row, USER_COLUMNS, prefix, 'id', toUserEntity);
 }
 

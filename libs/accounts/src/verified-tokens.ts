@@ -1,5 +1,6 @@
 import { KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
+import { RecentlyUsed } from '@app/common';
 
 /** What a verified token says: who, and until when (seconds since the epoch). */
 export interface VerifiedClaims {
@@ -9,7 +10,7 @@ export interface VerifiedClaims {
 
 export type TokenCheck = { claims: VerifiedClaims } | { problem: 'expired' | 'invalid' };
 
-/** Tokens remembered at most; the oldest remembered is forgotten first. */
+/** Tokens remembered at most; the least recently used is forgotten first. */
 const MAX_REMEMBERED = 10_000;
 
 /**
@@ -18,7 +19,7 @@ const MAX_REMEMBERED = 10_000;
  * only the expiry is checked again. A token that fails is never remembered.
  */
 export class VerifiedTokens {
-  private readonly remembered = new Map<string, VerifiedClaims>();
+  private readonly remembered = new RecentlyUsed<string, VerifiedClaims>(MAX_REMEMBERED);
 
   constructor(private readonly key: KeyObject) {}
 
@@ -45,9 +46,6 @@ export class VerifiedTokens {
       return { problem: 'invalid' };
     }
     const claims: VerifiedClaims = { sub: decoded.sub, exp: decoded.exp };
-    if (this.remembered.size >= MAX_REMEMBERED) {
-      this.remembered.delete(this.remembered.keys().next().value!);
-    }
     this.remembered.set(token, claims);
     return { claims };
   }

@@ -14,6 +14,7 @@ import {
   joinedRowSql,
   Queryable,
   readJoinedRow,
+  ResultRow,
   returningRows,
   translateConstraints,
 } from '@app/database';
@@ -81,7 +82,7 @@ export function broadcastRowSql(idSql: string, prefix: string): string {
 
 /** The broadcast `broadcastRowSql` joined, or undefined when there was none. */
 export function broadcastFromJoinedRow(
-  row: Record<string, unknown>,
+  row: ResultRow,
   prefix: string,
 ): BroadcastEntity | undefined {
   return readJoinedRow(row, BROADCAST_COLUMNS, prefix, 'id', toBroadcastEntity);

@@ -28,4 +28,5 @@ export * from './pagination/keyset-page';
 export * from './redis/redis-connection';
 export * from './graphql/operation-input-error';
 export * from './collections/set-multimap';
+export * from './collections/recently-used';
 export * from './graphql/shared-rendering';

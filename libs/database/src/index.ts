@@ -8,5 +8,6 @@ export * from './queryable';
 export * from './generate-sql';
 export * from './constraint-violation';
 export * from './joined-row';
+export * from './positional-row';
 export * from './prepared-query';
 export * from './transaction';

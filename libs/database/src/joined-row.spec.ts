@@ -1,4 +1,5 @@
 import { joinedRowSql, prefixedColumns, readJoinedRow } from './joined-row';
+import { columnPositions, PositionalRow } from './positional-row';
 
 describe('joined rows', () => {
   it('select an owner’s columns under a prefix, aliased by the prefix', () => {
@@ -27,5 +28,27 @@ describe('joined rows', () => {
       id: '9',
       text: 'yo',
     });
+  });
+
+  it('read back the same from a row by position, whatever the order of its columns', () => {
+    const positions = columnPositions(['other__id', 'post__text', 'head', 'post__id']);
+    const row = new PositionalRow(['9', 'hi', 'h', '7'], positions);
+    expect(readJoinedRow(row, 'p.id, p.text', 'post__', 'id', (record) => record)).toEqual({
+      id: '7',
+      text: 'hi',
+    });
+    const missing = new PositionalRow([null, null, 'h', null], positions);
+    expect(readJoinedRow(missing, 'p.id, p.text', 'post__', 'id', () => 'found')).toBeUndefined();
+    expect(row.get('head')).toBe('h');
+    expect(() => row.get('post__author_id')).toThrow('The statement has no column post__author_id');
+    expect(() => readJoinedRow(row, 'p.id, p.author_id', 'post__', 'id', (r) => r)).toThrow(
+      'The statement has no column post__author_id',
+    );
+  });
+
+  it('refuse a statement that names a column twice', () => {
+    expect(() => columnPositions(['id', 'text', 'id'])).toThrow(
+      'The statement names column id twice',
+    );
   });
 });

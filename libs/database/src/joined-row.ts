@@ -4,6 +4,8 @@
  * one statement brings rows of several libraries without any of them naming another's table.
  */
 
+import { ColumnPositions, PositionalRow, positionOf, ResultRow } from './positional-row';
+
 /** "p.id, p.author_id" → [["p.id", "id"], ["p.author_id", "author_id"]]: each column and its name. */
 function namedColumns(columns: string): [string, string][] {
   return columns.split(',').map((column) => {
@@ -34,10 +36,15 @@ export function joinedRowSql(columns: string, prefix: string, from: string, wher
     FROM ${from} WHERE ${where}) ${alias} ON true`;
 }
 
-/** For each column list and prefix, (prefixed name, name) of each column: rows are read often. */
-const readPlans = new Map<string, Map<string, [string, string][]>>();
+/** Each column of a list under a prefix: its name in the row, and in the record read back. */
+interface ReadPlan {
+  readonly columns: readonly [prefixed: string, name: string][];
+}
 
-function readPlan(columns: string, prefix: string): [string, string][] {
+/** For each column list and prefix, its read plan: rows are read often. */
+const readPlans = new Map<string, Map<string, ReadPlan>>();
+
+function readPlan(columns: string, prefix: string): ReadPlan {
   let byPrefix = readPlans.get(columns);
   if (!byPrefix) {
     byPrefix = new Map();
@@ -45,10 +52,27 @@ function readPlan(columns: string, prefix: string): [string, string][] {
   }
   let plan = byPrefix.get(prefix);
   if (!plan) {
-    plan = namedColumns(columns).map(([, name]) => [`${prefix}${name}`, name]);
+    plan = { columns: namedColumns(columns).map(([, name]) => [`${prefix}${name}`, name]) };
     byPrefix.set(prefix, plan);
   }
   return plan;
+}
+
+/** For each statement's positions, where each read plan's columns are in its rows. */
+const planPositions = new WeakMap<ColumnPositions, Map<ReadPlan, readonly number[]>>();
+
+function positionsOf(positions: ColumnPositions, plan: ReadPlan): readonly number[] {
+  let byPlan = planPositions.get(positions);
+  if (!byPlan) {
+    byPlan = new Map();
+    planPositions.set(positions, byPlan);
+  }
+  let at = byPlan.get(plan);
+  if (!at) {
+    at = plan.columns.map(([prefixed]) => positionOf(positions, prefixed));
+    byPlan.set(plan, at);
+  }
+  return at;
 }
 
 /**
@@ -57,15 +81,23 @@ function readPlan(columns: string, prefix: string): [string, string][] {
  * null).
  */
 export function readJoinedRow<R, T>(
-  row: Record<string, unknown>,
+  row: ResultRow,
   columns: string,
   prefix: string,
   keyColumn: keyof R & string,
   map: (record: R) => T,
 ): T | undefined {
-  const key = row[`${prefix}${keyColumn}`];
-  if (key === null || key === undefined) return undefined;
+  const plan = readPlan(columns, prefix);
   const record: Record<string, unknown> = {};
-  for (const [prefixed, name] of readPlan(columns, prefix)) record[name] = row[prefixed];
+  if (row instanceof PositionalRow) {
+    const key = row.get(`${prefix}${keyColumn}`);
+    if (key === null || key === undefined) return undefined;
+    const at = positionsOf(row.positions, plan);
+    for (let i = 0; i < at.length; i++) record[plan.columns[i][1]] = row.values[at[i]];
+  } else {
+    const key = row[`${prefix}${keyColumn}`];
+    if (key === null || key === undefined) return undefined;
+    for (const [prefixed, name] of plan.columns) record[name] = row[prefixed];
+  }
   return map(record as R);
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { PoolClient } from 'pg';
+import type { FieldDef, PoolClient, QueryResult } from 'pg';
 import { DataSource, QueryFailedError } from 'typeorm';
+import { ColumnPositions, columnPositions, PositionalRow } from './positional-row';
 import { Queryable } from './queryable';
 
 const names = new Map<string, string>();
@@ -28,13 +29,50 @@ export async function preparedQuery<T>(
   sql: string,
   params: unknown[],
 ): Promise<T[]> {
+  const result = await runPrepared(db, sql, params, 'object');
+  return result.rows as T[];
+}
+
+/** Each statement's column positions: its text takes a few fixed variants, as above. */
+const statementPositions = new Map<string, ColumnPositions>();
+
+function positionsFor(sql: string, fields: readonly FieldDef[]): ColumnPositions {
+  let positions = statementPositions.get(sql);
+  if (!positions) {
+    positions = columnPositions(fields.map((field) => field.name));
+    statementPositions.set(sql, positions);
+  }
+  return positions;
+}
+
+/** `preparedQuery` for a wide row read often: its rows read by position (PositionalRow). */
+export async function preparedRows(
+  db: Queryable,
+  sql: string,
+  params: unknown[],
+): Promise<PositionalRow[]> {
+  const result = await runPrepared(db, sql, params, 'array');
+  const positions = positionsFor(sql, result.fields);
+  return (result.rows as unknown[][]).map((values) => new PositionalRow(values, positions));
+}
+
+async function runPrepared(
+  db: Queryable,
+  sql: string,
+  params: unknown[],
+  rowMode: 'object' | 'array',
+): Promise<QueryResult> {
   const manager = db instanceof DataSource ? db.manager : db;
   const runner = manager.queryRunner ?? manager.connection.createQueryRunner();
   try {
     const client = (await runner.connect()) as PoolClient;
     manager.connection.logger.logQuery(sql, params, runner);
-    const result = await client.query({ name: statementName(sql), text: sql, values: params });
-    return result.rows as T[];
+    return await client.query({
+      name: statementName(sql),
+      text: sql,
+      values: params,
+      ...(rowMode === 'array' ? { rowMode } : {}),
+    });
   } catch (error) {
     throw error instanceof QueryFailedError
       ? error

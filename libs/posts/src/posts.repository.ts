@@ -2,7 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ConnectionArgs, ConnectionShape, encodeCursor, keysetPage } from '@app/common';
-import { GenerateSql, joinedRowSql, preparedQuery, Queryable, readJoinedRow } from '@app/database';
+import {
+  GenerateSql,
+  joinedRowSql,
+  preparedQuery,
+  Queryable,
+  readJoinedRow,
+  ResultRow,
+} from '@app/database';
 import { addPostsCountSql } from '@app/accounts';
 import { visibleToViewerSql } from '@app/graph';
 import { PostEntity } from './entities/post.entity';
@@ -46,10 +53,7 @@ export function postRowSql(idSql: string, prefix: string): string {
 }
 
 /** The post `postRowSql` joined, or undefined when there was none. */
-export function postFromJoinedRow(
-  row: Record<string, unknown>,
-  prefix: string,
-): PostEntity | undefined {
+export function postFromJoinedRow(row: ResultRow, prefix: string): PostEntity | undefined {
   return readJoinedRow(row, POST_COLUMNS, prefix, 'id', toPostEntity);
 }
 

@@ -29,7 +29,9 @@ import {
 import {
   GenerateSql,
   joinedRowAlias,
+  PositionalRow,
   preparedQuery,
+  preparedRows,
   Queryable,
   returningRows,
 } from '@app/database';
@@ -68,9 +70,11 @@ const REF_COLUMNS = 'sort_at, item_id, item_kind, author_id';
 /**
  * What the home statement reads beside each item for the viewer ($1): its post or broadcast, the
  * broadcast a post shares, the accounts they show, and the viewer's facts about them. Rows come
- * as prefixed columns (see the row fragments); a missing one is all nulls.
+ * as prefixed columns (see the row fragments); a missing one is all nulls. An empty page is one
+ * row with only the log head. Read by position (PositionalRow): each row has about 90 columns.
  */
-interface ItemReadsRecord {
+interface HomeColumns extends RefRecord {
+  head: string;
   author_blocks_viewer: boolean | null;
   viewer_liked: boolean | null;
   mentioned_user_ids: string[];
@@ -80,12 +84,10 @@ interface ItemReadsRecord {
   shared_by_blocks_viewer: boolean | null;
 }
 
-/**
- * A home page row: the log head, the item and what it shows; an empty page is one row with no
- * item.
- */
-type HeadedItem = { head: string } & RefRecord & ItemReadsRecord & Record<string, unknown>;
-type HeadedRecord = HeadedItem | ({ head: string } & { [K in keyof RefRecord]: null });
+/** A named column of a home row. */
+function homeColumn<K extends keyof HomeColumns>(row: PositionalRow, column: K): HomeColumns[K] {
+  return row.get(column) as HomeColumns[K];
+}
 
 /** A page of a timeline and the update log's head in the snapshot it was read from. */
 export interface TimelinePage<T extends TimelineItemRef = TimelineItemRef> {
@@ -162,47 +164,56 @@ function broadcastReadsSql(idSql: string, prefix: string, replayPrefix: string) 
 }
 
 function toBroadcastReads(
-  row: Record<string, unknown>,
+  row: PositionalRow,
   prefix: string,
   replayPrefix: string,
 ): BroadcastReads | undefined {
   const broadcast = broadcastFromJoinedRow(row, prefix);
   if (!broadcast) return undefined;
   const alias = joinedRowAlias(prefix);
-  const follows = row[`${alias}_follows`] as boolean | null;
+  const follows = row.get(`${alias}_follows`) as boolean | null;
   return {
     id: broadcast.id,
     row: broadcast,
-    viewerBanned: row[`${alias}_banned`] === true,
+    viewerBanned: row.get(`${alias}_banned`) === true,
     viewerFollows: follows === null ? undefined : { notify: follows },
     replay: replayFromJoinedRow(row, replayPrefix),
   };
 }
 
-function toHomeItem(row: HeadedItem): HomeItem {
+function toHomeItem(row: PositionalRow): HomeItem {
+  const ref: TimelineItemRef = {
+    kind: homeColumn(row, 'item_kind'),
+    itemId: homeColumn(row, 'item_id'),
+    authorId: homeColumn(row, 'author_id'),
+    sortAt: homeColumn(row, 'sort_at'),
+  };
   const reads: HomeReads = {
     accounts: [
       {
-        id: row.author_id,
+        id: ref.authorId,
         user: userFromJoinedRow(row, AUTHOR),
-        blocksViewer: row.author_blocks_viewer === true,
+        blocksViewer: homeColumn(row, 'author_blocks_viewer') === true,
       },
     ],
     posts: [],
     broadcasts: [],
   };
-  if (row.item_kind === TimelineItemKind.POST) {
+  if (ref.kind === TimelineItemKind.POST) {
     const post = postFromJoinedRow(row, POST);
+    const mentionedUserIds = homeColumn(row, 'mentioned_user_ids');
     reads.posts.push({
-      id: row.item_id,
+      id: ref.itemId,
       row: post,
-      viewerHasLiked: row.viewer_liked === true,
-      mentionedUserIds: row.mentioned_user_ids,
+      viewerHasLiked: homeColumn(row, 'viewer_liked') === true,
+      mentionedUserIds,
     });
-    if (row.mentioned_user_ids.length > 0) {
-      const mentioned = new Map(usersFromJson(row.mentioned_users).map((user) => [user.id, user]));
-      const blockers = new Set(row.mentioned_blocking_viewer);
-      for (const id of row.mentioned_user_ids) {
+    if (mentionedUserIds.length > 0) {
+      const mentioned = new Map(
+        usersFromJson(homeColumn(row, 'mentioned_users')).map((user) => [user.id, user]),
+      );
+      const blockers = new Set(homeColumn(row, 'mentioned_blocking_viewer'));
+      for (const id of mentionedUserIds) {
         reads.accounts.push({ id, user: mentioned.get(id), blocksViewer: blockers.has(id) });
       }
     }
@@ -214,15 +225,15 @@ function toHomeItem(row: HeadedItem): HomeItem {
       reads.accounts.push({
         id: shared.row.broadcasterId,
         user: userFromJoinedRow(row, SHARED_BY),
-        blocksViewer: row.shared_by_blocks_viewer === true,
+        blocksViewer: homeColumn(row, 'shared_by_blocks_viewer') === true,
       });
     }
   } else {
     reads.broadcasts.push(
-      toBroadcastReads(row, BROADCAST, REPLAY) ?? emptyBroadcastReads(row.item_id),
+      toBroadcastReads(row, BROADCAST, REPLAY) ?? emptyBroadcastReads(ref.itemId),
     );
   }
-  return { ...toRef(row), reads };
+  return { ...ref, reads };
 }
 
 /** A broadcast gone since the item or the post sharing it was written. */
@@ -374,13 +385,13 @@ export class TimelineEntriesRepository {
       async ({ andAfter, limit, params }) => {
         params.push(limit);
         const sourceLimit = SOURCE_LIMITS.find((bound) => bound >= limit) ?? limit;
-        const rows = await preparedQuery<HeadedRecord>(
+        const rows = await preparedRows(
           this.db,
           homeSql(andAfter, `$${params.length}`, sourceLimit),
           params,
         );
-        head = rows[0].head;
-        return rows.filter((row): row is HeadedItem => row.item_id !== null).map(toHomeItem);
+        head = homeColumn(rows[0], 'head');
+        return rows.filter((row) => homeColumn(row, 'item_id') !== null).map(toHomeItem);
       },
     );
     return { page, logHead: headPosition(head) };

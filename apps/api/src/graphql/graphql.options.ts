@@ -6,6 +6,7 @@ import { DateTimeScalar, formatGraphQLError, OperationLimits, RequestContext } f
 import { AppConfig } from '@app/config';
 import { SocketRegistry } from '@app/realtime';
 import { DevicesService } from '@app/see-it';
+import { compiledQueries } from './compiled-queries';
 import { describeRootTypes } from './root-types';
 import { markParentReaders, sharedRenderingOptions } from './shared-rendering';
 import { uncacheableResponses } from './uncacheable-responses';
@@ -33,7 +34,13 @@ export function graphqlOptions(
     persistedQueries: false,
     parseOptions: limits.parseOptions,
     validationRules: [...limits.validationRules],
-    plugins: [limits.apolloPlugin(), ...uncacheableResponses()],
+    plugins: [
+      limits.apolloPlugin(),
+      ...uncacheableResponses(),
+      ...(config.graphql.compiledQueries > 0
+        ? [compiledQueries({ usesBeforeCompiling: 2, capacity: config.graphql.compiledQueries })]
+        : []),
+    ],
     includeStacktraceInErrorResponses: !production,
     formatError: (formatted, error) => formatGraphQLError(formatted, error, production),
     // Guards sit on operations; enhancers on every field would cost 5x on nested lists.

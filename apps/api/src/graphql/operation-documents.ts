@@ -1,6 +1,6 @@
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { DocumentNode, GraphQLError, parse, specifiedRules, validate } from 'graphql';
-import { OperationLimits } from '@app/common';
+import { OperationLimits, RecentlyUsed } from '@app/common';
 
 /** A parsed and validated operation text: its document, or the errors to answer with. */
 export type CheckedDocument =
@@ -23,28 +23,21 @@ const withCode = (error: GraphQLError, code: string) =>
  * Refused texts are not kept, so garbage cannot fill the cache.
  */
 export class OperationDocuments {
-  /** Least recently used first (a Map iterates in insertion order; a hit is re-inserted). */
-  private readonly checked = new Map<string, CheckedDocument>();
+  private readonly checked: RecentlyUsed<string, CheckedDocument>;
 
   constructor(
     private readonly schema: GraphQLSchemaHost,
     private readonly limits: OperationLimits,
-    private readonly capacity = 200,
-  ) {}
+    capacity = 200,
+  ) {
+    this.checked = new RecentlyUsed(capacity);
+  }
 
   check(query: string): CheckedDocument {
     const hit = this.checked.get(query);
-    if (hit) {
-      this.checked.delete(query);
-      this.checked.set(query, hit);
-      return hit;
-    }
+    if (hit) return hit;
     const checked = this.parseAndValidate(query);
-    if (checked.errors) return checked;
-    if (this.checked.size >= this.capacity) {
-      this.checked.delete(this.checked.keys().next().value as string);
-    }
-    this.checked.set(query, checked);
+    if (!checked.errors) this.checked.set(query, checked);
     return checked;
   }
 

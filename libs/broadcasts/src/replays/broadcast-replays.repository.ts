@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { GenerateSql, joinedRowSql, Queryable, readJoinedRow, returningRows } from '@app/database';
+import {
+  GenerateSql,
+  joinedRowSql,
+  Queryable,
+  readJoinedRow,
+  ResultRow,
+  returningRows,
+} from '@app/database';
 import { visibleToViewerSql } from '@app/graph';
 import { COMMENT_COLUMNS, CommentRecord, toCommentEntity } from '../broadcast-comments.repository';
 import { BroadcastCommentEntity } from '../entities/broadcast-comment.entity';
@@ -45,7 +52,7 @@ export function replayRowSql(broadcastIdSql: string, prefix: string): string {
 
 /** The replay `replayRowSql` joined, or undefined when there was none. */
 export function replayFromJoinedRow(
-  row: Record<string, unknown>,
+  row: ResultRow,
   prefix: string,
 ): BroadcastReplayEntity | undefined {
   return readJoinedRow(row, REPLAY_COLUMNS, prefix, 'broadcast_id', toReplayEntity);
