@@ -66,26 +66,28 @@ function compile(
  * query again, so errors keep the one path where Apollo formats and maps them.
  */
 export function compiledQueries(settings: CompiledQuerySettings): ApolloServerPlugin {
-  const uses = new RecentlyUsed<string, number>(settings.capacity * 4);
-  const compiled = new RecentlyUsed<string, RunCompiled | false>(settings.capacity);
+  // By operation node: Apollo keeps each query text's parsed document, so a text sent again
+  // brings the same node, and a lookup costs no hashing of the text.
+  const uses = new RecentlyUsed<OperationDefinitionNode, number>(settings.capacity * 4);
+  const compiled = new RecentlyUsed<OperationDefinitionNode, RunCompiled | false>(
+    settings.capacity,
+  );
 
   const runnerFor = (
     schema: GraphQLSchema,
     document: DocumentNode,
     operation: OperationDefinitionNode,
-    text: string,
-    operationName: string | undefined,
   ): RunCompiled | undefined => {
-    const key = `${operationName ?? ''}\u0000${text}`;
-    const known = compiled.get(key);
+    const known = compiled.get(operation);
     if (known !== undefined) return known || undefined;
-    const count = (uses.get(key) ?? 0) + 1;
-    uses.set(key, count);
+    const count = (uses.get(operation) ?? 0) + 1;
+    uses.set(operation, count);
     if (count < settings.usesBeforeCompiling) return undefined;
-    const runnable = compilable(document) && compile(schema, document, operationName);
-    const name = operation.name?.value ?? '(unnamed)';
-    log.debug(`${runnable ? 'Compiled' : 'Left to graphql-js'}: query ${name}`);
-    compiled.set(key, runnable);
+    uses.delete(operation);
+    const name = operation.name?.value;
+    const runnable = compilable(document) && compile(schema, document, name);
+    log.debug(`${runnable ? 'Compiled' : 'Left to graphql-js'}: query ${name ?? '(unnamed)'}`);
+    compiled.set(operation, runnable);
     return runnable || undefined;
   };
 
@@ -96,8 +98,7 @@ export function compiledQueries(settings: CompiledQuerySettings): ApolloServerPl
           // Apollo's types promise an operation; an unknown operation name arrives without one.
           const resolved = operation as typeof operation | undefined;
           if (resolved?.operation !== OperationTypeNode.QUERY) return null;
-          if (request.query === undefined) return null;
-          const run = runnerFor(schema, document, resolved, request.query, request.operationName);
+          const run = runnerFor(schema, document, resolved);
           if (!run) return null;
           const result = await run(undefined, contextValue, request.variables ?? {});
           if (result.errors?.length) return null;

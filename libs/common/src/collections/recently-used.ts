@@ -1,8 +1,9 @@
 /**
  * A map of at most `capacity` entries that forgets its least recently used one to make room.
- * A Map iterates in insertion order, so a read moves its entry to the end.
+ * A Map iterates in insertion order, so a read moves its entry to the end. Values are never
+ * undefined, which is how a read tells a miss.
  */
-export class RecentlyUsed<K, V> {
+export class RecentlyUsed<K, V extends NonNullable<unknown> | null> {
   private readonly entries = new Map<K, V>();
 
   constructor(private readonly capacity: number) {
@@ -14,10 +15,11 @@ export class RecentlyUsed<K, V> {
   }
 
   get(key: K): V | undefined {
-    if (!this.entries.has(key)) return undefined;
-    const value = this.entries.get(key) as V;
-    this.entries.delete(key);
-    this.entries.set(key, value);
+    const value = this.entries.get(key);
+    if (value !== undefined) {
+      this.entries.delete(key);
+      this.entries.set(key, value);
+    }
     return value;
   }
 
