@@ -81,6 +81,8 @@ describe('loadConfig', () => {
     ['WS_MESSAGE_BURST', '1.5'],
     ['TRUST_PROXY', 'loopback'],
     ['TRUST_PROXY', '10.0.0.0/33'],
+    ['GRAPHQL_COMPILED_QUERIES', '-1'],
+    ['GRAPHQL_COMPILED_QUERIES', 'many'],
   ])('refuses %s=%p', (name, value) => {
     expect(() => loadConfig({ DATA_DIR: dataDir(), [name]: value })).toThrow(name);
   });
@@ -93,7 +95,11 @@ describe('loadConfig', () => {
       maxMutations: 5,
       maxAliases: 100,
       maxFragmentSpreads: 200,
+      compiledQueries: 100,
     });
+    expect(
+      loadConfig({ DATA_DIR: dataDir(), GRAPHQL_COMPILED_QUERIES: '0' }).graphql,
+    ).toMatchObject({ compiledQueries: 0 });
     expect(config.websocket).toEqual({
       maxOperationsPerSocket: 50,
       maxSocketsPerAccount: 20,

@@ -337,7 +337,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       maxFragmentSpreads: read.int('GRAPHQL_MAX_FRAGMENT_SPREADS', 200, 0, 100_000),
       maxBodyBytes: read.int('MAX_BODY_BYTES', 100 * 1024, 1024, 16 * 1024 * 1024),
       playground: read.bool('GRAPHQL_PLAYGROUND', nodeEnv !== 'production'),
-      compiledQueries: read.int('GRAPHQL_COMPILED_QUERIES', 200, 0, 10_000),
+      compiledQueries: read.int('GRAPHQL_COMPILED_QUERIES', 100, 0, 10_000),
     },
     media: {
       rtmpUrl: read.url('MEDIA_RTMP_URL', ['rtmp:', 'rtmps:']) ?? 'rtmp://localhost:1935/live',

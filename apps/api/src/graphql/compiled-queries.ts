@@ -68,7 +68,7 @@ function compile(
 export function compiledQueries(settings: CompiledQuerySettings): ApolloServerPlugin {
   // By operation node: Apollo keeps each query text's parsed document, so a text sent again
   // brings the same node, and a lookup costs no hashing of the text.
-  const uses = new RecentlyUsed<OperationDefinitionNode, number>(settings.capacity * 4);
+  const uses = new RecentlyUsed<OperationDefinitionNode, number>(settings.capacity * 2);
   const compiled = new RecentlyUsed<OperationDefinitionNode, RunCompiled | false>(
     settings.capacity,
   );
