@@ -29,7 +29,7 @@ const log = new Logger('CompiledQueries');
  * string value stays in graphql-js. It also shares `@skip`/`@include` state between the uses of
  * a fragment: a document with any directive stays in graphql-js too.
  */
-function compilable(document: DocumentNode): boolean {
+export function compilable(document: DocumentNode): boolean {
   let safe = true;
   visit(document, {
     [Kind.STRING]() {
