@@ -26,8 +26,8 @@ describe('home timeline statements', () => {
 
   beforeAll(async () => {
     t = await TestApp.start();
-    const [alice, bob, carol, dave, erin, sam, partner] = await Promise.all(
-      Array.from({ length: 7 }, () => t.signUp()),
+    const [alice, bob, carol, dave, erin, frank, sam, partner] = await Promise.all(
+      Array.from({ length: 8 }, () => t.signUp()),
     );
     [reader, fan] = [await t.signUp(), await t.signUp()];
     const as = (user: TestUser, query: string, variables: Record<string, unknown> = {}) =>
@@ -66,6 +66,14 @@ describe('home timeline statements', () => {
     const live = await broadcast(bob, { title: 'bob, live' });
     await t.post(alice, { text: `watch this @${bob.handle} @${dave.handle}`, broadcastId: live });
     await t.post(alice, { text: 'this one was on earlier', broadcastId: elsewhere });
+    // Frank, shared, then blocks the reader; Bob bans the fan from the broadcast Alice shares.
+    const franks = await broadcast(frank, { title: 'frank, live' });
+    await t.post(alice, { text: 'frank is on', broadcastId: franks });
+    await as(frank, `mutation($id: ID!) { block(userId: $id) { id } }`, { id: reader.id });
+    await as(bob, `mutation($b: ID!, $u: ID!) { banViewer(broadcastId: $b, userId: $u) }`, {
+      b: live,
+      u: fan.id,
+    });
     await t.post(carol, { text: 'a reply', replyToId: bobPost });
     await t.post(dave, { text: 'dave, before blocking' });
     await t.post(sam, { text: 'tonight #lateshow' });
@@ -90,7 +98,7 @@ describe('home timeline statements', () => {
     const { cards, statements } = await measured(reader);
     expect(cards.map((card) => card.__typename).sort()).toEqual([
       ...Array(3).fill('Broadcast'),
-      ...Array(5).fill('Post'),
+      ...Array(6).fill('Post'),
     ]);
     // Authentication, the page with everything it shows, and See it's buttons (their saves).
     expect(statements).toHaveLength(3);
@@ -126,7 +134,11 @@ describe('home timeline statements', () => {
     expect(byText.get('carol, over')).toMatchObject({ status: 'ENDED', replayAvailable: false });
     expect(byText.get('carol, later')).toMatchObject({ status: 'SCHEDULED' });
     expect(byText.has('dave, before blocking')).toBe(false);
+    expect(byText.get('frank is on')).toMatchObject({ broadcast: null, seeIt: null });
     const { cards: fanCards } = await measured(fan);
+    const fanSees = new Map(fanCards.map((card) => [card.text ?? card.title, card]));
+    expect(fanSees.get('frank is on')).toMatchObject({ broadcast: { title: 'frank, live' } });
+    expect(fanSees.get(sharing.text as string)).toMatchObject({ broadcast: null });
     expect(fanCards.find((card) => card.text === 'tonight #lateshow')).toMatchObject({
       seeIt: { title: 'The Late Show', savedByViewer: false, show: { slug: 'late-show' } },
     });

@@ -19,8 +19,6 @@ SELECT
   author.*,
   broadcast.*,
   replay.*,
-  shared.*,
-  shared_replay.*,
   shared_by.*,
   EXISTS (
     SELECT
@@ -106,31 +104,15 @@ SELECT
       fn.follower_id = $1
       AND fn.followee_id = broadcast.broadcast__broadcaster_id
   ) AS broadcast_follows,
-  NOT NOT EXISTS (
-    SELECT
-      1
-    FROM
-      broadcast_bans bb
-    WHERE
-      bb.broadcast_id = shared.shared__id
-      AND bb.user_id = $1
-  ) AS shared_banned,
-  (
-    SELECT
-      fn.notify
-    FROM
-      follows fn
-    WHERE
-      fn.follower_id = $1
-      AND fn.followee_id = shared.shared__broadcaster_id
-  ) AS shared_follows,
   EXISTS (
     SELECT
       1
     FROM
       blocks bx
     WHERE
-      bx.blocker_id = shared.shared__broadcaster_id
+      bx.blocker_id = CASE
+        WHEN page.item_kind = 'POST' THEN broadcast.broadcast__broadcaster_id
+      END
       AND bx.blocked_id = $1
   ) AS shared_by_blocks_viewer
 FROM
@@ -312,6 +294,7 @@ FROM
     WHERE
       b.id = CASE
         WHEN page.item_kind = 'BROADCAST' THEN page.item_id
+        ELSE post.post__broadcast_id
       END
   ) broadcast ON true
   LEFT JOIN LATERAL (
@@ -327,41 +310,6 @@ FROM
       r.broadcast_id = broadcast.broadcast__id
       AND r.deleted_at IS NULL
   ) replay ON true
-  LEFT JOIN LATERAL (
-    SELECT
-      b.id AS shared__id,
-      b.broadcaster_id AS shared__broadcaster_id,
-      b.title AS shared__title,
-      b.status AS shared__status,
-      b.visibility AS shared__visibility,
-      b.chat_mode AS shared__chat_mode,
-      b.scheduled_for AS shared__scheduled_for,
-      b.started_at AS shared__started_at,
-      b.ended_at AS shared__ended_at,
-      b.stream_key AS shared__stream_key,
-      b.viewer_count AS shared__viewer_count,
-      b.peak_viewer_count AS shared__peak_viewer_count,
-      b.heart_count AS shared__heart_count,
-      b.comments_count AS shared__comments_count,
-      b.created_at AS shared__created_at
-    FROM
-      broadcasts b
-    WHERE
-      b.id = post.post__broadcast_id
-  ) shared ON true
-  LEFT JOIN LATERAL (
-    SELECT
-      r.broadcast_id AS shared_replay__broadcast_id,
-      r.duration_ms AS shared_replay__duration_ms,
-      r.available_at AS shared_replay__available_at,
-      r.deleted_at AS shared_replay__deleted_at,
-      r.view_count AS shared_replay__view_count
-    FROM
-      broadcast_replays r
-    WHERE
-      r.broadcast_id = shared.shared__id
-      AND r.deleted_at IS NULL
-  ) shared_replay ON true
   LEFT JOIN LATERAL (
     SELECT
       u.id AS shared_by__id,
@@ -380,7 +328,9 @@ FROM
     FROM
       users u
     WHERE
-      u.id = shared.shared__broadcaster_id
+      u.id = CASE
+        WHEN page.item_kind = 'POST' THEN broadcast.broadcast__broadcaster_id
+      END
       AND u.suspended_at IS NULL
   ) shared_by ON true
 ORDER BY
@@ -405,8 +355,6 @@ SELECT
   author.*,
   broadcast.*,
   replay.*,
-  shared.*,
-  shared_replay.*,
   shared_by.*,
   EXISTS (
     SELECT
@@ -492,31 +440,15 @@ SELECT
       fn.follower_id = $1
       AND fn.followee_id = broadcast.broadcast__broadcaster_id
   ) AS broadcast_follows,
-  NOT NOT EXISTS (
-    SELECT
-      1
-    FROM
-      broadcast_bans bb
-    WHERE
-      bb.broadcast_id = shared.shared__id
-      AND bb.user_id = $1
-  ) AS shared_banned,
-  (
-    SELECT
-      fn.notify
-    FROM
-      follows fn
-    WHERE
-      fn.follower_id = $1
-      AND fn.followee_id = shared.shared__broadcaster_id
-  ) AS shared_follows,
   EXISTS (
     SELECT
       1
     FROM
       blocks bx
     WHERE
-      bx.blocker_id = shared.shared__broadcaster_id
+      bx.blocker_id = CASE
+        WHEN page.item_kind = 'POST' THEN broadcast.broadcast__broadcaster_id
+      END
       AND bx.blocked_id = $1
   ) AS shared_by_blocks_viewer
 FROM
@@ -700,6 +632,7 @@ FROM
     WHERE
       b.id = CASE
         WHEN page.item_kind = 'BROADCAST' THEN page.item_id
+        ELSE post.post__broadcast_id
       END
   ) broadcast ON true
   LEFT JOIN LATERAL (
@@ -715,41 +648,6 @@ FROM
       r.broadcast_id = broadcast.broadcast__id
       AND r.deleted_at IS NULL
   ) replay ON true
-  LEFT JOIN LATERAL (
-    SELECT
-      b.id AS shared__id,
-      b.broadcaster_id AS shared__broadcaster_id,
-      b.title AS shared__title,
-      b.status AS shared__status,
-      b.visibility AS shared__visibility,
-      b.chat_mode AS shared__chat_mode,
-      b.scheduled_for AS shared__scheduled_for,
-      b.started_at AS shared__started_at,
-      b.ended_at AS shared__ended_at,
-      b.stream_key AS shared__stream_key,
-      b.viewer_count AS shared__viewer_count,
-      b.peak_viewer_count AS shared__peak_viewer_count,
-      b.heart_count AS shared__heart_count,
-      b.comments_count AS shared__comments_count,
-      b.created_at AS shared__created_at
-    FROM
-      broadcasts b
-    WHERE
-      b.id = post.post__broadcast_id
-  ) shared ON true
-  LEFT JOIN LATERAL (
-    SELECT
-      r.broadcast_id AS shared_replay__broadcast_id,
-      r.duration_ms AS shared_replay__duration_ms,
-      r.available_at AS shared_replay__available_at,
-      r.deleted_at AS shared_replay__deleted_at,
-      r.view_count AS shared_replay__view_count
-    FROM
-      broadcast_replays r
-    WHERE
-      r.broadcast_id = shared.shared__id
-      AND r.deleted_at IS NULL
-  ) shared_replay ON true
   LEFT JOIN LATERAL (
     SELECT
       u.id AS shared_by__id,
@@ -768,7 +666,9 @@ FROM
     FROM
       users u
     WHERE
-      u.id = shared.shared__broadcaster_id
+      u.id = CASE
+        WHEN page.item_kind = 'POST' THEN broadcast.broadcast__broadcaster_id
+      END
       AND u.suspended_at IS NULL
   ) shared_by ON true
 ORDER BY

@@ -81,6 +81,8 @@ interface HomeColumns extends RefRecord {
   /** JSON, see activeUsersJsonSql. */
   mentioned_users: unknown;
   mentioned_blocking_viewer: string[];
+  broadcast_banned: boolean | null;
+  broadcast_follows: boolean | null;
   shared_by_blocks_viewer: boolean | null;
 }
 
@@ -140,44 +142,41 @@ export interface HomeItem extends TimelineItemRef {
 /** Row prefixes (and aliases, without the trailing underscores) of the home statement. */
 const POST = 'post__';
 const AUTHOR = 'author__';
+/**
+ * The broadcast an item shows: the item itself, or the one a post shares. One slot for both
+ * keeps the row narrow: every column costs pg's parsing on each row of each page.
+ */
 const BROADCAST = 'broadcast__';
 const REPLAY = 'replay__';
-/** The broadcast a post shares, and its broadcaster. */
-const SHARED = 'shared__';
-const SHARED_REPLAY = 'shared_replay__';
+/** The broadcaster of the broadcast a post shares. */
 const SHARED_BY = 'shared_by__';
 
 /**
- * The joins that read the broadcast whose id is `idSql`, and its replay, under `prefix` and
- * `replayPrefix`; and the viewer's facts about it as columns `<alias>_banned`, `<alias>_follows`.
+ * The joins that read the broadcast whose id is `idSql`, and its replay; and the viewer's facts
+ * about it as columns `broadcast_banned` and `broadcast_follows`.
  */
-function broadcastReadsSql(idSql: string, prefix: string, replayPrefix: string) {
-  const alias = joinedRowAlias(prefix);
-  const id = `${alias}.${prefix}id`;
-  const broadcaster = `${alias}.${prefix}broadcaster_id`;
+function broadcastReadsSql(idSql: string) {
+  const alias = joinedRowAlias(BROADCAST);
+  const id = `${alias}.${BROADCAST}id`;
+  const broadcaster = `${alias}.${BROADCAST}broadcaster_id`;
   return {
-    joins: `${broadcastRowSql(idSql, prefix)}
-           ${replayRowSql(id, replayPrefix)}`,
-    columns: `NOT ${notBannedSql(id, '$1')} AS ${alias}_banned,
-             ${followNotifySql('$1', broadcaster)} AS ${alias}_follows`,
+    joins: `${broadcastRowSql(idSql, BROADCAST)}
+           ${replayRowSql(id, REPLAY)}`,
+    columns: `NOT ${notBannedSql(id, '$1')} AS broadcast_banned,
+             ${followNotifySql('$1', broadcaster)} AS broadcast_follows`,
   };
 }
 
-function toBroadcastReads(
-  row: PositionalRow,
-  prefix: string,
-  replayPrefix: string,
-): BroadcastReads | undefined {
-  const broadcast = broadcastFromJoinedRow(row, prefix);
+function toBroadcastReads(row: PositionalRow): BroadcastReads | undefined {
+  const broadcast = broadcastFromJoinedRow(row, BROADCAST);
   if (!broadcast) return undefined;
-  const alias = joinedRowAlias(prefix);
-  const follows = row.get(`${alias}_follows`) as boolean | null;
+  const follows = homeColumn(row, 'broadcast_follows');
   return {
     id: broadcast.id,
     row: broadcast,
-    viewerBanned: row.get(`${alias}_banned`) === true,
+    viewerBanned: homeColumn(row, 'broadcast_banned') === true,
     viewerFollows: follows === null ? undefined : { notify: follows },
-    replay: replayFromJoinedRow(row, replayPrefix),
+    replay: replayFromJoinedRow(row, REPLAY),
   };
 }
 
@@ -217,7 +216,7 @@ function toHomeItem(row: PositionalRow): HomeItem {
         reads.accounts.push({ id, user: mentioned.get(id), blocksViewer: blockers.has(id) });
       }
     }
-    const shared = toBroadcastReads(row, SHARED, SHARED_REPLAY);
+    const shared = toBroadcastReads(row);
     if (post?.broadcastId) {
       reads.broadcasts.push(shared ?? emptyBroadcastReads(post.broadcastId));
     }
@@ -229,9 +228,7 @@ function toHomeItem(row: PositionalRow): HomeItem {
       });
     }
   } else {
-    reads.broadcasts.push(
-      toBroadcastReads(row, BROADCAST, REPLAY) ?? emptyBroadcastReads(ref.itemId),
-    );
+    reads.broadcasts.push(toBroadcastReads(row) ?? emptyBroadcastReads(ref.itemId));
   }
   return { ...ref, reads };
 }
@@ -278,24 +275,20 @@ function homeSql(andAfter: string, limitParam: string, sourceLimit: number): str
 }
 
 function buildHomeSql(andAfter: string, limitParam: string, sourceLimit: number): string {
-  const item = broadcastReadsSql(
-    `CASE WHEN page.item_kind = 'BROADCAST' THEN page.item_id END`,
-    BROADCAST,
-    REPLAY,
+  const broadcast = broadcastReadsSql(
+    `CASE WHEN page.item_kind = 'BROADCAST' THEN page.item_id ELSE post.${POST}broadcast_id END`,
   );
-  const shared = broadcastReadsSql(`post.${POST}broadcast_id`, SHARED, SHARED_REPLAY);
+  const sharedBy = `CASE WHEN page.item_kind = 'POST' THEN broadcast.${BROADCAST}broadcaster_id END`;
   return `WITH log AS (${LOG_BOUNDS_SQL})
-           SELECT log.head, page.*, post.*, author.*, broadcast.*, replay.*,
-             shared.*, shared_replay.*, shared_by.*,
+           SELECT log.head, page.*, post.*, author.*, broadcast.*, replay.*, shared_by.*,
              ${blocksSql('page.author_id', '$1')} AS author_blocks_viewer,
              ${likedBySql(`post.${POST}id`, '$1')} AS viewer_liked,
              mention.ids AS mentioned_user_ids,
              ${activeUsersJsonSql('mention.ids')} AS mentioned_users,
              ARRAY(SELECT m.id FROM unnest(mention.ids) m(id)
                    WHERE ${blocksSql('m.id', '$1')}) AS mentioned_blocking_viewer,
-             ${item.columns},
-             ${shared.columns},
-             ${blocksSql(`shared.${SHARED}broadcaster_id`, '$1')} AS shared_by_blocks_viewer
+             ${broadcast.columns},
+             ${blocksSql(sharedBy, '$1')} AS shared_by_blocks_viewer
            FROM log LEFT JOIN LATERAL (
            SELECT ${REF_COLUMNS} FROM (
              (SELECT ${REF_COLUMNS}
@@ -322,9 +315,8 @@ function buildHomeSql(andAfter: string, limitParam: string, sourceLimit: number)
            ${postRowSql(`CASE WHEN page.item_kind = 'POST' THEN page.item_id END`, POST)}
            ${activeUserRowSql('page.author_id', AUTHOR)}
            CROSS JOIN LATERAL (SELECT ${mentionedUserIdsSql(`post.${POST}id`)} AS ids) mention
-           ${item.joins}
-           ${shared.joins}
-           ${activeUserRowSql(`shared.${SHARED}broadcaster_id`, SHARED_BY)}
+           ${broadcast.joins}
+           ${activeUserRowSql(sharedBy, SHARED_BY)}
            ORDER BY page.sort_at DESC, page.item_id DESC`;
 }
 
