@@ -46,6 +46,12 @@ describe('joined rows', () => {
     );
   });
 
+  it('refuse a key column outside the column list', () => {
+    expect(() => readJoinedRow({ post__id: '7' }, 'p.text', 'post__', 'id', (r) => r)).toThrow(
+      'id is not one of the columns p.text',
+    );
+  });
+
   it('refuse a statement that names a column twice', () => {
     expect(() => columnPositions(['id', 'text', 'id'])).toThrow(
       'The statement names column id twice',

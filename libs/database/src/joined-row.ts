@@ -39,6 +39,8 @@ export function joinedRowSql(columns: string, prefix: string, from: string, wher
 /** Each column of a list under a prefix: its name in the row, and in the record read back. */
 interface ReadPlan {
   readonly columns: readonly [prefixed: string, name: string][];
+  /** Where each column is in `columns`, by its name in the record. */
+  readonly indexOf: ReadonlyMap<string, number>;
 }
 
 /** For each column list and prefix, its read plan: rows are read often. */
@@ -52,7 +54,11 @@ function readPlan(columns: string, prefix: string): ReadPlan {
   }
   let plan = byPrefix.get(prefix);
   if (!plan) {
-    plan = { columns: namedColumns(columns).map(([, name]) => [`${prefix}${name}`, name]) };
+    const named = namedColumns(columns).map(([, name]): [string, string] => [
+      `${prefix}${name}`,
+      name,
+    ]);
+    plan = { columns: named, indexOf: new Map(named.map(([, name], i) => [name, i])) };
     byPrefix.set(prefix, plan);
   }
   return plan;
@@ -88,14 +94,16 @@ export function readJoinedRow<R, T>(
   map: (record: R) => T,
 ): T | undefined {
   const plan = readPlan(columns, prefix);
+  const keyIndex = plan.indexOf.get(keyColumn);
+  if (keyIndex === undefined) throw new Error(`${keyColumn} is not one of the columns ${columns}`);
   const record: Record<string, unknown> = {};
   if (row instanceof PositionalRow) {
-    const key = row.get(`${prefix}${keyColumn}`);
-    if (key === null || key === undefined) return undefined;
     const at = positionsOf(row.positions, plan);
+    const key = row.values[at[keyIndex]];
+    if (key === null || key === undefined) return undefined;
     for (let i = 0; i < at.length; i++) record[plan.columns[i][1]] = row.values[at[i]];
   } else {
-    const key = row[`${prefix}${keyColumn}`];
+    const key = row[plan.columns[keyIndex][0]];
     if (key === null || key === undefined) return undefined;
     for (const [prefixed, name] of plan.columns) record[name] = row[prefixed];
   }
