@@ -71,7 +71,7 @@ const REF_COLUMNS = 'sort_at, item_id, item_kind, author_id';
  * What the home statement reads beside each item for the viewer ($1): its post or broadcast, the
  * broadcast a post shares, the accounts they show, and the viewer's facts about them. Rows come
  * as prefixed columns (see the row fragments); a missing one is all nulls. An empty page is one
- * row with only the log head. Read by position (PositionalRow): each row has about 90 columns.
+ * row with only the log head. Read by position (PositionalRow): each row has 68 columns.
  */
 interface HomeColumns extends RefRecord {
   head: string;
