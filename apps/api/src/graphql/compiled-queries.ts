@@ -53,17 +53,21 @@ function compile(
   try {
     const query = compileQuery(schema, document, operationName);
     return isCompiledQuery(query) && query.query;
-  } catch {
+  } catch (error) {
+    log.warn(
+      `graphql-jit could not compile query ${operationName ?? '(unnamed)'}: ${String(error)}`,
+    );
     return false;
   }
 }
 
 /**
  * Runs the queries clients send again and again (a home page, a profile) as JavaScript compiled
- * for their document by graphql-jit, which skips graphql-js's walk of the selection per object:
- * about a fifth of a home page's CPU (docs/performance.md). Only queries: a mutation runs once
- * per intent and must run once. An answer with errors is left to graphql-js, which runs the
- * query again, so errors keep the one path where Apollo formats and maps them.
+ * for their document by graphql-jit, which skips graphql-js's walk of the selection per object
+ * and its argument objects per field: a fifth of what a home page allocates (docs/performance.md).
+ * Only queries: a mutation runs once per intent and must run once. An answer with errors is left
+ * to graphql-js, which runs the query again, so errors keep the one path where Apollo formats and
+ * maps them.
  */
 export function compiledQueries(settings: CompiledQuerySettings): ApolloServerPlugin {
   // By operation node: Apollo keeps each query text's parsed document, so a text sent again
