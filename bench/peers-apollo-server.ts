@@ -211,7 +211,7 @@ async function main(): Promise<void> {
     context: async ({ req }) => {
       const viewerId = bearer.viewerOf(req.headers.authorization);
       if (!viewerId) throw unauthenticated();
-      const active = await pool.query(USERS, [[viewerId]]);
+      const active = await pool.query({ name: 'peers_users', text: USERS, values: [[viewerId]] });
       if (active.rows.length === 0) throw unauthenticated();
       return new RequestContext(pool, viewerId);
     },

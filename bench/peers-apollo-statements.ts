@@ -5,7 +5,10 @@
  * the page with everything its cards show, as a named prepared statement.
  */
 
-/** UsersRepository.findActive: active accounts by id (the token's account), sent unnamed. */
+/**
+ * UsersRepository.findActive: active accounts by id (the token's account), run as a named prepared
+ * statement, as seeit runs it.
+ */
 export const USERS = `SELECT u.id, u.handle, u.email, u.display_name, u.bio, u.avatar_url, u.role,
   u.suspended_at, u.suspension_reason, u.followers_count, u.following_count, u.posts_count,
   u.created_at FROM users u WHERE u.id = ANY($1::bigint[]) AND u.suspended_at IS NULL`;
