@@ -41,6 +41,8 @@ interface ReadPlan {
   readonly columns: readonly [prefixed: string, name: string][];
   /** Where each column is in `columns`, by its name in the record. */
   readonly indexOf: ReadonlyMap<string, number>;
+  /** For each statement read by position, where each of `columns` is in its rows. */
+  readonly positions: WeakMap<ColumnPositions, readonly number[]>;
 }
 
 /** For each column list and prefix, its read plan: rows are read often. */
@@ -58,25 +60,21 @@ function readPlan(columns: string, prefix: string): ReadPlan {
       `${prefix}${name}`,
       name,
     ]);
-    plan = { columns: named, indexOf: new Map(named.map(([, name], i) => [name, i])) };
+    plan = {
+      columns: named,
+      indexOf: new Map(named.map(([, name], i) => [name, i])),
+      positions: new WeakMap(),
+    };
     byPrefix.set(prefix, plan);
   }
   return plan;
 }
 
-/** For each statement's positions, where each read plan's columns are in its rows. */
-const planPositions = new WeakMap<ColumnPositions, Map<ReadPlan, readonly number[]>>();
-
-function positionsOf(positions: ColumnPositions, plan: ReadPlan): readonly number[] {
-  let byPlan = planPositions.get(positions);
-  if (!byPlan) {
-    byPlan = new Map();
-    planPositions.set(positions, byPlan);
-  }
-  let at = byPlan.get(plan);
+function positionsOf(plan: ReadPlan, positions: ColumnPositions): readonly number[] {
+  let at = plan.positions.get(positions);
   if (!at) {
     at = plan.columns.map(([prefixed]) => positionOf(positions, prefixed));
-    byPlan.set(plan, at);
+    plan.positions.set(positions, at);
   }
   return at;
 }
@@ -98,7 +96,7 @@ export function readJoinedRow<R, T>(
   if (keyIndex === undefined) throw new Error(`${keyColumn} is not one of the columns ${columns}`);
   const record: Record<string, unknown> = {};
   if (row instanceof PositionalRow) {
-    const at = positionsOf(row.positions, plan);
+    const at = positionsOf(plan, row.positions);
     const key = row.values[at[keyIndex]];
     if (key === null || key === undefined) return undefined;
     for (let i = 0; i < at.length; i++) record[plan.columns[i][1]] = row.values[at[i]];

@@ -1,19 +1,26 @@
 import { createHash } from 'node:crypto';
-import type { FieldDef, PoolClient, QueryResult } from 'pg';
+import type { PoolClient, QueryResult } from 'pg';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { ColumnPositions, columnPositions, PositionalRow } from './positional-row';
 import { Queryable } from './queryable';
 
-const names = new Map<string, string>();
+/** What is known of a statement text: its name and, once read in array mode, its columns. */
+interface Statement {
+  /** The same text always gets the same name, and two texts never share one. */
+  readonly name: string;
+  positions?: ColumnPositions;
+}
 
-/** The same text always gets the same name, and two texts never share one. */
-function statementName(sql: string): string {
-  let name = names.get(sql);
-  if (name === undefined) {
-    name = `q_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
-    names.set(sql, name);
+/** By text: each takes a few fixed variants (see preparedQuery). */
+const statements = new Map<string, Statement>();
+
+function statementOf(sql: string): Statement {
+  let statement = statements.get(sql);
+  if (statement === undefined) {
+    statement = { name: `q_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}` };
+    statements.set(sql, statement);
   }
-  return name;
+  return statement;
 }
 
 /**
@@ -29,20 +36,8 @@ export async function preparedQuery<T>(
   sql: string,
   params: unknown[],
 ): Promise<T[]> {
-  const result = await runPrepared(db, sql, params, 'object');
+  const { result } = await runPrepared(db, sql, params, 'object');
   return result.rows as T[];
-}
-
-/** Each statement's column positions: its text takes a few fixed variants, as above. */
-const statementPositions = new Map<string, ColumnPositions>();
-
-function positionsFor(sql: string, fields: readonly FieldDef[]): ColumnPositions {
-  let positions = statementPositions.get(sql);
-  if (!positions) {
-    positions = columnPositions(fields.map((field) => field.name));
-    statementPositions.set(sql, positions);
-  }
-  return positions;
 }
 
 /** `preparedQuery` for a wide row read often: its rows read by position (PositionalRow). */
@@ -51,8 +46,10 @@ export async function preparedRows(
   sql: string,
   params: unknown[],
 ): Promise<PositionalRow[]> {
-  const result = await runPrepared(db, sql, params, 'array');
-  const positions = positionsFor(sql, result.fields);
+  const { result, statement } = await runPrepared(db, sql, params, 'array');
+  const positions = (statement.positions ??= columnPositions(
+    result.fields.map((field) => field.name),
+  ));
   return (result.rows as unknown[][]).map((values) => new PositionalRow(values, positions));
 }
 
@@ -61,18 +58,20 @@ async function runPrepared(
   sql: string,
   params: unknown[],
   rowMode: 'object' | 'array',
-): Promise<QueryResult> {
+): Promise<{ result: QueryResult; statement: Statement }> {
   const manager = db instanceof DataSource ? db.manager : db;
   const runner = manager.queryRunner ?? manager.connection.createQueryRunner();
   try {
     const client = (await runner.connect()) as PoolClient;
     manager.connection.logger.logQuery(sql, params, runner);
-    return await client.query({
-      name: statementName(sql),
+    const statement = statementOf(sql);
+    const result = await client.query({
+      name: statement.name,
       text: sql,
       values: params,
       ...(rowMode === 'array' ? { rowMode } : {}),
     });
+    return { result, statement };
   } catch (error) {
     throw error instanceof QueryFailedError
       ? error
