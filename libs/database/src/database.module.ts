@@ -4,6 +4,7 @@ import { DataSource, DataSourceOptions, Logger as TypeOrmLogger } from 'typeorm'
 import { migrations } from '@app/migrations';
 import { DatabaseCheck } from './database-check';
 import { withExtraPostgresTypes } from './postgres-types';
+import { postgresTypeParsers } from './timestamp-parser';
 
 export interface DatabaseOptions {
   url: string;
@@ -48,7 +49,7 @@ export class DatabaseModule {
       migrationsTransactionMode: 'each',
       // No JIT: its compile time (over a second for the home page's statement, whose estimated
       // cost passes jit_above_cost) dwarfs the few ms of work of any statement the service sends.
-      extra: { max: options.poolSize ?? 10, options: '-c jit=off' },
+      extra: { max: options.poolSize ?? 10, options: '-c jit=off', types: postgresTypeParsers },
       logger: options.logger,
       logging: options.logger ? ['query'] : false,
     };

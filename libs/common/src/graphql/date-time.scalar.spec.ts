@@ -1,5 +1,5 @@
 import { Kind } from 'graphql';
-import { DateTimeScalar, parseDateTime } from './date-time.scalar';
+import { DateTimeScalar, formatDateTime, parseDateTime } from './date-time.scalar';
 
 describe('DateTime', () => {
   it.each([
@@ -62,5 +62,25 @@ describe('DateTime', () => {
     );
     expect(() => DateTimeScalar.serialize(new Date(Number.NaN))).toThrow(/not a date/);
     expect(() => DateTimeScalar.serialize({})).toThrow(/not a date/);
+  });
+
+  it('writes the text toISOString writes, in and out of the years it builds itself', () => {
+    const instants = [
+      Date.UTC(1000, 0, 1),
+      Date.UTC(1970, 0, 1),
+      Date.UTC(2024, 1, 29, 23, 59, 59, 999),
+      Date.UTC(9999, 11, 31, 23, 59, 59, 999),
+      Date.UTC(999, 11, 31, 23, 59, 59, 999),
+      Date.UTC(10000, 0, 1),
+      -62198755200000,
+    ];
+    // Every millisecond and day of the year at some point of 1,000 years.
+    for (let i = 0; i < 20_000; i += 1) {
+      instants.push(Date.UTC(1500 + (i % 1000), 0, 1) + i * 86_400_000 * 0.37 + (i % 1000));
+    }
+    const differing = instants
+      .map((instant) => new Date(instant))
+      .filter((date) => formatDateTime(date) !== date.toISOString());
+    expect(differing).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import { formatDateTime } from '../graphql/date-time.scalar';
 import { ConnectionArgs, ConnectionShape, pageSize, toConnection } from './connection';
 import { encodeCursor, keysetCondition, KeysetColumn } from './cursor';
 
@@ -41,7 +42,7 @@ export async function keysetPage<R>(
     size,
     (row) =>
       encodeCursor(
-        order.keyOf(row).map((part) => (part instanceof Date ? part.toISOString() : part)),
+        order.keyOf(row).map((part) => (part instanceof Date ? formatDateTime(part) : part)),
       ),
     (row) => row,
     !!args.after,
