@@ -12,6 +12,7 @@ import {
   RateLimits,
   runInTransaction,
   Viewer,
+  withNode,
 } from '@app/common';
 import { FollowSide, FollowsRepository } from './follows.repository';
 import { GraphEvents } from './graph.events';
@@ -144,9 +145,9 @@ export class FollowService {
     const users = await this.accounts.findManyActive(page.edges.map((edge) => otherOf(edge.node)));
     // An account suspended between the two statements is left out.
     return {
-      edges: page.edges.flatMap(({ cursor, node }) => {
-        const user = users.get(otherOf(node));
-        return user ? [{ cursor, node: user }] : [];
+      edges: page.edges.flatMap((edge) => {
+        const user = users.get(otherOf(edge.node));
+        return user ? [withNode(edge, user)] : [];
       }),
       pageInfo: page.pageInfo,
     };

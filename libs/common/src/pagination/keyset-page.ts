@@ -1,5 +1,5 @@
 import { formatDateTime } from '../graphql/date-time.scalar';
-import { ConnectionArgs, ConnectionShape, pageSize, toConnection } from './connection';
+import { ConnectionArgs, ConnectionShape, pageSize, toConnection, withNode } from './connection';
 import { encodeCursor, keysetCondition, KeysetColumn } from './cursor';
 
 /** How a list is ordered: its key columns, all in one direction, and a row's key values. */
@@ -55,7 +55,7 @@ export function mapConnection<A, B>(
   nodeOf: (node: A) => B,
 ): ConnectionShape<B> {
   return {
-    edges: connection.edges.map((edge) => ({ cursor: edge.cursor, node: nodeOf(edge.node) })),
+    edges: connection.edges.map((edge) => withNode(edge, nodeOf(edge.node))),
     pageInfo: connection.pageInfo,
   };
 }
@@ -71,7 +71,7 @@ export function compactConnection<A, B>(
 ): ConnectionShape<B> {
   const edges = connection.edges.flatMap((edge, i) => {
     const node = nodeOf(edge.node, i);
-    return node === undefined ? [] : [{ cursor: edge.cursor, node }];
+    return node === undefined ? [] : [withNode(edge, node)];
   });
   return {
     edges,
