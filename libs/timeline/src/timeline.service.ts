@@ -7,6 +7,7 @@ import {
   decodeCursor,
   encodeCursor,
   pageSize,
+  formatDateTime,
   RequestLoaders,
   toConnection,
 } from '@app/common';
@@ -16,7 +17,7 @@ import { ItemKey, TimelineItemRef, TimelineSources } from './timeline-sources';
 import { TimelineUpdatesRepository } from './timeline-updates.repository';
 
 export function timelineCursor(ref: Pick<TimelineItemRef, 'sortAt' | 'itemId'>): string {
-  return encodeCursor([ref.sortAt.toISOString(), ref.itemId]);
+  return encodeCursor([formatDateTime(ref.sortAt), ref.itemId]);
 }
 
 export function parseTimelineCursor(after: string | null | undefined): ItemKey | undefined {

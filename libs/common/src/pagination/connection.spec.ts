@@ -17,7 +17,7 @@ describe('connections', () => {
     },
   };
 
-  it('compacted, map every node and keep the page as it was when none is missing', () => {
+  it('compacting maps every node and keeps the page as it was when none is missing', () => {
     const compacted = compactConnection(page, (node, i) => `${node}${i}`);
     expect(edgesOf(compacted)).toEqual([
       { cursor: 'cursor-a', node: 'a0' },
@@ -27,7 +27,7 @@ describe('connections', () => {
     expect(compacted.pageInfo).toEqual(page.pageInfo);
   });
 
-  it('compacted, leave out missing nodes, the cursors following the edges kept, hasNextPage the rows read', () => {
+  it('compacting leaves out missing nodes, the cursors following the edges kept, hasNextPage the rows read', () => {
     const compacted = compactConnection(page, (node) => (node === 'b' ? node : undefined));
     expect(edgesOf(compacted)).toEqual([{ cursor: 'cursor-b', node: 'b' }]);
     expect(compacted.pageInfo).toEqual({
@@ -44,7 +44,7 @@ describe('connections', () => {
     });
   });
 
-  it('write an edge’s cursor only when it is read, once, through every mapping', () => {
+  it('writes an edge’s cursor only when it is read, and once, through every mapping', () => {
     const written: number[] = [];
     const connection = toConnection(
       [1, 2, 3, 4],
@@ -74,6 +74,8 @@ describe('connections', () => {
       { cursor: 'at-2', node: 'node 20' },
       { cursor: 'at-3', node: 'node 30' },
     ]);
+    expect(written).toEqual([1, 3, 2]);
+    // Read again: written once each.
     expect(edgesOf(mapped).map((edge) => edge.cursor)).toEqual(['at-1', 'at-2', 'at-3']);
     expect(written).toEqual([1, 3, 2]);
   });

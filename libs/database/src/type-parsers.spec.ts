@@ -1,5 +1,5 @@
 import { types } from 'pg';
-import { parseIsoTimestamptz, postgresTypeParsers } from './timestamp-parser';
+import { parseIsoTimestamptz, postgresTypeParsers } from './type-parsers';
 
 const TIMESTAMPTZ = 1184;
 const stock = types.getTypeParser(TIMESTAMPTZ, 'text') as (text: string) => unknown;
@@ -15,7 +15,7 @@ function postgresText(instant: number, fraction: string, offsetMinutes: number):
   return `${local.slice(0, 10)} ${local.slice(11, 19)}${fraction && `.${fraction}`}${offset}`;
 }
 
-describe('the timestamptz parser', () => {
+describe('the type parsers', () => {
   it('reads the instants the stock parser reads, at every offset and fraction length', () => {
     // A fixed pseudo-random sequence, so a failure names a value that fails again.
     let seed = 7;
@@ -50,8 +50,17 @@ describe('the timestamptz parser', () => {
     }
   });
 
+  it('reads bigint text as the stock parser does', () => {
+    const stockInt8 = types.getTypeParser(20, 'text') as (text: string) => unknown;
+    const int8 = postgresTypeParsers.getTypeParser(20, 'text') as (text: string) => unknown;
+    for (const text of ['0', '42', '-7', '9223372036854775807', '-9223372036854775808']) {
+      expect(int8(text)).toBe(stockInt8(text));
+    }
+  });
+
   it('keeps the stock parser of every other type', () => {
-    expect(postgresTypeParsers.getTypeParser(20, 'text')).toBe(types.getTypeParser(20, 'text'));
+    expect(postgresTypeParsers.getTypeParser(23, 'text')).toBe(types.getTypeParser(23, 'text'));
+    expect(postgresTypeParsers.getTypeParser(16, 'text')).toBe(types.getTypeParser(16, 'text'));
     expect(postgresTypeParsers.getTypeParser(TIMESTAMPTZ, 'binary')).toBe(
       types.getTypeParser(TIMESTAMPTZ, 'binary'),
     );
