@@ -181,28 +181,30 @@ function toBroadcastReads(row: PositionalRow): BroadcastReads | undefined {
 }
 
 function toHomeItem(row: PositionalRow): HomeItem {
-  const ref: TimelineItemRef = {
+  const authorId = homeColumn(row, 'author_id');
+  const item: HomeItem = {
     kind: homeColumn(row, 'item_kind'),
     itemId: homeColumn(row, 'item_id'),
-    authorId: homeColumn(row, 'author_id'),
+    authorId,
     sortAt: homeColumn(row, 'sort_at'),
+    reads: {
+      accounts: [
+        {
+          id: authorId,
+          user: userFromJoinedRow(row, AUTHOR),
+          blocksViewer: homeColumn(row, 'author_blocks_viewer') === true,
+        },
+      ],
+      posts: [],
+      broadcasts: [],
+    },
   };
-  const reads: HomeReads = {
-    accounts: [
-      {
-        id: ref.authorId,
-        user: userFromJoinedRow(row, AUTHOR),
-        blocksViewer: homeColumn(row, 'author_blocks_viewer') === true,
-      },
-    ],
-    posts: [],
-    broadcasts: [],
-  };
-  if (ref.kind === TimelineItemKind.POST) {
+  const { reads } = item;
+  if (item.kind === TimelineItemKind.POST) {
     const post = postFromJoinedRow(row, POST);
     const mentionedUserIds = homeColumn(row, 'mentioned_user_ids');
     reads.posts.push({
-      id: ref.itemId,
+      id: item.itemId,
       row: post,
       viewerHasLiked: homeColumn(row, 'viewer_liked') === true,
       mentionedUserIds,
@@ -228,9 +230,9 @@ function toHomeItem(row: PositionalRow): HomeItem {
       });
     }
   } else {
-    reads.broadcasts.push(toBroadcastReads(row) ?? emptyBroadcastReads(ref.itemId));
+    reads.broadcasts.push(toBroadcastReads(row) ?? emptyBroadcastReads(item.itemId));
   }
-  return { ...ref, reads };
+  return item;
 }
 
 /** A broadcast gone since the item or the post sharing it was written. */
