@@ -56,6 +56,10 @@ describe('LogPosition', () => {
       encodeCursor(['1', '2', '3']),
       encodeCursor(['12', '0', '14', '10']),
       encodeCursor(['12', '0', '10', '14', '15']),
+      // Snapshots PostgreSQL's pg_snapshot refuses: transaction id 0, running ids out of order.
+      encodeCursor(['100', '0', '0', '0']),
+      encodeCursor(['0', '0', '0', '5']),
+      encodeCursor(['12', '0', '10', '14', '12', '11']),
       'garbage!',
     ]) {
       expect(() => decodePosition(bad)).toThrow('after: is not a valid cursor');

@@ -114,6 +114,22 @@ export function decodePosition(cursor: string, field = 'after'): LogPosition | n
   if (numbers.length === 2) return { xid: numbers[0], id: numbers[1], snapshot: null };
   if (numbers.length < 4) throw invalid();
   const [xid, id, xmin, xmax, ...xip] = numbers;
-  if (xmin > xmax || xid < xmin || xip.some((x) => x < xmin || x >= xmax)) throw invalid();
+  if (xid < xmin || !isSnapshot(xmin, xmax, xip)) throw invalid();
   return { xid, id, snapshot: { xmin, xmax, xip } };
+}
+
+/**
+ * Whether PostgreSQL's `pg_snapshot` input takes these numbers: transaction ids are never 0, and
+ * the running ones ascend from `xmin` to below `xmax` (a snapshot's text lists each once). A
+ * cursor's snapshot reaches statements batched with other subscribers' (TimelineOpens): one that
+ * PostgreSQL refused would fail theirs too.
+ */
+function isSnapshot(xmin: bigint, xmax: bigint, xip: bigint[]): boolean {
+  if (xmin === 0n || xmin > xmax) return false;
+  let floor = xmin;
+  for (const xid of xip) {
+    if (xid < floor || xid >= xmax) return false;
+    floor = xid + 1n;
+  }
+  return true;
 }
