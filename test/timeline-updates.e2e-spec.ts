@@ -1,4 +1,5 @@
 import { encodeCursor } from '@app/common';
+import { decodePosition, formatSnapshot } from '@app/timeline/log-position';
 import { errorCode, TestApp } from '@app/testing';
 
 const UPDATES = `subscription($after: String) {
@@ -221,6 +222,14 @@ describe('timelineUpdates', () => {
     const garbage = await t.subscribe(UPDATES, { after: 'garbage!' }, reader.token);
     expect(errorCode(await garbage.next())).toBe('BAD_USER_INPUT');
     await garbage.close();
+    // A snapshot PostgreSQL refuses (transaction id 0): refused here, before any statement.
+    const zeroSnapshot = await t.subscribe(
+      UPDATES,
+      { after: encodeCursor(['100', '0', '0', '0']) },
+      reader.token,
+    );
+    expect(errorCode(await zeroSnapshot.next())).toBe('BAD_USER_INPUT');
+    await zeroSnapshot.close();
     const homeCursor = Buffer.from('["2026-01-01T00:00:00.000Z","1"]').toString('base64url');
     const wrongShape = await t.subscribe(UPDATES, { after: homeCursor }, reader.token);
     expect(errorCode(await wrongShape.next())).toBe('BAD_USER_INPUT');
@@ -231,6 +240,66 @@ describe('timelineUpdates', () => {
     const forged = await t.subscribe(UPDATES, {}, 'forged.token.value');
     expect(forged.isEnded).toBe(true);
     expect(forged.closeCode).toBe(4403);
+  });
+
+  it('takes a cursor only when PostgreSQL takes its snapshot', async () => {
+    const ids = ['0', '1', '2', '5', '6'];
+    const lists = [[], ...ids.map((x) => [x]), ...ids.flatMap((x) => ids.map((y) => [x, y]))];
+    let taken = 0;
+    for (const xmin of ids) {
+      for (const xmax of ids) {
+        for (const xip of lists) {
+          const cursor = encodeCursor([xmin, '0', xmin, xmax, ...xip]);
+          let snapshot: string;
+          try {
+            snapshot = formatSnapshot(decodePosition(cursor)!.snapshot!);
+          } catch {
+            continue;
+          }
+          taken += 1;
+          const [row] = await t.sql<{ snapshot: string }>(
+            'SELECT $1::pg_snapshot::text AS snapshot',
+            [snapshot],
+          );
+          expect(row.snapshot).toBe(snapshot);
+        }
+      }
+    }
+    expect(taken).toBeGreaterThan(20);
+  });
+
+  it('leaves out the items of an account the reader mutes, live and on resume', async () => {
+    const [reader, muted, other] = [await t.signUp(), await t.signUp(), await t.signUp()];
+    await t.follow(reader, muted);
+    await t.follow(reader, other);
+    const mute = `mutation($id: ID!) { mute(userId: $id) { id } }`;
+    await t.ok(mute, { id: muted.id }, reader.token);
+    const live = await t.subscribe<{ timelineUpdates: Update }>(UPDATES, {}, reader.token);
+    await t.post(muted, 'muted post');
+    await t.ok(
+      `mutation { startBroadcast(input: { title: "muted live" }) { id } }`,
+      {},
+      muted.token,
+    );
+    await t.post(other, 'first marker');
+    const marker = (await live.nextData()).timelineUpdates;
+    expect(marker.item?.text).toBe('first marker');
+    await live.close();
+
+    await t.post(muted, 'muted while away');
+    const resumed = await t.subscribe<{ timelineUpdates: Update }>(
+      UPDATES,
+      { after: marker.cursor },
+      reader.token,
+    );
+    await resumed.nothingBefore(
+      () => t.post(other, 'second marker'),
+      (data) => data.timelineUpdates.item?.text === 'second marker',
+    );
+    await t.ok(`mutation($id: ID!) { unmute(userId: $id) { id } }`, { id: muted.id }, reader.token);
+    const id = await t.post(muted, 'heard again');
+    expect((await resumed.nextData()).timelineUpdates).toMatchObject({ kind: 'ADDED', itemId: id });
+    await resumed.close();
   });
 
   it('misses nothing across a server restart', async () => {

@@ -35,6 +35,15 @@ export class VisibilityMap {
   }
 }
 
+/** Which viewers mute which owners, among those of one push: answered from one lookup. */
+export class MutedPairs {
+  constructor(private readonly pairs: ReadonlySet<string>) {}
+
+  isMuted(ownerId: string, viewerId: string): boolean {
+    return this.pairs.has(pairKey(ownerId, viewerId));
+  }
+}
+
 /**
  * The one place that says who may see and reach whom. Every feature that shows one account's
  * content to another, or lets one account act on another, asks here.
@@ -137,6 +146,19 @@ export class RelationshipPolicy {
     const others = viewerIds.filter((id) => id !== ownerId);
     const hidden = await this.hiddenPairKeys([ownerId], others, VisibilityScope.CONTENT);
     return new Set(others.filter((viewerId) => hidden.has(pairKey(ownerId, viewerId))));
+  }
+
+  /**
+   * The mutes among `ownerIds` and `viewerIds`, in one statement: what a push to a viewer's feed
+   * (the home timeline's live updates) leaves out beyond what the items' own lookups hide, as the
+   * home statement's FOLLOWED_FEED does.
+   */
+  async mutedAmong(ownerIds: readonly string[], viewerIds: readonly string[]): Promise<MutedPairs> {
+    const owners = [...new Set(ownerIds)];
+    const viewers = [...new Set(viewerIds)];
+    if (owners.length === 0 || viewers.length === 0) return new MutedPairs(new Set());
+    const mutes = await this.relationships.mutesAmong(viewers, owners);
+    return new MutedPairs(new Set(mutes.map((mute) => pairKey(mute.mutedId, mute.muterId))));
   }
 
   /** Inside a transaction: whether `blockerId` blocks `blockedId`. */

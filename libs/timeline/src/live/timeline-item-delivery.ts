@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { RECIPIENT_VALUE, RequestLoaders, SharedEvent, toGlobalId } from '@app/common';
+import { RelationshipPolicy } from '@app/graph';
 import { TimelineItemKind } from '../entities/timeline-entry.entity';
 import { advance, encodePosition, LogPosition } from '../log-position';
 import { TimelineUpdateKind } from '../entities/timeline-update.entity';
@@ -48,27 +49,42 @@ export function resyncUpdate(viewerId: string, last: LogPosition): TimelineDeliv
  */
 @Injectable()
 export class TimelineItemDelivery {
-  constructor(private readonly sources: TimelineSources) {}
+  constructor(
+    private readonly sources: TimelineSources,
+    private readonly policy: RelationshipPolicy,
+  ) {}
 
   /**
-   * Resolves each row's item as its viewer may see it. It touches no sink: chunks of one read may
-   * be resolved at once, and are pushed one after the other.
+   * Resolves each row's item as its viewer may see it in their home timeline: none when the
+   * viewer mutes its author. It touches no sink: chunks of one read may be resolved at once, and
+   * are pushed one after the other.
    */
-  resolve(
+  async resolve(
     round: DeliveryRound,
     deliveries: [TimelineSink, LogEntry][],
   ): Promise<ResolvedDelivery[]> {
-    return Promise.all(
-      deliveries.map(async ([sink, row]) => {
-        const loaders = new RequestLoaders(sink.viewerId, round.shared);
-        const item =
-          row.kind === TimelineUpdateKind.REMOVED
-            ? null
-            : ((await this.sources.get(row.itemKind).resolve(loaders, row.itemId, sink.viewerId)) ??
-              null);
-        return { sink, row, loaders, item };
-      }),
-    );
+    const [muted, resolved] = await Promise.all([
+      this.policy.mutedAmong(
+        deliveries.map(([, row]) => row.authorId),
+        deliveries.map(([sink]) => sink.viewerId),
+      ),
+      Promise.all(
+        deliveries.map(async ([sink, row]) => {
+          const loaders = new RequestLoaders(sink.viewerId, round.shared);
+          const item =
+            row.kind === TimelineUpdateKind.REMOVED
+              ? null
+              : ((await this.sources
+                  .get(row.itemKind)
+                  .resolve(loaders, row.itemId, sink.viewerId)) ?? null);
+          return { sink, row, loaders, item };
+        }),
+      ),
+    ]);
+    for (const delivery of resolved) {
+      if (muted.isMuted(delivery.row.authorId, delivery.sink.viewerId)) delivery.item = null;
+    }
+    return resolved;
   }
 
   /** Pushes resolved updates to their subscribers, in log order. */
