@@ -465,14 +465,23 @@ describe('broadcasts (e2e)', () => {
       ).rejects.toMatchObject({ code: 'CONFLICT' });
     });
 
-    it('changes the chat mode: broadcaster only, not once finished', async () => {
+    it('changes the chat mode: broadcaster only, not once finished; watchers are told', async () => {
       const broadcaster = await t.signUp();
       const other = await t.signUp();
       const live = await start(broadcaster);
+      const watching = await t.subscribe<{ broadcastEvents: { kind: string; broadcast: object } }>(
+        `subscription($id: ID!) { broadcastEvents(broadcastId: $id) { kind broadcast { chatMode } } }`,
+        { id: live.id },
+        other.token,
+      );
       expect(
         (await t.ok(CHAT_MODE, { id: live.id, mode: 'FOLLOWERS' }, broadcaster.token)).setChatMode
           .chatMode,
       ).toBe('FOLLOWERS');
+      expect((await watching.nextData()).broadcastEvents).toEqual({
+        kind: 'CHAT_MODE',
+        broadcast: { chatMode: 'FOLLOWERS' },
+      });
       await expectRejected(
         () => t.gql(CHAT_MODE, { id: live.id, mode: 'OFF' }, other.token),
         'FORBIDDEN',
@@ -482,6 +491,8 @@ describe('broadcasts (e2e)', () => {
         () => t.gql(CHAT_MODE, { id: live.id, mode: 'OFF' }, broadcaster.token),
         'CONFLICT',
       );
+      expect((await watching.nextData()).broadcastEvents.kind).toBe('ENDED');
+      await watching.close();
     });
   });
 
@@ -540,10 +551,13 @@ describe('broadcasts (e2e)', () => {
   });
 
   describe('presence', () => {
-    it('counts a viewer once however many joins, and keeps the peak', async () => {
+    it('counts a viewer once however many joins, and keeps the peak; not the broadcaster', async () => {
       const broadcaster = await t.signUp();
       const [a, b] = [await t.signUp(), await t.signUp()];
       const live = await start(broadcaster);
+      expect((await t.ok(JOIN, { id: live.id }, broadcaster.token)).joinBroadcast.viewerCount).toBe(
+        0,
+      );
       expect((await t.ok(JOIN, { id: live.id }, a.token)).joinBroadcast.viewerCount).toBe(1);
       expect((await t.ok(JOIN, { id: live.id }, a.token)).joinBroadcast.viewerCount).toBe(1);
       await Promise.all([1, 2, 3].map(() => t.ok(JOIN, { id: live.id }, b.token)));

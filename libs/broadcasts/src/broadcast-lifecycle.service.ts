@@ -142,6 +142,7 @@ export class BroadcastLifecycleService {
     await this.broadcasts.getModerated(loaders, viewer, id, 'change the chat mode');
     const broadcast = await this.repository.setChatMode(id, mode);
     if (!broadcast) throw new ConflictError('The chat of a finished broadcast cannot change.');
+    await this.publisher.publish(BroadcastEventKind.CHAT_MODE, broadcast);
     return broadcast;
   }
 

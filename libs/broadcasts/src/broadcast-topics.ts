@@ -9,6 +9,7 @@ export enum BroadcastEventKind {
   COMMENT_REMOVED = 'COMMENT_REMOVED',
   STARTED = 'STARTED',
   ENDED = 'ENDED',
+  CHAT_MODE = 'CHAT_MODE',
 }
 
 /** The bus topic of one broadcast: every process with a subscriber to it listens there. */

@@ -19,7 +19,7 @@ export class PresenceResolver {
 
   @Mutation(() => BroadcastModel, {
     description:
-      'Counts the signed-in viewer as watching a LIVE broadcast for 60 seconds (join again as a heartbeat to stay counted) and returns it; on an ENDED one, counts a replay view. NOT_FOUND when it does not exist, is hidden, was canceled or has no replay; CONFLICT while still SCHEDULED.',
+      'Counts the signed-in viewer as watching a LIVE broadcast for 60 seconds (join again as a heartbeat to stay counted) and returns it; on an ENDED one, counts a replay view. The broadcaster is never counted. NOT_FOUND when it does not exist, is hidden, was canceled or has no replay; CONFLICT while still SCHEDULED.',
   })
   @Authenticated()
   async joinBroadcast(

@@ -54,6 +54,8 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
       return broadcast;
     }
     requireLive(broadcast);
+    // The broadcaster watching their own stream is not one of its viewers, as on a replay.
+    if (viewer.id === broadcast.broadcasterId) return broadcast;
     const refreshed = await this.viewers.refresh(id, viewer.id, PRESENCE_TTL_SECONDS);
     if (refreshed) return refreshed;
     const joined = await this.viewers.join(id, viewer.id, PRESENCE_TTL_SECONDS);

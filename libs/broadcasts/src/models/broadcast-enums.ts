@@ -39,6 +39,7 @@ registerEnumType(BroadcastEventKind, {
     COMMENT_REMOVED: { description: 'A comment was removed: comment says which.' },
     HEARTS: { description: 'Hearts arrived: see heartsDelta and heartCount.' },
     VIEWERS: { description: 'The viewer count changed: see viewerCount.' },
+    CHAT_MODE: { description: 'The broadcaster changed who may comment: see broadcast.chatMode.' },
   },
 });
 
