@@ -29,6 +29,11 @@ const READ = `query($id: ID!) { broadcast(id: $id) { status startedAt replayAvai
 const REPLAY_EVENTS = `query($id: ID!) { broadcast(id: $id) {
   replayEvents(fromMs: 0, toMs: 600000) { events { offsetMs comment { text } } } } }`;
 const CREATE_SHOW = `mutation($input: CreateShowInput!) { createShow(input: $input) { id } }`;
+const SET_CHAT_MODE = `mutation($id: ID!, $mode: ChatMode!) {
+  setChatMode(broadcastId: $id, mode: $mode) { id }
+}`;
+const BAN = `mutation($id: ID!, $userId: ID!) { banViewer(broadcastId: $id, userId: $userId) }`;
+const VIEWERS = `query($id: ID!) { broadcast(id: $id) { viewerCount } }`;
 
 const withBrowser = browserAvailable();
 const withMedia = withBrowser && mediaToolsAvailable();
@@ -361,6 +366,70 @@ browserDescribe('the web app in a browser', () => {
     expect((await schemaRead).status()).toBe(200);
     await page.getByRole('button', { name: /Execute query/ }).waitFor();
     expect([...origins].filter((origin) => !['null', 'blob:', t.url].includes(origin))).toEqual([]);
+  });
+
+  it('the chat as the broadcaster runs it: its mode shown at once, a banned viewer told, the broadcaster not counted', async () => {
+    const [viewer, host] = [await t.signUp(), await t.signUp()];
+    const { startBroadcast } = await t.ok(START, { input: { title: 'House rules' } }, host.token);
+    const id = startBroadcast.id as string;
+    const path = `/broadcasts/${encodeURIComponent(id)}`;
+    const [a, b] = await Promise.all([open(viewer, path), open(host, path)]);
+    const chat = a.getByRole('complementary', { name: 'Live chat' });
+    await chat.getByLabel('Comment', { exact: true }).fill('First!');
+    await chat.getByRole('button', { name: 'Send' }).click();
+    await b.getByRole('complementary', { name: 'Live chat' }).getByText('First!').waitFor();
+    // Both pages have joined by now: the viewer is counted, the broadcaster is not.
+    expect((await t.ok(VIEWERS, { id }, host.token)).broadcast.viewerCount).toBe(1);
+    await b.getByText('1 watching').waitFor();
+
+    await t.ok(SET_CHAT_MODE, { id, mode: 'OFF' }, host.token);
+    await chat.getByText('Comments are off.').waitFor();
+    expect(await chat.getByLabel('Comment', { exact: true }).count()).toBe(0);
+    await t.ok(SET_CHAT_MODE, { id, mode: 'FOLLOWERS' }, host.token);
+    await chat.getByText(`Only followers of @${host.handle} may comment.`).waitFor();
+    expect(await chat.getByLabel('Comment', { exact: true }).count()).toBe(0);
+    await t.ok(SET_CHAT_MODE, { id, mode: 'EVERYONE' }, host.token);
+    await chat.getByLabel('Comment', { exact: true }).waitFor();
+    expect(await chat.getByText(/may comment|are off/).count()).toBe(0);
+
+    await t.ok(BAN, { id, userId: viewer.id }, host.token);
+    await chat.getByText('You can no longer take part in this broadcast.').waitFor();
+    expect(await chat.getByRole('button', { name: 'Heart', exact: true }).count()).toBe(0);
+    expect(await a.getByLabel('Comment', { exact: true }).count()).toBe(0);
+
+    await b.getByRole('button', { name: 'End broadcast' }).click();
+    await b.getByRole('region', { name: 'Your broadcast' }).getByText('Ended.').waitFor();
+  });
+
+  it('Live now shows a broadcast that starts while it is open', async () => {
+    const [viewer, host] = [await t.signUp(), await t.signUp()];
+    const a = await open(viewer, '/live');
+    await a.getByRole('heading', { name: 'Live now' }).waitFor();
+    await t.ok(START, { input: { title: 'Started while watching the list' } }, host.token);
+    await a
+      .getByRole('feed', { name: 'Live now' })
+      .getByText('Started while watching the list')
+      .waitFor({ timeout: 25_000 });
+  }, 40_000);
+
+  it('forms speak of what is on screen now: a fixed field drops its error; counts in the singular', async () => {
+    const a = await open(null, '/signup');
+    await a.getByLabel('Handle').fill('a!');
+    await a.getByLabel('Email').fill(`fixed${Date.now()}@example.com`);
+    await a.getByLabel('Password').fill('long enough password');
+    await a.getByRole('button', { name: 'Sign up' }).click();
+    const refusal = a.getByText(/^handle: /);
+    await refusal.waitFor();
+    await a.getByLabel('Handle').fill(`fixed${Date.now() % 1_000_000}`);
+    expect(await refusal.count()).toBe(0);
+
+    const [reader, author] = [await t.signUp(), await t.signUp()];
+    await t.ok(FOLLOW, { id: author.id }, reader.token);
+    const profile = await open(reader, `/@${author.handle}`);
+    await profile.getByText(/\b1 follower\b/).waitFor();
+    await profile.goto(`${t.url}/`);
+    await profile.getByLabel('What is happening?').fill('x'.repeat(281));
+    await profile.getByText('1 character too many').waitFor();
   });
 
   it('keyboard only: sign in, post, open a live card, comment', async () => {

@@ -9,11 +9,14 @@ export function AuthForm({ mode }: { mode: 'signIn' | 'signUp' }) {
   const [signIn, runSignIn] = useMutation(SignInDocument);
   const [signUp, runSignUp] = useMutation(SignUpDocument);
   const [fields, setFields] = useState({ login: '', handle: '', email: '', password: '' });
+  // The fields as last sent: the answer's error stands until one of them is edited.
+  const [sent, setSent] = useState(fields);
   const signingUp = mode === 'signUp';
   const result = signingUp ? signUp : signIn;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    setSent(fields);
     const token = signingUp
       ? (
           await runSignUp({
@@ -61,7 +64,7 @@ export function AuthForm({ mode }: { mode: 'signIn' | 'signUp' }) {
             {...field('password')}
           />
         </label>
-        <ErrorText error={result.error} />
+        <ErrorText error={sent === fields ? result.error : undefined} />
         <button type="submit" disabled={result.fetching}>
           {signingUp ? 'Sign up' : 'Sign in'}
         </button>

@@ -59,6 +59,10 @@ export function BroadcasterPanel({ broadcast }: { broadcast: Broadcast }) {
           Cancel broadcast
         </button>
       )}
+      {broadcast.status === 'ENDED' && (
+        <p>Ended.{broadcast.replayAvailable && ' Its replay is ready.'}</p>
+      )}
+      {broadcast.status === 'CANCELED' && <p>Canceled.</p>}
       <ErrorText error={ended.error ?? canceled.error} />
     </section>
   );

@@ -1,7 +1,8 @@
 // The live chat and hearts. Comments are kept by id: a reconnect refetches the chat and merges it,
 // so nothing is lost or shown twice.
-import { useEffect, useMemo, useState, type FormEvent } from 'react';
-import { useMutation, useSubscription } from 'urql';
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useClient, useMutation } from 'urql';
+import { onEnd, pipe, subscribe } from 'wonka';
 import { useMe } from '../../app/me';
 import {
   BanViewerDocument,
@@ -48,19 +49,48 @@ export function Chat({
   const [heartResult, sendHearts] = useMutation(SendHeartsDocument);
   const [removal, remove] = useMutation(RemoveCommentDocument);
   const [ban, runBan] = useMutation(BanViewerDocument);
+  // The chat mode a comment was sent under: its refusal is shown only while that mode holds.
+  const [sentUnder, setSentUnder] = useState<string | null>(null);
+  const [lostAccess, setLostAccess] = useState(false);
+  const client = useClient();
+  const statusChanged = useRef(onStatusChanged);
+  statusChanged.current = onStatusChanged;
 
-  useSubscription(
-    { query: BroadcastEventsDocument, variables: { broadcastId: broadcast.id }, pause: over },
-    (_previous, data) => {
-      const event = data.broadcastEvents;
-      if (event.kind === 'COMMENT' && event.comment) setAdded((list) => [...list, event.comment!]);
-      if (event.kind === 'COMMENT_REMOVED' && event.comment)
-        setRemoved((set) => new Set(set).add(event.comment!.id));
-      if (event.kind === 'HEARTS') setHearts({ total: event.heartCount, burst: event.heartsDelta });
-      if (event.kind === 'STARTED' || event.kind === 'ENDED') onStatusChanged();
-      return data;
-    },
-  );
+  useEffect(() => {
+    if (over) return;
+    let leaving = false;
+    let ended = false;
+    const subscription = pipe(
+      client.subscription(BroadcastEventsDocument, { broadcastId: broadcast.id }),
+      // Events stop after ENDED, or when the viewer lost access to a broadcast still running
+      // (banned, blocked, no longer a follower of a followers-only one).
+      onEnd(() => {
+        if (leaving || ended) return;
+        setLostAccess(true);
+        statusChanged.current();
+      }),
+      subscribe((result) => {
+        const event = result.data?.broadcastEvents;
+        if (!event) return;
+        if (event.kind === 'ENDED') ended = true;
+        if (event.kind === 'COMMENT' && event.comment) {
+          const comment = event.comment;
+          setAdded((list) => [...list, comment]);
+        }
+        if (event.kind === 'COMMENT_REMOVED' && event.comment) {
+          const { id } = event.comment;
+          setRemoved((set) => new Set(set).add(id));
+        }
+        if (event.kind === 'HEARTS')
+          setHearts({ total: event.heartCount, burst: event.heartsDelta });
+        if (event.kind === 'STARTED' || event.kind === 'ENDED') statusChanged.current();
+      }),
+    );
+    return () => {
+      leaving = true;
+      subscription.unsubscribe();
+    };
+  }, [client, broadcast.id, over]);
 
   const comments = useMemo(() => {
     const byId = new Map<string, CommentFragment>();
@@ -70,6 +100,11 @@ export function Chat({
     return [...byId.values()].filter((comment) => !removed.has(comment.id));
   }, [replayed, broadcast.comments.edges, added, removed]);
   const shownHearts = replayed?.hearts ?? hearts;
+  const refusal = lostAccess
+    ? 'You can no longer take part in this broadcast.'
+    : isBroadcaster
+      ? null
+      : chatRefusal(broadcast);
 
   useEffect(
     () => setHearts((current) => ({ ...current, total: broadcast.heartCount })),
@@ -78,6 +113,7 @@ export function Chat({
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    setSentUnder(broadcast.chatMode);
     const comment = (await send({ broadcastId: broadcast.id, text })).data?.postComment;
     if (!comment) return;
     setText('');
@@ -126,7 +162,8 @@ export function Chat({
       <ErrorText error={removal.error ?? ban.error} />
       {ban.data?.banViewer && <p role="status">Banned.</p>}
       <Hearts total={shownHearts.total} burst={shownHearts.burst} />
-      {live && me && (
+      {live && me && refusal && <p role="status">{refusal}</p>}
+      {live && me && !lostAccess && (
         <>
           <button
             type="button"
@@ -136,23 +173,34 @@ export function Chat({
             ♥ Heart
           </button>
           <ErrorText error={heartResult.error} />
-          <form onSubmit={(event) => void submit(event)} className="comment-form">
-            <label>
-              Comment
-              <input
-                value={text}
-                maxLength={200}
-                required
-                onChange={(event) => setText(event.target.value)}
-              />
-            </label>
-            <button type="submit" disabled={sent.fetching}>
-              Send
-            </button>
-          </form>
-          <ErrorText error={sent.error} />
+          {!refusal && (
+            <form onSubmit={(event) => void submit(event)} className="comment-form">
+              <label>
+                Comment
+                <input
+                  value={text}
+                  maxLength={200}
+                  required
+                  onChange={(event) => setText(event.target.value)}
+                />
+              </label>
+              <button type="submit" disabled={sent.fetching}>
+                Send
+              </button>
+            </form>
+          )}
+          <ErrorText error={sentUnder === broadcast.chatMode ? sent.error : undefined} />
         </>
       )}
     </aside>
   );
+}
+
+/** Why the chat mode keeps the viewer from commenting, or null when it does not. */
+function chatRefusal(broadcast: Broadcast): string | null {
+  if (broadcast.chatMode === 'OFF') return 'Comments are off.';
+  if (broadcast.chatMode === 'FOLLOWERS' && !broadcast.broadcaster.viewerFollows) {
+    return `Only followers of @${broadcast.broadcaster.handle} may comment.`;
+  }
+  return null;
 }

@@ -18,7 +18,8 @@ export function Hearts({ total, burst }: { total: number; burst: number }) {
   return (
     <div className="hearts">
       <span>
-        <span aria-hidden="true">♥</span> <span className="heart-count">{total}</span> hearts
+        <span aria-hidden="true">♥</span> <span className="heart-count">{total}</span>{' '}
+        {total === 1 ? 'heart' : 'hearts'}
       </span>
       <div className="hearts-float" aria-hidden="true">
         {floating.map((id, index) => (

@@ -3,6 +3,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { useMutation } from 'urql';
 import { CreatePostDocument, type PostCardFragment } from '../../generated/graphql';
 import { ErrorText } from '../../ui/errors';
+import { counted } from '../../ui/plural';
 
 const MAX = 280;
 
@@ -33,7 +34,9 @@ export function Composer({ onPosted }: { onPosted: (post: PostCardFragment) => v
       />
       <div className="composer-foot">
         <span id={counterId} className={left < 0 ? 'error' : 'muted'} aria-live="polite">
-          {left < 0 ? `${-left} characters too many` : `${left} characters left`}
+          {left < 0
+            ? `${counted(-left, 'character')} too many`
+            : `${counted(left, 'character')} left`}
         </span>
         <button
           type="submit"

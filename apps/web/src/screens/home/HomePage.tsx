@@ -2,6 +2,7 @@ import { Feed } from '../../cards/Feed';
 import { ErrorText } from '../../ui/errors';
 import { Composer } from './Composer';
 import { useHomeTimeline } from './useHomeTimeline';
+import { counted } from '../../ui/plural';
 
 export function HomePage() {
   const timeline = useHomeTimeline();
@@ -12,7 +13,7 @@ export function HomePage() {
       <Composer onPosted={timeline.prepend} />
       {count > 0 && (
         <button type="button" className="pill" onClick={timeline.showPending}>
-          {count} new {count === 1 ? 'post' : 'posts'}
+          {counted(count, 'new post')}
         </button>
       )}
       <ErrorText error={timeline.error} />

@@ -18,6 +18,7 @@ import {
   type TimelinePageFragment,
 } from '../../generated/graphql';
 import { ErrorText } from '../../ui/errors';
+import { counted } from '../../ui/plural';
 
 export function ProfilePage({ handle }: { handle: string }) {
   const me = useMe();
@@ -34,8 +35,8 @@ export function ProfilePage({ handle }: { handle: string }) {
         </h1>
         {user.bio && <p>{user.bio}</p>}
         <p className="muted">
-          {user.postsCount} posts · {user.followersCount} followers · {user.followingCount}{' '}
-          following
+          {counted(user.postsCount, 'post')} · {counted(user.followersCount, 'follower')} ·{' '}
+          {user.followingCount} following
           {user.followsViewer && ' · Follows you'}
         </p>
         {user.liveBroadcast && (
