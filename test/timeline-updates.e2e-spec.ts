@@ -268,19 +268,26 @@ describe('timelineUpdates', () => {
     expect(taken).toBeGreaterThan(20);
   });
 
-  it('leaves out the items of an account the reader mutes, live and on resume', async () => {
+  it('keeps what an account the reader mutes posts out of their updates, live and on resume; a card from before the mute still changes', async () => {
     const [reader, muted, other] = [await t.signUp(), await t.signUp(), await t.signUp()];
     await t.follow(reader, muted);
     await t.follow(reader, other);
-    const mute = `mutation($id: ID!) { mute(userId: $id) { id } }`;
-    await t.ok(mute, { id: muted.id }, reader.token);
     const live = await t.subscribe<{ timelineUpdates: Update }>(UPDATES, {}, reader.token);
+    const start = `mutation($title: String!) { startBroadcast(input: { title: $title }) { id } }`;
+    const before = (await t.ok(start, { title: 'before the mute' }, muted.token)).startBroadcast
+      .id as string;
+    expect((await live.nextData()).timelineUpdates).toMatchObject({
+      kind: 'NOW_LIVE',
+      itemId: before,
+    });
+    await t.ok(`mutation($id: ID!) { mute(userId: $id) { id } }`, { id: muted.id }, reader.token);
     await t.post(muted, 'muted post');
-    await t.ok(
-      `mutation { startBroadcast(input: { title: "muted live" }) { id } }`,
-      {},
-      muted.token,
-    );
+    await t.ok(`mutation($id: ID!) { endBroadcast(id: $id) { id } }`, { id: before }, muted.token);
+    expect((await live.nextData()).timelineUpdates).toMatchObject({
+      kind: 'ENDED',
+      itemId: before,
+    });
+    await t.ok(start, { title: 'muted live' }, muted.token);
     await t.post(other, 'first marker');
     const marker = (await live.nextData()).timelineUpdates;
     expect(marker.item?.text).toBe('first marker');

@@ -27,6 +27,16 @@ export interface ResolvedDelivery {
   item: object | null;
 }
 
+/**
+ * The updates that bring an item into the feed, which a mute keeps out as the home statement does.
+ * The others (ENDED, UPDATED, REMOVED) change a card the reader may have had since before the
+ * mute, and a client applies them only to cards it shows.
+ */
+const ENTERS_FEED: ReadonlySet<TimelineUpdateKind> = new Set([
+  TimelineUpdateKind.ADDED,
+  TimelineUpdateKind.NOW_LIVE,
+]);
+
 /** RESYNC: the client reloads its timeline and goes on from `last`. */
 export function resyncUpdate(viewerId: string, last: LogPosition): TimelineDelivery {
   return {
@@ -55,9 +65,9 @@ export class TimelineItemDelivery {
   ) {}
 
   /**
-   * Resolves each row's item as its viewer may see it in their home timeline: none when the
-   * viewer mutes its author. It touches no sink: chunks of one read may be resolved at once, and
-   * are pushed one after the other.
+   * Resolves each row's item as its viewer may see it in their home timeline: an item of an
+   * author the viewer mutes does not enter it. It touches no sink: chunks of one read may be
+   * resolved at once, and are pushed one after the other.
    */
   async resolve(
     round: DeliveryRound,
@@ -82,7 +92,10 @@ export class TimelineItemDelivery {
       ),
     ]);
     for (const delivery of resolved) {
-      if (muted.isMuted(delivery.row.authorId, delivery.sink.viewerId)) delivery.item = null;
+      const { row, sink } = delivery;
+      if (ENTERS_FEED.has(row.kind) && muted.isMuted(row.authorId, sink.viewerId)) {
+        delivery.item = null;
+      }
     }
     return resolved;
   }
