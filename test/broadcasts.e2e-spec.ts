@@ -2,10 +2,12 @@ import {
   BroadcastEvents,
   BroadcastLifecycleService,
   BroadcastStream,
+  broadcastTopic,
   HeartsService,
   PresenceService,
 } from '@app/broadcasts';
 import { toGlobalId } from '@app/common';
+import { BusMessage, EventBus } from '@app/realtime';
 import { errorCode, GraphQLResponse, TestApp, TestSubscription, TestUser } from '@app/testing';
 
 /**
@@ -1148,6 +1150,44 @@ describe('broadcasts (e2e)', () => {
         heartsDelta: 4,
         heartCount: 20,
       });
+    });
+
+    it('tells HEARTS as the count moved since the previous one, whatever order processes publish in', async () => {
+      const broadcaster = await t.signUp();
+      const viewer = await t.signUp();
+      const live = await start(broadcaster);
+      const sub = await subscribe(live.id, viewer);
+      const bus = t.app.get(EventBus);
+      const published: BusMessage[] = [];
+      const stop = bus.subscribe(broadcastTopic(rowId(live.id)), (message) => {
+        published.push(message);
+      });
+      await t.ok(HEARTS, { id: live.id, count: 3 }, viewer.token);
+      expect(await eventWhere(sub, (e) => e.kind === 'HEARTS')).toMatchObject({
+        heartsDelta: 3,
+        heartCount: 3,
+      });
+      stop();
+      // Batches of other processes, as the bus brings them: one of them overtaken by a later count.
+      const [real] = published.filter((message) => message.kind === 'HEARTS');
+      const batch = (heartsDelta: number, heartCount: number) =>
+        bus.publish(broadcastTopic(rowId(live.id)), {
+          ...real,
+          heartsDelta,
+          broadcast: { ...(real.broadcast as object), heartCount },
+        });
+      await batch(100, 503);
+      await batch(400, 403);
+      await batch(5, 508);
+      const told: [number, number][] = [];
+      while (told.length < 2) {
+        const event = await eventWhere(sub, (e) => e.kind === 'HEARTS');
+        told.push([event.heartsDelta, event.heartCount]);
+      }
+      expect(told).toEqual([
+        [500, 503],
+        [5, 508],
+      ]);
     });
 
     it('sends COMMENT with its offset and COMMENT_REMOVED', async () => {

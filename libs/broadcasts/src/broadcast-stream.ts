@@ -31,6 +31,8 @@ interface Audience {
   watchers: Set<Watcher>;
   /** How many of the watchers each signed-in viewer has open here. */
   perViewer: Map<string, number>;
+  /** The heart count of the last HEARTS event delivered here, once there was one. */
+  heartCount?: number;
   unsubscribe: () => void;
 }
 
@@ -91,35 +93,44 @@ export class BroadcastStream implements OnModuleInit, OnModuleDestroy, BeforeApp
   }
 
   private audienceOf(broadcastId: string): Audience {
-    let audience = this.audiences.get(broadcastId);
-    if (!audience) {
-      const watchers = new Set<Watcher>();
-      // One delivery at a time: a comment waiting for its audience is not overtaken. An event
-      // that fails (who may see a comment unknown) is pushed to no one and is in `comments`.
-      let delivering = Promise.resolve();
-      const unsubscribe = this.bus.subscribe(broadcastTopic(broadcastId), (message) => {
-        delivering = delivering
-          .then(() => this.deliver(watchers, message as ReceivedBusMessage))
-          .catch((error: Error) => this.log.error(`Delivering an event: ${error.message}`));
-      });
-      audience = { watchers, perViewer: new Map(), unsubscribe };
-      this.audiences.set(broadcastId, audience);
-    }
+    const found = this.audiences.get(broadcastId);
+    if (found) return found;
+    const audience: Audience = {
+      watchers: new Set<Watcher>(),
+      perViewer: new Map(),
+      unsubscribe: () => undefined,
+    };
+    // One delivery at a time: a comment waiting for its audience is not overtaken. An event
+    // that fails (who may see a comment unknown) is pushed to no one and is in `comments`.
+    let delivering = Promise.resolve();
+    audience.unsubscribe = this.bus.subscribe(broadcastTopic(broadcastId), (message) => {
+      delivering = delivering
+        .then(() => this.deliver(audience, message as ReceivedBusMessage))
+        .catch((error: Error) => this.log.error(`Delivering an event: ${error.message}`));
+    });
+    this.audiences.set(broadcastId, audience);
     return audience;
   }
 
-  private async deliver(watchers: Set<Watcher>, message: ReceivedBusMessage): Promise<void> {
+  private async deliver(audience: Audience, message: ReceivedBusMessage): Promise<void> {
+    const { watchers } = audience;
     if (message.type === 'removed') {
       for (const watcher of [...watchers]) {
         if (watcher.viewerId === message.userId) void watcher.queue.return();
       }
       return;
     }
+    let { heartsDelta } = message;
+    if (message.kind === BroadcastEventKind.HEARTS) {
+      const told = heartsSinceLast(audience, message.broadcast.heartCount, heartsDelta);
+      if (told === null) return;
+      heartsDelta = told;
+    }
     const event = BroadcastEventModel.from({
       kind: message.kind,
       broadcast: broadcastFromJson(message.broadcast),
       comment: message.comment ? commentFromJson(message.comment) : null,
-      heartsDelta: message.heartsDelta,
+      heartsDelta,
       at: new Date(message.at),
     });
     if (!event.comment) {
@@ -206,4 +217,16 @@ export class BroadcastStream implements OnModuleInit, OnModuleDestroy, BeforeApp
       .finally(() => this.uncounting.delete(uncount));
     this.uncounting.add(uncount);
   }
+}
+
+/**
+ * A HEARTS event's delta as the count moved since the previous HEARTS event delivered here, or
+ * null when it did not move: each API process publishes its own batches, and the bus may bring
+ * an earlier batch's count after a later one. The first one here keeps its batch's delta.
+ */
+function heartsSinceLast(audience: Audience, count: number, batchDelta: number): number | null {
+  const previous = audience.heartCount;
+  if (previous !== undefined && count <= previous) return null;
+  audience.heartCount = count;
+  return previous === undefined ? batchDelta : count - previous;
 }
