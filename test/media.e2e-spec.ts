@@ -151,6 +151,16 @@ describe('media server hooks over HTTP', () => {
     expect(await statusOf(t, user, broadcast.id)).toBe('SCHEDULED');
   });
 
+  it('answers a form over the size cap with 413, without an error in the log', async () => {
+    const user = await t.signUp();
+    const broadcast = await schedule(t, user);
+    const oversized = { extra: { padding: 'x'.repeat(200_000) } };
+    expect(await hook(t, 'publish', broadcast.streamKey, oversized)).toBe(413);
+    expect(await hook(t, 'publish', broadcast.streamKey, { ...oversized, secret: null })).toBe(413);
+    expect(testLogs.take('error', /./)).toEqual([]);
+    expect(await statusOf(t, user, broadcast.id)).toBe('SCHEDULED');
+  });
+
   it('refuses unknown, canceled and ended stream keys with 403', async () => {
     const user = await t.signUp();
     expect(await hook(t, 'publish', 'no-such-stream-key')).toBe(403);

@@ -1,6 +1,6 @@
-import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { HttpException, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { urlencoded } from 'express';
+import { type RequestHandler, urlencoded } from 'express';
 import { BroadcastsModule } from '../broadcasts.module';
 import { MediaPendingEndEntity } from './entities/media-pending-end.entity';
 import { MediaPublisherEntity } from './entities/media-publisher.entity';
@@ -25,8 +25,23 @@ export class MediaModule implements NestModule {
    * dozen short fields, hence the small limits.
    */
   configure(consumer: MiddlewareConsumer): void {
-    consumer
-      .apply(urlencoded({ extended: false, limit: '8kb', parameterLimit: 50 }))
-      .forRoutes(MediaHooksController);
+    consumer.apply(formParser()).forRoutes(MediaHooksController);
   }
+}
+
+/**
+ * express's form parser, whose refusals (too large, too many fields, a bad charset) are answered
+ * with their 4xx as an HttpException: anyone can send them, so they are no server error to log.
+ */
+function formParser(): RequestHandler {
+  const parse = urlencoded({ extended: false, limit: '8kb', parameterLimit: 50 });
+  return (request, response, next) =>
+    parse(request, response, (error?: unknown) => {
+      const status = (error as { status?: unknown } | undefined)?.status;
+      if (typeof status === 'number' && status >= 400 && status < 500) {
+        next(new HttpException('The hook form was refused.', status));
+        return;
+      }
+      next(error);
+    });
 }
