@@ -18,6 +18,11 @@ import { Hearts } from './Hearts';
 
 type Broadcast = NonNullable<BroadcastPageQuery['broadcast']>;
 
+/** The codes the events of a broadcast answer with to a viewer who may no longer watch it. */
+const DENIED = new Set(['NOT_FOUND', 'FORBIDDEN']);
+/** The longest wait before the events are opened again after a fault. */
+const MAX_RETRY_MS = 30_000;
+
 /** A replay's chat up to where its video is (ReplayChat): shown instead of the live one. */
 export interface ReplayedChat {
   comments: CommentFragment[];
@@ -49,29 +54,50 @@ export function Chat({
   const [heartResult, sendHearts] = useMutation(SendHeartsDocument);
   const [removal, remove] = useMutation(RemoveCommentDocument);
   const [ban, runBan] = useMutation(BanViewerDocument);
-  // The chat mode a comment was sent under: its refusal is shown only while that mode holds.
+  // The chat mode a comment was sent under: its refusal goes once the mode changes.
   const [sentUnder, setSentUnder] = useState<string | null>(null);
   const [lostAccess, setLostAccess] = useState(false);
   const client = useClient();
   const statusChanged = useRef(onStatusChanged);
   statusChanged.current = onStatusChanged;
 
+  // Each new value opens the events again, after they stopped without ENDED.
+  const [attempt, setAttempt] = useState(0);
+  const failures = useRef(0);
+  useEffect(() => setSentUnder(null), [broadcast.chatMode]);
+
   useEffect(() => {
-    if (over) return;
+    if (over || lostAccess) return;
     let leaving = false;
     let ended = false;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    let denied = false;
     const subscription = pipe(
       client.subscription(BroadcastEventsDocument, { broadcastId: broadcast.id }),
-      // Events stop after ENDED, or when the viewer lost access to a broadcast still running
-      // (banned, blocked, no longer a follower of a followers-only one).
+      // Events stop after ENDED. Otherwise the viewer may have lost access to a broadcast still
+      // running (banned, blocked, no longer a follower of a followers-only one), or something
+      // failed: opening them again tells which (NOT_FOUND or FORBIDDEN when access is gone), at
+      // once the first time, then backing off; the page is read again for what was missed.
       onEnd(() => {
         if (leaving || ended) return;
-        setLostAccess(true);
-        statusChanged.current();
+        if (denied) {
+          setLostAccess(true);
+          return;
+        }
+        const delay =
+          failures.current === 0 ? 0 : Math.min(MAX_RETRY_MS, 500 * 2 ** failures.current);
+        failures.current += 1;
+        retry = setTimeout(() => {
+          statusChanged.current();
+          setAttempt((count) => count + 1);
+        }, delay);
       }),
       subscribe((result) => {
+        if (result.error?.graphQLErrors.some((error) => DENIED.has(String(error.extensions.code))))
+          denied = true;
         const event = result.data?.broadcastEvents;
         if (!event) return;
+        failures.current = 0;
         if (event.kind === 'ENDED') ended = true;
         if (event.kind === 'COMMENT' && event.comment) {
           const comment = event.comment;
@@ -88,9 +114,10 @@ export function Chat({
     );
     return () => {
       leaving = true;
+      clearTimeout(retry);
       subscription.unsubscribe();
     };
-  }, [client, broadcast.id, over]);
+  }, [client, broadcast.id, over, lostAccess, attempt]);
 
   const comments = useMemo(() => {
     const byId = new Map<string, CommentFragment>();
