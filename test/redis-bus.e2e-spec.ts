@@ -106,6 +106,49 @@ const UPDATES = `subscription { timelineUpdates { kind item { ... on Post { text
     expect(again.closeCode).toBe(4403);
   });
 
+  it('keeps a viewer counted while they still watch through B when their socket on A closes', async () => {
+    const [host, viewer]: TestUser[] = [await a.signUp(), await a.signUp()];
+    const { startBroadcast } = await a.ok(
+      `mutation { startBroadcast(input: { title: "two doors" }) { id } }`,
+      {},
+      host.token,
+    );
+    const id = startBroadcast.id as string;
+    const events = `subscription($id: ID!) { broadcastEvents(broadcastId: $id) { kind viewerCount } }`;
+    const auth = { authorization: `Bearer ${viewer.token}` };
+    const onA = await a.subscribe(events, { id }, viewer.token);
+    const onB = await TestSubscription.open<{ broadcastEvents: { viewerCount: number } }>(
+      `${b.url.replace('http', 'ws')}/graphql`,
+      events,
+      { id },
+      auth,
+    );
+    const count = async () =>
+      (await a.ok(`query($id: ID!) { broadcast(id: $id) { viewerCount } }`, { id }, host.token))
+        .broadcast.viewerCount as number;
+    await a.ok(`mutation($id: ID!) { joinBroadcast(id: $id) { id } }`, { id }, viewer.token);
+    expect(await count()).toBe(1);
+    await onA.close();
+    // B hears that A let the viewer go, and still has them: counted again at once.
+    const deadline = Date.now() + 5000;
+    let last = await count();
+    for (let seen = 0; seen < 3 && Date.now() < deadline;) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      last = await count();
+      seen = last === 1 ? seen + 1 : 0;
+    }
+    expect(last).toBe(1);
+    await onB.close();
+    for (
+      let left = await count();
+      left !== 0 && Date.now() < deadline + 5000;
+      left = await count()
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(await count()).toBe(0);
+  });
+
   it('carries ids and public fields only: no stream key nor any private field on the wire', async () => {
     const [fan, host]: TestUser[] = [await a.signUp(), await a.signUp()];
     const prefix = `seeit-test-${new URL(a.databaseUrl).pathname.slice(1)}:`;

@@ -46,6 +46,10 @@ export class BroadcastPublisher implements OnModuleDestroy {
     await this.send(broadcastId, { type: 'removed', userId });
   }
 
+  async viewerLeft(broadcastId: string, userId: string): Promise<void> {
+    await this.send(broadcastId, { type: 'left', userId });
+  }
+
   /** After a statement changed the viewer count of `broadcast` (the row as it returned it). */
   async viewersChanged(broadcast: BroadcastEntity): Promise<void> {
     if (broadcast.status !== BroadcastStatus.LIVE || this.trailing.has(broadcast.id)) return;

@@ -28,6 +28,7 @@ interface Watcher {
 }
 
 interface Audience {
+  broadcastId: string;
   watchers: Set<Watcher>;
   /** How many of the watchers each signed-in viewer has open here. */
   perViewer: Map<string, number>;
@@ -96,6 +97,7 @@ export class BroadcastStream implements OnModuleInit, OnModuleDestroy, BeforeApp
     const found = this.audiences.get(broadcastId);
     if (found) return found;
     const audience: Audience = {
+      broadcastId,
       watchers: new Set<Watcher>(),
       perViewer: new Map(),
       unsubscribe: () => undefined,
@@ -117,6 +119,12 @@ export class BroadcastStream implements OnModuleInit, OnModuleDestroy, BeforeApp
     if (message.type === 'removed') {
       for (const watcher of [...watchers]) {
         if (watcher.viewerId === message.userId) void watcher.queue.return();
+      }
+      return;
+    }
+    if (message.type === 'left') {
+      if (audience.perViewer.has(message.userId)) {
+        await this.presence.stillWatching(audience.broadcastId, message.userId);
       }
       return;
     }
@@ -192,7 +200,8 @@ export class BroadcastStream implements OnModuleInit, OnModuleDestroy, BeforeApp
 
   /**
    * A subscription ended (unsubscribed, socket closed, access lost, too slow). A signed-in viewer
-   * with no other subscription to the broadcast here is no longer watching: uncount them.
+   * with no other subscription to the broadcast here is no longer watching here: uncounted, and
+   * counted again by a process where they still watch (`closedHere`).
    */
   private close(broadcastId: string, watcher: Watcher): void {
     const audience = this.audiences.get(broadcastId);
@@ -210,7 +219,7 @@ export class BroadcastStream implements OnModuleInit, OnModuleDestroy, BeforeApp
     }
     audience.perViewer.delete(viewerId);
     const uncount = this.presence
-      .removeViewer(broadcastId, viewerId)
+      .closedHere(broadcastId, viewerId)
       .catch((error: Error) => {
         this.log.error(`Uncounting a viewer of ${broadcastId}: ${error.message}`, error.stack);
       })

@@ -34,7 +34,16 @@ export interface ViewerRemovedMessage {
   userId: string;
 }
 
-export type BroadcastBusMessage = BroadcastEventMessage | ViewerRemovedMessage;
+/**
+ * A process uncounted a viewer when their last subscription there closed: a process where they
+ * still watch counts them again.
+ */
+export interface ViewerLeftMessage {
+  type: 'left';
+  userId: string;
+}
+
+export type BroadcastBusMessage = BroadcastEventMessage | ViewerRemovedMessage | ViewerLeftMessage;
 
 /** A message as subscribers receive it, after the bus's JSON round trip. */
 export type ReceivedBusMessage =
@@ -42,4 +51,5 @@ export type ReceivedBusMessage =
       broadcast: Jsonified<PublicBroadcast>;
       comment: Jsonified<BroadcastCommentEntity> | null;
     })
-  | ViewerRemovedMessage;
+  | ViewerRemovedMessage
+  | ViewerLeftMessage;

@@ -79,6 +79,25 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
+   * The viewer's last subscription to the broadcast in this process closed: uncounted, and when
+   * they were counted, the other processes are told, since one may still have theirs.
+   */
+  async closedHere(broadcastId: string, userId: string): Promise<void> {
+    if (await this.removeViewer(broadcastId, userId)) {
+      await this.publisher.viewerLeft(broadcastId, userId);
+    }
+  }
+
+  /**
+   * Another process uncounted the viewer (`closedHere`) while they still watch through this one:
+   * counted again, as their last join would have kept them.
+   */
+  async stillWatching(broadcastId: string, userId: string): Promise<void> {
+    const joined = await this.viewers.join(broadcastId, userId, PRESENCE_TTL_SECONDS);
+    if (joined?.counted) await this.publisher.viewersChanged(joined.broadcast);
+  }
+
+  /**
    * In the transaction that takes a viewer's access to a broadcast away (a ban, a block, an
    * unfollow): uncounts them, and once committed ends their subscriptions to it everywhere.
    */
