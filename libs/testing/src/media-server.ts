@@ -1,10 +1,10 @@
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { AddressInfo, connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { serviceAvailable } from './required-services';
+import { probe, serviceAvailable } from './required-services';
 
 /**
  * A real nginx with the rtmp module, configured like docs/nginx-rtmp.conf (every path in a
@@ -19,16 +19,11 @@ interface MediaTools {
   missing: string[];
 }
 
-function run(command: string, args: string[]): string | undefined {
-  const result = spawnSync(command, args, { encoding: 'utf8', timeout: 10_000 });
-  return result.status === 0 ? `${result.stdout}${result.stderr}` : undefined;
-}
-
 function findMediaTools(): MediaTools {
   const tools: MediaTools = { missing: [] };
   // /usr/sbin is not on every PATH (non-root shells), but it is where Debian puts nginx.
   for (const candidate of ['nginx', '/usr/sbin/nginx', '/usr/local/nginx/sbin/nginx']) {
-    const version = run(candidate, ['-V']);
+    const version = probe(candidate, ['-V']);
     if (version === undefined) continue;
     tools.nginx = candidate;
     if (/rtmp/i.test(version)) tools.rtmpModule = '';
@@ -49,7 +44,7 @@ function findMediaTools(): MediaTools {
   if (tools.nginx === undefined) tools.missing.push('nginx (apt-get install nginx)');
   else if (tools.rtmpModule === undefined)
     tools.missing.push('the nginx rtmp module (apt-get install libnginx-mod-rtmp)');
-  const encoders = run('ffmpeg', ['-hide_banner', '-encoders']);
+  const encoders = probe('ffmpeg', ['-hide_banner', '-encoders']);
   if (encoders === undefined) tools.missing.push('ffmpeg (apt-get install ffmpeg)');
   else if (!encoders.includes('libx264')) tools.missing.push('ffmpeg with libx264');
   else tools.ffmpeg = 'ffmpeg';

@@ -1,11 +1,11 @@
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { freePort } from '@app/database';
-import { tcpReachable } from './required-services';
+import { probe, tcpReachable } from './required-services';
 
 /** Whether a `redis-server` binary is on the PATH (fault tests start their own). */
 export function redisServerInstalled(): boolean {
-  return spawnSync('redis-server', ['--version'], { timeout: 5000 }).status === 0;
+  return probe('redis-server', ['--version']) !== undefined;
 }
 
 /**

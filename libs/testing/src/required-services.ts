@@ -17,10 +17,23 @@ export function serviceAvailable(name: string, available: boolean, howToGetIt: s
   return false;
 }
 
+/**
+ * How long a probe's process may take (a tool's `--version`, a connection attempt): long, since
+ * a busy CI machine (two jest workers starting, libraries read from a cold disk cache) can take
+ * seconds to start one, and a slow answer must not read as a missing service.
+ */
+export const PROBE_TIMEOUT_MS = 60_000;
+
+/** Runs a probe command; its output when it exits with 0 within PROBE_TIMEOUT_MS. */
+export function probe(command: string, args: string[]): string | undefined {
+  const result = spawnSync(command, args, { encoding: 'utf8', timeout: PROBE_TIMEOUT_MS });
+  return result.status === 0 ? `${result.stdout}${result.stderr}` : undefined;
+}
+
 /** True when a TCP connection to host:port opens within two seconds. */
 export function tcpReachable(host: string, port: number): boolean {
-  const probe = `require('net').connect(${port}, ${JSON.stringify(host)})
+  const connect = `require('net').connect(${port}, ${JSON.stringify(host)})
     .on('connect', () => process.exit(0)).on('error', () => process.exit(1));
     setTimeout(() => process.exit(1), 2000);`;
-  return spawnSync(process.execPath, ['-e', probe], { timeout: 5000 }).status === 0;
+  return probe(process.execPath, ['-e', connect]) !== undefined;
 }
