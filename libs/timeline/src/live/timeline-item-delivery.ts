@@ -73,10 +73,12 @@ export class TimelineItemDelivery {
     round: DeliveryRound,
     deliveries: [TimelineSink, LogEntry][],
   ): Promise<ResolvedDelivery[]> {
+    // Only the rows that would bring an item in need the mutes: an ENDED burst asks none.
+    const entering = deliveries.filter(([, row]) => ENTERS_FEED.has(row.kind));
     const [muted, resolved] = await Promise.all([
       this.policy.mutedAmong(
-        deliveries.map(([, row]) => row.authorId),
-        deliveries.map(([sink]) => sink.viewerId),
+        entering.map(([, row]) => row.authorId),
+        entering.map(([sink]) => sink.viewerId),
       ),
       Promise.all(
         deliveries.map(async ([sink, row]) => {
